@@ -1,0 +1,205 @@
+import { contains, formatCidr, overlaps, parseCidr, type Ipv4Cidr } from "./cidr";
+import type { FieldIssue } from "./fields";
+import { describeFargateSizes, instanceArchitecture, instanceShape, isValidFargateSize, schedulableMemoryMiB } from "./instance-types";
+import type { EnvironmentConfig, TaskSize } from "./schema";
+
+/** The Airflow default queue (`[operators] default_queue`): tasks without an explicit queue land here. */
+export const DEFAULT_QUEUE = "default";
+
+/** Memory kept per container instance for the cAdvisor task that runs on every host. */
+export const CADVISOR_TASK_SIZE: TaskSize = { cpu: 128, memory: 256 };
+
+/**
+ * Cross-field rules on a complete (defaults applied) environment. Each returns issues naming the field, the value
+ * and what is allowed; the shape checks in `fields.ts` have already run.
+ */
+export function validateEnvironment(config: EnvironmentConfig): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const report = (path: string, value: unknown, problem: string) => issues.push({ path, value, problem });
+  checkNetwork(config, report);
+  checkProduction(config, report);
+  checkCompute(config, report);
+  checkWorkerPools(config, report);
+  checkData(config, report);
+  checkAlb(config, report);
+  return issues;
+}
+
+type Report = (path: string, value: unknown, problem: string) => void;
+
+function checkNetwork(config: EnvironmentConfig, report: Report): void {
+  const { network, account } = config;
+  const vpc = parseCidr(network.vpcCidr);
+  if (!vpc) {
+    report("network.vpcCidr", network.vpcCidr, "is not a valid IPv4 CIDR (octets 0-255, prefix 0-32, no host bits set); expected e.g. 10.20.0.0/16");
+  } else if (vpc.prefix < 16 || vpc.prefix > 20) {
+    report("network.vpcCidr", network.vpcCidr, "has a prefix outside /16-/20; expected a VPC of 4,096 to 65,536 addresses");
+  }
+
+  if (network.availabilityZones.length !== network.azCount) {
+    report("network.availabilityZones", network.availabilityZones, `has ${network.availabilityZones.length} entries but network.azCount is ${network.azCount}; expected one AZ per azCount`);
+  }
+  network.availabilityZones.forEach((az, i) => {
+    if (!az.startsWith(account.region) || az.length !== account.region.length + 1) {
+      report(`network.availabilityZones[${i}]`, az, `is not an AZ of region ${account.region}; expected ${account.region} followed by one letter`);
+    }
+  });
+  if (new Set(network.availabilityZones).size !== network.availabilityZones.length) {
+    report("network.availabilityZones", network.availabilityZones, "repeats an AZ; expected distinct AZs");
+  }
+
+  const parsed: { path: string; text: string; cidr: Ipv4Cidr }[] = [];
+  // An invalid VPC CIDR leaves the derived layout empty; its own message says enough.
+  const derivedFromInvalidVpc = !vpc && network.subnets.public.length === 0 && network.subnets.private.length === 0;
+  for (const tier of derivedFromInvalidVpc ? [] : (["public", "private"] as const)) {
+    const subnets = network.subnets[tier];
+    if (subnets.length !== network.azCount) {
+      report(`network.subnets.${tier}`, subnets, `has ${subnets.length} entries but network.azCount is ${network.azCount}; expected one subnet per AZ`);
+    }
+    subnets.forEach((text, i) => {
+      const path = `network.subnets.${tier}[${i}]`;
+      const cidr = parseCidr(text);
+      if (!cidr) return report(path, text, "is not a valid IPv4 CIDR; expected e.g. 10.20.0.0/19");
+      if (cidr.prefix < 16 || cidr.prefix > 28) return report(path, text, "has a prefix outside /16-/28 (the AWS subnet size limits)");
+      if (vpc && !contains(vpc, cidr)) return report(path, text, `is outside the VPC ${network.vpcCidr}; expected a subnet of the VPC CIDR`);
+      parsed.push({ path, text, cidr });
+    });
+  }
+  for (let i = 0; i < parsed.length; i++) {
+    for (let j = i + 1; j < parsed.length; j++) {
+      if (overlaps(parsed[i].cidr, parsed[j].cidr)) {
+        report(parsed[j].path, parsed[j].text, `overlaps ${parsed[i].path} (${formatCidr(parsed[i].cidr)}); expected non-overlapping subnets`);
+      }
+    }
+  }
+}
+
+function checkProduction(config: EnvironmentConfig, report: Report): void {
+  if (!config.production) return;
+  const { database, redis } = config.storage;
+  const rule = (ok: boolean, path: string, value: unknown, expected: string) => {
+    if (!ok) report(path, value, `is not allowed in a production environment; expected ${expected}`);
+  };
+  rule(config.network.natGateways === "per-az", "network.natGateways", config.network.natGateways, '"per-az" (a single NAT gateway is a single point of failure)');
+  rule(database.multiAz, "storage.database.multiAz", database.multiAz, "true");
+  rule(database.backupRetentionDays >= 7, "storage.database.backupRetentionDays", database.backupRetentionDays, "at least 7 days");
+  rule(database.deletionProtection, "storage.database.deletionProtection", database.deletionProtection, "true");
+  rule(database.performanceInsights, "storage.database.performanceInsights", database.performanceInsights, "true");
+  rule(redis.nodeCount >= 2, "storage.redis.nodeCount", redis.nodeCount, "at least 2 nodes (automatic failover needs a replica)");
+  rule(redis.snapshotRetentionDays >= 1, "storage.redis.snapshotRetentionDays", redis.snapshotRetentionDays, "at least 1 day");
+  rule(config.airflow.apiServer.desiredCount >= 2, "airflow.apiServer.desiredCount", config.airflow.apiServer.desiredCount, "at least 2 replicas");
+  rule(config.airflow.scheduler.desiredCount >= 2, "airflow.scheduler.desiredCount", config.airflow.scheduler.desiredCount, "at least 2 replicas");
+  rule(config.airflow.authManager === "fab", "airflow.authManager", config.airflow.authManager, '"fab" (the simple auth manager is for development)');
+  rule(config.compute.maxInstances >= config.network.azCount, "compute.maxInstances", config.compute.maxInstances, `at least one host per AZ (${config.network.azCount})`);
+  rule(config.alarms.email !== undefined, "alarms.email", config.alarms.email, "an e-mail address for the alarm topic");
+  rule(config.alb.certificateArn !== undefined, "alb.certificateArn", config.alb.certificateArn, "an ACM certificate ARN (production serves HTTPS only)");
+}
+
+function checkCompute(config: EnvironmentConfig, report: Report): void {
+  const { compute } = config;
+  if (compute.minInstances > compute.maxInstances) {
+    report("compute.minInstances", compute.minInstances, `is greater than compute.maxInstances (${compute.maxInstances}); expected minInstances <= maxInstances`);
+  }
+  if (instanceArchitecture(compute.instanceType) !== "x86_64") {
+    report("compute.instanceType", compute.instanceType, "is an arm64 (Graviton) type; expected an x86_64 type such as m7i.large (the Airflow image is built for linux/amd64)");
+  }
+  const shape = instanceShape(compute.instanceType);
+  if (!shape) return;
+  const hostMemory = schedulableMemoryMiB(shape) - CADVISOR_TASK_SIZE.memory;
+  const fits = (path: string, size: TaskSize) => {
+    if (size.memory > hostMemory) {
+      report(`${path}.memory`, size.memory, `does not fit on a ${compute.instanceType} host (about ${hostMemory} MiB schedulable); expected at most ${hostMemory}`);
+    }
+    if (size.cpu > shape.vcpu * 1024) {
+      report(`${path}.cpu`, size.cpu, `exceeds the ${shape.vcpu * 1024} CPU units of a ${compute.instanceType} host`);
+    }
+  };
+  for (const name of ["apiServer", "scheduler", "dagProcessor", "triggerer", "flower"] as const) fits(`airflow.${name}`, config.airflow[name]);
+  config.workerPools.forEach((pool, i) => {
+    if (pool.capacity === "ec2") fits(`workerPools[${i}]`, pool);
+  });
+}
+
+function checkWorkerPools(config: EnvironmentConfig, report: Report): void {
+  const owners = new Map<string, string>();
+  const names = new Set<string>();
+  config.workerPools.forEach((pool, i) => {
+    const path = `workerPools[${i}]`;
+    if (names.has(pool.name)) report(`${path}.name`, pool.name, "is used by another pool; expected unique pool names");
+    names.add(pool.name);
+    if (pool.queues.length === 0) report(`${path}.queues`, pool.queues, "is empty; a worker pool must consume at least one Celery queue");
+    pool.queues.forEach((queue, q) => {
+      const owner = owners.get(queue);
+      if (owner !== undefined) {
+        report(`${path}.queues[${q}]`, queue, `is already consumed by ${owner}; expected each queue in exactly one pool (queue-depth scaling counts a queue once)`);
+      } else {
+        owners.set(queue, `pool "${pool.name}"`);
+      }
+    });
+    if (pool.minCount > pool.maxCount) {
+      report(`${path}.minCount`, pool.minCount, `is greater than ${path}.maxCount (${pool.maxCount}); expected minCount <= maxCount`);
+    }
+    if (pool.capacity !== "ec2" && !isValidFargateSize(pool.cpu, pool.memory)) {
+      report(`${path}.memory`, { cpu: pool.cpu, memory: pool.memory }, `is not a Fargate task size; expected ${describeFargateSizes()}`);
+    }
+  });
+  if (!owners.has(DEFAULT_QUEUE)) {
+    report("workerPools", config.workerPools.map((p) => p.name), `has no pool consuming the "${DEFAULT_QUEUE}" queue; tasks without an explicit queue would never run`);
+  }
+}
+
+function checkData(config: EnvironmentConfig, report: Report): void {
+  const { database, redis } = config.storage;
+  if (database.maxAllocatedStorageGb < database.allocatedStorageGb) {
+    report("storage.database.maxAllocatedStorageGb", database.maxAllocatedStorageGb, `is below storage.database.allocatedStorageGb (${database.allocatedStorageGb}); expected >= allocatedStorageGb`);
+  }
+  if (redis.nodeCount === 1 && redis.snapshotRetentionDays === 0 && config.production) {
+    report("storage.redis.snapshotRetentionDays", 0, "leaves a single-node broker without snapshots in production");
+  }
+}
+
+function checkAlb(config: EnvironmentConfig, report: Report): void {
+  const { alb, account } = config;
+  alb.allowedCidrs.forEach((text, i) => {
+    if (!parseCidr(text)) report(`alb.allowedCidrs[${i}]`, text, "is not a valid IPv4 CIDR; expected e.g. 203.0.113.0/24 or 0.0.0.0/0");
+  });
+  if (alb.certificateArn) {
+    const [, , , region, accountId] = alb.certificateArn.split(":");
+    if (region !== account.region) {
+      report("alb.certificateArn", alb.certificateArn, `is in region ${region}; expected a certificate in ${account.region} (an ALB uses certificates of its own region)`);
+    }
+    if (accountId !== account.id) {
+      report("alb.certificateArn", alb.certificateArn, `belongs to account ${accountId}; expected a certificate of account ${account.id}`);
+    }
+  }
+}
+
+/**
+ * Rules across environments: environments sharing a state bucket must agree on its account and region, and only one
+ * environment per account may create the account-wide GitHub OIDC provider.
+ */
+export function validateEnvironmentSet(configs: readonly EnvironmentConfig[]): string[] {
+  const problems: string[] = [];
+  const buckets = new Map<string, EnvironmentConfig>();
+  const oidcOwners = new Map<string, string>();
+  for (const c of configs) {
+    const first = buckets.get(c.state.bucket);
+    if (first && (first.account.id !== c.account.id || first.state.region !== c.state.region)) {
+      problems.push(
+        `environment "${c.name}": state.bucket = "${c.state.bucket}" is shared with environment "${first.name}" but in account ${c.account.id}/${c.state.region} instead of ${first.account.id}/${first.state.region}; expected environments sharing a state bucket to share its account and region`,
+      );
+    }
+    if (!first) buckets.set(c.state.bucket, c);
+    if (c.ci.createOidcProvider) {
+      const owner = oidcOwners.get(c.account.id);
+      if (owner) {
+        problems.push(
+          `environment "${c.name}": ci.createOidcProvider = true but environment "${owner}" already creates the GitHub OIDC provider of account ${c.account.id}; expected false (one provider per account)`,
+        );
+      } else {
+        oidcOwners.set(c.account.id, c.name);
+      }
+    }
+  }
+  return problems;
+}
