@@ -1,0 +1,41 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ConfigError, ENVIRONMENTS_DIR } from "../config/load";
+import { buildApp } from "../main";
+
+describe("buildApp", () => {
+  it("validates configuration before creating the output directory", () => {
+    // GIVEN an environment directory with an invalid file
+    const envs = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-bad-envs-"));
+    const raw = JSON.parse(fs.readFileSync(path.join(ENVIRONMENTS_DIR, "dev.json"), "utf8"));
+    raw.network.azCount = 1;
+    fs.writeFileSync(path.join(envs, "dev.json"), JSON.stringify(raw));
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "airflow-out-")), "cdktf.out");
+    // WHEN the app is built THEN it throws the validation error and nothing is written
+    expect(() => buildApp({ environmentsDir: envs, outdir })).toThrow(ConfigError);
+    expect(() => buildApp({ environmentsDir: envs, outdir })).toThrow("network.azCount = 1 is out of range; expected an integer from 2 to 6");
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  it("builds every environment's stacks and one state bootstrap per state bucket", () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-out-"));
+    const built = buildApp({ outdir });
+    expect([...built.environments.keys()].sort()).toEqual(["dev", "prod", "test", "uat"]);
+    expect(built.bootstraps.map((b) => b.node.id).sort()).toEqual([
+      "bootstrap-airflow-tfstate-111111111111",
+      "bootstrap-airflow-tfstate-222222222222",
+      "bootstrap-airflow-tfstate-333333333333",
+    ]);
+  });
+
+  it("synthesizes a subset of environments when AIRFLOW_ENVIRONMENTS names them", () => {
+    process.env.AIRFLOW_ENVIRONMENTS = "prod";
+    try {
+      const built = buildApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "airflow-out-")) });
+      expect([[...built.environments.keys()], built.bootstraps.map((b) => b.node.id)]).toEqual([["prod"], ["bootstrap-airflow-tfstate-333333333333"]]);
+    } finally {
+      delete process.env.AIRFLOW_ENVIRONMENTS;
+    }
+  });
+});

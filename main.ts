@@ -1,0 +1,51 @@
+import { App } from "cdktf";
+import { ConfigError, loadEnvironments } from "./config/load";
+import type { EnvironmentConfig } from "./config/schema";
+import { buildEnvironment, type EnvironmentStacks } from "./stacks/environment";
+import { StateBootstrapStack, stateBucketGroups } from "./terraform-state/state-bootstrap-stack";
+
+export interface BuildOptions {
+  /** Validated environments; loaded from `environmentsDir` when omitted. */
+  readonly environments?: readonly EnvironmentConfig[];
+  /** @default config/environments */
+  readonly environmentsDir?: string;
+  /** @default cdktf.json's outdir (cdktf.out), or CDKTF_OUTDIR when the cdktf CLI runs the app */
+  readonly outdir?: string;
+}
+
+export interface AirflowApp {
+  readonly app: App;
+  readonly environments: ReadonlyMap<string, EnvironmentStacks>;
+  readonly bootstraps: readonly StateBootstrapStack[];
+}
+
+/**
+ * Builds the whole app: every environment's stacks plus one state bootstrap per state bucket. Configuration is
+ * loaded and validated before the App exists, so invalid input writes nothing.
+ */
+export function buildApp(options: BuildOptions = {}): AirflowApp {
+  const configs = options.environments ?? loadEnvironments(options.environmentsDir, selectedEnvironments());
+  const app = new App({ outdir: options.outdir, skipValidation: false });
+  const environments = new Map<string, EnvironmentStacks>();
+  for (const config of configs) environments.set(config.name, buildEnvironment(app, config));
+  const bootstraps = stateBucketGroups(configs).map((group) => new StateBootstrapStack(app, group));
+  return { app, environments, bootstraps };
+}
+
+/** `AIRFLOW_ENVIRONMENTS=dev,prod` synthesizes a subset (CI plans one environment per job). */
+function selectedEnvironments(): string[] | undefined {
+  const value = process.env.AIRFLOW_ENVIRONMENTS?.trim();
+  return value ? value.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
+}
+
+if (require.main === module) {
+  try {
+    buildApp().app.synth();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

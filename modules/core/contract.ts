@@ -1,0 +1,95 @@
+import { DataTerraformRemoteStateS3, TerraformOutput, TerraformStack } from "cdktf";
+import type { EnvironmentConfig } from "../../config/schema";
+
+/**
+ * Stack contracts: the typed, documented set of outputs a stack publishes for the stacks after it.
+ *
+ * A producer publishes every output of its contract with `publishContract` (stable snake_case names, one
+ * `TerraformOutput` each). A consumer reads them with `readContract`, which creates one `terraform_remote_state`
+ * data source on the producer's S3 state object, records the stack dependency (so `cdktf deploy`, CI and the stack
+ * order tool derive the order) and returns typed tokens. No cdktf automatic cross-stack references are used.
+ */
+
+export type StackKind = "network" | "storage" | "iam" | "compute" | "services";
+
+export type OutputKind = "string" | "list" | "number";
+type ExampleOf<K extends OutputKind> = K extends "list" ? readonly string[] : K extends "number" ? number : string;
+
+export interface OutputSpec<K extends OutputKind = OutputKind> {
+  readonly kind: K;
+  readonly description: string;
+  /**
+   * A realistic value for the environment: documentation, and the stand-in a consumer sees in the offline plan
+   * (`override_data`), so it must pass the provider's validation wherever a consumer uses it.
+   */
+  readonly example: (config: EnvironmentConfig) => ExampleOf<K>;
+}
+
+export type ContractSpec = Readonly<Record<string, OutputSpec>>;
+
+export interface Contract<S extends ContractSpec = ContractSpec> {
+  readonly stack: StackKind;
+  readonly outputs: S;
+}
+
+/** Token-typed values of a contract, as a producer supplies them and a consumer reads them. */
+export type ContractValues<S extends ContractSpec> = {
+  readonly [K in keyof S]: S[K]["kind"] extends "list" ? string[] : S[K]["kind"] extends "number" ? number : string;
+};
+
+const OUTPUT_NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+
+export function defineContract<S extends ContractSpec>(stack: StackKind, outputs: S): Contract<S> {
+  for (const name of Object.keys(outputs)) {
+    if (!OUTPUT_NAME.test(name)) throw new Error(`contract ${stack}: output "${name}" is not snake_case`);
+  }
+  return { stack, outputs };
+}
+
+/** Output spec builders: `output.string("VPC id", () => "vpc-0123")`. */
+export const output = {
+  string: (description: string, example: (config: EnvironmentConfig) => string): OutputSpec<"string"> => ({ kind: "string", description, example }),
+  list: (description: string, example: (config: EnvironmentConfig) => readonly string[]): OutputSpec<"list"> => ({ kind: "list", description, example }),
+  number: (description: string, example: (config: EnvironmentConfig) => number): OutputSpec<"number"> => ({ kind: "number", description, example }),
+};
+
+/** Where a stack keeps its state; a consumer's remote-state data source points at the same object. */
+export interface StateLocation {
+  readonly bucket: string;
+  readonly key: string;
+  readonly region: string;
+}
+
+/** What a consumer needs from a producer stack. */
+export interface ContractProducer<S extends ContractSpec> {
+  readonly contract: Contract<S>;
+  readonly stateLocation: StateLocation;
+}
+
+export function publishContract<S extends ContractSpec>(stack: TerraformStack, contract: Contract<S>, values: ContractValues<S>): void {
+  for (const [name, spec] of Object.entries(contract.outputs)) {
+    const value = (values as Record<string, unknown>)[name];
+    if (value === undefined) throw new Error(`contract ${contract.stack}: no value for output "${name}"`);
+    const out = new TerraformOutput(stack, name, { value, description: spec.description });
+    out.overrideLogicalId(name);
+  }
+}
+
+/** The logical id of the remote-state data source a consumer uses for a producer's contract. */
+export function contractDataSourceId(producer: StackKind): string {
+  return `${producer}_contract`;
+}
+
+export function readContract<S extends ContractSpec>(consumer: TerraformStack, producer: ContractProducer<S> & TerraformStack): ContractValues<S> {
+  const { contract, stateLocation } = producer;
+  const remote = new DataTerraformRemoteStateS3(consumer, contractDataSourceId(contract.stack), { ...stateLocation });
+  consumer.addDependency(producer);
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(contract.outputs)) {
+    Object.defineProperty(values, name, {
+      enumerable: true,
+      get: () => (spec.kind === "list" ? remote.getList(name) : spec.kind === "number" ? remote.getNumber(name) : remote.getString(name)),
+    });
+  }
+  return values as ContractValues<S>;
+}

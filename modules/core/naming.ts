@@ -1,0 +1,48 @@
+/**
+ * Resource names for one environment: `<prefix>-<env>-<part>`. Names that AWS limits in length are checked here, so a
+ * long prefix fails at synth with the offending name instead of at apply.
+ */
+export class Naming {
+  constructor(
+    readonly prefix: string,
+    readonly environment: string,
+    readonly accountId: string,
+  ) {}
+
+  /** `<prefix>-<env>` */
+  get base(): string {
+    return `${this.prefix}-${this.environment}`;
+  }
+
+  /** `<prefix>-<env>-<part>`; throws when longer than `maxLength` (e.g. 32 for ALBs and target groups). */
+  name(part: string, maxLength = 64): string {
+    const name = `${this.base}-${part}`;
+    if (name.length > maxLength) {
+      throw new Error(`resource name "${name}" is ${name.length} characters; AWS allows ${maxLength} here (shorten namePrefix or the part "${part}")`);
+    }
+    return name;
+  }
+
+  /** Globally unique names (S3 buckets): `<prefix>-<env>-<part>-<account>`. */
+  globalName(part: string): string {
+    return this.name(`${part}-${this.accountId}`, 63);
+  }
+
+  /** CloudWatch Logs group: `/<prefix>/<env>/<part>`; every log group of the environment sits under `logGroupPrefix`. */
+  logGroup(part: string): string {
+    return `${this.logGroupPrefix}/${part}`;
+  }
+
+  get logGroupPrefix(): string {
+    return `/${this.prefix}/${this.environment}`;
+  }
+
+  /** Secrets Manager name: `<prefix>/<env>/<part>`. */
+  secret(part: string): string {
+    return `${this.secretPrefix}/${part}`;
+  }
+
+  get secretPrefix(): string {
+    return `${this.prefix}/${this.environment}`;
+  }
+}
