@@ -1,0 +1,49 @@
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { Construct } from "constructs";
+
+/**
+ * Services reached through interface endpoints, so image pulls, secrets, logs, metrics and Session Manager keep
+ * working when a NAT gateway or its AZ is down.
+ */
+export const INTERFACE_ENDPOINT_SERVICES = [
+  "ecr.api",
+  "ecr.dkr",
+  "logs",
+  "secretsmanager",
+  "ssm",
+  "ssmmessages",
+  "ec2messages",
+  "sts",
+  "monitoring",
+] as const;
+
+export interface InterfaceEndpointsProps {
+  readonly vpcId: string;
+  readonly region: string;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupId: string;
+  /** Name tag prefix, e.g. `airflow-prod`. */
+  readonly namePrefix: string;
+}
+
+/** One interface endpoint per service, in every private subnet, with private DNS. */
+export class InterfaceEndpoints extends Construct {
+  readonly endpoints: Readonly<Record<string, VpcEndpoint>>;
+
+  constructor(scope: Construct, id: string, props: InterfaceEndpointsProps) {
+    super(scope, id);
+    const endpoints: Record<string, VpcEndpoint> = {};
+    for (const service of INTERFACE_ENDPOINT_SERVICES) {
+      endpoints[service] = new VpcEndpoint(this, service.replace(/\./g, "-"), {
+        vpcId: props.vpcId,
+        serviceName: `com.amazonaws.${props.region}.${service}`,
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+        subnetIds: [...props.subnetIds],
+        securityGroupIds: [props.securityGroupId],
+        tags: { Name: `${props.namePrefix}-${service}` },
+      });
+    }
+    this.endpoints = endpoints;
+  }
+}
