@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }] },
+  // Transpile only (isolatedModules): `npm test` type-checks once with tsc before Jest runs.
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
   maxWorkers: 2,
   workerIdleMemoryLimit: "1GB",
