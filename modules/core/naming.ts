@@ -45,4 +45,19 @@ export class Naming {
   get secretPrefix(): string {
     return `${this.prefix}/${this.environment}`;
   }
+
+  /** The environment's ECR repository of the Airflow image. */
+  get imageRepository(): string {
+    return this.name("airflow");
+  }
+
+  /** The ECS cluster. */
+  get cluster(): string {
+    return this.name("cluster");
+  }
+
+  /** IAM roles GitHub Actions assumes through OIDC: `plan` (read-only + state read) and `apply` (deploy). */
+  ciRole(kind: "plan" | "apply"): string {
+    return this.name(`ci-${kind}`);
+  }
 }
