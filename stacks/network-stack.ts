@@ -29,14 +29,15 @@ export class NetworkStack extends AirflowStack<NetworkContract> {
       serviceGrants: [
         {
           sid: "CloudWatchLogsUseKey",
-          actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"],
           resources: ["*"],
           principals: [{ type: "Service", identifiers: [`logs.${account.region}.amazonaws.com`] }],
           conditions: [
             {
               test: "ArnLike",
               variable: "kms:EncryptionContext:aws:logs:arn",
-              values: [this.arns.of("logs", `log-group:${this.naming.logGroupPrefix}/*`)],
+              // The environment's own log groups, and those RDS creates for its log exports.
+              values: [this.arns.of("logs", `log-group:${this.naming.logGroupPrefix}/*`), this.arns.of("logs", `log-group:/aws/rds/instance/${this.naming.base}-*`)],
             },
           ],
         },

@@ -39,12 +39,13 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("NetworkStack
     ]);
   });
 
-  it("rotates the logs key and lets CloudWatch Logs use it only for this environment's log groups", () => {
+  it("rotates the logs key and lets CloudWatch Logs use it only for this environment's log groups (and its RDS exports)", () => {
     expect(only(json, "aws_kms_key")).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
     const policy = JSON.parse(only(json, "aws_kms_key").policy as string);
     const logs = policy.Statement.find((s: any) => s.Sid === "CloudWatchLogsUseKey");
     expect(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toEqual([
       `arn:aws:logs:${config.account.region}:${config.account.id}:log-group:/${config.namePrefix}/${config.name}/*`,
+      `arn:aws:logs:${config.account.region}:${config.account.id}:log-group:/aws/rds/instance/${config.namePrefix}-${config.name}-*`,
     ]);
   });
 
