@@ -1,14 +1,20 @@
 import type { App } from "cdktf";
 import type { EnvironmentConfig } from "../config/schema";
 import { NetworkStack } from "./network-stack";
+import { IamStack } from "./iam-stack";
+import { StorageStack } from "./storage-stack";
 
 /** Every stack of one environment, wired through their contracts. */
 export interface EnvironmentStacks {
   readonly network: NetworkStack;
+  readonly storage: StorageStack;
+  readonly iam: IamStack;
 }
 
 /** Builds one environment's stacks in dependency order; each consumer reads its producers' contracts. */
 export function buildEnvironment(app: App, config: EnvironmentConfig): EnvironmentStacks {
   const network = new NetworkStack(app, config);
-  return { network };
+  const storage = new StorageStack(app, config, { network });
+  const iam = new IamStack(app, config, { storage });
+  return { network, storage, iam };
 }

@@ -1,0 +1,153 @@
+import { HEARTBEAT, QUEUE_METRICS } from "../../modules/airflow/runtime-contract";
+import { TASK_ROLE_COMPONENTS } from "../../stacks/contracts/iam";
+import { environmentStacks, repoEnvironments, resources, synthJson, type StackJson } from "../support/synth";
+
+interface Role {
+  name: string;
+  trust: any;
+  statements: any[];
+  managed: string[];
+}
+
+/** Every role of a stack with its trust policy, inline statements and managed policy ARNs. */
+function roles(json: StackJson): Map<string, Role> {
+  const out = new Map<string, Role>();
+  const byRef = new Map<string, string>();
+  for (const [id, role] of Object.entries(resources(json, "aws_iam_role"))) {
+    out.set(role.name as string, { name: role.name as string, trust: JSON.parse(role.assume_role_policy as string), statements: [], managed: [] });
+    byRef.set(id, role.name as string);
+  }
+  const owner = (ref: string) => byRef.get(/aws_iam_role\.([^.]+)\./.exec(ref)![1])!;
+  for (const policy of Object.values(resources(json, "aws_iam_role_policy"))) {
+    out.get(owner(policy.role as string))!.statements.push(...JSON.parse(policy.policy as string).Statement);
+  }
+  for (const attachment of Object.values(resources(json, "aws_iam_role_policy_attachment"))) {
+    out.get(owner(attachment.role as string))!.managed.push(attachment.policy_arn as string);
+  }
+  return out;
+}
+
+const actions = (role: Role) => role.statements.flatMap((s) => s.Action as string[]);
+const storageRef = (output: string) => `\${data.terraform_remote_state.storage_contract.outputs.${output}}`;
+
+describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s)", (_name, config) => {
+  const json = synthJson(environmentStacks(config).iam);
+  const all = roles(json);
+  const role = (part: string) => all.get(`${config.namePrefix}-${config.name}-${part}`)!;
+
+  it("matches the reviewed snapshot", () => {
+    expect(json).toMatchSnapshot();
+  });
+
+  it("creates one execution role and one task role per component, all trusting only ECS tasks of this account", () => {
+    for (const part of ["task-execution", ...TASK_ROLE_COMPONENTS.map((c) => `${c.replace(/_/g, "-")}-task`)]) {
+      expect(role(part).trust.Statement).toEqual([
+        {
+          Sid: "TrustedServices",
+          Effect: "Allow",
+          Principal: { Service: ["ecs-tasks.amazonaws.com"] },
+          Action: ["sts:AssumeRole"],
+          Condition: { StringEquals: { "aws:SourceAccount": [config.account.id] }, ArnLike: { "aws:SourceArn": [`arn:aws:ecs:${config.account.region}:${config.account.id}:*`] } },
+        },
+      ]);
+    }
+  });
+
+  it("lets the execution role pull only the environment's image, write its logs and read exactly the injected secrets", () => {
+    const execution = role("task-execution");
+    const statement = (sid: string) => execution.statements.find((s) => s.Sid === sid);
+    expect(statement("PullAirflowImage").Resource).toEqual([`arn:aws:ecr:${config.account.region}:${config.account.id}:repository/${config.namePrefix}-${config.name}-airflow`]);
+    expect(statement("WriteLogs").Resource).toEqual([
+      `arn:aws:logs:${config.account.region}:${config.account.id}:log-group:/${config.namePrefix}/${config.name}/*:log-stream:*`,
+      `arn:aws:logs:${config.account.region}:${config.account.id}:log-group:/${config.namePrefix}/${config.name}/*:*`,
+    ]);
+    expect(statement("InjectTaskSecrets").Resource.sort()).toEqual(
+      ["db_master_secret_arn", "redis_auth_token_secret_arn", "fernet_key_secret_arn", "api_secret_key_secret_arn", "jwt_secret_secret_arn", "admin_password_secret_arn", "flower_basic_auth_secret_arn"]
+        .map(storageRef)
+        .sort(),
+    );
+    expect(statement("InjectTaskSecretsDecrypt")).toMatchObject({
+      Action: ["kms:Decrypt"],
+      Resource: [storageRef("data_kms_key_arn")],
+      Condition: { StringEquals: { "kms:ViaService": [`secretsmanager.${config.account.region}.amazonaws.com`] } },
+    });
+  });
+
+  it("gives each component only its own permissions", () => {
+    expect(Object.fromEntries(TASK_ROLE_COMPONENTS.map((c) => [c, [...new Set(actions(role(`${c.replace(/_/g, "-")}-task`)))].sort()]))).toEqual({
+      api_server: ["elasticfilesystem:ClientMount", "kms:Decrypt", "s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue"],
+      scheduler: ["elasticfilesystem:ClientMount", "kms:Decrypt", "s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue"],
+      dag_processor: ["elasticfilesystem:ClientMount", "kms:Decrypt", "kms:GenerateDataKey", "s3:GetObject", "s3:ListBucket", "s3:PutObject", "secretsmanager:GetSecretValue"],
+      triggerer: ["elasticfilesystem:ClientMount", "kms:Decrypt", "kms:GenerateDataKey", "s3:GetObject", "s3:ListBucket", "s3:PutObject", "secretsmanager:GetSecretValue"],
+      worker: [
+        "cloudwatch:PutMetricData",
+        "ecs:GetTaskProtection",
+        "ecs:UpdateTaskProtection",
+        "elasticfilesystem:ClientMount",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "s3:DeleteObject",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "s3:PutObject",
+      ],
+      flower: [],
+      migrate: [],
+      cadvisor: [],
+    });
+  });
+
+  it("scopes worker scale-in protection to the cluster's tasks and metrics to the heartbeat namespace", () => {
+    const worker = role("worker-task");
+    expect(worker.statements.find((s) => s.Sid === "TaskScaleInProtection").Resource).toEqual([
+      `arn:aws:ecs:${config.account.region}:${config.account.id}:task/${config.namePrefix}-${config.name}-cluster/*`,
+    ]);
+    expect(worker.statements.find((s) => s.Sid === "PublishHeartbeat").Condition).toEqual({ StringEquals: { "cloudwatch:namespace": [HEARTBEAT.namespace] } });
+  });
+
+  it("mounts the DAG file system only through its access points", () => {
+    const mount = role("api-server-task").statements.find((s) => s.Sid === "MountDagFileSystem");
+    expect(mount.Condition).toEqual({ StringEquals: { "elasticfilesystem:AccessPointArn": [storageRef("efs_dags_access_point_arn"), storageRef("efs_plugins_access_point_arn")] } });
+  });
+
+  it("gives container instances the ECS agent for this cluster and Session Manager, behind an instance profile", () => {
+    const instance = role("container-instance");
+    expect(instance.trust.Statement[0].Principal).toEqual({ Service: ["ec2.amazonaws.com"] });
+    expect(instance.statements.find((s) => s.Sid === "JoinCluster").Resource).toEqual([`arn:aws:ecs:${config.account.region}:${config.account.id}:cluster/${config.namePrefix}-${config.name}-cluster`]);
+    expect(actions(instance)).toEqual(expect.arrayContaining(["ssm:UpdateInstanceInformation", "ssmmessages:OpenDataChannel"]));
+    expect(Object.values(resources(json, "aws_iam_instance_profile")).map((p) => p.name).sort()).toEqual(
+      [`${config.namePrefix}-${config.name}-bastion`, `${config.namePrefix}-${config.name}-container-instance`].sort(),
+    );
+  });
+
+  it("limits the bastion to Session Manager", () => {
+    expect([...new Set(actions(role("bastion")).map((a) => a.split(":")[0]))].sort()).toEqual(["ec2messages", "ssm", "ssmmessages"]);
+  });
+
+  it("lets the publisher Lambda read the database secret and publish queue metrics in its namespace only", () => {
+    const publisher = role("queue-depth-publisher");
+    expect(publisher.trust.Statement[0]).toMatchObject({ Principal: { Service: ["lambda.amazonaws.com"] }, Condition: { StringEquals: { "aws:SourceAccount": [config.account.id] } } });
+    expect(publisher.statements.find((s) => s.Sid === "ReadDatabaseSecret").Resource).toEqual([storageRef("db_master_secret_arn")]);
+    expect(publisher.statements.find((s) => s.Sid === "PublishQueueMetrics").Condition).toEqual({ StringEquals: { "cloudwatch:namespace": [QUEUE_METRICS.namespace] } });
+    expect(publisher.statements.find((s) => s.Sid === "SendToDeadLetterQueue").Resource).toEqual([
+      `arn:aws:sqs:${config.account.region}:${config.account.id}:${config.namePrefix}-${config.name}-queue-depth-publisher-dlq`,
+    ]);
+  });
+
+  it("lets the redeployer update only this environment's services", () => {
+    expect(role("service-redeployer").statements.find((s) => s.Sid === "RedeployAirflowServices").Resource).toEqual([
+      `arn:aws:ecs:${config.account.region}:${config.account.id}:service/${config.namePrefix}-${config.name}-cluster/${config.namePrefix}-${config.name}-*`,
+    ]);
+  });
+
+  it("creates GitHub OIDC plan and apply roles for the configured repository", () => {
+    const plan = role("ci-plan");
+    const apply = role("ci-apply");
+    const sub = (r: Role) => r.trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"];
+    expect([sub(plan), sub(apply)]).toEqual([[`repo:${config.ci.githubRepository}:pull_request`], [`repo:${config.ci.githubRepository}:environment:${config.name}`]]);
+    expect([plan.managed, apply.managed]).toEqual([["arn:aws:iam::aws:policy/ReadOnlyAccess"], ["arn:aws:iam::aws:policy/PowerUserAccess"]]);
+    expect(apply.statements.find((s) => s.Sid === "ManageOwnRoles").Resource).toEqual([`arn:aws:iam::${config.account.id}:role/${config.namePrefix}-${config.name}-*`]);
+    expect(plan.statements.find((s) => s.Sid === "ReadWriteState")).toMatchObject({ Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${config.state.bucket}/${config.name}/*`] });
+    expect(Object.keys(resources(json, "aws_iam_openid_connect_provider")).length).toBe(config.ci.createOidcProvider ? 1 : 0);
+  });
+});

@@ -1,0 +1,182 @@
+import type { ArnBuilder } from "../core/arn";
+import type { PolicyStatement } from "./policy";
+
+/**
+ * Permission building blocks, each scoped to exact ARNs or ARN patterns of one environment. Resource "*" appears
+ * only for actions AWS does not scope to resources (listed in `UNSCOPED_ACTIONS`), with a condition where one exists.
+ */
+
+/** Actions IAM cannot restrict to a resource ARN; a policy test allows `*` resources for these alone. */
+export const UNSCOPED_ACTIONS: readonly string[] = [
+  "ecr:GetAuthorizationToken",
+  "ecs:DiscoverPollEndpoint",
+  "ec2:DescribeTags",
+  "cloudwatch:PutMetricData",
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+  "ec2messages:AcknowledgeMessage",
+  "ec2messages:DeleteMessage",
+  "ec2messages:FailMessage",
+  "ec2messages:GetEndpoint",
+  "ec2messages:GetMessages",
+  "ec2messages:SendReply",
+  "ec2:CreateNetworkInterface",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DeleteNetworkInterface",
+  "ec2:AssignPrivateIpAddresses",
+  "ec2:UnassignPrivateIpAddresses",
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+];
+
+/** Remote task logs live under this prefix of the task-log bucket (`s3://<bucket>/logs`). */
+export const TASK_LOG_PREFIX = "logs";
+/** The heartbeat DAG writes, reads and deletes its probe objects under this prefix. */
+export const HEARTBEAT_PROBE_PREFIX = "heartbeat";
+
+const viaService = (arns: ArnBuilder, service: string) => ({ test: "StringEquals", variable: "kms:ViaService", values: [`${service}.${arns.region}.amazonaws.com`] });
+
+export function pullImages(repositoryArn: string): PolicyStatement[] {
+  return [
+    { sid: "EcrAuthorization", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
+    { sid: "PullAirflowImage", actions: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], resources: [repositoryArn] },
+  ];
+}
+
+/** Create streams and write events in the log groups matching `logGroupArnPattern` (e.g. `...:log-group:/airflow/prod/*`). */
+export function writeLogs(logGroupArnPattern: string): PolicyStatement[] {
+  return [{ sid: "WriteLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroupArnPattern}:log-stream:*`, `${logGroupArnPattern}:*`] }];
+}
+
+/** Read exactly these secrets, decrypting with the data key only through Secrets Manager. */
+export function readSecrets(arns: ArnBuilder, secretArns: readonly string[], dataKeyArn: string, sid = "ReadSecrets"): PolicyStatement[] {
+  return [
+    { sid, actions: ["secretsmanager:GetSecretValue"], resources: [...secretArns] },
+    { sid: `${sid}Decrypt`, actions: ["kms:Decrypt"], resources: [dataKeyArn], conditions: [viaService(arns, "secretsmanager")] },
+  ];
+}
+
+/** Airflow's Secrets Manager backend: connections and variables of this environment only. */
+export function secretsBackend(arns: ArnBuilder, secretPrefix: string, dataKeyArn: string): PolicyStatement[] {
+  return readSecrets(
+    arns,
+    ["connections", "variables"].map((kind) => arns.of("secretsmanager", `secret:${secretPrefix}/${kind}/*`)),
+    dataKeyArn,
+    "SecretsBackend",
+  );
+}
+
+/** Read remote task logs (api-server shows them; scheduler reads them). */
+export function readTaskLogs(arns: ArnBuilder, bucketArn: string, dataKeyArn: string): PolicyStatement[] {
+  return [
+    {
+      sid: "ListTaskLogs",
+      actions: ["s3:ListBucket"],
+      resources: [bucketArn],
+      conditions: [{ test: "StringLike", variable: "s3:prefix", values: [`${TASK_LOG_PREFIX}/*`] }],
+    },
+    { sid: "ReadTaskLogs", actions: ["s3:GetObject"], resources: [`${bucketArn}/${TASK_LOG_PREFIX}/*`] },
+    { sid: "DecryptTaskLogs", actions: ["kms:Decrypt"], resources: [dataKeyArn], conditions: [viaService(arns, "s3")] },
+  ];
+}
+
+/** Write (and read back, to append) remote task logs: workers, triggerer, dag-processor. */
+export function writeTaskLogs(arns: ArnBuilder, bucketArn: string, dataKeyArn: string): PolicyStatement[] {
+  return [
+    ...readTaskLogs(arns, bucketArn, dataKeyArn).filter((s) => s.sid !== "DecryptTaskLogs"),
+    { sid: "WriteTaskLogs", actions: ["s3:PutObject"], resources: [`${bucketArn}/${TASK_LOG_PREFIX}/*`] },
+    { sid: "EncryptTaskLogs", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [dataKeyArn], conditions: [viaService(arns, "s3")] },
+  ];
+}
+
+/** The heartbeat's bucket probe: write, read and delete under the probe prefix. */
+export function heartbeatBucketProbe(bucketArn: string): PolicyStatement[] {
+  return [{ sid: "HeartbeatBucketProbe", actions: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], resources: [`${bucketArn}/${HEARTBEAT_PROBE_PREFIX}/*`] }];
+}
+
+/** Mount the DAG file system through its access points only (IAM-authorized NFS over TLS). */
+export function mountDagFileSystem(fileSystemArn: string, accessPointArns: readonly string[], write = false): PolicyStatement[] {
+  return [
+    {
+      sid: "MountDagFileSystem",
+      actions: write ? ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"] : ["elasticfilesystem:ClientMount"],
+      resources: [fileSystemArn],
+      conditions: [{ test: "StringEquals", variable: "elasticfilesystem:AccessPointArn", values: [...accessPointArns] }],
+    },
+  ];
+}
+
+/** PutMetricData limited to one namespace (the only way to scope it). */
+export function putMetrics(namespace: string, sid = "PutMetrics"): PolicyStatement[] {
+  return [{ sid, actions: ["cloudwatch:PutMetricData"], resources: ["*"], conditions: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: [namespace] }] }];
+}
+
+/** ECS task scale-in protection of the worker's own tasks (set through the ECS agent endpoint). */
+export function taskProtection(arns: ArnBuilder, clusterName: string): PolicyStatement[] {
+  return [{ sid: "TaskScaleInProtection", actions: ["ecs:UpdateTaskProtection", "ecs:GetTaskProtection"], resources: [arns.of("ecs", `task/${clusterName}/*`)] }];
+}
+
+/** What the ECS agent on a container instance needs (AmazonEC2ContainerServiceforEC2Role, scoped to the cluster). */
+export function ecsAgent(arns: ArnBuilder, clusterName: string): PolicyStatement[] {
+  const cluster = arns.of("ecs", `cluster/${clusterName}`);
+  const instances = arns.of("ecs", `container-instance/${clusterName}/*`);
+  return [
+    { sid: "DiscoverEcsEndpoint", actions: ["ecs:DiscoverPollEndpoint", "ec2:DescribeTags"], resources: ["*"] },
+    {
+      sid: "JoinCluster",
+      actions: ["ecs:RegisterContainerInstance", "ecs:DeregisterContainerInstance", "ecs:UpdateContainerInstancesState", "ecs:SubmitAttachmentStateChanges", "ecs:SubmitContainerStateChange", "ecs:SubmitTaskStateChange"],
+      resources: [cluster],
+    },
+    { sid: "AgentSession", actions: ["ecs:Poll", "ecs:StartTelemetrySession", "ecs:PutSystemLogEvents"], resources: [instances] },
+    {
+      sid: "TagOwnRegistration",
+      actions: ["ecs:TagResource"],
+      resources: [cluster, instances],
+      conditions: [{ test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterContainerInstance"] }],
+    },
+  ];
+}
+
+/** SSM Session Manager on an instance (shell access without SSH or inbound rules). */
+export function sessionManager(arns: ArnBuilder): PolicyStatement[] {
+  return [
+    { sid: "SsmInstanceRegistration", actions: ["ssm:UpdateInstanceInformation"], resources: [arns.of("ec2", "instance/*")] },
+    {
+      sid: "SessionManagerChannels",
+      actions: [
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+        "ec2messages:AcknowledgeMessage",
+        "ec2messages:DeleteMessage",
+        "ec2messages:FailMessage",
+        "ec2messages:GetEndpoint",
+        "ec2messages:GetMessages",
+        "ec2messages:SendReply",
+      ],
+      resources: ["*"],
+    },
+  ];
+}
+
+/** ENIs a VPC Lambda needs (AWSLambdaVPCAccessExecutionRole; EC2 does not scope these). */
+export function lambdaVpcAccess(): PolicyStatement[] {
+  return [
+    {
+      sid: "LambdaVpcNetworkInterfaces",
+      actions: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+      resources: ["*"],
+    },
+  ];
+}
+
+export function tracing(): PolicyStatement[] {
+  return [{ sid: "XRayTracing", actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] }];
+}
+
+export function sendToQueue(queueArn: string, sid = "SendToDeadLetterQueue"): PolicyStatement[] {
+  return [{ sid, actions: ["sqs:SendMessage"], resources: [queueArn] }];
+}
