@@ -1,0 +1,176 @@
+import { poolDepths } from "../../lambda/queue-depth-publisher/compute";
+import { routedQueues } from "../../lambda/queue-depth-publisher/config";
+import { MetadataDatabase } from "../../lambda/queue-depth-publisher/db";
+import { queryQueueDepth, queryUnroutedQueues } from "../../lambda/queue-depth-publisher/queries";
+import { startPostgres, type PostgresServer } from "../support/postgres";
+import { createTaskInstanceTable, mapped, MIXED_ROWS, POOLS, resetTaskInstances, T0 } from "./fixtures";
+
+/**
+ * The scaling and unrouted-queue queries against a real PostgreSQL 15 holding Airflow 3's task_instance keys, and
+ * the pool figures computed from what they return.
+ */
+let server: PostgresServer;
+let db: MetadataDatabase;
+const QUEUES = routedQueues(POOLS);
+const SAMPLE_TIME = new Date(T0);
+
+beforeAll(async () => {
+  server = await startPostgres();
+  await createTaskInstanceTable(server);
+  db = await MetadataDatabase.connect(
+    { host: server.host, port: server.port, database: server.database },
+    { username: server.user, password: server.password },
+    { tls: { mode: "disable" }, connectTimeoutMs: 5000, statementTimeoutMs: 5000 },
+  );
+});
+
+afterAll(async () => {
+  await db?.close();
+  await server?.stop();
+});
+
+const byQueueAndState = (a: { queue: string; state: string }, b: { queue: string; state: string }): number => `${a.queue}/${a.state}`.localeCompare(`${b.queue}/${b.state}`);
+
+describe("queue-depth query", () => {
+  it("counts only queued and running task instances of the pools' queues, by queue and state, with the oldest queued age", async () => {
+    // GIVEN task instances in every state across the pools' queues and two queues no pool consumes
+    await resetTaskInstances(server, MIXED_ROWS);
+
+    // WHEN the scaling query runs for the pools' queues at T0
+    const rows = await queryQueueDepth(db, QUEUES, SAMPLE_TIME);
+
+    // THEN scheduled, deferred, success, failed, up_for_retry and NULL states and the unrouted queues are left out,
+    // and the age of the oldest queued task instance is measured from T0 (running rows carry none)
+    expect([...rows].sort(byQueueAndState)).toEqual([
+      { queue: "default", state: "queued", taskCount: 20, oldestQueuedSeconds: 95 },
+      { queue: "default", state: "running", taskCount: 13, oldestQueuedSeconds: null },
+      { queue: "heavy", state: "queued", taskCount: 3, oldestQueuedSeconds: 40 },
+      { queue: "ml", state: "queued", taskCount: 2, oldestQueuedSeconds: 310 },
+      { queue: "ml", state: "running", taskCount: 4, oldestQueuedSeconds: null },
+    ]);
+  });
+
+  it("gives each pool its queued, running, desired workers and oldest queued age, a multi-queue pool summing its queues", async () => {
+    // GIVEN the mixed task instances
+    await resetTaskInstances(server, MIXED_ROWS);
+
+    // WHEN the rows are folded into pools
+    const depths = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME));
+
+    // THEN default needs ceil(33/16) = 3, heavy (heavy + ml) ceil(9/4) = 3 with ml's older queued task, adhoc sits at 0
+    expect(depths).toEqual([
+      { pool: "default", queued: 20, running: 13, desiredWorkers: 3, oldestQueuedSeconds: 95 },
+      { pool: "heavy", queued: 5, running: 4, desiredWorkers: 3, oldestQueuedSeconds: 310 },
+      { pool: "adhoc", queued: 0, running: 0, desiredWorkers: 0, oldestQueuedSeconds: 0 },
+    ]);
+  });
+
+  it("gives every pool its minCount and a zero age when no task instance exists", async () => {
+    // GIVEN an empty task_instance table
+    await resetTaskInstances(server, []);
+
+    // WHEN the query runs
+    const rows = await queryQueueDepth(db, QUEUES, SAMPLE_TIME);
+
+    // THEN it returns nothing and every pool falls to its floor
+    expect(rows).toEqual([]);
+    expect(poolDepths(POOLS, rows)).toEqual([
+      { pool: "default", queued: 0, running: 0, desiredWorkers: 2, oldestQueuedSeconds: 0 },
+      { pool: "heavy", queued: 0, running: 0, desiredWorkers: 0, oldestQueuedSeconds: 0 },
+      { pool: "adhoc", queued: 0, running: 0, desiredWorkers: 0, oldestQueuedSeconds: 0 },
+    ]);
+  });
+
+  it.each([
+    [32, 2],
+    [33, 3],
+    [48, 3],
+    [49, 4],
+  ])("asks for ceil(busy / concurrency) workers: %i busy task instances on a concurrency-16 pool need %i", async (busy, expected) => {
+    // GIVEN `busy` task instances of the default pool, half queued and half running
+    const queued = Math.floor(busy / 2);
+    await resetTaskInstances(server, [...mapped("fanout", "queued_part", queued, "queued", "default", 5), ...mapped("fanout", "running_part", busy - queued, "running", "default")]);
+
+    // WHEN the pool figures are computed from the database
+    const [defaultPool] = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME));
+
+    // THEN exact multiples of 16 do not round up
+    expect(defaultPool).toEqual({ pool: "default", queued, running: busy - queued, desiredWorkers: expected, oldestQueuedSeconds: 5 });
+  });
+
+  it("clamps the desired count to each pool's minCount and maxCount", async () => {
+    // GIVEN 1 running task on default (needs 1, floor 2), 400 queued on heavy (needs 100, ceiling 4), 5 on adhoc (needs 3, ceiling 1)
+    await resetTaskInstances(server, [
+      { dag: "tiny", task: "one", state: "running", queue: "default" },
+      ...mapped("burst", "many", 400, "queued", "heavy", 12),
+      ...mapped("burst", "few", 5, "queued", "adhoc", 7),
+    ]);
+
+    // WHEN the pool figures are computed
+    const depths = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME));
+
+    // THEN each desired count is held within its pool's bounds while the counts stay exact
+    expect(depths.map((d) => [d.pool, d.queued + d.running, d.desiredWorkers])).toEqual([
+      ["default", 1, 2],
+      ["heavy", 400, 4],
+      ["adhoc", 5, 1],
+    ]);
+  });
+
+  it("counts a queued task instance without queued_dttm but gives it no age", async () => {
+    // GIVEN one queued task instance whose queued_dttm is NULL
+    await resetTaskInstances(server, [{ dag: "odd", task: "no_dttm", state: "queued", queue: "adhoc", queuedSecondsAgo: null }]);
+
+    // WHEN the pool figures are computed
+    const adhoc = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME))[2];
+
+    // THEN it counts towards the desired count and the age stays 0
+    expect(adhoc).toEqual({ pool: "adhoc", queued: 1, running: 0, desiredWorkers: 1, oldestQueuedSeconds: 0 });
+  });
+
+  it("reports a task queued after the sample time (scheduler clock ahead) with a zero age, never a negative one", async () => {
+    // GIVEN a queued task instance stamped 2.5 s after T0
+    await resetTaskInstances(server, [{ dag: "skew", task: "ahead", state: "queued", queue: "default", queuedSecondsAgo: -2.5 }]);
+
+    // WHEN the pool figures are computed at T0
+    const [defaultPool] = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME));
+
+    // THEN the age is 0
+    expect(defaultPool.oldestQueuedSeconds).toBe(0);
+  });
+});
+
+describe("the publisher's session", () => {
+  it("is read-only: a write through it fails", async () => {
+    // GIVEN the publisher's connection
+    // WHEN something tries to write through it
+    const writing = db.query("Cleanup", "DELETE FROM task_instance", []);
+
+    // THEN PostgreSQL refuses, and the error names the endpoint
+    await expect(writing).rejects.toThrow(
+      `Cleanup failed on PostgreSQL at 127.0.0.1:${server.port} (database "postgres"): cannot execute DELETE in a read-only transaction (SQLSTATE 25006)`,
+    );
+  });
+});
+
+describe("unrouted-queue query", () => {
+  it("lists queued and running task instances on queues no pool consumes, including a NULL queue", async () => {
+    // GIVEN the mixed task instances (2 queued on "celery", 1 running without a queue) and a finished one on "archive"
+    await resetTaskInstances(server, [...MIXED_ROWS, { dag: "legacy", task: "done", state: "success", queue: "archive" }]);
+
+    // WHEN the unrouted queues are queried
+    const unrouted = await queryUnroutedQueues(db, QUEUES);
+
+    // THEN only slot-holding task instances outside the pools' queues appear
+    expect(unrouted).toEqual({ "(no queue)": 1, celery: 2 });
+  });
+
+  it("finds nothing when every busy task instance is on a pool's queue", async () => {
+    // GIVEN work only on routed queues
+    await resetTaskInstances(server, mapped("etl", "x", 3, "queued", "ml", 1));
+
+    // WHEN the unrouted queues are queried
+    // THEN the result is empty
+    expect(await queryUnroutedQueues(db, QUEUES)).toEqual({});
+  });
+});

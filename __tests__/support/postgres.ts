@@ -1,0 +1,145 @@
+import { execFileSync, spawnSync } from "child_process";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import type { ClientConfig } from "pg";
+
+/**
+ * A throwaway PostgreSQL server for one test file: `initdb` into a temporary directory, `pg_ctl start` on
+ * 127.0.0.1 and a free port, password (scram-sha-256) authentication over TCP, durability off for speed.
+ * PostgreSQL refuses to run as root, so under root the data directory is handed to the `postgres` user and the
+ * server tools run through `runuser -u postgres --`. Call `stop()` in afterAll: it stops the server and removes
+ * the directory.
+ */
+export interface PostgresServer {
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  /** The bootstrap superuser and its password. */
+  readonly user: string;
+  readonly password: string;
+  /** PEM of the CA that signed the server certificate, when started with `tls: true`. */
+  readonly caPem?: string;
+  /** A pg client configuration for the superuser; TLS off unless `ssl` is given. */
+  clientConfig(ssl?: ClientConfig["ssl"]): ClientConfig;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /**
+   * Serve TLS with a certificate for 127.0.0.1 signed by a fresh CA (the server accepts plain and TLS clients,
+   * like RDS without `rds.force_ssl`).
+   */
+  readonly tls?: boolean;
+  /**
+   * pg_hba.conf lines placed before initdb's own (first match wins), e.g.
+   * `hostnossl all tls_only 127.0.0.1/32 reject` to make a role TLS-only like RDS with `rds.force_ssl=1`.
+   */
+  readonly hba?: readonly string[];
+}
+
+function asRoot(): boolean {
+  return typeof process.getuid === "function" && process.getuid() === 0;
+}
+
+/** Runs a PostgreSQL tool as the user allowed to run it; throws with its output when it fails. */
+function runTool(tool: "initdb" | "pg_ctl", args: string[]): string {
+  const [command, argv] = asRoot() ? ["runuser", ["-u", "postgres", "--", tool, ...args]] : [tool, args];
+  const result = spawnSync(command, argv, { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
+  if (result.error) throw new Error(`${tool} could not start (${result.error.message}); PostgreSQL's server tools must be on PATH`);
+  if (result.status !== 0) throw new Error(`${tool} ${args.join(" ")} exited with ${result.status}:\n${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+/** A TCP port nobody listens on at this moment. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A CA and a server certificate for 127.0.0.1 / localhost, written into `dir` (openssl on PATH). */
+function writeCertificates(dir: string): string {
+  const openssl = (args: string[]): void => {
+    execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+  };
+  openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=test-ca", "-keyout", "ca.key", "-out", "ca.crt"]);
+  openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr"]);
+  fs.writeFileSync(path.join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "server.crt"]);
+  return fs.readFileSync(path.join(dir, "ca.crt"), "utf8");
+}
+
+export async function startPostgres(options: StartOptions = {}): Promise<PostgresServer> {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), "qdp-pg-"));
+  const data = path.join(base, "data");
+  const sockets = path.join(base, "sockets");
+  const pwfile = path.join(base, "pwfile");
+  const logfile = path.join(base, "server.log");
+  const password = randomBytes(12).toString("hex");
+  let started = false;
+  const stop = async (): Promise<void> => {
+    if (started) {
+      started = false;
+      runTool("pg_ctl", ["stop", "-D", data, "-m", "fast", "-w", "-t", "30"]);
+    }
+    fs.rmSync(base, { recursive: true, force: true });
+  };
+  try {
+    fs.mkdirSync(sockets);
+    fs.writeFileSync(pwfile, `${password}\n`);
+    const caPem = options.tls ? writeCertificates(base) : undefined;
+    if (asRoot()) {
+      const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
+      const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
+      for (const entry of [base, sockets, pwfile, ...(options.tls ? ["server.key", "server.crt"].map((f) => path.join(base, f)) : [])]) fs.chownSync(entry, uid, gid);
+    }
+    if (options.tls) fs.chmodSync(path.join(base, "server.key"), 0o600);
+    runTool("initdb", ["-D", data, "-U", "postgres", `--pwfile=${pwfile}`, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]);
+    const port = await freePort();
+    const settings = [
+      `port = ${port}`,
+      "listen_addresses = '127.0.0.1'",
+      `unix_socket_directories = '${sockets}'`,
+      "fsync = off",
+      "synchronous_commit = off",
+      "full_page_writes = off",
+      "shared_buffers = 16MB",
+      "max_connections = 20",
+      ...(options.tls ? ["ssl = on", `ssl_cert_file = '${path.join(base, "server.crt")}'`, `ssl_key_file = '${path.join(base, "server.key")}'`] : []),
+    ];
+    fs.appendFileSync(path.join(data, "postgresql.conf"), `\n${settings.join("\n")}\n`);
+    if (options.hba?.length) {
+      const hba = path.join(data, "pg_hba.conf");
+      fs.writeFileSync(hba, `${options.hba.join("\n")}\n${fs.readFileSync(hba, "utf8")}`);
+    }
+    try {
+      runTool("pg_ctl", ["start", "-D", data, "-l", logfile, "-w", "-t", "30"]);
+    } catch (error) {
+      const log = fs.existsSync(logfile) ? fs.readFileSync(logfile, "utf8") : "(no server log)";
+      throw new Error(`${(error as Error).message}\nserver log:\n${log}`);
+    }
+    started = true;
+    const server: PostgresServer = {
+      host: "127.0.0.1",
+      port,
+      database: "postgres",
+      user: "postgres",
+      password,
+      caPem,
+      clientConfig: (ssl = false) => ({ host: "127.0.0.1", port, database: "postgres", user: "postgres", password, ssl }),
+      stop,
+    };
+    return server;
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}
