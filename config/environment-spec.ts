@@ -97,6 +97,8 @@ export const ENVIRONMENT_SPEC: ObjectField = obj({
     maxInstances: int(1, 100),
     targetCapacityPercent: int(1, 100, { default: 90 }),
     rootVolumeGb: int(30, 1000, { default: 40 }),
+    containerStopTimeoutSeconds: int(30, 3600, { default: 900 }),
+    awsvpcTrunking: bool({ default: false }),
     bastion: obj({ enabled: bool(), instanceType: instanceType("t4g.nano") }, { default: { enabled: false, instanceType: "t4g.nano" } }),
   }),
   airflow: obj({
@@ -134,6 +136,7 @@ export const ENVIRONMENT_SPEC: ObjectField = obj({
       pattern: /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
       optional: true,
     }),
+    hostname: str("a DNS name such as airflow.example.com", { pattern: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, optional: true }),
   }),
   alarms: obj(
     { email: str("an e-mail address", { pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, optional: true }) },

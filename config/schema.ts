@@ -145,6 +145,18 @@ export interface ComputeConfig {
   readonly targetCapacityPercent: number;
   /** Root EBS volume size in GiB (>= 30 for the ECS-optimized AMI). @default 40 */
   readonly rootVolumeGb: number;
+  /**
+   * Seconds the ECS agent waits between SIGTERM and SIGKILL for containers that set no stop timeout: the warm-shutdown
+   * budget of EC2 worker pools (Fargate caps it at 120 s).
+   * @default 900
+   */
+  readonly containerStopTimeoutSeconds: number;
+  /**
+   * Manage the account-wide ECS `awsvpcTrunking` default here, so container instances get many more task ENIs (an
+   * m7i.large goes from 2 awsvpc tasks to 10). One environment per account may manage it.
+   * @default false
+   */
+  readonly awsvpcTrunking: boolean;
   readonly bastion: BastionConfig;
 }
 
@@ -197,6 +209,8 @@ export interface AlbConfig {
   readonly allowedCidrs: readonly string[];
   /** ACM certificate ARN; without it the ALB serves plain HTTP (non-production only). */
   readonly certificateArn?: string;
+  /** DNS name users reach Airflow at (a record you point at the ALB); Airflow builds its links from it. @default the ALB's DNS name */
+  readonly hostname?: string;
 }
 
 export interface AlarmsConfig {

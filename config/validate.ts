@@ -176,13 +176,24 @@ function checkAlb(config: EnvironmentConfig, report: Report): void {
 
 /**
  * Rules across environments: environments sharing a state bucket must agree on its account and region, and only one
- * environment per account may create the account-wide GitHub OIDC provider.
+ * environment per account may manage an account-wide singleton (the GitHub OIDC provider, the ECS trunking setting).
  */
 export function validateEnvironmentSet(configs: readonly EnvironmentConfig[]): string[] {
   const problems: string[] = [];
   const buckets = new Map<string, EnvironmentConfig>();
   const oidcOwners = new Map<string, string>();
+  const trunkingOwners = new Map<string, string>();
   for (const c of configs) {
+    if (c.compute.awsvpcTrunking) {
+      const owner = trunkingOwners.get(c.account.id);
+      if (owner) {
+        problems.push(
+          `environment "${c.name}": compute.awsvpcTrunking = true but environment "${owner}" already manages the ECS awsvpcTrunking setting of account ${c.account.id}; expected false (one owner per account)`,
+        );
+      } else {
+        trunkingOwners.set(c.account.id, c.name);
+      }
+    }
     const first = buckets.get(c.state.bucket);
     if (first && (first.account.id !== c.account.id || first.state.region !== c.state.region)) {
       problems.push(

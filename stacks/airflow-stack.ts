@@ -34,6 +34,8 @@ export abstract class AirflowStack<S extends ContractSpec> extends TerraformStac
   readonly naming: Naming;
   readonly arns: ArnBuilder;
   readonly stateLocation: StateLocation;
+  /** Tags the provider puts on every resource; repeated where AWS does not propagate them (ASG instances, volumes). */
+  readonly defaultTags: Readonly<Record<string, string>>;
 
   protected constructor(
     scope: Construct,
@@ -46,11 +48,8 @@ export abstract class AirflowStack<S extends ContractSpec> extends TerraformStac
     this.arns = new ArnBuilder(config);
     this.stateLocation = stateLocationOf(config, this.kind);
 
-    accountProvider(this, {
-      region: config.account.region,
-      accountId: config.account.id,
-      tags: { ...config.tags, project: config.namePrefix, environment: config.name, stack: this.kind, "managed-by": "cdktf" },
-    });
+    this.defaultTags = { ...config.tags, project: config.namePrefix, environment: config.name, stack: this.kind, "managed-by": "cdktf" };
+    accountProvider(this, { region: config.account.region, accountId: config.account.id, tags: this.defaultTags });
     const backend = new S3Backend(this, { ...this.stateLocation, encrypt: true });
     // cdktf 0.21 has no typed field for S3-native locking (Terraform >= 1.10).
     backend.addOverride("use_lockfile", true);

@@ -1,6 +1,8 @@
 import type { App } from "cdktf";
 import type { EnvironmentConfig } from "../config/schema";
 import { NetworkStack } from "./network-stack";
+import { ServicesStack } from "./services-stack";
+import { ComputeStack } from "./compute-stack";
 import { IamStack } from "./iam-stack";
 import { StorageStack } from "./storage-stack";
 
@@ -9,6 +11,8 @@ export interface EnvironmentStacks {
   readonly network: NetworkStack;
   readonly storage: StorageStack;
   readonly iam: IamStack;
+  readonly compute: ComputeStack;
+  readonly services: ServicesStack;
 }
 
 /** Builds one environment's stacks in dependency order; each consumer reads its producers' contracts. */
@@ -16,5 +20,7 @@ export function buildEnvironment(app: App, config: EnvironmentConfig): Environme
   const network = new NetworkStack(app, config);
   const storage = new StorageStack(app, config, { network });
   const iam = new IamStack(app, config, { storage });
-  return { network, storage, iam };
+  const compute = new ComputeStack(app, config, { network, storage, iam });
+  const services = new ServicesStack(app, config, { network, storage, iam, compute });
+  return { network, storage, iam, compute, services };
 }

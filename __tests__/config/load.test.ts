@@ -98,12 +98,15 @@ describe("loading environment files", () => {
     ]);
   });
 
-  it("rejects two environments creating the same account's GitHub OIDC provider", () => {
+  it("rejects two environments managing the same account-wide singletons (OIDC provider, ECS trunking)", () => {
+    // GIVEN a copy of dev in the same account that also creates the OIDC provider and manages trunking
     const other = JSON.parse(devText());
     other.name = "qa";
     const dir = environmentsDir({ "dev.json": devText(), "qa.json": JSON.stringify(other) });
+    // THEN both singletons are reported against the second environment
     expect(problemsOf(() => loadEnvironments(dir))).toEqual([
-      expect.stringContaining('environment "qa": ci.createOidcProvider = true but environment "dev" already creates the GitHub OIDC provider of account 111111111111'),
+      'environment "qa": compute.awsvpcTrunking = true but environment "dev" already manages the ECS awsvpcTrunking setting of account 111111111111; expected false (one owner per account)',
+      'environment "qa": ci.createOidcProvider = true but environment "dev" already creates the GitHub OIDC provider of account 111111111111; expected false (one provider per account)',
     ]);
   });
 });

@@ -130,7 +130,7 @@ describe("environment validation", () => {
 
   it("rejects an EC2 task that does not fit on the container instance type", () => {
     expect(rejectedWith((raw) => (raw.airflow.scheduler.memory = 16384))[0]).toContain(
-      "airflow.scheduler.memory = 16384 does not fit on a t3.large host",
+      "airflow.scheduler.memory = 16384 does not fit on a m7i.large host",
     );
   });
 

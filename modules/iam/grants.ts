@@ -24,6 +24,7 @@ export const UNSCOPED_ACTIONS: readonly string[] = [
   "ec2messages:SendReply",
   "ec2:CreateNetworkInterface",
   "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeSubnets",
   "ec2:DeleteNetworkInterface",
   "ec2:AssignPrivateIpAddresses",
   "ec2:UnassignPrivateIpAddresses",
@@ -167,7 +168,7 @@ export function lambdaVpcAccess(): PolicyStatement[] {
   return [
     {
       sid: "LambdaVpcNetworkInterfaces",
-      actions: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+      actions: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
       resources: ["*"],
     },
   ];

@@ -1,0 +1,121 @@
+import * as fs from "fs";
+import * as path from "path";
+import { COMPONENT_NEEDS, componentEnvironment, componentSecrets, type AirflowRuntime } from "../../../modules/airflow/airflow-settings";
+import { COMPONENTS } from "../../../modules/airflow/runtime-contract";
+import { synthesizeApp } from "../../support/synth";
+
+/**
+ * Every `AIRFLOW__SECTION__KEY` the task definitions set, each checked against the Airflow 3.1 configuration
+ * reference (airflow-core config_templates/config.yml; the celery and fab provider.yaml files). Adding a setting
+ * means checking it there and adding it here.
+ */
+const VERIFIED_AIRFLOW_OPTIONS = new Set([
+  "AIRFLOW__CORE__EXECUTOR", // [core] executor
+  "AIRFLOW__CORE__LOAD_EXAMPLES", // [core] load_examples
+  "AIRFLOW__CORE__DAGS_FOLDER", // [core] dags_folder
+  "AIRFLOW__CORE__PLUGINS_FOLDER", // [core] plugins_folder
+  "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION", // [core] dags_are_paused_at_creation
+  "AIRFLOW__CORE__AUTH_MANAGER", // [core] auth_manager (2.7.0)
+  "AIRFLOW__CORE__EXECUTION_API_SERVER_URL", // [core] execution_api_server_url (3.0.0)
+  "AIRFLOW__CORE__HOSTNAME_CALLABLE", // [core] hostname_callable
+  "AIRFLOW__CORE__FERNET_KEY", // [core] fernet_key (sensitive)
+  "AIRFLOW__API__BASE_URL", // [api] base_url
+  "AIRFLOW__API__WORKERS", // [api] workers (default 1 since 3.1.0)
+  "AIRFLOW__API__SECRET_KEY", // [api] secret_key (sensitive; moved from [webserver] in 3.0.2)
+  "AIRFLOW__API_AUTH__JWT_SECRET", // [api_auth] jwt_secret (3.0.0, sensitive)
+  "AIRFLOW__API_AUTH__JWT_ISSUER", // [api_auth] jwt_issuer (3.0.0)
+  "AIRFLOW__OPERATORS__DEFAULT_QUEUE", // [operators] default_queue
+  "AIRFLOW__LOGGING__REMOTE_LOGGING", // [logging] remote_logging
+  "AIRFLOW__LOGGING__REMOTE_BASE_LOG_FOLDER", // [logging] remote_base_log_folder
+  "AIRFLOW__LOGGING__REMOTE_LOG_CONN_ID", // [logging] remote_log_conn_id
+  "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT", // [logging] worker_log_server_port
+  "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT", // [logging] trigger_log_server_port
+  "AIRFLOW__SECRETS__BACKEND", // [secrets] backend
+  "AIRFLOW__SECRETS__BACKEND_KWARGS", // [secrets] backend_kwargs (sensitive flag; holds prefixes only)
+  "AIRFLOW__DATABASE__SQL_ALCHEMY_POOL_SIZE", // [database] sql_alchemy_pool_size
+  "AIRFLOW__DATABASE__SQL_ALCHEMY_POOL_PRE_PING", // [database] sql_alchemy_pool_pre_ping
+  "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK", // [scheduler] enable_health_check
+  "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_HOST", // [scheduler] scheduler_health_check_server_host
+  "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT", // [scheduler] scheduler_health_check_server_port
+  "AIRFLOW__CELERY__WORKER_ENABLE_REMOTE_CONTROL", // [celery] worker_enable_remote_control (celery provider)
+  "AIRFLOW__CELERY__WORKER_PREFETCH_MULTIPLIER", // [celery] worker_prefetch_multiplier
+  "AIRFLOW__CELERY__TASK_ACKS_LATE", // [celery] task_acks_late
+  "AIRFLOW__CELERY__FLOWER_URL_PREFIX", // [celery] flower_url_prefix
+  "AIRFLOW__CELERY__FLOWER_BASIC_AUTH", // [celery] flower_basic_auth (sensitive)
+  "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT", // [celery_broker_transport_options] visibility_timeout
+]);
+
+const runtime: AirflowRuntime = {
+  environment: "dev",
+  region: "eu-west-1",
+  secretPrefix: "airflow/dev",
+  authManager: "fab",
+  db: { host: "db", port: 5432, name: "airflow", masterSecretArn: "arn:db", poolSize: 5 },
+  broker: { host: "redis", port: 6379, authTokenSecretArn: "arn:redis" },
+  secrets: { fernetKey: "arn:fernet", apiSecretKey: "arn:api", jwtSecret: "arn:jwt", adminPassword: "arn:admin", flowerBasicAuth: "arn:flower" },
+  taskLogsBucket: "logs",
+  executionApiUrl: "http://api-server.ns:8080/execution/",
+  baseUrl: "https://airflow.example.com",
+  jwtIssuer: "airflow-dev",
+  flowerUrlPrefix: "/flower",
+};
+
+describe("Airflow settings", () => {
+  it("set only Airflow options that exist in Airflow 3.1, in every synthesized task definition", () => {
+    const app = synthesizeApp();
+    const used = new Set<string>();
+    for (const stack of app.stacks) {
+      const json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
+      for (const td of Object.values((json.resource?.aws_ecs_task_definition ?? {}) as Record<string, any>)) {
+        for (const c of JSON.parse(td.container_definitions)) {
+          for (const v of [...c.environment, ...c.secrets]) if (v.name.startsWith("AIRFLOW__")) used.add(v.name);
+        }
+      }
+    }
+    expect([...used].filter((name) => !VERIFIED_AIRFLOW_OPTIONS.has(name))).toEqual([]);
+    expect(used.size).toBeGreaterThan(20);
+  });
+
+  it("shares the JWT secret with every component that issues or checks tokens (all but Flower)", () => {
+    expect(COMPONENTS.filter((c) => "AIRFLOW__API_AUTH__JWT_SECRET" in componentSecrets(c, runtime))).toEqual(["api-server", "scheduler", "dag-processor", "triggerer", "worker", "migrate"]);
+  });
+
+  it("shares [api] secret_key between the log readers and the log servers (api-server, workers, triggerer)", () => {
+    expect(COMPONENTS.filter((c) => "AIRFLOW__API__SECRET_KEY" in componentSecrets(c, runtime))).toEqual(["api-server", "triggerer", "worker"]);
+  });
+
+  it("gives the broker token only to the components that use Celery", () => {
+    expect(COMPONENTS.filter((c) => "AIRFLOW_ECS_REDIS_AUTH_TOKEN" in componentSecrets(c, runtime))).toEqual(["scheduler", "worker", "flower"]);
+  });
+
+  it("injects database credentials as separate JSON keys of the RDS secret, never as a URL", () => {
+    const secrets = componentSecrets("scheduler", runtime);
+    expect([secrets.AIRFLOW_ECS_DB_USER, secrets.AIRFLOW_ECS_DB_PASSWORD]).toEqual(["arn:db:username::", "arn:db:password::"]);
+    for (const component of COMPONENTS) {
+      const env = componentEnvironment(component, runtime);
+      expect(Object.keys(env).filter((k) => /SQL_ALCHEMY_CONN$|BROKER_URL$|RESULT_BACKEND$/.test(k))).toEqual([]);
+    }
+  });
+
+  it("passes the admin password to the migrate task only, and Flower's basic auth to Flower only", () => {
+    expect(COMPONENTS.filter((c) => "AIRFLOW_ECS_ADMIN_PASSWORD" in componentSecrets(c, runtime))).toEqual(["migrate"]);
+    expect(COMPONENTS.filter((c) => "AIRFLOW__CELERY__FLOWER_BASIC_AUTH" in componentSecrets(c, runtime))).toEqual(["flower"]);
+  });
+
+  it("turns on warm shutdown for workers only and the scheduler's health server for the scheduler only", () => {
+    expect(COMPONENTS.filter((c) => componentEnvironment(c, runtime).DUMB_INIT_SETSID === "0")).toEqual(["worker"]);
+    expect(COMPONENTS.filter((c) => componentEnvironment(c, runtime).AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK === "True")).toEqual(["scheduler"]);
+  });
+
+  it("does not wait for the database in workers and Flower (they only use it as the result backend)", () => {
+    expect(COMPONENTS.filter((c) => COMPONENT_NEEDS[c].db).map((c) => [c, componentEnvironment(c, runtime).AIRFLOW_ECS_DB_WAIT_SECONDS])).toEqual([
+      ["api-server", "120"],
+      ["scheduler", "120"],
+      ["dag-processor", "120"],
+      ["triggerer", "120"],
+      ["worker", "0"],
+      ["flower", "0"],
+      ["migrate", "120"],
+    ]);
+  });
+});

@@ -1,0 +1,245 @@
+import { TLS_POLICY } from "../../modules/alb/airflow-load-balancer";
+import { CADVISOR_IMAGE } from "../../modules/ecs/cadvisor";
+import { environmentStacks, only, repoEnvironments, resources, synthJson } from "../support/synth";
+
+const ref = (contract: string, output: string) => `\${data.terraform_remote_state.${contract}_contract.outputs.${output}}`;
+
+describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStack (%s)", (_name, config) => {
+  const json = synthJson(environmentStacks(config).services);
+  const all = (type: string) => Object.values(resources(json, type)) as Record<string, any>[];
+  const base = `${config.namePrefix}-${config.name}`;
+  const task = (family: string) => all("aws_ecs_task_definition").find((t) => t.family === `${base}-${family}`)!;
+  const containers = (family: string) => JSON.parse(task(family).container_definitions) as Record<string, any>[];
+  const main = (family: string, name = family) => containers(family).find((c) => c.name === name)!;
+  const service = (name: string) => all("aws_ecs_service").find((s) => s.name === `${base}-${name}`)!;
+  const envOf = (container: Record<string, any>) => Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
+  const secretNames = (container: Record<string, any>) => container.secrets.map((s: any) => s.name).sort();
+
+  it("matches the reviewed snapshot", () => {
+    expect(json).toMatchSnapshot();
+  });
+
+  it("reads the network, storage, IAM and compute contracts", () => {
+    expect(Object.keys(json.data?.terraform_remote_state ?? {}).sort()).toEqual(["compute_contract", "iam_contract", "network_contract", "storage_contract"]);
+  });
+
+  describe("ALB", () => {
+    const lb = only(json, "aws_lb") as Record<string, any>;
+
+    it(`is ${config.alb.internetFacing ? "internet-facing in the public" : "internal in the private"} subnets, drops invalid headers and logs access`, () => {
+      expect(lb).toMatchObject({
+        internal: !config.alb.internetFacing,
+        subnets: ref("network", config.alb.internetFacing ? "public_subnet_ids" : "private_subnet_ids"),
+        security_groups: [ref("network", "alb_security_group_id")],
+        drop_invalid_header_fields: true,
+        desync_mitigation_mode: "defensive",
+        access_logs: { bucket: ref("storage", "alb_logs_bucket_name"), prefix: "alb", enabled: true },
+        enable_deletion_protection: config.production,
+      });
+    });
+
+    it(config.alb.certificateArn ? "serves HTTPS with TLS 1.2+ and redirects HTTP" : "serves HTTP only (no certificate configured)", () => {
+      const listeners = all("aws_lb_listener").map((l) => [l.port, l.protocol, l.ssl_policy ?? null, l.default_action[0].type]);
+      expect(listeners.sort()).toEqual(config.alb.certificateArn ? [[443, "HTTPS", TLS_POLICY, "forward"], [80, "HTTP", null, "redirect"]].sort() : [[80, "HTTP", null, "forward"]]);
+    });
+
+    it("health-checks the api-server on /api/v2/version and deregisters within 30 s", () => {
+      const api = all("aws_lb_target_group").find((t) => t.port === 8080)!;
+      expect(api).toMatchObject({ target_type: "ip", protocol: "HTTP", deregistration_delay: "30", health_check: { path: "/api/v2/version", matcher: "200" } });
+    });
+
+    it(`${config.alb.internetFacing ? "is" : "is not"} protected by AWS WAF managed rules`, () => {
+      expect(all("aws_wafv2_web_acl_association")).toHaveLength(config.alb.internetFacing ? 1 : 0);
+      if (config.alb.internetFacing) {
+        expect(JSON.parse(only(json, "aws_wafv2_web_acl").rule_json as string).map((r: any) => r.Name)).toEqual([
+          "AWSManagedRulesCommonRuleSet",
+          "AWSManagedRulesKnownBadInputsRuleSet",
+          "AWSManagedRulesAmazonIpReputationList",
+        ]);
+      }
+    });
+  });
+
+  describe("Airflow components", () => {
+    const expected: Record<string, { command: string[]; port?: number; health: RegExp; secrets: string[]; sg: string; role: string }> = {
+      "api-server": {
+        command: ["api-server", "--proxy-headers"],
+        port: 8080,
+        health: /curl -fsS http:\/\/localhost:8080\/api\/v2\/version/,
+        secrets: ["AIRFLOW_ECS_DB_PASSWORD", "AIRFLOW_ECS_DB_USER", "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__API__SECRET_KEY", "AIRFLOW__CORE__FERNET_KEY"],
+        sg: "api_server",
+        role: "api_server",
+      },
+      scheduler: {
+        command: ["scheduler"],
+        health: /curl -fsS http:\/\/localhost:8974\/health/,
+        secrets: ["AIRFLOW_ECS_DB_PASSWORD", "AIRFLOW_ECS_DB_USER", "AIRFLOW_ECS_REDIS_AUTH_TOKEN", "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__CORE__FERNET_KEY"],
+        sg: "services",
+        role: "scheduler",
+      },
+      "dag-processor": {
+        command: ["dag-processor"],
+        health: /airflow jobs check --job-type DagProcessorJob --local/,
+        secrets: ["AIRFLOW_ECS_DB_PASSWORD", "AIRFLOW_ECS_DB_USER", "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__CORE__FERNET_KEY"],
+        sg: "services",
+        role: "dag_processor",
+      },
+      triggerer: {
+        command: ["triggerer"],
+        port: 8794,
+        health: /airflow jobs check --job-type TriggererJob --local/,
+        secrets: ["AIRFLOW_ECS_DB_PASSWORD", "AIRFLOW_ECS_DB_USER", "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__API__SECRET_KEY", "AIRFLOW__CORE__FERNET_KEY"],
+        sg: "services",
+        role: "triggerer",
+      },
+      flower: {
+        command: ["celery", "flower"],
+        port: 5555,
+        health: /curl -fsS http:\/\/localhost:5555\/healthcheck/,
+        secrets: ["AIRFLOW_ECS_DB_PASSWORD", "AIRFLOW_ECS_DB_USER", "AIRFLOW_ECS_REDIS_AUTH_TOKEN", "AIRFLOW__CELERY__FLOWER_BASIC_AUTH"],
+        sg: "services",
+        role: "flower",
+      },
+    };
+
+    it.each(Object.entries(expected))("%s runs its command as Airflow's user on a read-only root with its health check, port and secrets", (name, spec) => {
+      const container = main(name);
+      expect(container).toMatchObject({ command: spec.command, user: "50000:0", readonlyRootFilesystem: true, privileged: false, essential: true });
+      expect(container.healthCheck.command.join(" ")).toMatch(spec.health);
+      expect(container.portMappings.map((p: any) => p.containerPort)).toEqual(spec.port ? [spec.port] : []);
+      expect(secretNames(container)).toEqual(spec.secrets);
+      expect(container.logConfiguration).toMatchObject({ logDriver: "awslogs", options: { "awslogs-group": `/${config.namePrefix}/${config.name}/${name}`, mode: "non-blocking" } });
+      expect(task(name)).toMatchObject({
+        execution_role_arn: ref("iam", "task_execution_role_arn"),
+        task_role_arn: ref("iam", `${spec.role}_task_role_arn`),
+        network_mode: "awsvpc",
+      });
+      expect(service(name).network_configuration).toEqual({ subnets: ref("network", "private_subnet_ids"), security_groups: [ref("network", `${spec.sg}_security_group_id`)], assign_public_ip: false });
+    });
+
+    it.each(["api-server", "scheduler", "dag-processor", "triggerer"])("%s starts only after `airflow db check-migrations` succeeds", (name) => {
+      const init = containers(name).find((c) => c.name === "wait-for-migrations")!;
+      expect(init).toMatchObject({ essential: false, command: ["db", "check-migrations", "--migration-wait-timeout=600"], user: "50000:0", readonlyRootFilesystem: true });
+      expect(main(name).dependsOn).toEqual([{ containerName: "wait-for-migrations", condition: "SUCCESS" }]);
+    });
+
+    it("mounts DAGs and plugins read-only from EFS with TLS, IAM authorization and access points; logs and /tmp writable", () => {
+      const volumes = task("scheduler").volume as Record<string, any>[];
+      expect(volumes.map((v) => v.name).sort()).toEqual(["dags", "logs", "plugins", "tmp"]);
+      expect(volumes.find((v) => v.name === "dags")!.efs_volume_configuration).toEqual({
+        file_system_id: ref("storage", "efs_file_system_id"),
+        transit_encryption: "ENABLED",
+        authorization_config: { access_point_id: ref("storage", "efs_dags_access_point_id"), iam: "ENABLED" },
+      });
+      expect(main("scheduler").mountPoints).toEqual([
+        { sourceVolume: "logs", containerPath: "/opt/airflow/logs", readOnly: false },
+        { sourceVolume: "tmp", containerPath: "/tmp", readOnly: false },
+        { sourceVolume: "dags", containerPath: "/opt/airflow/dags", readOnly: true },
+        { sourceVolume: "plugins", containerPath: "/opt/airflow/plugins", readOnly: true },
+      ]);
+    });
+
+    it("configures Celery, remote logging to the task-log bucket, the secrets backend and the internal Execution API", () => {
+      const env = envOf(main("scheduler"));
+      expect(env).toMatchObject({
+        AIRFLOW__CORE__EXECUTOR: "CeleryExecutor",
+        AIRFLOW__CORE__LOAD_EXAMPLES: "False",
+        AIRFLOW__CORE__EXECUTION_API_SERVER_URL: `http://api-server.${ref("compute", "service_discovery_namespace_name")}:8080/execution/`,
+        AIRFLOW__LOGGING__REMOTE_LOGGING: "True",
+        AIRFLOW__LOGGING__REMOTE_BASE_LOG_FOLDER: `s3://${ref("storage", "task_logs_bucket_name")}/logs`,
+        AIRFLOW__SECRETS__BACKEND: "airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend",
+        AIRFLOW__CORE__AUTH_MANAGER: "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager",
+        AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK: "True",
+      });
+      expect(JSON.parse(env.AIRFLOW__SECRETS__BACKEND_KWARGS)).toEqual({ connections_prefix: `${config.namePrefix}/${config.name}/connections`, variables_prefix: `${config.namePrefix}/${config.name}/variables`, config_prefix: null });
+    });
+
+    it("puts the api-server behind the ALB and in service discovery, with a health-check grace period", () => {
+      expect(service("api-server")).toMatchObject({
+        desired_count: config.airflow.apiServer.desiredCount,
+        health_check_grace_period_seconds: 180,
+        load_balancer: [{ container_name: "api-server", container_port: 8080, target_group_arn: expect.stringContaining("aws_lb_target_group") }],
+        service_registries: { registry_arn: expect.stringContaining("aws_service_discovery_service") },
+      });
+      expect(only(json, "aws_service_discovery_service")).toMatchObject({ name: "api-server", dns_config: { namespace_id: ref("compute", "service_discovery_namespace_id"), dns_records: [{ type: "A", ttl: 10 }] } });
+    });
+
+    it("rolls out every Airflow service safely on the EC2 capacity provider, spread across AZs", () => {
+      for (const name of ["api-server", "scheduler", "dag-processor", "triggerer"]) {
+        expect(service(name)).toMatchObject({
+          deployment_circuit_breaker: { enable: true, rollback: true },
+          deployment_minimum_healthy_percent: 100,
+          deployment_maximum_percent: 200,
+          capacity_provider_strategy: [{ capacity_provider: ref("compute", "capacity_provider_name"), weight: 1, base: 0 }],
+          ordered_placement_strategy: [{ type: "spread", field: "attribute:ecs.availability-zone" }, { type: "binpack", field: "memory" }],
+          availability_zone_rebalancing: "ENABLED",
+          wait_for_steady_state: true,
+        });
+      }
+    });
+  });
+
+  describe.each(config.workerPools.map((p) => [p.name, p] as const))("worker pool %s", (poolName, pool) => {
+    const container = () => main(`worker-${poolName}`, "worker");
+
+    it("consumes its queues with its concurrency, as Airflow's user with warm shutdown", () => {
+      expect(container().command).toEqual(["celery", "worker", "--queues", pool.queues.join(","), "--concurrency", String(pool.concurrency)]);
+      expect(envOf(container())).toMatchObject({ DUMB_INIT_SETSID: "0", AIRFLOW_ECS_WORKER_POOL: poolName, AIRFLOW_ECS_TASK_PROTECTION_MINUTES: "60" });
+      expect(container().healthCheck.command.join(" ")).toMatch(/celery --app airflow\.providers\.celery\.executors\.celery_executor\.app inspect ping -d "celery@\$\(hostname\)"/);
+      expect(container().portMappings).toEqual([{ containerPort: 8793, hostPort: 8793, protocol: "tcp", name: "task-logs" }]);
+    });
+
+    it(`runs ${pool.cpu} CPU units / ${pool.memory} MiB on ${pool.capacity}`, () => {
+      expect(task(`worker-${poolName}`)).toMatchObject({ cpu: String(pool.cpu), memory: String(pool.memory), requires_compatibilities: [pool.capacity === "ec2" ? "EC2" : "FARGATE"] });
+      const strategy = service(`worker-${poolName}`).capacity_provider_strategy[0].capacity_provider;
+      expect(strategy).toBe(pool.capacity === "ec2" ? ref("compute", "capacity_provider_name") : pool.capacity === "fargate" ? "FARGATE" : "FARGATE_SPOT");
+    });
+
+    it(`stops ${pool.capacity === "ec2" ? "within the agent's stop timeout" : "within Fargate's 120 s"} and leaves its size to autoscaling`, () => {
+      expect(container().stopTimeout).toBe(pool.capacity === "ec2" ? undefined : 120);
+      expect(service(`worker-${poolName}`)).toMatchObject({ desired_count: pool.minCount, lifecycle: { ignore_changes: ["desired_count"] }, deployment_minimum_healthy_percent: 50 });
+    });
+  });
+
+  describe("cAdvisor", () => {
+    const container = () => main("cadvisor");
+
+    it("runs one task per container instance: launch type EC2, distinctInstance, desired count = the ASG maximum", () => {
+      expect(service("cadvisor")).toMatchObject({
+        launch_type: "EC2",
+        placement_constraints: [{ type: "distinctInstance" }],
+        desired_count: ref("compute", "asg_max_size"),
+        deployment_maximum_percent: 100,
+      });
+      expect(service("cadvisor").capacity_provider_strategy).toBeUndefined();
+    });
+
+    it("is privileged with read-only host mounts and /dev/kmsg, on the host network port 8080, pinned and health-checked", () => {
+      expect(task("cadvisor")).toMatchObject({ network_mode: "host", requires_compatibilities: ["EC2"] });
+      expect(container()).toMatchObject({ image: CADVISOR_IMAGE, privileged: true, portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: "tcp", name: "metrics" }] });
+      expect(container().mountPoints.map((m: any) => [m.containerPath, m.readOnly])).toEqual([
+        ["/rootfs", true],
+        ["/var/run", true],
+        ["/sys", true],
+        ["/var/lib/docker", true],
+        ["/dev/disk", true],
+      ]);
+      expect((task("cadvisor").volume as any[]).map((v) => v.host_path)).toEqual(["/", "/var/run", "/sys", "/var/lib/docker", "/dev/disk"]);
+      expect(container().linuxParameters.devices).toEqual([{ hostPath: "/dev/kmsg", containerPath: "/dev/kmsg", permissions: ["read"] }]);
+      expect(container().healthCheck.command[1]).toContain("http://localhost:8080/healthz");
+    });
+  });
+});
+
+describe("production and development services differ where it matters", () => {
+  const synth = (name: string) => synthJson(environmentStacks(repoEnvironments().find((c) => c.name === name)!).services);
+  const prod = synth("prod");
+  const dev = synth("dev");
+  const lb = (json: typeof prod) => only(json, "aws_lb") as Record<string, any>;
+  const count = (json: typeof prod, name: string) => (Object.values(resources(json, "aws_ecs_service")) as any[]).find((s) => s.name.endsWith(`-${name}`)).desired_count;
+
+  it("prod: two api-servers and schedulers, HTTPS, WAF and deletion protection; dev: one each, internal HTTP ALB", () => {
+    expect([count(prod, "api-server"), count(prod, "scheduler"), lb(prod).enable_deletion_protection, lb(prod).internal, Object.keys(resources(prod, "aws_wafv2_web_acl")).length]).toEqual([2, 2, true, false, 1]);
+    expect([count(dev, "api-server"), count(dev, "scheduler"), lb(dev).enable_deletion_protection, lb(dev).internal, Object.keys(resources(dev, "aws_wafv2_web_acl")).length]).toEqual([1, 1, false, true, 0]);
+  });
+});

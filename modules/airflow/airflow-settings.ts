@@ -1,0 +1,159 @@
+import { Token } from "cdktf";
+import type { AuthManagerKind } from "../../config/schema";
+import { TASK_LOG_PREFIX } from "../iam/grants";
+import { PORTS } from "../core/ports";
+import { DAGS_FOLDER, HEARTBEAT, PLUGINS_FOLDER, RUNTIME_ENV, secretsBackendKwargs, type Component } from "./runtime-contract";
+
+/** Everything an Airflow container's settings are built from, resolved from config and the stack contracts. */
+export interface AirflowRuntime {
+  readonly environment: string;
+  readonly region: string;
+  /** `<prefix>/<env>`: Secrets Manager prefix of connections and variables. */
+  readonly secretPrefix: string;
+  readonly authManager: AuthManagerKind;
+  readonly db: { readonly host: string; readonly port: number; readonly name: string; readonly masterSecretArn: string; readonly poolSize: number };
+  readonly broker: { readonly host: string; readonly port: number; readonly authTokenSecretArn: string };
+  readonly secrets: {
+    readonly fernetKey: string;
+    readonly apiSecretKey: string;
+    readonly jwtSecret: string;
+    readonly adminPassword: string;
+    readonly flowerBasicAuth: string;
+  };
+  readonly taskLogsBucket: string;
+  /** Internal URL of the api-server's Execution API (service discovery), ending in `/execution/`. */
+  readonly executionApiUrl: string;
+  /** Public URL of the UI (ALB); tasks that serve no UI leave it out. */
+  readonly baseUrl?: string;
+  /** JWT issuer shared by every component (the environment's base name). */
+  readonly jwtIssuer: string;
+  /** Flower's path prefix behind the ALB, if it is there. */
+  readonly flowerUrlPrefix?: string;
+}
+
+/** What each component talks to, and so which secrets and settings it receives (airflow-runtime.md, sections 2 and 2.1). */
+export const COMPONENT_NEEDS: Readonly<Record<Component, { readonly db: boolean; readonly broker: boolean; readonly fernet: boolean; readonly apiSecretKey: boolean; readonly jwt: boolean }>> = {
+  "api-server": { db: true, broker: false, fernet: true, apiSecretKey: true, jwt: true },
+  scheduler: { db: true, broker: true, fernet: true, apiSecretKey: false, jwt: true },
+  "dag-processor": { db: true, broker: false, fernet: true, apiSecretKey: false, jwt: true },
+  triggerer: { db: true, broker: false, fernet: true, apiSecretKey: true, jwt: true },
+  // Workers and Flower use the database only as the Celery result backend.
+  worker: { db: true, broker: true, fernet: false, apiSecretKey: true, jwt: true },
+  flower: { db: true, broker: true, fernet: false, apiSecretKey: false, jwt: false },
+  migrate: { db: true, broker: false, fernet: true, apiSecretKey: false, jwt: true },
+};
+
+export const AUTH_MANAGERS: Readonly<Record<AuthManagerKind, string>> = {
+  fab: "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager",
+  simple: "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
+};
+
+/** Workers and the triggerer advertise their task IP (read from ECS task metadata) so the api-server can fetch live logs. */
+export const HOSTNAME_CALLABLE = "airflow_local_settings.ecs_task_ip";
+
+const str = (value: number) => Token.asString(value);
+
+/**
+ * Plain (non-secret) environment of a component's containers: Airflow configuration as `AIRFLOW__SECTION__KEY`
+ * (every name checked against the Airflow 3.1 configuration reference; the test holds the list) and the
+ * `AIRFLOW_ECS_*` parts the image's entrypoint builds connection URLs from.
+ */
+export function componentEnvironment(component: Component, runtime: AirflowRuntime): Record<string, string> {
+  const needs = COMPONENT_NEEDS[component];
+  const env: Record<string, string> = {
+    [RUNTIME_ENV.component]: component,
+    [RUNTIME_ENV.environment]: runtime.environment,
+    AIRFLOW__CORE__EXECUTOR: "CeleryExecutor",
+    AIRFLOW__CORE__LOAD_EXAMPLES: "False",
+    AIRFLOW__CORE__DAGS_FOLDER: DAGS_FOLDER,
+    AIRFLOW__CORE__PLUGINS_FOLDER: PLUGINS_FOLDER,
+    AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION: "True",
+    AIRFLOW__CORE__AUTH_MANAGER: AUTH_MANAGERS[runtime.authManager],
+    AIRFLOW__CORE__EXECUTION_API_SERVER_URL: runtime.executionApiUrl,
+    AIRFLOW__CORE__HOSTNAME_CALLABLE: HOSTNAME_CALLABLE,
+    ...(runtime.baseUrl ? { AIRFLOW__API__BASE_URL: runtime.baseUrl } : {}),
+    AIRFLOW__API_AUTH__JWT_ISSUER: runtime.jwtIssuer,
+    AIRFLOW__OPERATORS__DEFAULT_QUEUE: "default",
+    AIRFLOW__LOGGING__REMOTE_LOGGING: "True",
+    AIRFLOW__LOGGING__REMOTE_BASE_LOG_FOLDER: `s3://${runtime.taskLogsBucket}/${TASK_LOG_PREFIX}`,
+    AIRFLOW__LOGGING__REMOTE_LOG_CONN_ID: "aws_default",
+    AIRFLOW_CONN_AWS_DEFAULT: `aws://?region_name=${runtime.region}`,
+    AIRFLOW__SECRETS__BACKEND: "airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend",
+    AIRFLOW__SECRETS__BACKEND_KWARGS: JSON.stringify(secretsBackendKwargs(runtime.secretPrefix)),
+    AWS_DEFAULT_REGION: runtime.region,
+    // DAG files sit on a read-only mount; nothing may try to write bytecode next to them.
+    PYTHONDONTWRITEBYTECODE: "1",
+    [RUNTIME_ENV.taskLogsBucket]: runtime.taskLogsBucket,
+    [RUNTIME_ENV.heartbeatNamespace]: HEARTBEAT.namespace,
+    [RUNTIME_ENV.heartbeatMetric]: HEARTBEAT.metricName,
+    [RUNTIME_ENV.heartbeatIntervalSeconds]: String(HEARTBEAT.intervalSeconds),
+    [RUNTIME_ENV.heartbeatProbeVariable]: HEARTBEAT.probeVariable,
+  };
+  if (needs.db) {
+    Object.assign(env, {
+      [RUNTIME_ENV.dbHost]: runtime.db.host,
+      [RUNTIME_ENV.dbPort]: str(runtime.db.port),
+      [RUNTIME_ENV.dbName]: runtime.db.name,
+      [RUNTIME_ENV.dbWaitSeconds]: component === "worker" || component === "flower" ? "0" : "120",
+      AIRFLOW__DATABASE__SQL_ALCHEMY_POOL_SIZE: String(runtime.db.poolSize),
+      AIRFLOW__DATABASE__SQL_ALCHEMY_POOL_PRE_PING: "True",
+    });
+  }
+  if (needs.broker) {
+    Object.assign(env, {
+      [RUNTIME_ENV.redisHost]: runtime.broker.host,
+      [RUNTIME_ENV.redisPort]: str(runtime.broker.port),
+      AIRFLOW__CELERY__WORKER_ENABLE_REMOTE_CONTROL: "True",
+      AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT: "86400",
+    });
+  }
+  switch (component) {
+    case "api-server":
+      // One uvicorn worker per task (Airflow 3.1's default; more tasks scale it out).
+      env.AIRFLOW__API__WORKERS = "1";
+      break;
+    case "scheduler":
+      Object.assign(env, {
+        AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK: "True",
+        AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_HOST: "0.0.0.0",
+        AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT: String(PORTS.schedulerHealth),
+      });
+      break;
+    case "worker":
+      Object.assign(env, {
+        // Warm shutdown: SIGTERM reaches the Celery worker only, running tasks finish (airflow-runtime.md 4.2).
+        DUMB_INIT_SETSID: "0",
+        AIRFLOW__CELERY__WORKER_PREFETCH_MULTIPLIER: "1",
+        AIRFLOW__CELERY__TASK_ACKS_LATE: "True",
+        AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT: String(PORTS.workerLogs),
+      });
+      break;
+    case "triggerer":
+      env.AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT = String(PORTS.triggererLogs);
+      break;
+    case "flower":
+      if (runtime.flowerUrlPrefix) env.AIRFLOW__CELERY__FLOWER_URL_PREFIX = runtime.flowerUrlPrefix;
+      break;
+    default:
+      break;
+  }
+  return env;
+}
+
+/** A JSON key of a Secrets Manager secret, as an ECS `valueFrom`. */
+export const jsonKey = (secretArn: string, key: string) => `${secretArn}:${key}::`;
+
+/** Secrets of a component's containers (ECS `secrets`, resolved at task start): name -> `valueFrom`. */
+export function componentSecrets(component: Component, runtime: AirflowRuntime): Record<string, string> {
+  const needs = COMPONENT_NEEDS[component];
+  const s = runtime.secrets;
+  return {
+    ...(needs.db ? { [RUNTIME_ENV.dbUser]: jsonKey(runtime.db.masterSecretArn, "username"), [RUNTIME_ENV.dbPassword]: jsonKey(runtime.db.masterSecretArn, "password") } : {}),
+    ...(needs.broker ? { [RUNTIME_ENV.redisAuthToken]: runtime.broker.authTokenSecretArn } : {}),
+    ...(needs.fernet ? { AIRFLOW__CORE__FERNET_KEY: s.fernetKey } : {}),
+    ...(needs.apiSecretKey ? { AIRFLOW__API__SECRET_KEY: s.apiSecretKey } : {}),
+    ...(needs.jwt ? { AIRFLOW__API_AUTH__JWT_SECRET: s.jwtSecret } : {}),
+    ...(component === "migrate" ? { [RUNTIME_ENV.adminPassword]: s.adminPassword } : {}),
+    ...(component === "flower" ? { AIRFLOW__CELERY__FLOWER_BASIC_AUTH: s.flowerBasicAuth } : {}),
+  };
+}

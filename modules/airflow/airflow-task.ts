@@ -1,0 +1,143 @@
+import type { EcsTaskDefinitionVolume } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { Construct } from "constructs";
+import type { TaskSize } from "../../config/schema";
+import { PORTS } from "../core/ports";
+import { ContainerTask, type ContainerSpec, type HealthCheck, type TaskCompatibility } from "../ecs/container-task";
+import { componentEnvironment, componentSecrets, type AirflowRuntime } from "./airflow-settings";
+import { AIRFLOW_GID, AIRFLOW_UID, DAGS_FOLDER, PLUGINS_FOLDER, WRITABLE_PATHS, type Component } from "./runtime-contract";
+
+/** Quiet, wait-free prefix for Airflow CLI probes (the chart does the same). */
+const CLI_PROBE = "CONNECTION_CHECK_MAX_COUNT=0 AIRFLOW__LOGGING__LOGGING_LEVEL=ERROR";
+
+/** Per-component container profile: the port it serves and how ECS knows it is healthy (airflow-runtime.md section 1). */
+export function componentProfile(component: Component, flowerUrlPrefix = ""): { port?: { containerPort: number; name: string }; healthCheck?: HealthCheck } {
+  const http = (port: number, path: string): HealthCheck => ({ command: ["CMD-SHELL", `curl -fsS http://localhost:${port}${path} || exit 1`], interval: 30, timeout: 10, retries: 3, startPeriod: 120 });
+  // Python CLI probes need seconds to import Airflow.
+  const cli = (command: string): HealthCheck => ({ command: ["CMD-SHELL", `${CLI_PROBE} ${command} || exit 1`], interval: 60, timeout: 30, retries: 3, startPeriod: 180 });
+  switch (component) {
+    case "api-server":
+      return { port: { containerPort: PORTS.apiServer, name: "api" }, healthCheck: http(PORTS.apiServer, "/api/v2/version") };
+    case "scheduler":
+      return { healthCheck: http(PORTS.schedulerHealth, "/health") };
+    case "dag-processor":
+      return { healthCheck: cli("airflow jobs check --job-type DagProcessorJob --local") };
+    case "triggerer":
+      return { port: { containerPort: PORTS.triggererLogs, name: "trigger-logs" }, healthCheck: cli("airflow jobs check --job-type TriggererJob --local") };
+    case "worker":
+      return {
+        port: { containerPort: PORTS.workerLogs, name: "task-logs" },
+        healthCheck: cli('celery --app airflow.providers.celery.executors.celery_executor.app inspect ping -d "celery@$(hostname)"'),
+      };
+    case "flower":
+      return { port: { containerPort: PORTS.flower, name: "flower" }, healthCheck: http(PORTS.flower, `${flowerUrlPrefix}/healthcheck`) };
+    case "migrate":
+      return {};
+  }
+}
+
+/** The DAG file system: mounted read-only through its access points with TLS and IAM authorization. */
+export interface DagVolumes {
+  readonly fileSystemId: string;
+  readonly dagsAccessPointId: string;
+  readonly pluginsAccessPointId: string;
+}
+
+export interface AirflowTaskProps {
+  readonly component: Component;
+  readonly family: string;
+  /** Airflow subcommand (the image's entrypoint prepends `airflow`). */
+  readonly command: readonly string[];
+  readonly image: string;
+  readonly size: TaskSize;
+  readonly compatibility: TaskCompatibility;
+  readonly runtime: AirflowRuntime;
+  readonly executionRoleArn: string;
+  readonly taskRoleArn: string;
+  /** Omitted for tasks that do not read DAGs (migrate). */
+  readonly dags?: DagVolumes;
+  /** Start the main container only after `airflow db check-migrations` succeeds (components that use the DB). */
+  readonly waitForMigrations: boolean;
+  /** Seconds between SIGTERM and SIGKILL; unset on EC2 leaves the agent's ECS_CONTAINER_STOP_TIMEOUT. */
+  readonly stopTimeout?: number;
+  readonly extraEnvironment?: Readonly<Record<string, string>>;
+  readonly logGroupName: string;
+  readonly logRetentionDays: number;
+  readonly logsKmsKeyArn: string;
+}
+
+/** Memory the wait-for-migrations init container reserves while it runs. */
+export const MIGRATION_CHECK_MEMORY = 384;
+
+/**
+ * An Airflow component's task definition: the image as uid 50000 with a read-only root filesystem (scratch volumes
+ * for logs and /tmp), settings and secrets for what the component talks to, its health check and port, the DAG and
+ * plugin folders from EFS, and an optional init container gating start on applied migrations.
+ */
+export class AirflowTask extends Construct {
+  readonly task: ContainerTask;
+  readonly mainContainer: ContainerSpec;
+
+  constructor(scope: Construct, id: string, props: AirflowTaskProps) {
+    super(scope, id);
+    const { component, runtime } = props;
+    const environment = { ...componentEnvironment(component, runtime), ...props.extraEnvironment };
+    const secrets = componentSecrets(component, runtime);
+    const profile = componentProfile(component, runtime.flowerUrlPrefix);
+
+    const volumes: EcsTaskDefinitionVolume[] = [{ name: "logs" }, { name: "tmp" }];
+    const mounts: { sourceVolume: string; containerPath: string; readOnly: boolean }[] = [
+      { sourceVolume: "logs", containerPath: WRITABLE_PATHS.logs, readOnly: false },
+      { sourceVolume: "tmp", containerPath: WRITABLE_PATHS.tmp, readOnly: false },
+    ];
+    if (props.dags) {
+      const efs = (name: string, accessPointId: string) => ({
+        name,
+        efsVolumeConfiguration: {
+          fileSystemId: props.dags!.fileSystemId,
+          transitEncryption: "ENABLED",
+          authorizationConfig: { accessPointId, iam: "ENABLED" },
+        },
+      });
+      volumes.push(efs("dags", props.dags.dagsAccessPointId), efs("plugins", props.dags.pluginsAccessPointId));
+      mounts.push({ sourceVolume: "dags", containerPath: DAGS_FOLDER, readOnly: true }, { sourceVolume: "plugins", containerPath: PLUGINS_FOLDER, readOnly: true });
+    }
+
+    const base = {
+      image: props.image,
+      user: `${AIRFLOW_UID}:${AIRFLOW_GID}`,
+      readonlyRootFilesystem: true,
+      environment,
+      secrets,
+      mountPoints: mounts,
+      ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],
+    };
+    const init: ContainerSpec | undefined = props.waitForMigrations
+      ? { ...base, name: "wait-for-migrations", essential: false, command: ["db", "check-migrations", "--migration-wait-timeout=600"], memoryReservation: MIGRATION_CHECK_MEMORY }
+      : undefined;
+    this.mainContainer = {
+      ...base,
+      name: component,
+      command: props.command,
+      portMappings: profile.port ? [profile.port] : undefined,
+      healthCheck: profile.healthCheck,
+      memoryReservation: props.size.memory - (init ? MIGRATION_CHECK_MEMORY : 0),
+      stopTimeout: props.stopTimeout,
+      dependsOn: init ? [{ containerName: init.name, condition: "SUCCESS" }] : undefined,
+    };
+
+    this.task = new ContainerTask(this, "task", {
+      family: props.family,
+      compatibility: props.compatibility,
+      cpu: props.size.cpu,
+      memory: props.size.memory,
+      executionRoleArn: props.executionRoleArn,
+      taskRoleArn: props.taskRoleArn,
+      containers: init ? [init, this.mainContainer] : [this.mainContainer],
+      volumes,
+      logGroupName: props.logGroupName,
+      logRetentionDays: props.logRetentionDays,
+      logsKmsKeyArn: props.logsKmsKeyArn,
+      region: runtime.region,
+    });
+  }
+}

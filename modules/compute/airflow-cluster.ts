@@ -1,0 +1,48 @@
+import { EcsAccountSettingDefault } from "@cdktf/provider-aws/lib/ecs-account-setting-default";
+import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
+import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/service-discovery-private-dns-namespace";
+import { Construct } from "constructs";
+import { ContainerInstances, type ContainerInstancesProps } from "./container-instances";
+
+export interface AirflowClusterProps {
+  readonly clusterName: string;
+  /** Private DNS namespace, e.g. `airflow-prod.internal` (workers reach the api-server's Execution API there). */
+  readonly namespace: string;
+  readonly vpcId: string;
+  readonly capacity: Omit<ContainerInstancesProps, "clusterName">;
+  /** Manage the account's `awsvpcTrunking` default (one environment per account). */
+  readonly awsvpcTrunking: boolean;
+}
+
+/**
+ * The ECS cluster with Container Insights, its EC2 capacity provider as the default strategy (Fargate and Fargate
+ * Spot registered for the worker pools that ask for them), and the private DNS namespace for service discovery.
+ */
+export class AirflowCluster extends Construct {
+  readonly cluster: EcsCluster;
+  readonly capacity: ContainerInstances;
+  readonly namespace: ServiceDiscoveryPrivateDnsNamespace;
+
+  constructor(scope: Construct, id: string, props: AirflowClusterProps) {
+    super(scope, id);
+    this.cluster = new EcsCluster(this, "cluster", {
+      name: props.clusterName,
+      setting: [{ name: "containerInsights", value: "enabled" }],
+    });
+    this.capacity = new ContainerInstances(this, "capacity", { ...props.capacity, clusterName: props.clusterName });
+    new EcsClusterCapacityProviders(this, "capacity-providers", {
+      clusterName: this.cluster.name,
+      capacityProviders: [this.capacity.capacityProvider.name, "FARGATE", "FARGATE_SPOT"],
+      defaultCapacityProviderStrategy: [{ capacityProvider: this.capacity.capacityProvider.name, weight: 1, base: 0 }],
+    });
+    if (props.awsvpcTrunking) {
+      new EcsAccountSettingDefault(this, "awsvpc-trunking", { name: "awsvpcTrunking", value: "enabled" });
+    }
+    this.namespace = new ServiceDiscoveryPrivateDnsNamespace(this, "namespace", {
+      name: props.namespace,
+      vpc: props.vpcId,
+      description: `Service discovery of ${props.clusterName}`,
+    });
+  }
+}

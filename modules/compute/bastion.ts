@@ -1,0 +1,49 @@
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { Construct } from "constructs";
+import { instanceArchitecture } from "../../config/instance-types";
+import { HardenedLaunchTemplate } from "./launch-template";
+
+export interface BastionProps {
+  readonly name: string;
+  readonly instanceType: string;
+  readonly subnetIds: string[];
+  readonly securityGroupId: string;
+  readonly instanceProfileArn: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * An SSM-only bastion: no inbound rule and no public IP, reached with Session Manager (shell or port forwarding to
+ * the UI, Flower or the database). An Auto Scaling group of one across the private subnets replaces it in another
+ * AZ when its host or AZ fails; the AMI is resolved at launch, so a replacement is patched.
+ */
+export class Bastion extends Construct {
+  readonly group: AutoscalingGroup;
+
+  constructor(scope: Construct, id: string, props: BastionProps) {
+    super(scope, id);
+    const arch = instanceArchitecture(props.instanceType);
+    const template = new HardenedLaunchTemplate(this, "launch-template", {
+      name: props.name,
+      imageId: `resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`,
+      instanceType: props.instanceType,
+      instanceProfileArn: props.instanceProfileArn,
+      securityGroupIds: [props.securityGroupId],
+      rootVolumeGb: 8,
+      // Client tools operators use through the bastion; the SSM agent ships with the AMI.
+      userData: "#!/bin/bash\nset -euo pipefail\ndnf install -y postgresql16 amazon-efs-utils\n",
+      tags: props.tags,
+    }).template;
+    this.group = new AutoscalingGroup(this, "group", {
+      name: props.name,
+      minSize: 1,
+      maxSize: 1,
+      desiredCapacity: 1,
+      vpcZoneIdentifier: props.subnetIds,
+      launchTemplate: { id: template.id, version: template.latestVersion.toString() },
+      healthCheckType: "EC2",
+      instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 0 } },
+      tag: Object.entries({ ...props.tags, Name: props.name }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+    });
+  }
+}

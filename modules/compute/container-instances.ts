@@ -1,0 +1,105 @@
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { EcsCapacityProvider } from "@cdktf/provider-aws/lib/ecs-capacity-provider";
+import { Construct } from "constructs";
+import { ECS_RESERVED_MEMORY_MIB } from "../../config/instance-types";
+import { HardenedLaunchTemplate } from "./launch-template";
+
+/** ECS-optimized Amazon Linux 2023 (x86_64), resolved by EC2 when an instance launches. */
+export const ECS_AMI_PARAMETER = "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
+
+export interface ContainerInstancesProps {
+  /** Name of launch template, ASG and capacity provider, e.g. `airflow-prod-ec2`. */
+  readonly name: string;
+  readonly clusterName: string;
+  readonly instanceType: string;
+  readonly minInstances: number;
+  readonly maxInstances: number;
+  /** Managed scaling target: 100 packs hosts fully, lower keeps headroom for faster task starts. */
+  readonly targetCapacityPercent: number;
+  readonly rootVolumeGb: number;
+  readonly containerStopTimeoutSeconds: number;
+  readonly subnetIds: string[];
+  readonly securityGroupId: string;
+  readonly instanceProfileArn: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The ECS agent configuration written at first boot. */
+export function ecsAgentConfig(props: Pick<ContainerInstancesProps, "clusterName" | "containerStopTimeoutSeconds">): Record<string, string> {
+  return {
+    ECS_CLUSTER: props.clusterName,
+    // Task roles; also what the agent's task scale-in protection endpoint (ECS_AGENT_URI) signs its calls with.
+    ECS_ENABLE_TASK_IAM_ROLE: "true",
+    // Containers cannot read the instance role through IMDS (awsvpc tasks; the hop limit covers bridge and host mode).
+    ECS_AWSVPC_BLOCK_IMDS: "true",
+    // Warm-shutdown budget for containers without their own stopTimeout (EC2 worker pools).
+    ECS_CONTAINER_STOP_TIMEOUT: `${props.containerStopTimeoutSeconds}s`,
+    ECS_RESERVED_MEMORY: String(ECS_RESERVED_MEMORY_MIB),
+    ECS_ENABLE_CONTAINER_METADATA: "true",
+    ECS_IMAGE_PULL_BEHAVIOR: "prefer-cached",
+    ECS_LOGLEVEL: "info",
+  };
+}
+
+/**
+ * The cluster's EC2 capacity: a hardened launch template of the ECS-optimized AMI, an Auto Scaling group across
+ * the private subnets with scale-in protection, and a capacity provider with managed scaling, managed termination
+ * protection (no instance running tasks is terminated by scale-in) and managed draining.
+ */
+export class ContainerInstances extends Construct {
+  readonly launchTemplate: HardenedLaunchTemplate;
+  readonly group: AutoscalingGroup;
+  readonly capacityProvider: EcsCapacityProvider;
+
+  constructor(scope: Construct, id: string, props: ContainerInstancesProps) {
+    super(scope, id);
+    const agent = Object.entries(ecsAgentConfig(props)).map(([k, v]) => `${k}=${v}`).join("\n");
+    this.launchTemplate = new HardenedLaunchTemplate(this, "launch-template", {
+      name: props.name,
+      imageId: ECS_AMI_PARAMETER,
+      instanceType: props.instanceType,
+      instanceProfileArn: props.instanceProfileArn,
+      securityGroupIds: [props.securityGroupId],
+      rootVolumeGb: props.rootVolumeGb,
+      userData: `#!/bin/bash\nset -euo pipefail\ncat >> /etc/ecs/ecs.config <<'EOF'\n${agent}\nEOF\n`,
+      tags: props.tags,
+    });
+    const template = this.launchTemplate.template;
+    this.group = new AutoscalingGroup(this, "group", {
+      name: props.name,
+      minSize: props.minInstances,
+      maxSize: props.maxInstances,
+      vpcZoneIdentifier: props.subnetIds,
+      launchTemplate: { id: template.id, version: template.latestVersion.toString() },
+      // Managed termination protection needs every instance protected; ECS lifts it on hosts without tasks.
+      protectFromScaleIn: true,
+      healthCheckType: "EC2",
+      healthCheckGracePeriod: 120,
+      defaultInstanceWarmup: 120,
+      enabledMetrics: ["GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances", "GroupTerminatingInstances", "GroupMaxSize"],
+      // A new launch template version (instance type, agent settings) replaces hosts gradually.
+      instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90, instanceWarmup: "120" } },
+      tag: [
+        { key: "AmazonECSManaged", value: "true", propagateAtLaunch: true },
+        ...Object.entries({ ...props.tags, Name: props.name }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+      ],
+      // The capacity provider sets the desired capacity.
+      lifecycle: { ignoreChanges: ["desired_capacity"] },
+    });
+    this.capacityProvider = new EcsCapacityProvider(this, "capacity-provider", {
+      name: props.name,
+      autoScalingGroupProvider: {
+        autoScalingGroupArn: this.group.arn,
+        managedTerminationProtection: "ENABLED",
+        managedDraining: "ENABLED",
+        managedScaling: {
+          status: "ENABLED",
+          targetCapacity: props.targetCapacityPercent,
+          minimumScalingStepSize: 1,
+          maximumScalingStepSize: 10,
+          instanceWarmupPeriod: 120,
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,98 @@
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { EcsService, type EcsServiceLoadBalancer } from "@cdktf/provider-aws/lib/ecs-service";
+import { Construct } from "constructs";
+
+/** Where a service's tasks run. */
+export type ServicePlacement =
+  /** The cluster's EC2 capacity provider (tasks spread across AZs, then packed by memory). */
+  | { readonly kind: "capacity-provider"; readonly name: string }
+  /** Fargate or Fargate Spot. */
+  | { readonly kind: "fargate"; readonly spot: boolean }
+  /** EC2 launch type without the capacity provider: for per-host daemons that must not drive capacity scaling. */
+  | { readonly kind: "ec2-launch-type" };
+
+export interface ResilientServiceProps {
+  readonly name: string;
+  readonly clusterArn: string;
+  readonly clusterName: string;
+  readonly taskDefinitionArn: string;
+  readonly desiredCount: number;
+  readonly placement: ServicePlacement;
+  /** awsvpc networking (private subnets, no public IP); omit for host networking. */
+  readonly network?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
+  /** @default 100 */
+  readonly minimumHealthyPercent?: number;
+  /** @default 200 */
+  readonly maximumPercent?: number;
+  /** Seconds before load-balancer health checks count (services behind the ALB). */
+  readonly healthCheckGracePeriodSeconds?: number;
+  readonly loadBalancers?: readonly EcsServiceLoadBalancer[];
+  /** Cloud Map service to register tasks in. */
+  readonly serviceRegistryArn?: string;
+  /** One task per container instance. */
+  readonly distinctInstance?: boolean;
+  /** Leave desiredCount to Application Auto Scaling after creation. @default false */
+  readonly autoscaled?: boolean;
+  /** `terraform apply` waits until the rollout is steady (fails on a broken rollout). @default true */
+  readonly waitForSteadyState?: boolean;
+}
+
+/**
+ * An ECS service that rolls out safely: deployment circuit breaker with rollback, explicit healthy/maximum
+ * percentages, AZ spread and rebalancing, no public IPs, managed tags, and `terraform apply` waits for steady state
+ * so a failed rollout fails the apply instead of leaving a broken service behind.
+ */
+export class ResilientService extends Construct {
+  readonly service: EcsService;
+
+  constructor(scope: Construct, id: string, private readonly props: ResilientServiceProps) {
+    super(scope, id);
+    const { placement } = props;
+    this.service = new EcsService(this, "service", {
+      name: props.name,
+      cluster: props.clusterArn,
+      taskDefinition: props.taskDefinitionArn,
+      desiredCount: props.desiredCount,
+      launchType: placement.kind === "ec2-launch-type" ? "EC2" : undefined,
+      capacityProviderStrategy:
+        placement.kind === "capacity-provider"
+          ? [{ capacityProvider: placement.name, weight: 1, base: 0 }]
+          : placement.kind === "fargate"
+            ? [{ capacityProvider: placement.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1, base: 0 }]
+            : undefined,
+      platformVersion: placement.kind === "fargate" ? "LATEST" : undefined,
+      networkConfiguration: props.network ? { subnets: props.network.subnetIds, securityGroups: props.network.securityGroupIds, assignPublicIp: false } : undefined,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentMinimumHealthyPercent: props.minimumHealthyPercent ?? 100,
+      deploymentMaximumPercent: props.maximumPercent ?? 200,
+      healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds,
+      loadBalancer: props.loadBalancers ? [...props.loadBalancers] : undefined,
+      serviceRegistries: props.serviceRegistryArn ? { registryArn: props.serviceRegistryArn } : undefined,
+      orderedPlacementStrategy:
+        placement.kind === "capacity-provider"
+          ? [
+              { type: "spread", field: "attribute:ecs.availability-zone" },
+              { type: "binpack", field: "memory" },
+            ]
+          : undefined,
+      placementConstraints: props.distinctInstance ? [{ type: "distinctInstance" }] : undefined,
+      availabilityZoneRebalancing: props.distinctInstance ? "DISABLED" : "ENABLED",
+      enableEcsManagedTags: true,
+      propagateTags: "SERVICE",
+      waitForSteadyState: props.waitForSteadyState ?? true,
+      lifecycle: props.autoscaled ? { ignoreChanges: ["desired_count"] } : undefined,
+    });
+  }
+
+  /** The Application Auto Scaling target of this service's desired count: the hook scaling policies attach to. */
+  scalableTarget(minCapacity: number, maxCapacity: number): AppautoscalingTarget {
+    return new AppautoscalingTarget(this, "scaling-target", {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: `service/${this.props.clusterName}/${this.props.name}`,
+      minCapacity,
+      maxCapacity,
+      dependsOn: [this.service],
+    });
+  }
+}

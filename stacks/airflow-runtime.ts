@@ -1,0 +1,43 @@
+import type { EnvironmentConfig } from "../config/schema";
+import type { AirflowRuntime } from "../modules/airflow/airflow-settings";
+import { PORTS } from "../modules/core/ports";
+import type { ContractValues } from "../modules/core/contract";
+import type { Naming } from "../modules/core/naming";
+import type { StorageContract } from "./contracts/storage";
+
+/** The api-server's name in the service-discovery namespace. */
+export const API_SERVER_DISCOVERY_NAME = "api-server";
+
+/** The internal Execution API URL workers call: the api-server's service-discovery name. */
+export function executionApiUrl(namespace: string): string {
+  return `http://${API_SERVER_DISCOVERY_NAME}.${namespace}:${PORTS.apiServer}/execution/`;
+}
+
+/** Builds the runtime every Airflow container's settings come from, out of config and the storage contract. */
+export function airflowRuntime(
+  stack: { readonly config: EnvironmentConfig; readonly naming: Naming },
+  storage: ContractValues<StorageContract>,
+  endpoints: { readonly namespace: string; readonly baseUrl?: string; readonly flowerUrlPrefix?: string },
+): AirflowRuntime {
+  const { config, naming } = stack;
+  return {
+    environment: config.name,
+    region: config.account.region,
+    secretPrefix: naming.secretPrefix,
+    authManager: config.airflow.authManager,
+    db: { host: storage.db_address, port: storage.db_port, name: storage.db_name, masterSecretArn: storage.db_master_secret_arn, poolSize: config.storage.database.sqlAlchemyPoolSize },
+    broker: { host: storage.redis_primary_endpoint, port: storage.redis_port, authTokenSecretArn: storage.redis_auth_token_secret_arn },
+    secrets: {
+      fernetKey: storage.fernet_key_secret_arn,
+      apiSecretKey: storage.api_secret_key_secret_arn,
+      jwtSecret: storage.jwt_secret_secret_arn,
+      adminPassword: storage.admin_password_secret_arn,
+      flowerBasicAuth: storage.flower_basic_auth_secret_arn,
+    },
+    taskLogsBucket: storage.task_logs_bucket_name,
+    executionApiUrl: executionApiUrl(endpoints.namespace),
+    baseUrl: endpoints.baseUrl,
+    jwtIssuer: naming.base,
+    flowerUrlPrefix: endpoints.flowerUrlPrefix,
+  };
+}
