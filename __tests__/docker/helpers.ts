@@ -1,0 +1,151 @@
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/** The image's build context. */
+export const DOCKER_DIR = path.resolve(__dirname, "..", "..", "docker");
+export const SCRIPTS_DIR = path.join(DOCKER_DIR, "scripts");
+export const ENTRYPOINT = path.join(SCRIPTS_DIR, "entrypoint.sh");
+/** docker/config mirrors /opt/airflow/config of the image: the `airflow_ecs` package lives there. */
+export const PYTHON_PATH = path.join(DOCKER_DIR, "config");
+export const PYTHON_TESTS_DIR = path.join(__dirname, "python");
+
+/** Every file under `dir` (recursively) whose path passes `keep`, sorted, skipping Python byte-code caches. */
+export function filesUnder(dir: string, keep: (file: string) => boolean = () => true): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== "__pycache__") found.push(...filesUnder(full, keep));
+    } else if (keep(full)) {
+      found.push(full);
+    }
+  }
+  return found.sort();
+}
+
+export function read(file: string): string {
+  return fs.readFileSync(file, "utf8");
+}
+
+const tempDirs: string[] = [];
+
+/** A fresh temporary directory, removed by `removeTempDirs` (call it in afterAll). */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `airflow-ecs-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Environment for python3 runs: the image's package importable, no __pycache__ written into the repository. */
+export function pythonEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", PYTHONPATH: PYTHON_PATH, PYTHONDONTWRITEBYTECODE: "1", ...extra };
+}
+
+export interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command to completion with exactly `env` (nothing inherited). */
+export function runSync(command: string, args: readonly string[], env: NodeJS.ProcessEnv, input?: string): Run {
+  const result = spawnSync(command, args, { env, input, encoding: "utf8", timeout: 60_000 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs a command without blocking the event loop (needed when the test itself serves HTTP to it). */
+export function runAsync(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+function writeExecutable(file: string, text: string): string {
+  fs.writeFileSync(file, text, { mode: 0o755 });
+  return file;
+}
+
+/**
+ * A stand-in for the official image's /entrypoint. By default it prints one JSON line with its PID, arguments and
+ * environment, then, when FAKE_ENTRYPOINT_WAIT_FOR names a file, keeps running (as a worker would) until that file
+ * exists. With FAKE_ENTRYPOINT_MODE=passthrough it behaves like the real one for a first argument `bash` (exec bash
+ * with the rest), which is how the migrate component runs migrate.sh.
+ */
+export function fakeOfficialEntrypoint(dir: string): string {
+  return writeExecutable(
+    path.join(dir, "official-entrypoint"),
+    `#!/usr/bin/env python3
+import json, os, sys
+args = sys.argv[1:]
+if os.environ.get("FAKE_ENTRYPOINT_MODE") == "passthrough" and args[:1] == ["bash"]:
+    os.execvp("bash", args)
+print(json.dumps({"pid": os.getpid(), "args": args, "env": dict(os.environ)}), flush=True)
+wait_for = os.environ.get("FAKE_ENTRYPOINT_WAIT_FOR")
+if wait_for:
+    import time
+    deadline = time.time() + 30
+    while not os.path.exists(wait_for) and time.time() < deadline:
+        time.sleep(0.05)
+`,
+  );
+}
+
+/**
+ * A fake `airflow` CLI for the entrypoint tests. Every call is appended to $FAKE_AIRFLOW_LOG (one line of
+ * arguments). Behaviour, from the environment: FAKE_DB_CHECK_FAILURES (failures before `db check` succeeds; "always"
+ * never succeeds), FAKE_MIGRATE_EXIT, FAKE_USERS_LIST_FILE (printed by `users list`), FAKE_USERS_LIST_EXIT,
+ * FAKE_USERS_CREATE_EXIT.
+ */
+export function fakeAirflow(binDir: string): string {
+  return writeExecutable(
+    path.join(binDir, "airflow"),
+    `#!/usr/bin/env bash
+printf '%s\\n' "$*" >>"\${FAKE_AIRFLOW_LOG:?}"
+case "$1 $2" in
+  "db check")
+    count_file="\${FAKE_AIRFLOW_LOG}.db-check-count"
+    count=$(( $(cat "$count_file" 2>/dev/null || echo 0) + 1 ))
+    echo "$count" >"$count_file"
+    if [[ \${FAKE_DB_CHECK_FAILURES:-0} == always ]] || (( count <= \${FAKE_DB_CHECK_FAILURES:-0} )); then
+      echo "Traceback (most recent call last):" >&2
+      echo 'sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at "db.internal" (10.0.1.5), port 5432 failed: Connection refused' >&2
+      echo "(Background on this error at: https://sqlalche.me/e/20/e3q8)" >&2
+      exit 1
+    fi
+    echo "Connection successful." ;;
+  "db migrate")
+    echo "Migrating the metadata database"
+    exit "\${FAKE_MIGRATE_EXIT:-0}" ;;
+  "users list")
+    [[ -n \${FAKE_USERS_LIST_FILE:-} ]] && cat "$FAKE_USERS_LIST_FILE"
+    exit "\${FAKE_USERS_LIST_EXIT:-0}" ;;
+  "users create")
+    exit "\${FAKE_USERS_CREATE_EXIT:-0}" ;;
+esac
+`,
+  );
+}
+
+/** The lines of the fake airflow's call log (empty when it was never called). */
+export function airflowCalls(log: string): string[] {
+  return fs.existsSync(log) ? read(log).trim().split("\n").filter(Boolean) : [];
+}
+
+/** Parses the record printed by the fake official entrypoint in `record` mode. */
+export function officialEntrypointRecord(stdout: string): { pid: number; args: string[]; env: Record<string, string> } {
+  const line = stdout.trim().split("\n").pop() ?? "";
+  return JSON.parse(line);
+}

@@ -1,0 +1,157 @@
+import * as fs from "fs";
+import * as path from "path";
+import { RUNTIME_ENV } from "../../modules/airflow/runtime-contract";
+import { ENTRYPOINT, airflowCalls, fakeAirflow, fakeOfficialEntrypoint, removeTempDirs, runSync, tempDir } from "./helpers";
+
+/**
+ * The migrate component end to end: entrypoint.sh builds the URL, waits for the database, and runs migrate.sh
+ * through a stand-in of the official /entrypoint; a fake `airflow` on PATH plays the CLI and records its calls.
+ */
+
+const FAB = "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager";
+const ADMIN_CREATE = "users create --username admin --email admin@example.com --firstname Airflow --lastname Admin --role Admin --password pw d!";
+
+let workDir: string;
+let binDir: string;
+let airflowLog: string;
+let official: string;
+
+beforeEach(() => {
+  workDir = tempDir("migrate");
+  binDir = path.join(workDir, "bin");
+  fs.mkdirSync(binDir);
+  fakeAirflow(binDir);
+  official = fakeOfficialEntrypoint(workDir);
+  airflowLog = path.join(workDir, "airflow-calls.log");
+});
+
+afterAll(removeTempDirs);
+
+function usersListing(text: string): string {
+  const file = path.join(workDir, "users.json");
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+function migrate(overrides: Record<string, string | undefined> = {}, command: string[] = ["db", "migrate"]) {
+  const env: NodeJS.ProcessEnv = {
+    PATH: `${binDir}:${process.env.PATH}`,
+    HOME: workDir,
+    PYTHONDONTWRITEBYTECODE: "1",
+    _AIRFLOW_ECS_OFFICIAL_ENTRYPOINT: official,
+    FAKE_ENTRYPOINT_MODE: "passthrough",
+    FAKE_AIRFLOW_LOG: airflowLog,
+    AIRFLOW__CORE__AUTH_MANAGER: FAB,
+    [RUNTIME_ENV.component]: "migrate",
+    [RUNTIME_ENV.dbHost]: "db.internal",
+    [RUNTIME_ENV.dbName]: "airflow",
+    [RUNTIME_ENV.dbUser]: "airflow_admin",
+    [RUNTIME_ENV.dbPassword]: "s3cr3t",
+    [RUNTIME_ENV.dbWaitSeconds]: "10",
+    [RUNTIME_ENV.adminUsername]: "admin",
+    [RUNTIME_ENV.adminEmail]: "admin@example.com",
+    [RUNTIME_ENV.adminPassword]: "pw d!",
+  };
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return runSync(ENTRYPOINT, command, env);
+}
+
+describe("the migrate component", () => {
+  it("exits with the status of a failed `airflow db migrate` and creates no user", () => {
+    // GIVEN a migration that fails with status 3
+    // WHEN the migrate task runs
+    const run = migrate({ FAKE_MIGRATE_EXIT: "3" });
+    // THEN the task fails with that status and says the database was not migrated
+    expect(run.status).toBe(3);
+    expect(run.stderr).toContain('airflow-ecs-entrypoint: error: "airflow db migrate" failed with exit status 3; the metadata database was not migrated\n');
+    // AND after waiting for the database it only tried the migration
+    expect(airflowCalls(airflowLog)).toEqual(["db check", "db migrate"]);
+  });
+
+  it("migrates, then creates the first admin when no user exists yet", () => {
+    // GIVEN a fresh database: `users list` finds no data
+    // WHEN the migrate task runs
+    const run = migrate({ FAKE_USERS_LIST_FILE: usersListing("No data found\n") });
+    // THEN it migrates, lists the users and creates the admin with the FAB Admin role
+    expect(run.status).toBe(0);
+    expect(airflowCalls(airflowLog)).toEqual(["db check", "db migrate", "users list --output json", ADMIN_CREATE]);
+    expect(run.stderr).toContain("airflow-ecs-entrypoint: admin user admin created\n");
+  });
+
+  it("creates the admin when only other users exist, reading the JSON after any log lines", () => {
+    // GIVEN a listing preceded by a log line in brackets and holding another user
+    const listing = '[2025-01-01T00:00:00.000+0000] {cli.py:1} INFO - listing users\n[{"id": 2, "username": "alice", "email": "a@example.com", "roles": ["Viewer"]}]\n';
+    // WHEN the migrate task runs
+    const run = migrate({ FAKE_USERS_LIST_FILE: usersListing(listing) });
+    // THEN the admin is created
+    expect(run.status).toBe(0);
+    expect(airflowCalls(airflowLog).slice(-1)).toEqual([ADMIN_CREATE]);
+  });
+
+  it("does not create the admin again when it exists", () => {
+    // GIVEN an existing admin (a later deployment)
+    const listing = '[{"id": 1, "username": "admin", "email": "admin@example.com", "roles": ["Admin"]}, {"id": 2, "username": "alice", "roles": []}]';
+    // WHEN the migrate task runs
+    const run = migrate({ FAKE_USERS_LIST_FILE: usersListing(listing) });
+    // THEN it migrates and stops after listing the users
+    expect(run.status).toBe(0);
+    expect(airflowCalls(airflowLog)).toEqual(["db check", "db migrate", "users list --output json"]);
+    expect(run.stderr).toContain("airflow-ecs-entrypoint: admin user admin exists; not creating it\n");
+  });
+
+  it("fails when creating the admin fails", () => {
+    // GIVEN no admin and a failing `users create`
+    // WHEN the migrate task runs
+    const run = migrate({ FAKE_USERS_LIST_FILE: usersListing("No data found\n"), FAKE_USERS_CREATE_EXIT: "1" });
+    // THEN the task fails naming the step
+    expect(run.status).toBe(70);
+    expect(run.stderr).toContain('airflow-ecs-entrypoint: error: "airflow users create" failed for the admin user admin\n');
+  });
+
+  it("fails when the users cannot be listed or the listing cannot be read", () => {
+    // GIVEN a failing `users list`, then one printing something unexpected
+    const failing = migrate({ FAKE_USERS_LIST_EXIT: "1" });
+    const garbled = migrate({ FAKE_USERS_LIST_FILE: usersListing("Traceback (most recent call last):\n  boom\n") });
+    // THEN both fail without creating anybody
+    expect(failing.status).toBe(70);
+    expect(failing.stderr).toContain('airflow-ecs-entrypoint: error: "airflow users list" failed; cannot tell whether the admin user admin exists\n');
+    expect(garbled.status).toBe(70);
+    expect(garbled.stderr).toContain('airflow-ecs-entrypoint: error: could not read the user list printed by "airflow users list --output json"\n');
+    expect(airflowCalls(airflowLog).filter((call) => call.startsWith("users create"))).toEqual([]);
+  });
+
+  it("fails naming the variable when the admin password is missing, after migrating", () => {
+    // GIVEN no admin password injected
+    // WHEN the migrate task runs
+    const run = migrate({ [RUNTIME_ENV.adminPassword]: undefined });
+    // THEN the migration ran but the task fails on the missing variable
+    expect(run.status).toBe(64);
+    expect(run.stderr).toContain(`airflow-ecs-entrypoint: error: ${RUNTIME_ENV.adminPassword} is not set or empty; the migrate component needs it to build the first admin user\n`);
+    expect(airflowCalls(airflowLog)).toEqual(["db check", "db migrate"]);
+  });
+
+  it("skips the admin with the simple auth manager, which has no user table", () => {
+    // GIVEN the simple auth manager (non-production environments may use it)
+    // WHEN the migrate task runs
+    const run = migrate({ AIRFLOW__CORE__AUTH_MANAGER: "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager" });
+    // THEN it only migrates
+    expect(run.status).toBe(0);
+    expect(airflowCalls(airflowLog)).toEqual(["db check", "db migrate"]);
+    expect(run.stderr).toContain("the auth manager is not FAB");
+  });
+
+  it("passes migration options through and rejects any other command", () => {
+    // GIVEN a migration to a given revision, and a command that is not a migration
+    const toRevision = migrate({ AIRFLOW__CORE__AUTH_MANAGER: undefined }, ["db", "migrate", "--to-version", "3.1.5"]);
+    const wrong = migrate({}, ["scheduler"]);
+    // THEN the options reach `airflow db migrate`, and the wrong command fails before touching the database schema
+    expect(toRevision.status).toBe(0);
+    expect(airflowCalls(airflowLog)).toContain("db migrate --to-version 3.1.5");
+    expect(wrong.status).toBe(64);
+    expect(wrong.stderr).toContain('airflow-ecs-entrypoint: error: the migrate component runs "db migrate [options]"; got the command: scheduler\n');
+    expect(airflowCalls(airflowLog).filter((call) => call.startsWith("db migrate"))).toEqual(["db migrate --to-version 3.1.5"]);
+  });
+});

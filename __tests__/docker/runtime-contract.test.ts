@@ -1,0 +1,140 @@
+import * as path from "path";
+import { loadEnvironments } from "../../config/load";
+import { HEARTBEAT, RUNTIME_ENV } from "../../modules/airflow/runtime-contract";
+import { HEARTBEAT_PROBE_PREFIX } from "../../modules/iam/grants";
+import { DOCKER_DIR, filesUnder, pythonEnv, read, runSync } from "./helpers";
+
+/**
+ * The image against the names shared with the stacks (modules/airflow/runtime-contract.ts) and the environments
+ * (config/environments): statically, by reading the sources.
+ */
+
+const DAG_FILES = filesUnder(path.join(DOCKER_DIR, "dags"), (file) => file.endsWith(".py"));
+const HEARTBEAT_DAG = path.join(DOCKER_DIR, "dags", "airflow_ecs_heartbeat.py");
+const HEARTBEAT_MODULE = path.join(DOCKER_DIR, "config", "airflow_ecs", "heartbeat.py");
+const EXAMPLE_DAG = path.join(DOCKER_DIR, "dags", "airflow_ecs_example_queues.py");
+/** Every file that ends up in the image (what .dockerignore lets through), plus the Dockerfile and README. */
+const IMAGE_FILES = filesUnder(DOCKER_DIR, (file) => !file.endsWith(".dockerignore"));
+
+const environments = loadEnvironments();
+
+/** The literal `queue="..."` arguments of a DAG file; a non-literal `queue=` fails (it could not be checked). */
+function queuesOf(file: string): string[] {
+  const source = read(file);
+  const literal = [...source.matchAll(/\bqueue\s*=\s*(["'])([^"']+)\1/g)].map((match) => match[2]);
+  const all = [...source.matchAll(/\bqueue\s*=/g)];
+  expect({ file: path.basename(file), nonLiteralQueueArguments: all.length - literal.length }).toEqual({ file: path.basename(file), nonLiteralQueueArguments: 0 });
+  return literal;
+}
+
+/** `AIRFLOW_ECS_*` names a source mentions; `_AIRFLOW_ECS_*` (internal test seams) are not environment contract. */
+function contractNamesIn(text: string): Set<string> {
+  return new Set([...text.matchAll(/(?<![A-Za-z0-9_])AIRFLOW_ECS_[A-Z0-9_]+/g)].map((match) => match[0]));
+}
+
+/** Top-level `NAME = "value"` assignments of a Python module. */
+function pythonConstants(file: string): Record<string, string> {
+  return Object.fromEntries([...read(file).matchAll(/^([A-Z][A-Z0-9_]*)\s*=\s*"([^"]*)"\s*$/gm)].map((match) => [match[1], match[2]]));
+}
+
+describe("queues the DAGs route to", () => {
+  it("are consumed by a worker pool in every environment", () => {
+    // GIVEN the queues every DAG file names and the pools of every environment
+    const used = [...new Set(DAG_FILES.flatMap(queuesOf))].sort();
+    expect(used).toContain("default");
+    // THEN no DAG sends a task to a queue some environment has no worker for (it would sit queued until it times out)
+    const unconsumed = environments.flatMap((env) =>
+      used.filter((queue) => !env.workerPools.some((pool) => pool.queues.includes(queue))).map((queue) => `${env.name}: ${queue}`),
+    );
+    expect(unconsumed).toEqual([]);
+  });
+
+  it("in the example DAG cover every queue all environments consume", () => {
+    // GIVEN the queues consumed in every environment (prod's extra `ml` queue is not among them)
+    const everywhere = environments
+      .map((env) => new Set(env.workerPools.flatMap((pool) => pool.queues)))
+      .reduce((common, queues) => new Set([...common].filter((queue) => queues.has(queue))));
+    // THEN the example DAG has a task on each
+    expect([...new Set(queuesOf(EXAMPLE_DAG))].sort()).toEqual([...everywhere].sort());
+  });
+
+  it("for the heartbeat is the default queue, which every environment must consume", () => {
+    expect(new Set(queuesOf(HEARTBEAT_DAG))).toEqual(new Set(["default"]));
+  });
+});
+
+describe("the heartbeat DAG and the runtime contract", () => {
+  const sources = read(HEARTBEAT_DAG) + read(HEARTBEAT_MODULE);
+  const constants = pythonConstants(HEARTBEAT_MODULE);
+
+  it("has the contract's DAG id", () => {
+    expect([...read(HEARTBEAT_DAG).matchAll(/\bdag_id\s*=\s*"([^"]+)"/g)].map((match) => match[1])).toEqual([HEARTBEAT.dagId]);
+  });
+
+  it("reads the namespace, metric, interval, environment, bucket and probe variable through the contract's variable names", () => {
+    // GIVEN the heartbeat's Python sources
+    // THEN they name exactly these runtime variables, with the contract's spelling
+    expect([...contractNamesIn(sources)].sort()).toEqual(
+      [
+        RUNTIME_ENV.heartbeatNamespace,
+        RUNTIME_ENV.heartbeatMetric,
+        RUNTIME_ENV.heartbeatIntervalSeconds,
+        RUNTIME_ENV.environment,
+        RUNTIME_ENV.taskLogsBucket,
+        RUNTIME_ENV.heartbeatProbeVariable,
+      ].sort(),
+    );
+    expect({
+      NAMESPACE_ENV: constants.NAMESPACE_ENV,
+      METRIC_ENV: constants.METRIC_ENV,
+      INTERVAL_ENV: constants.INTERVAL_ENV,
+      ENVIRONMENT_ENV: constants.ENVIRONMENT_ENV,
+      TASK_LOGS_BUCKET_ENV: constants.TASK_LOGS_BUCKET_ENV,
+      PROBE_VARIABLE_ENV: constants.PROBE_VARIABLE_ENV,
+    }).toEqual({
+      NAMESPACE_ENV: RUNTIME_ENV.heartbeatNamespace,
+      METRIC_ENV: RUNTIME_ENV.heartbeatMetric,
+      INTERVAL_ENV: RUNTIME_ENV.heartbeatIntervalSeconds,
+      ENVIRONMENT_ENV: RUNTIME_ENV.environment,
+      TASK_LOGS_BUCKET_ENV: RUNTIME_ENV.taskLogsBucket,
+      PROBE_VARIABLE_ENV: RUNTIME_ENV.heartbeatProbeVariable,
+    });
+  });
+
+  it("holds no literal namespace, metric or probe-variable value anywhere in the image", () => {
+    // GIVEN the values the stacks inject WHEN searching every file of the image THEN none appears
+    const literals = [HEARTBEAT.namespace, HEARTBEAT.metricName, HEARTBEAT.probeVariable];
+    const found = IMAGE_FILES.flatMap((file) => literals.filter((value) => read(file).includes(value)).map((value) => `${path.relative(DOCKER_DIR, file)}: ${value}`));
+    expect(found).toEqual([]);
+  });
+
+  it("publishes with the contract's dimension and probes under the prefix the worker role may write", () => {
+    expect(constants.ENVIRONMENT_DIMENSION).toBe(HEARTBEAT.environmentDimension);
+    expect(constants.BUCKET_PROBE_PREFIX).toBe(`${HEARTBEAT_PROBE_PREFIX}/`);
+  });
+
+  it("derives a run timeout below the contract's interval that fits the worst case", () => {
+    // GIVEN the contract's interval WHEN the heartbeat derives its timing
+    const script = `import json, sys\nfrom airflow_ecs import heartbeat as h\nt = h.timing(int(sys.argv[1]))\nprint(json.dumps([t.interval.total_seconds(), t.dagrun_timeout.total_seconds(), t.worst_case_seconds]))`;
+    const run = runSync("python3", ["-c", script, String(HEARTBEAT.intervalSeconds)], pythonEnv());
+    expect(run.stderr).toBe("");
+    const [interval, dagrunTimeout, worstCase] = JSON.parse(run.stdout) as number[];
+    // THEN a stuck run fails before the next one is due, and a slow but healthy one still finishes in time
+    expect(interval).toBe(HEARTBEAT.intervalSeconds);
+    expect(dagrunTimeout).toBeLessThan(interval);
+    expect(worstCase).toBeLessThanOrEqual(dagrunTimeout);
+  });
+});
+
+describe("runtime variables across the image", () => {
+  it("are all spelled as in the runtime contract, and every contract variable is read", () => {
+    // GIVEN every AIRFLOW_ECS_* name in the image's scripts, Python, Dockerfile and README
+    const mentioned = new Set(IMAGE_FILES.flatMap((file) => [...contractNamesIn(read(file))]));
+    const contract = new Set<string>(Object.values(RUNTIME_ENV));
+    // THEN none is unknown to the contract (a typo would silently read nothing)
+    expect([...mentioned].filter((name) => !contract.has(name)).sort()).toEqual([]);
+    // AND the image reads every variable the task definitions set
+    const code = filesUnder(DOCKER_DIR, (file) => /\.(sh|py)$/.test(file)).map(read).join("\n");
+    expect([...contract].filter((name) => !contractNamesIn(code).has(name)).sort()).toEqual([]);
+  });
+});

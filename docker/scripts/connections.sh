@@ -1,0 +1,194 @@
+# shellcheck shell=bash
+#
+# Library of the Airflow ECS image's entrypoint: sourced by entrypoint.sh and migrate.sh, and by the tests.
+# Sourcing it only defines functions; nothing runs and no variable changes until a function is called.
+#
+# The task definitions never hold a URL with a password. They inject the parts (host, port, database name and,
+# through ECS `secrets`, the user, password and broker token) and ecs_export_connections turns them into the
+# URLs Airflow and Celery read, percent-encoding every part that can carry arbitrary characters.
+
+readonly ecs_components="api-server scheduler dag-processor triggerer worker flower migrate"
+
+ecs_log() {
+    printf 'airflow-ecs-entrypoint: %s\n' "$*" >&2
+}
+
+ecs_error() {
+    printf 'airflow-ecs-entrypoint: error: %s\n' "$*" >&2
+}
+
+# ecs_urlencode VALUE: prints VALUE with every byte except the RFC 3986 unreserved characters
+# (A-Z a-z 0-9 - . _ ~) percent-encoded, so any user, password or token survives in a URL (UTF-8 included).
+ecs_urlencode() {
+    local LC_ALL=C
+    local hex byte char encoded=""
+    hex=$(printf '%s' "$1" | od -An -v -tx1) || return 1
+    # od prints space-separated hex bytes; the unquoted expansion splits them (they hold no glob characters).
+    for byte in ${hex}; do
+        case ${byte} in
+            3[0-9] | 4[1-9a-f] | 5[0-9a] | 6[1-9a-f] | 7[0-9a] | 2d | 2e | 5f | 7e)
+                printf -v char '%b' "\\x${byte}"
+                encoded+=${char}
+                ;;
+            *)
+                encoded+="%${byte^^}"
+                ;;
+        esac
+    done
+    printf '%s' "${encoded}"
+}
+
+# ecs_is_component NAME: succeeds when NAME is one of ecs_components.
+ecs_is_component() {
+    local candidate
+    for candidate in ${ecs_components}; do
+        [[ ${candidate} == "$1" ]] && return 0
+    done
+    return 1
+}
+
+# ecs_component_needs COMPONENT NEED: succeeds when COMPONENT needs NEED.
+#   database - AIRFLOW__DATABASE__SQL_ALCHEMY_CONN(_ASYNC) and the wait for the database before starting
+#   celery   - AIRFLOW__CELERY__BROKER_URL and AIRFLOW__CELERY__RESULT_BACKEND
+# Airflow 3 Celery workers talk to the database only through the Celery result backend (task state goes
+# through the api-server's Execution API), so they get no SQLAlchemy URL.
+ecs_component_needs() {
+    case $2 in
+        database) [[ $1 =~ ^(api-server|scheduler|dag-processor|triggerer|migrate)$ ]] ;;
+        celery) [[ $1 =~ ^(scheduler|worker|flower)$ ]] ;;
+        *) return 1 ;;
+    esac
+}
+
+# ecs_require NAME COMPONENT TARGET: fails with a message naming NAME when it is unset or empty.
+ecs_require() {
+    if [[ -z ${!1:-} ]]; then
+        ecs_error "$1 is not set or empty; the $2 component needs it to build $3"
+        return 64
+    fi
+}
+
+# ecs_require_host NAME COMPONENT TARGET: like ecs_require, and the value must be a plain host name or IPv4 address.
+ecs_require_host() {
+    ecs_require "$@" || return
+    if ! [[ ${!1} =~ ^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$ ]]; then
+        ecs_error "$1 = \"${!1}\" is not a host name (letters, digits, dots and hyphens); the $2 component needs it to build $3"
+        return 64
+    fi
+}
+
+# ecs_port NAME DEFAULT: prints the port in NAME (DEFAULT when unset or empty), failing on anything but 1-65535.
+ecs_port() {
+    local value=${!1:-$2}
+    if ! [[ ${value} =~ ^[0-9]{1,5}$ ]] || ((10#${value} < 1 || 10#${value} > 65535)); then
+        ecs_error "$1 = \"${value}\" is not a TCP port (1-65535)"
+        return 64
+    fi
+    printf '%s' "$((10#${value}))"
+}
+
+# ecs_database_url COMPONENT TARGET SCHEME TLS_QUERY: prints SCHEME://user:password@host:port/database?TLS_QUERY.
+ecs_database_url() {
+    local component=$1 target=$2 scheme=$3 query=$4 port user password name
+    ecs_require_host AIRFLOW_ECS_DB_HOST "${component}" "${target}" || return
+    ecs_require AIRFLOW_ECS_DB_NAME "${component}" "${target}" || return
+    ecs_require AIRFLOW_ECS_DB_USER "${component}" "${target}" || return
+    ecs_require AIRFLOW_ECS_DB_PASSWORD "${component}" "${target}" || return
+    port=$(ecs_port AIRFLOW_ECS_DB_PORT 5432) || return
+    user=$(ecs_urlencode "${AIRFLOW_ECS_DB_USER}") || return
+    password=$(ecs_urlencode "${AIRFLOW_ECS_DB_PASSWORD}") || return
+    name=$(ecs_urlencode "${AIRFLOW_ECS_DB_NAME}") || return
+    printf '%s://%s:%s@%s:%s/%s?%s' "${scheme}" "${user}" "${password}" "${AIRFLOW_ECS_DB_HOST}" "${port}" "${name}" "${query}"
+}
+
+# ecs_broker_url COMPONENT: prints rediss://:token@host:port/0?ssl_cert_reqs=required (ElastiCache, TLS, auth token).
+ecs_broker_url() {
+    local component=$1 target=AIRFLOW__CELERY__BROKER_URL port token
+    ecs_require_host AIRFLOW_ECS_REDIS_HOST "${component}" "${target}" || return
+    ecs_require AIRFLOW_ECS_REDIS_AUTH_TOKEN "${component}" "${target}" || return
+    port=$(ecs_port AIRFLOW_ECS_REDIS_PORT 6379) || return
+    token=$(ecs_urlencode "${AIRFLOW_ECS_REDIS_AUTH_TOKEN}") || return
+    printf 'rediss://:%s@%s:%s/0?ssl_cert_reqs=required' "${token}" "${AIRFLOW_ECS_REDIS_HOST}" "${port}"
+}
+
+# ecs_preset NAME: succeeds when NAME, NAME_CMD or NAME_SECRET is already set, i.e. the option is configured
+# another way; building NAME would silently override it (a plain variable wins over _CMD and _SECRET).
+ecs_preset() {
+    local name
+    for name in "$1" "$1_CMD" "$1_SECRET"; do
+        if [[ -n ${!name:-} ]]; then
+            ecs_log "$1: keeping the value configured through ${name}"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# ecs_export_connections COMPONENT: builds and exports the URLs COMPONENT needs (see ecs_component_needs).
+ecs_export_connections() {
+    local component=$1 url
+    if ecs_component_needs "${component}" database && ! ecs_preset AIRFLOW__DATABASE__SQL_ALCHEMY_CONN; then
+        url=$(ecs_database_url "${component}" AIRFLOW__DATABASE__SQL_ALCHEMY_CONN postgresql+psycopg2 sslmode=require) || return
+        export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="${url}"
+        # Airflow derives the async URL by swapping the driver, but asyncpg rejects libpq's `sslmode` (it takes `ssl`).
+        url=$(ecs_database_url "${component}" AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC postgresql+asyncpg ssl=require) || return
+        export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC="${url}"
+    fi
+    if ecs_component_needs "${component}" celery; then
+        if ! ecs_preset AIRFLOW__CELERY__RESULT_BACKEND; then
+            url=$(ecs_database_url "${component}" AIRFLOW__CELERY__RESULT_BACKEND db+postgresql sslmode=require) || return
+            export AIRFLOW__CELERY__RESULT_BACKEND="${url}"
+        fi
+        if ! ecs_preset AIRFLOW__CELERY__BROKER_URL; then
+            url=$(ecs_broker_url "${component}") || return
+            export AIRFLOW__CELERY__BROKER_URL="${url}"
+        fi
+    fi
+}
+
+# ecs_last_error_line TEXT: the last non-empty line of TEXT that is not SQLAlchemy's "(Background on this error ...)".
+ecs_last_error_line() {
+    local line last=""
+    while IFS= read -r line; do
+        [[ -z ${line//[[:space:]]/} || ${line} == "(Background on this error"* ]] && continue
+        last=${line}
+    done <<<"$1"
+    printf '%s' "${last}"
+}
+
+# ecs_wait_for_database: runs `airflow db check` until it succeeds, for at most AIRFLOW_ECS_DB_WAIT_SECONDS
+# (0 = do not wait), pausing 2 s between attempts. Each attempt is cut off at the remaining time, so the whole
+# wait is bounded.
+ecs_wait_for_database() {
+    local limit=${AIRFLOW_ECS_DB_WAIT_SECONDS:-120} start=${SECONDS} attempts=0 remaining output status where
+    if ! [[ ${limit} =~ ^[0-9]+$ ]]; then
+        ecs_error "AIRFLOW_ECS_DB_WAIT_SECONDS = \"${limit}\" is not a whole number of seconds"
+        return 64
+    fi
+    limit=$((10#${limit}))
+    where="${AIRFLOW_ECS_DB_HOST:-?}:${AIRFLOW_ECS_DB_PORT:-5432}"
+    if ((limit == 0)); then
+        ecs_log "AIRFLOW_ECS_DB_WAIT_SECONDS=0: not waiting for the metadata database"
+        return 0
+    fi
+    while true; do
+        attempts=$((attempts + 1))
+        remaining=$((limit - (SECONDS - start)))
+        ((remaining < 1)) && remaining=1
+        status=0
+        output=$(CONNECTION_CHECK_MAX_COUNT=0 timeout "${remaining}" airflow db check 2>&1) || status=$?
+        if ((status == 0)); then
+            ecs_log "metadata database ${where} is reachable (attempt ${attempts})"
+            return 0
+        fi
+        if ((status == 124)); then
+            output="'airflow db check' timed out after ${remaining} s"
+        fi
+        remaining=$((limit - (SECONDS - start)))
+        if ((remaining <= 0)); then
+            ecs_error "the metadata database at ${where} did not answer within ${limit} s (AIRFLOW_ECS_DB_WAIT_SECONDS); last 'airflow db check' output: $(ecs_last_error_line "${output}")"
+            return 69
+        fi
+        sleep $((remaining < 2 ? remaining : 2))
+    done
+}
