@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { projectRoot } from "../modules/core/project-root";
 import { carveSubnets, parseCidr } from "./cidr";
 import { ENVIRONMENT_SPEC } from "./environment-spec";
 import { applyDefaults, checkShape, deepFreeze, describeValue, type FieldIssue } from "./fields";
@@ -12,17 +13,6 @@ export class ConfigError extends Error {
     super(`Invalid environment configuration (nothing was synthesized):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
   }
-}
-
-/** The repository root, found from this file whether it runs from source or from dist/. */
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, "package.json"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`cannot find package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
 }
 
 export const ENVIRONMENTS_DIR = path.join(projectRoot(), "config", "environments");

@@ -1,6 +1,6 @@
 /**
- * Bundles the queue-depth publisher Lambda (lambda/queue-depth-publisher/) with esbuild into one CommonJS file and
- * writes it as `index.js` into a deterministic zip: fixed entry order, timestamp and mode, no compression, so the same
+ * Bundles each Lambda of lambda/artifacts.ts (the queue-depth publisher, the service redeployer) with esbuild into
+ * one CommonJS file and writes it as `index.js` into a deterministic zip: fixed entry order, timestamp and mode, no compression, so the same
  * sources give the same bytes and Terraform's `source_code_hash` only changes when the code does.
  *
  * Usage: node dist/scripts/build-lambda.js   (after `npx tsc -p tsconfig.json`; prints the zip path and its hashes)
@@ -15,6 +15,7 @@ import * as esbuild from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
 import { ZipFile } from "yazl";
+import { LAMBDA_ARTIFACTS, type LambdaArtifact } from "../lambda/artifacts";
 
 /** The repository root: the nearest directory above this file holding package.json (works from scripts/ and dist/scripts/). */
 function findRoot(from: string): string {
@@ -26,23 +27,11 @@ function findRoot(from: string): string {
 
 export const REPO_ROOT = findRoot(__dirname);
 
-/** What the services stack needs to create the function. */
-export const PUBLISHER_LAMBDA = {
-  /** Zip path relative to the repository root. */
-  zipPath: "dist/lambda/queue-depth-publisher.zip",
-  /** The `handler` of aws_lambda_function: index.js exports `handler`. */
-  handler: "index.handler",
-  /**
-   * Lambda runtime for the function. Not nodejs20.x: the Lambda runtime table lists it as deprecated on 2026-04-30,
-   * with function creation blocked from 2026-08-31 and updates from 2026-09-30. The bundle's syntax targets Node.js
-   * 20 (the local toolchain), which nodejs22.x runs unchanged.
-   */
-  runtime: "nodejs22.x",
-  /** Bundle entry, relative to the repository root. */
-  entry: "lambda/queue-depth-publisher/index.ts",
-  /** Name of the bundle inside the zip. */
-  bundleName: "index.js",
-} as const;
+/** Name of the bundle inside every zip (the handlers are `index.handler`). */
+export const BUNDLE_NAME = "index.js";
+
+/** The queue-depth publisher's artifact (see lambda/artifacts.ts for every bundle and its runtime). */
+export const PUBLISHER_LAMBDA = { ...LAMBDA_ARTIFACTS.queueDepthPublisher, bundleName: BUNDLE_NAME } as const;
 
 /**
  * Fixed zip metadata. The date is built from local-time parts because zip's DOS timestamp stores local time (and
@@ -107,23 +96,29 @@ export interface BuiltLambda {
   readonly sha256Base64: string;
 }
 
-/** Bundles the publisher and writes its zip (default: PUBLISHER_LAMBDA.zipPath under the repository root). */
-export async function buildLambda(options: { outFile?: string } = {}): Promise<BuiltLambda> {
-  const code = await bundle(PUBLISHER_LAMBDA.entry);
-  const zip = await deterministicZip({ [PUBLISHER_LAMBDA.bundleName]: code });
-  const zipPath = path.resolve(REPO_ROOT, options.outFile ?? PUBLISHER_LAMBDA.zipPath);
+/** Bundles one Lambda and writes its zip (default: the artifact's zipPath under the repository root). */
+export async function buildLambda(options: { outFile?: string; artifact?: LambdaArtifact } = {}): Promise<BuiltLambda> {
+  const artifact = options.artifact ?? PUBLISHER_LAMBDA;
+  const code = await bundle(artifact.entry);
+  const zip = await deterministicZip({ [BUNDLE_NAME]: code });
+  const zipPath = path.resolve(REPO_ROOT, options.outFile ?? artifact.zipPath);
   fs.mkdirSync(path.dirname(zipPath), { recursive: true });
   // Write then rename, so a reader (terraform plan) never sees a half-written zip.
   const partial = `${zipPath}.${process.pid}.tmp`;
   fs.writeFileSync(partial, zip);
   fs.renameSync(partial, zipPath);
   const digest = createHash("sha256").update(zip).digest();
-  return { zipPath, handler: PUBLISHER_LAMBDA.handler, bytes: zip.length, sha256Hex: digest.toString("hex"), sha256Base64: digest.toString("base64") };
+  return { zipPath, handler: artifact.handler, bytes: zip.length, sha256Hex: digest.toString("hex"), sha256Base64: digest.toString("base64") };
+}
+
+/** Builds every Lambda of lambda/artifacts.ts. */
+export async function buildAllLambdas(): Promise<BuiltLambda[]> {
+  return Promise.all(Object.values(LAMBDA_ARTIFACTS).map((artifact) => buildLambda({ artifact })));
 }
 
 if (require.main === module) {
-  buildLambda().then(
-    (built) => console.log(`${path.relative(REPO_ROOT, built.zipPath)} ${built.bytes} bytes, handler ${built.handler}, sha256 ${built.sha256Hex} (base64 ${built.sha256Base64})`),
+  buildAllLambdas().then(
+    (all) => all.forEach((built) => console.log(`${path.relative(REPO_ROOT, built.zipPath)} ${built.bytes} bytes, handler ${built.handler}, sha256 ${built.sha256Hex} (base64 ${built.sha256Base64})`)),
     (error: Error) => {
       console.error(`build-lambda: ${error.message}`);
       process.exitCode = 1;

@@ -144,6 +144,7 @@ export class IamStack extends AirflowStack<IamContract> {
         ...grants.writeLogs(arns.of("logs", `log-group:${naming.logGroup(`lambda/${lambdas.publisher}`)}`)),
         ...grants.readSecrets(arns, [s.db_master_secret_arn], dataKey, "ReadDatabaseSecret"),
         ...grants.putMetrics(QUEUE_METRICS.namespace, "PublishQueueMetrics"),
+        { sid: "ReadWorkerServices", actions: ["ecs:DescribeServices"], resources: [arns.of("ecs", `service/${cluster}/${naming.name("worker")}-*`)] },
         ...grants.sendToQueue(arns.of("sqs", lambdas.publisherDlq)),
         ...grants.tracing(),
       ],

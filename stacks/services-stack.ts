@@ -7,6 +7,7 @@ import { WorkerPool } from "../modules/airflow/worker-pool";
 import type { ContractValues } from "../modules/core/contract";
 import { PORTS } from "../modules/core/ports";
 import { Cadvisor } from "../modules/ecs/cadvisor";
+import { AirflowOperations } from "../modules/operations/airflow-operations";
 import { AirflowStack } from "./airflow-stack";
 import { airflowRuntime, API_SERVER_DISCOVERY_NAME } from "./airflow-runtime";
 import type { ComputeContract } from "./contracts/compute";
@@ -18,6 +19,7 @@ import type { ComputeStack } from "./compute-stack";
 import type { IamStack } from "./iam-stack";
 import type { NetworkStack } from "./network-stack";
 import type { StorageStack } from "./storage-stack";
+import { lambdaNames } from "./iam-stack";
 import { ALB_LOG_PREFIX } from "./storage-stack";
 
 export interface ServicesStackProps {
@@ -30,7 +32,7 @@ export interface ServicesStackProps {
 /**
  * Services: every Airflow 3 component as an ECS service — the api-server behind the ALB (and in service discovery
  * for the workers' Execution API), scheduler, dag-processor, triggerer, Flower, one service per Celery worker pool
- * — and cAdvisor on every container instance.
+ * — cAdvisor on every container instance, and their operations: queue-depth autoscaling, heartbeat, alarms, dashboard.
  */
 export class ServicesStack extends AirflowStack<ServicesContract> {
   readonly network: ContractValues<NetworkContract>;
@@ -41,6 +43,7 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
   readonly services: Readonly<Partial<Record<Component, AirflowService>>>;
   readonly workerPools: readonly WorkerPool[];
   readonly cadvisor: Cadvisor;
+  readonly operations: AirflowOperations;
 
   constructor(scope: Construct, config: EnvironmentConfig, props: ServicesStackProps) {
     super(scope, config, servicesContract);
@@ -159,6 +162,38 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
       logRetentionDays: config.storage.logRetentionDays,
       logsKmsKeyArn: network.logs_kms_key_arn,
       region: config.account.region,
+    });
+
+    this.operations = new AirflowOperations(this, "operations", {
+      prefix: config.namePrefix,
+      environment: config.name,
+      base: naming.base,
+      region: config.account.region,
+      arns: this.arns,
+      alarmEmail: config.alarms.email,
+      cluster: { name: compute.cluster_name, asgName: compute.asg_name },
+      services: Object.fromEntries([...Object.entries(services).map(([c, s]) => [c, s!.name]), ...this.workerPools.map((p) => [`worker-${p.pool.name}`, p.service.name])]),
+      schedulerService: services.scheduler!.name,
+      cadvisorService: naming.name("cadvisor"),
+      pools: this.workerPools.map((p) => ({ config: p.pool, service: p.service.name, target: p.service.deployment.scalableTarget(p.pool.minCount, p.pool.maxCount) })),
+      logGroups: Object.fromEntries([...Object.keys(services), ...this.workerPools.map((p) => `worker-${p.pool.name}`)].map((c) => [c, naming.logGroup(c)])),
+      database: {
+        instanceId: storage.db_instance_identifier,
+        instanceClass: config.storage.database.instanceClass,
+        allocatedStorageGb: config.storage.database.allocatedStorageGb,
+        host: storage.db_address,
+        port: storage.db_port,
+        name: storage.db_name,
+        secretArn: storage.db_master_secret_arn,
+      },
+      broker: { replicationGroupId: storage.redis_replication_group_id, nodeCount: config.storage.redis.nodeCount },
+      alb: { arnSuffix: this.alb.lb.arnSuffix, apiTargetGroupArnSuffix: this.alb.apiTargetGroup.arnSuffix },
+      roles: { publisher: iam.publisher_lambda_role_arn, redeployer: iam.redeployer_lambda_role_arn },
+      functionNames: lambdaNames(naming),
+      lambdaNetwork: { subnetIds: network.private_subnet_ids, securityGroupIds: [network.lambda_security_group_id] },
+      logRetentionDays: config.storage.logRetentionDays,
+      logsKmsKeyArn: network.logs_kms_key_arn,
+      lambdaLogGroup: (fn) => naming.logGroup(`lambda/${fn}`),
     });
 
     this.publish({

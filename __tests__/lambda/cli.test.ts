@@ -1,4 +1,5 @@
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { spawn } from "child_process";
@@ -10,15 +11,17 @@ import { runCli, USAGE } from "../../lambda/queue-depth-publisher/cli";
 import { bundle } from "../../scripts/build-lambda";
 import { freePort, startPostgres, type PostgresServer } from "../support/postgres";
 import { FakeAwsEndpoint } from "./fake-aws-endpoint";
-import { createTaskInstanceTable, mapped, publisherEnv, resetTaskInstances, SECRET_ARN } from "./fixtures";
-import { Harness } from "./harness";
+import { CLUSTER, createTaskInstanceTable, currentCounts, mapped, POOLS, publisherEnv, resetTaskInstances, SECRET_ARN } from "./fixtures";
+import { describeServicesAnswer, Harness } from "./harness";
 
 /**
  * The command-line entry: argument handling and exit codes in-process, then the esbuild bundle of cli.ts run by
- * node in a child process with the real SDK against a loopback Secrets Manager / CloudWatch.
+ * node in a child process with the real SDK against a loopback Secrets Manager / ECS / CloudWatch.
  */
 const secrets = mockClient(SecretsManagerClient);
 const cloudWatch = mockClient(CloudWatchClient);
+const ecs = mockClient(ECSClient);
+const SERVICES = POOLS.map((p) => p.service);
 let server: PostgresServer;
 let workDir: string;
 let cliBundle: string;
@@ -39,6 +42,8 @@ afterAll(async () => {
 beforeEach(async () => {
   secrets.reset();
   cloudWatch.reset();
+  ecs.reset();
+  ecs.on(DescribeServicesCommand).callsFake(describeServicesAnswer(() => currentCounts()));
   secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ username: server.user, password: server.password }) });
   cloudWatch.on(PutMetricDataCommand).resolves({});
   await resetTaskInstances(server, []);
@@ -94,6 +99,7 @@ describe("arguments", () => {
     // THEN it exits 2 with the reason and the usage on stderr, and touched nothing
     expect(run).toEqual({ code: 2, stdout: "", stderr: `queue-depth-publisher: ${reason}\n\n${USAGE}` });
     expect(secrets.calls()).toEqual([]);
+    expect(ecs.calls()).toEqual([]);
   });
 });
 
@@ -105,13 +111,40 @@ describe("one invocation in-process", () => {
     // WHEN the CLI runs a dry run without TLS
     const run = await cli(["--dry-run", "--tls", "disable"], publisherEnv(server, { [PUBLISHER_ENV.samplesPerInvocation]: "1" }));
 
-    // THEN stdout holds one PutMetricData request with the heavy pool's figures, and CloudWatch was not called
+    // THEN stdout holds one PutMetricData request with the heavy pool's figures (1 worker needed, 0 in the service:
+    // 1 short), and CloudWatch was not called
     expect(run.code).toBe(0);
     const requests = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(requests).toHaveLength(1);
     expect(requests[0].Namespace).toBe("AirflowEcs/Queues");
-    expect(requests[0].MetricData.filter((d: { Dimensions: { Value: string }[] }) => d.Dimensions[1].Value === "heavy").map((d: { Value: number }) => d.Value)).toEqual([1, 3, 0, 20]);
+    expect(
+      requests[0].MetricData.filter((d: { Dimensions: { Value: string }[] }) => d.Dimensions[1].Value === "heavy").map((d: { MetricName: string; Value: number }) => [d.MetricName, d.Value]),
+    ).toEqual([
+      ["DesiredWorkers", 1],
+      ["QueuedTasks", 3],
+      ["RunningTasks", 0],
+      ["OldestQueuedSeconds", 20],
+      ["CurrentWorkers", 0],
+      ["WorkerShortfall", 1],
+      ["WorkerSurplus", 0],
+    ]);
     expect(cloudWatch.calls()).toEqual([]);
+    // AND the dry run still read the desired counts from ECS (read-only)
+    expect(ecs.commandCalls(DescribeServicesCommand).map((c) => c.args[0].input)).toEqual([{ cluster: CLUSTER, services: SERVICES }]);
+  });
+
+  it("exits 1 naming the cluster and the service when ECS does not know a pool's service, having published nothing", async () => {
+    // GIVEN an ECS cluster without the adhoc service
+    ecs.reset();
+    ecs.on(DescribeServicesCommand).callsFake(describeServicesAnswer(() => new Map([...currentCounts()].filter(([s]) => s !== "airflow-prod-worker-adhoc"))));
+
+    // WHEN the CLI runs
+    const run = await cli(["--tls", "disable"], publisherEnv(server, { [PUBLISHER_ENV.samplesPerInvocation]: "1" }));
+
+    // THEN it exits 1 with the ECS error and made no PutMetricData call
+    expect(run.code).toBe(1);
+    expect(failureLines(run.stderr)).toEqual(["queue-depth-publisher: Cannot read the desired count of the worker services in ECS cluster airflow-prod: service airflow-prod-worker-adhoc: ECS reports MISSING"]);
+    expect(cloudWatch.commandCalls(PutMetricDataCommand)).toEqual([]);
   });
 
   it("exits 1 naming host and port when the database is unreachable, having published nothing", async () => {
@@ -131,33 +164,44 @@ describe("one invocation in-process", () => {
 describe("the bundled CLI in a child process", () => {
   let fake: FakeAwsEndpoint;
   beforeEach(async () => {
-    fake = await FakeAwsEndpoint.start(JSON.stringify({ username: server.user, password: server.password }));
+    fake = await FakeAwsEndpoint.start(JSON.stringify({ username: server.user, password: server.password }), {
+      desiredCounts: { "airflow-prod-worker-default": 1, "airflow-prod-worker-heavy": 0, "airflow-prod-worker-adhoc": 0 },
+    });
   });
+  const DESCRIBE = "AmazonEC2ContainerServiceV20141113.DescribeServices";
+  const PUT = "GraniteServiceVersion20100801.PutMetricData";
   afterEach(async () => {
     await fake.stop();
   });
 
   it("publishes through the real SDK and exits 0", async () => {
-    // GIVEN 17 running default tasks (ceil(17/16) = 2 workers) and two samples with no pause between them
+    // GIVEN 17 running default tasks (ceil(17/16) = 2 workers), a default service at 1 worker, and two samples with
+    // no pause between them
     await resetTaskInstances(server, mapped("etl", "load", 17, "running", "default"));
     const env = { ...publisherEnv(server, { [PUBLISHER_ENV.samplesPerInvocation]: "2", [PUBLISHER_ENV.sampleIntervalSeconds]: "0" }), ...fake.environment() };
 
     // WHEN node runs the bundle
     const run = await runBundle(["--tls", "disable"], env);
 
-    // THEN it exits 0 after reading the secret once and sending one PutMetricData per sample
+    // THEN it exits 0 after reading the secret once, and per sample the desired counts then one PutMetricData
     expect({ code: run.code, failures: failureLines(run.stderr) }).toEqual({ code: 0, failures: [] });
-    expect(fake.targets()).toEqual(["secretsmanager.GetSecretValue", "GraniteServiceVersion20100801.PutMetricData", "GraniteServiceVersion20100801.PutMetricData"]);
+    expect(fake.targets()).toEqual(["secretsmanager.GetSecretValue", DESCRIBE, PUT, DESCRIBE, PUT]);
     expect(fake.calls[0].body).toEqual({ SecretId: SECRET_ARN });
+    // AND DescribeServices named the cluster and the three pool services
+    expect(fake.calls[1].body).toEqual({ cluster: "airflow-prod", services: ["airflow-prod-worker-default", "airflow-prod-worker-heavy", "airflow-prod-worker-adhoc"] });
     // AND the wire request carries the namespace, names, dimensions, values, units and 1-second resolution
-    const body = fake.calls[1].body as { Namespace: string; MetricData: Record<string, unknown>[] };
+    const body = fake.calls[2].body as { Namespace: string; MetricData: Record<string, unknown>[] };
     expect(body.Namespace).toBe("AirflowEcs/Queues");
-    expect(body.MetricData.slice(0, 4).map(({ Timestamp, ...rest }) => [typeof Timestamp, rest])).toEqual(
+    expect(body.MetricData).toHaveLength(21);
+    expect(body.MetricData.slice(0, 7).map(({ Timestamp, ...rest }) => [typeof Timestamp, rest])).toEqual(
       [
         ["DesiredWorkers", 2, "Count"],
         ["QueuedTasks", 0, "Count"],
         ["RunningTasks", 17, "Count"],
         ["OldestQueuedSeconds", 0, "Seconds"],
+        ["CurrentWorkers", 1, "Count"],
+        ["WorkerShortfall", 1, "Count"],
+        ["WorkerSurplus", 0, "Count"],
       ].map(([MetricName, Value, Unit]) => [
         "number",
         {
@@ -172,6 +216,56 @@ describe("the bundled CLI in a child process", () => {
         },
       ]),
     );
+  });
+
+  it("prints the requests with --dry-run after reading ECS, and sends no PutMetricData", async () => {
+    // GIVEN one sample, and a heavy service with 3 workers while nothing is queued
+    fake.ecs.desiredCounts["airflow-prod-worker-heavy"] = 3;
+    const env = { ...publisherEnv(server, { [PUBLISHER_ENV.samplesPerInvocation]: "1" }), ...fake.environment() };
+
+    // WHEN node runs the bundle as a dry run
+    const run = await runBundle(["--dry-run", "--tls", "disable"], env);
+
+    // THEN it exits 0 having read the secret and ECS, and printed the request (heavy 3 over) instead of sending it
+    expect({ code: run.code, failures: failureLines(run.stderr) }).toEqual({ code: 0, failures: [] });
+    expect(fake.targets()).toEqual(["secretsmanager.GetSecretValue", DESCRIBE]);
+    const [request, ...rest] = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as { Namespace: string; MetricData: { MetricName: string; Dimensions: { Value: string }[]; Value: number }[] });
+    expect(rest).toEqual([]);
+    expect(request.MetricData.filter((d) => d.Dimensions[1].Value === "heavy" && d.MetricName.startsWith("Worker")).map((d) => [d.MetricName, d.Value])).toEqual([
+      ["WorkerShortfall", 0],
+      ["WorkerSurplus", 3],
+    ]);
+  });
+
+  it("exits 1 naming the cluster and the missing service, and sends no PutMetricData", async () => {
+    // GIVEN a cluster where the heavy service does not exist
+    delete fake.ecs.desiredCounts["airflow-prod-worker-heavy"];
+    const env = { ...publisherEnv(server), ...fake.environment() };
+
+    // WHEN node runs the bundle
+    const run = await runBundle(["--tls", "disable"], env);
+
+    // THEN it exits 1 with ECS's reason for that service; CloudWatch was never called
+    expect(run.code).toBe(1);
+    expect(failureLines(run.stderr)).toEqual(["queue-depth-publisher: Cannot read the desired count of the worker services in ECS cluster airflow-prod: service airflow-prod-worker-heavy: ECS reports MISSING"]);
+    expect(fake.targets()).toEqual(["secretsmanager.GetSecretValue", DESCRIBE]);
+  });
+
+  it("exits 1 when ECS throttles, after the client's one retry, and sends no PutMetricData", async () => {
+    // GIVEN an ECS that throttles every DescribeServices call
+    fake.ecs.error = { type: "ThrottlingException", message: "Rate exceeded" };
+    const env = { ...publisherEnv(server), ...fake.environment() };
+
+    // WHEN node runs the bundle
+    const run = await runBundle(["--tls", "disable"], env);
+
+    // THEN it exits 1 naming the cluster, the services and the API error, having tried twice (maxAttempts 2)
+    expect(run.code).toBe(1);
+    expect(failureLines(run.stderr)).toEqual([
+      "queue-depth-publisher: Cannot read the desired count of the worker services in ECS cluster airflow-prod: " +
+        "DescribeServices of airflow-prod-worker-default, airflow-prod-worker-heavy, airflow-prod-worker-adhoc failed: ThrottlingException: Rate exceeded",
+    ]);
+    expect(fake.targets()).toEqual(["secretsmanager.GetSecretValue", DESCRIBE, DESCRIBE]);
   });
 
   it("exits 1 naming host and port when the database is unreachable, and sends no PutMetricData", async () => {
@@ -198,7 +292,7 @@ describe("the bundled CLI in a child process", () => {
     // THEN it exits 1 and says what is missing
     expect(run.code).toBe(1);
     expect(failureLines(run.stderr)).toEqual(["queue-depth-publisher: Invalid queue-depth publisher environment:"]);
-    expect(run.stderr).toContain("- AIRFLOW_ECS_POOLS is not set; expected a JSON array of {name, queues, concurrency, minCount, maxCount}\n");
+    expect(run.stderr).toContain("- AIRFLOW_ECS_POOLS is not set; expected a JSON array of {name, service, queues, concurrency, minCount, maxCount}\n");
     expect(fake.calls).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
 import { QUEUE_METRICS } from "../../modules/airflow/runtime-contract";
-import { desiredWorkers, poolDepths } from "../../lambda/queue-depth-publisher/compute";
+import { desiredWorkers, poolDepths, workerGap } from "../../lambda/queue-depth-publisher/compute";
 import { batchMetricData, cloudWatchPublisher, metricData, publishMetricData, PUT_METRIC_DATA_LIMITS } from "../../lambda/queue-depth-publisher/publish";
-import { POOLS, T0 } from "./fixtures";
+import { currentCounts, POOLS, T0 } from "./fixtures";
 
 /** The scaling rule, the datums built from it and their batching into PutMetricData calls. */
 
@@ -43,13 +43,75 @@ describe("poolDepths", () => {
       { queue: "celery", state: "queued" as const, taskCount: 500, oldestQueuedSeconds: 900 },
     ];
 
-    // WHEN they are folded into pools
+    // WHEN they are folded into pools, each service at its pool's minCount
     // THEN the unrouted queue changes nothing
-    expect(poolDepths(POOLS, rows)).toEqual([
-      { pool: "default", queued: 0, running: 0, desiredWorkers: 2, oldestQueuedSeconds: 0 },
-      { pool: "heavy", queued: 0, running: 0, desiredWorkers: 0, oldestQueuedSeconds: 0 },
-      { pool: "adhoc", queued: 1, running: 0, desiredWorkers: 1, oldestQueuedSeconds: 3.25 },
+    expect(poolDepths(POOLS, rows, currentCounts())).toEqual([
+      { pool: "default", queued: 0, running: 0, desiredWorkers: 2, currentWorkers: 2, shortfall: 0, surplus: 0, oldestQueuedSeconds: 0 },
+      { pool: "heavy", queued: 0, running: 0, desiredWorkers: 0, currentWorkers: 0, shortfall: 0, surplus: 0, oldestQueuedSeconds: 0 },
+      { pool: "adhoc", queued: 1, running: 0, desiredWorkers: 1, currentWorkers: 0, shortfall: 1, surplus: 0, oldestQueuedSeconds: 3.25 },
     ]);
+  });
+
+  it("sets each pool's current workers from its service's desired count and derives the shortfall or the surplus", () => {
+    // GIVEN default needing ceil(40/16) = 3 with 1 worker, heavy needing ceil(6/4) = 2 with 5, adhoc needing 1 with 1
+    const rows = [
+      { queue: "default", state: "queued" as const, taskCount: 40, oldestQueuedSeconds: 12 },
+      { queue: "ml", state: "running" as const, taskCount: 6, oldestQueuedSeconds: null },
+      { queue: "adhoc", state: "running" as const, taskCount: 2, oldestQueuedSeconds: null },
+    ];
+
+    // WHEN they are folded into pools with those current counts
+    const depths = poolDepths(POOLS, rows, currentCounts({ default: 1, heavy: 5, adhoc: 1 }));
+
+    // THEN default is 2 short, heavy 3 over, adhoc neither
+    expect(depths.map(({ pool, desiredWorkers, currentWorkers, shortfall, surplus }) => ({ pool, desiredWorkers, currentWorkers, shortfall, surplus }))).toEqual([
+      { pool: "default", desiredWorkers: 3, currentWorkers: 1, shortfall: 2, surplus: 0 },
+      { pool: "heavy", desiredWorkers: 2, currentWorkers: 5, shortfall: 0, surplus: 3 },
+      { pool: "adhoc", desiredWorkers: 1, currentWorkers: 1, shortfall: 0, surplus: 0 },
+    ]);
+  });
+
+  it("measures the gap from the clamped desired count, so it never asks beyond maxCount or below minCount", () => {
+    // GIVEN heavy needing 100 workers (ceiling 4) with 1, default needing 0 (floor 2) with 7, adhoc needing 3 (ceiling 1)
+    // with 3 (a manual override above the ceiling)
+    const rows = [
+      { queue: "heavy", state: "queued" as const, taskCount: 400, oldestQueuedSeconds: 30 },
+      { queue: "adhoc", state: "queued" as const, taskCount: 5, oldestQueuedSeconds: 8 },
+    ];
+
+    // WHEN they are folded into pools
+    const depths = poolDepths(POOLS, rows, currentCounts({ default: 7, heavy: 1, adhoc: 3 }));
+
+    // THEN heavy is 3 short (4 - 1, not 99), default 5 over (7 - 2), adhoc 2 over (3 - 1)
+    expect(depths.map((d) => [d.pool, d.desiredWorkers, d.currentWorkers, d.shortfall, d.surplus])).toEqual([
+      ["default", 2, 7, 0, 5],
+      ["heavy", 4, 1, 3, 0],
+      ["adhoc", 1, 3, 0, 2],
+    ]);
+  });
+
+  it("refuses to compute a pool whose service has no current count", () => {
+    // GIVEN current counts without the adhoc service
+    const counts = currentCounts();
+    counts.delete("airflow-prod-worker-adhoc");
+
+    // WHEN the pools are computed
+    // THEN the error names the service and the pool
+    expect(() => poolDepths(POOLS, [], counts)).toThrow("No current worker count for service airflow-prod-worker-adhoc of pool adhoc");
+  });
+});
+
+describe("workerGap", () => {
+  it.each([
+    [3, 1, 2, 0],
+    [1, 3, 0, 2],
+    [4, 4, 0, 0],
+    [0, 0, 0, 0],
+  ])("with %i desired and %i current workers is %i short and %i over", (desired, current, shortfall, surplus) => {
+    // GIVEN a desired and a current count
+    // WHEN the gap is computed
+    // THEN at most one side is not 0, and neither is negative
+    expect(workerGap(desired, current)).toEqual({ shortfall, surplus });
   });
 });
 
@@ -66,9 +128,9 @@ const datum = (name: string, pool: string, value: number, unit: "Count" | "Secon
 });
 
 describe("metricData", () => {
-  it("builds four high-resolution datums per pool with the contract's names and dimensions", () => {
-    // GIVEN one pool's sample
-    const depths = [{ pool: "heavy", queued: 5, running: 4, desiredWorkers: 3, oldestQueuedSeconds: 310 }];
+  it("builds seven high-resolution datums per pool with the contract's names and dimensions", () => {
+    // GIVEN one pool's sample: 3 workers needed, 1 in the service
+    const depths = [{ pool: "heavy", queued: 5, running: 4, desiredWorkers: 3, currentWorkers: 1, shortfall: 2, surplus: 0, oldestQueuedSeconds: 310 }];
 
     // WHEN the datums are built for prod at T0
     const data = metricData("prod", depths, new Date(T0));
@@ -79,9 +141,66 @@ describe("metricData", () => {
       datum("QueuedTasks", "heavy", 5, "Count"),
       datum("RunningTasks", "heavy", 4, "Count"),
       datum("OldestQueuedSeconds", "heavy", 310, "Seconds"),
+      datum("CurrentWorkers", "heavy", 1, "Count"),
+      datum("WorkerShortfall", "heavy", 2, "Count"),
+      datum("WorkerSurplus", "heavy", 0, "Count"),
     ]);
-    expect(data.map((d) => d.MetricName)).toEqual([QUEUE_METRICS.desiredWorkers, QUEUE_METRICS.queuedTasks, QUEUE_METRICS.runningTasks, QUEUE_METRICS.oldestQueuedSeconds]);
+    expect(data.map((d) => d.MetricName)).toEqual([
+      QUEUE_METRICS.desiredWorkers,
+      QUEUE_METRICS.queuedTasks,
+      QUEUE_METRICS.runningTasks,
+      QUEUE_METRICS.oldestQueuedSeconds,
+      QUEUE_METRICS.currentWorkers,
+      QUEUE_METRICS.workerShortfall,
+      QUEUE_METRICS.workerSurplus,
+    ]);
     expect(data[0].Dimensions!.map((d) => d.Name)).toEqual([QUEUE_METRICS.environmentDimension, QUEUE_METRICS.poolDimension]);
+  });
+
+  it("publishes a pool with a shortfall, one with a surplus and one with neither, in pool order", () => {
+    // GIVEN default short of 2 workers, heavy 3 over (desired clamped to its floor of 0), adhoc at its need
+    const depths = poolDepths(
+      POOLS,
+      [
+        { queue: "default", state: "queued", taskCount: 60, oldestQueuedSeconds: 4.5 },
+        { queue: "adhoc", state: "running", taskCount: 1, oldestQueuedSeconds: null },
+      ],
+      currentCounts({ default: 2, heavy: 3, adhoc: 1 }),
+    );
+
+    // WHEN the datums are built
+    const data = metricData("prod", depths, new Date(T0));
+
+    // THEN each pool has its seven datums with the exact values
+    expect(data).toEqual([
+      ...[
+        ["DesiredWorkers", 4],
+        ["QueuedTasks", 60],
+        ["RunningTasks", 0],
+        ["OldestQueuedSeconds", 4.5],
+        ["CurrentWorkers", 2],
+        ["WorkerShortfall", 2],
+        ["WorkerSurplus", 0],
+      ].map(([name, value]) => datum(name as string, "default", value as number, name === "OldestQueuedSeconds" ? "Seconds" : "Count")),
+      ...[
+        ["DesiredWorkers", 0],
+        ["QueuedTasks", 0],
+        ["RunningTasks", 0],
+        ["OldestQueuedSeconds", 0],
+        ["CurrentWorkers", 3],
+        ["WorkerShortfall", 0],
+        ["WorkerSurplus", 3],
+      ].map(([name, value]) => datum(name as string, "heavy", value as number, name === "OldestQueuedSeconds" ? "Seconds" : "Count")),
+      ...[
+        ["DesiredWorkers", 1],
+        ["QueuedTasks", 0],
+        ["RunningTasks", 1],
+        ["OldestQueuedSeconds", 0],
+        ["CurrentWorkers", 1],
+        ["WorkerShortfall", 0],
+        ["WorkerSurplus", 0],
+      ].map(([name, value]) => datum(name as string, "adhoc", value as number, name === "OldestQueuedSeconds" ? "Seconds" : "Count")),
+    ]);
   });
 });
 
@@ -129,11 +248,11 @@ describe("publishMetricData", () => {
   afterEach(() => cloudWatch.reset());
 
   it("sends one PutMetricData call per batch to the namespace", async () => {
-    // GIVEN 1,004 datums (251 pools) and a CloudWatch that accepts them
+    // GIVEN 1,008 datums (144 pools) and a CloudWatch that accepts them
     cloudWatch.on(PutMetricDataCommand).resolves({});
     const data = metricData(
       "prod",
-      Array.from({ length: 251 }, (_, i) => ({ pool: `pool-${i}`, queued: i, running: 0, desiredWorkers: 1, oldestQueuedSeconds: 0 })),
+      Array.from({ length: 144 }, (_, i) => ({ pool: `pool-${i}`, queued: i, running: 0, desiredWorkers: 1, currentWorkers: 1, shortfall: 0, surplus: 0, oldestQueuedSeconds: 0 })),
       new Date(T0),
     );
 
@@ -145,7 +264,7 @@ describe("publishMetricData", () => {
     const inputs = cloudWatch.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
     expect(inputs.map((i) => [i.Namespace, i.MetricData!.length])).toEqual([
       ["AirflowEcs/Queues", 1000],
-      ["AirflowEcs/Queues", 4],
+      ["AirflowEcs/Queues", 8],
     ]);
     expect(inputs.flatMap((i) => i.MetricData)).toEqual(data);
   });
@@ -155,7 +274,7 @@ describe("publishMetricData", () => {
     cloudWatch.on(PutMetricDataCommand).rejects(Object.assign(new Error("User is not authorized to perform: cloudwatch:PutMetricData"), { name: "AccessDenied" }));
 
     // WHEN a datum is published
-    const publishing = publishMetricData(cloudWatchPublisher(new CloudWatchClient({ region: "eu-west-1" })), QUEUE_METRICS.namespace, metricData("prod", poolDepths(POOLS, []), new Date(T0)));
+    const publishing = publishMetricData(cloudWatchPublisher(new CloudWatchClient({ region: "eu-west-1" })), QUEUE_METRICS.namespace, metricData("prod", poolDepths(POOLS, [], currentCounts()), new Date(T0)));
 
     // THEN the error says which call failed and why
     await expect(publishing).rejects.toThrow("PutMetricData to AirflowEcs/Queues failed: AccessDenied: User is not authorized to perform: cloudwatch:PutMetricData");

@@ -1,6 +1,6 @@
 import { PUBLISHER_ENV } from "../../modules/airflow/runtime-contract";
 import { ConfigError, parseConfig, routedQueues } from "../../lambda/queue-depth-publisher/config";
-import { POOLS, publisherEnv, SECRET_ARN } from "./fixtures";
+import { CLUSTER, POOLS, publisherEnv, SECRET_ARN } from "./fixtures";
 
 /** The publisher's environment: every variable of PUBLISHER_ENV is required, and each problem names its variable. */
 const ENDPOINT = { host: "airflow-prod.cabcdefghijk.eu-west-1.rds.amazonaws.com", port: 5432, database: "airflow" };
@@ -16,6 +16,8 @@ function problems(env: Record<string, string | undefined>): readonly string[] {
   throw new Error("parseConfig accepted the environment");
 }
 
+const SERVICE_RULE = "expected the name of the pool's ECS service (letters, digits, hyphens and underscores, 1 to 255 characters)";
+
 const pools = (value: unknown): Record<string, string | undefined> => valid({ [PUBLISHER_ENV.pools]: JSON.stringify(value) });
 
 describe("parseConfig", () => {
@@ -27,6 +29,7 @@ describe("parseConfig", () => {
     // THEN every value arrives typed
     expect(config).toEqual({
       pools: POOLS,
+      cluster: CLUSTER,
       environment: "prod",
       dbSecretArn: SECRET_ARN,
       db: ENDPOINT,
@@ -48,10 +51,11 @@ describe("parseConfig", () => {
   it("lists every missing variable in one error", () => {
     // GIVEN an empty environment
     // WHEN it is parsed
-    // THEN the error names all eight variables and what each accepts
+    // THEN the error names all nine variables and what each accepts
     expect(() => parseConfig({})).toThrow(
       new ConfigError([
-        "AIRFLOW_ECS_POOLS is not set; expected a JSON array of {name, queues, concurrency, minCount, maxCount}",
+        "AIRFLOW_ECS_POOLS is not set; expected a JSON array of {name, service, queues, concurrency, minCount, maxCount}",
+        "AIRFLOW_ECS_CLUSTER is not set; expected the name of the ECS cluster of the worker services (letters, digits, hyphens and underscores, 1 to 255 characters)",
         "AIRFLOW_ECS_ENVIRONMENT is not set; expected the environment name (lowercase letters, digits and inner hyphens)",
         "AIRFLOW_ECS_DB_SECRET_ARN is not set; expected the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)",
         "AIRFLOW_ECS_DB_HOST is not set; expected the database host name or IP address",
@@ -72,7 +76,14 @@ describe("parseConfig", () => {
     );
   });
 
+  const CLUSTER_RULE = "expected the name of the ECS cluster of the worker services (letters, digits, hyphens and underscores, 1 to 255 characters)";
+
   it.each([
+    [PUBLISHER_ENV.cluster, " ", `AIRFLOW_ECS_CLUSTER is not set; ${CLUSTER_RULE}`],
+    [PUBLISHER_ENV.cluster, "airflow prod", `AIRFLOW_ECS_CLUSTER is "airflow prod"; ${CLUSTER_RULE}`],
+    [PUBLISHER_ENV.cluster, "airflow.prod", `AIRFLOW_ECS_CLUSTER is "airflow.prod"; ${CLUSTER_RULE}`],
+    [PUBLISHER_ENV.cluster, "arn:aws:ecs:eu-west-1:333333333333:cluster/airflow-prod", `AIRFLOW_ECS_CLUSTER is "arn:aws:ecs:eu-west-1:333333333333:cluster/airflow-prod"; ${CLUSTER_RULE}`],
+    [PUBLISHER_ENV.cluster, "c".repeat(256), `AIRFLOW_ECS_CLUSTER is "${"c".repeat(256)}"; ${CLUSTER_RULE}`],
     [PUBLISHER_ENV.environment, "Prod", 'AIRFLOW_ECS_ENVIRONMENT is "Prod"; expected the environment name (lowercase letters, digits and inner hyphens)'],
     [PUBLISHER_ENV.dbSecretArn, "rds!db-0123", 'AIRFLOW_ECS_DB_SECRET_ARN is "rds!db-0123"; expected the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)'],
     [PUBLISHER_ENV.dbHost, "db host", 'AIRFLOW_ECS_DB_HOST is "db host"; expected the database host name or IP address'],
@@ -91,6 +102,19 @@ describe("parseConfig", () => {
     expect(problems(valid({ [name]: value }))).toEqual([message]);
   });
 
+  it("accepts cluster and service names of 255 letters, digits, hyphens and underscores", () => {
+    // GIVEN the longest names ECS allows, mixing every allowed character class
+    const cluster = `Airflow_Prod-1${"c".repeat(241)}`;
+    const service = `Worker_Default-1${"s".repeat(239)}`;
+
+    // WHEN the environment is parsed
+    const config = parseConfig(valid({ [PUBLISHER_ENV.cluster]: cluster, [PUBLISHER_ENV.pools]: JSON.stringify([{ ...POOLS[0], service }]) }));
+
+    // THEN both are kept as given
+    expect([cluster.length, service.length]).toEqual([255, 255]);
+    expect({ cluster: config.cluster, service: config.pools[0].service }).toEqual({ cluster, service });
+  });
+
   it("rejects a sampling span longer than one Lambda invocation can hold", () => {
     // GIVEN 16 samples 60 s apart: 900 s from first to last (840 s is the limit)
     const env = valid({ [PUBLISHER_ENV.samplesPerInvocation]: "16", [PUBLISHER_ENV.sampleIntervalSeconds]: "60" });
@@ -103,10 +127,20 @@ describe("parseConfig", () => {
   });
 
   it.each([
-    ["not JSON", valid({ [PUBLISHER_ENV.pools]: "[{name: default}]" }), ["AIRFLOW_ECS_POOLS is not valid JSON; expected a JSON array of {name, queues, concurrency, minCount, maxCount}"]],
-    ["an object", pools({ default: POOLS[0] }), [`AIRFLOW_ECS_POOLS is ${JSON.stringify({ default: POOLS[0] })}; expected a JSON array of {name, queues, concurrency, minCount, maxCount} with at least one pool`]],
-    ["empty", pools([]), ["AIRFLOW_ECS_POOLS is []; expected a JSON array of {name, queues, concurrency, minCount, maxCount} with at least one pool"]],
-    ["a string item", pools(["default"]), ['AIRFLOW_ECS_POOLS[0] is "default"; expected an object {name, queues, concurrency, minCount, maxCount}']],
+    ["not JSON", valid({ [PUBLISHER_ENV.pools]: "[{name: default}]" }), ["AIRFLOW_ECS_POOLS is not valid JSON; expected a JSON array of {name, service, queues, concurrency, minCount, maxCount}"]],
+    ["an object", pools({ default: POOLS[0] }), [`AIRFLOW_ECS_POOLS is ${JSON.stringify({ default: POOLS[0] })}; expected a JSON array of {name, service, queues, concurrency, minCount, maxCount} with at least one pool`]],
+    ["empty", pools([]), ["AIRFLOW_ECS_POOLS is []; expected a JSON array of {name, service, queues, concurrency, minCount, maxCount} with at least one pool"]],
+    ["a string item", pools(["default"]), ['AIRFLOW_ECS_POOLS[0] is "default"; expected an object {name, service, queues, concurrency, minCount, maxCount}']],
+    ["a pool without a service", pools([{ ...POOLS[0], service: undefined }]), [`AIRFLOW_ECS_POOLS[0].service is missing; ${SERVICE_RULE}`]],
+    ["an empty service", pools([{ ...POOLS[0], service: "" }]), [`AIRFLOW_ECS_POOLS[0].service is ""; ${SERVICE_RULE}`]],
+    ["a service that is not a string", pools([{ ...POOLS[0], service: 42 }]), [`AIRFLOW_ECS_POOLS[0].service is 42; ${SERVICE_RULE}`]],
+    ["a service name with a slash", pools([POOLS[0], { ...POOLS[1], service: "airflow-prod/worker-heavy" }]), [`AIRFLOW_ECS_POOLS[1].service is "airflow-prod/worker-heavy"; ${SERVICE_RULE}`]],
+    ["a service name of 256 characters", pools([{ ...POOLS[0], service: "s".repeat(256) }]), [`AIRFLOW_ECS_POOLS[0].service is "${"s".repeat(256)}"; ${SERVICE_RULE}`]],
+    [
+      "a service used by two pools",
+      pools([POOLS[0], { ...POOLS[1], service: POOLS[0].service }]),
+      ['AIRFLOW_ECS_POOLS[1].service "airflow-prod-worker-default" is used by another pool; expected one ECS service per pool'],
+    ],
     ["a bad name", pools([{ ...POOLS[0], name: "Default_Pool" }]), ['AIRFLOW_ECS_POOLS[0].name is "Default_Pool"; expected lowercase letters, digits and inner hyphens']],
     ["no name", pools([{ ...POOLS[0], name: undefined }]), ["AIRFLOW_ECS_POOLS[0].name is missing; expected lowercase letters, digits and inner hyphens"]],
     ["a duplicate name", pools([POOLS[0], { ...POOLS[1], name: "default" }]), ['AIRFLOW_ECS_POOLS[1].name "default" is used by another pool; expected unique pool names']],

@@ -8,12 +8,22 @@ export const T0 = Date.parse("2026-03-02T12:00:00.000Z");
 
 export const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:333333333333:secret:rds!db-0123abcd-4567-89ef-0123-456789abcdef-AbCdEf";
 
+/** The ECS cluster of the worker services. */
+export const CLUSTER = "airflow-prod";
+
 /** The pools of config/environments/prod.json, plus a scale-to-zero pool with a floor of 0 and a ceiling of 1. */
 export const POOLS: PoolSpec[] = [
-  { name: "default", queues: ["default"], concurrency: 16, minCount: 2, maxCount: 12 },
-  { name: "heavy", queues: ["heavy", "ml"], concurrency: 4, minCount: 0, maxCount: 4 },
-  { name: "adhoc", queues: ["adhoc"], concurrency: 2, minCount: 0, maxCount: 1 },
+  { name: "default", service: "airflow-prod-worker-default", queues: ["default"], concurrency: 16, minCount: 2, maxCount: 12 },
+  { name: "heavy", service: "airflow-prod-worker-heavy", queues: ["heavy", "ml"], concurrency: 4, minCount: 0, maxCount: 4 },
+  { name: "adhoc", service: "airflow-prod-worker-adhoc", queues: ["adhoc"], concurrency: 2, minCount: 0, maxCount: 1 },
 ];
+
+export type FixturePool = "default" | "heavy" | "adhoc";
+
+/** The fixture pools' ECS desired counts by service name: each pool at its minCount unless given. */
+export function currentCounts(counts: Partial<Record<FixturePool, number>> = {}): Map<string, number> {
+  return new Map(POOLS.map((p) => [p.service, counts[p.name as FixturePool] ?? p.minCount]));
+}
 
 /**
  * The columns of Airflow 3's task_instance the publisher reads, with Airflow 3's keys: a UUID primary key
@@ -97,6 +107,7 @@ export async function resetTaskInstances(server: PostgresServer, rows: readonly 
 export function publisherEnv(server: Pick<PostgresServer, "host" | "port" | "database">, overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return {
     [PUBLISHER_ENV.pools]: JSON.stringify(POOLS),
+    [PUBLISHER_ENV.cluster]: CLUSTER,
     [PUBLISHER_ENV.environment]: "prod",
     [PUBLISHER_ENV.dbSecretArn]: SECRET_ARN,
     [PUBLISHER_ENV.dbHost]: server.host,

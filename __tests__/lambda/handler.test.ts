@@ -1,4 +1,5 @@
 import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from "@aws-sdk/client-cloudwatch";
+import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -10,16 +11,19 @@ import { PUBLISHER_ENV } from "../../modules/airflow/runtime-contract";
 import { APPLICATION_NAME } from "../../lambda/queue-depth-publisher/db";
 import { createHandler, handler } from "../../lambda/queue-depth-publisher/index";
 import { freePort, startPostgres, type PostgresServer } from "../support/postgres";
-import { createTaskInstanceTable, mapped, MIXED_ROWS, publisherEnv, resetTaskInstances, SECRET_ARN, T0, withClient } from "./fixtures";
-import { Harness, silentServer, valueOf } from "./harness";
+import { CLUSTER, createTaskInstanceTable, currentCounts, mapped, MIXED_ROWS, POOLS, publisherEnv, resetTaskInstances, SECRET_ARN, T0, withClient } from "./fixtures";
+import { describeServicesAnswer, Harness, silentServer, valueOf } from "./harness";
 
 /**
- * The handler end to end against a real PostgreSQL (with TLS available), Secrets Manager and CloudWatch mocked at
- * the SDK: what is published, when sampling stops, how credentials are cached and refreshed, and that a database
- * failure publishes nothing and fails the invocation.
+ * The handler end to end against a real PostgreSQL (with TLS available), Secrets Manager, ECS and CloudWatch mocked
+ * at the SDK: what is published, when sampling stops, how credentials are cached and refreshed, and that a database
+ * or ECS failure publishes nothing and fails the invocation.
  */
 const secrets = mockClient(SecretsManagerClient);
 const cloudWatch = mockClient(CloudWatchClient);
+const ecs = mockClient(ECSClient);
+/** The desired count of each pool service in ECS, by service name (what the mocked DescribeServices answers). */
+let workers: Map<string, number>;
 let server: PostgresServer;
 let h: Harness;
 const ROLE = "publisher";
@@ -37,17 +41,30 @@ function secretHolds(password: string): void {
 }
 
 const putInputs = () => cloudWatch.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
+const describeInputs = () => ecs.commandCalls(DescribeServicesCommand).map((c) => c.args[0].input);
+const SERVICES = POOLS.map((p) => p.service);
 const env = (overrides: Record<string, string | undefined> = {}) => publisherEnv(server, overrides);
 
-/** The 12 datums of one sample for the fixture pools: [desired, queued, running, oldest] per pool. */
-function sampleData(at: number, figures: Record<"default" | "heavy" | "adhoc", [number, number, number, number]>): MetricDatum[] {
-  return Object.entries(figures).flatMap(([pool, [desired, queued, running, oldest]]) => {
+/**
+ * The 21 datums of one sample for the fixture pools: [desired, queued, running, oldest, current, shortfall, surplus]
+ * per pool, in publishing order.
+ */
+function sampleData(at: number, figures: Record<"default" | "heavy" | "adhoc", [number, number, number, number, number, number, number]>): MetricDatum[] {
+  return Object.entries(figures).flatMap(([pool, [desired, queued, running, oldest, current, shortfall, surplus]]) => {
     const Dimensions = [
       { Name: "Environment", Value: "prod" },
       { Name: "Pool", Value: pool },
     ];
     const d = (MetricName: string, Value: number, Unit: "Count" | "Seconds"): MetricDatum => ({ MetricName, Dimensions, Timestamp: new Date(at), Value, Unit, StorageResolution: 1 });
-    return [d("DesiredWorkers", desired, "Count"), d("QueuedTasks", queued, "Count"), d("RunningTasks", running, "Count"), d("OldestQueuedSeconds", oldest, "Seconds")];
+    return [
+      d("DesiredWorkers", desired, "Count"),
+      d("QueuedTasks", queued, "Count"),
+      d("RunningTasks", running, "Count"),
+      d("OldestQueuedSeconds", oldest, "Seconds"),
+      d("CurrentWorkers", current, "Count"),
+      d("WorkerShortfall", shortfall, "Count"),
+      d("WorkerSurplus", surplus, "Count"),
+    ];
   });
 }
 
@@ -69,32 +86,44 @@ afterAll(async () => {
 beforeEach(async () => {
   secrets.reset();
   cloudWatch.reset();
+  ecs.reset();
   secretHolds(rolePassword);
   cloudWatch.on(PutMetricDataCommand).resolves({});
+  workers = currentCounts();
+  ecs.on(DescribeServicesCommand).callsFake(describeServicesAnswer(() => workers));
   h = new Harness();
   await resetTaskInstances(server, []);
 });
 
 describe("a healthy invocation", () => {
   it("publishes six samples ten seconds apart, each stamped with its time and showing the depth at that moment", async () => {
-    // GIVEN an idle Airflow; a backlog of 40 default tasks queued at T0+15 s appears before the third sample and is
-    // gone (running elsewhere, then finished) before the fifth
+    // GIVEN an idle Airflow with every service at its minCount; a backlog of 40 default tasks queued at T0+15 s
+    // appears before the third sample; the default service is scaled to 3 before the fourth; the backlog is gone
+    // (running elsewhere, then finished) before the fifth
     h.onSleep = async (next) => {
       if (next === 2) await resetTaskInstances(server, mapped("burst", "fan_out", 40, "queued", "default", -15));
+      if (next === 3) workers = currentCounts({ default: 3 });
       if (next === 4) await resetTaskInstances(server, []);
     };
 
     // WHEN the handler runs with 6 samples every 10 s and a 70 s Lambda timeout
     const result = await createHandler(h.deps({ env: env() }))({}, h.context(70_000));
 
-    // THEN six PutMetricData calls went out, one per sample, each with all 12 datums of that sample
+    // THEN six PutMetricData calls went out, one per sample, each with all 21 datums of that sample
     const inputs = putInputs();
     expect(inputs).toHaveLength(6);
-    expect(inputs[0]).toEqual({ Namespace: "AirflowEcs/Queues", MetricData: sampleData(T0, { default: [2, 0, 0, 0], heavy: [0, 0, 0, 0], adhoc: [0, 0, 0, 0] }) });
-    expect(inputs[2]).toEqual({ Namespace: "AirflowEcs/Queues", MetricData: sampleData(T0 + 20_000, { default: [3, 40, 0, 5], heavy: [0, 0, 0, 0], adhoc: [0, 0, 0, 0] }) });
+    expect(inputs[0]).toEqual({ Namespace: "AirflowEcs/Queues", MetricData: sampleData(T0, { default: [2, 0, 0, 0, 2, 0, 0], heavy: [0, 0, 0, 0, 0, 0, 0], adhoc: [0, 0, 0, 0, 0, 0, 0] }) });
+    expect(inputs[2]).toEqual({ Namespace: "AirflowEcs/Queues", MetricData: sampleData(T0 + 20_000, { default: [3, 40, 0, 5, 2, 1, 0], heavy: [0, 0, 0, 0, 0, 0, 0], adhoc: [0, 0, 0, 0, 0, 0, 0] }) });
     expect(inputs.map((i) => i.MetricData![0].Timestamp)).toEqual([0, 10, 20, 30, 40, 50].map((s) => new Date(T0 + s * 1000)));
     expect(inputs.map((i) => valueOf(i, "DesiredWorkers", "default"))).toEqual([2, 2, 3, 3, 2, 2]);
     expect(inputs.map((i) => valueOf(i, "OldestQueuedSeconds", "default"))).toEqual([0, 0, 5, 15, 0, 0]);
+    // AND the shortfall rises in the very sample that shows the backlog and falls once the service has the workers;
+    // the surplus appears when the work is gone
+    expect(inputs.map((i) => valueOf(i, "CurrentWorkers", "default"))).toEqual([2, 2, 2, 3, 3, 3]);
+    expect(inputs.map((i) => valueOf(i, "WorkerShortfall", "default"))).toEqual([0, 0, 1, 0, 0, 0]);
+    expect(inputs.map((i) => valueOf(i, "WorkerSurplus", "default"))).toEqual([0, 0, 0, 0, 1, 1]);
+    // AND each sample read the desired counts once, in one DescribeServices request for the three pool services
+    expect(describeInputs()).toEqual(Array.from({ length: 6 }, () => ({ cluster: "airflow-prod", services: ["airflow-prod-worker-default", "airflow-prod-worker-heavy", "airflow-prod-worker-adhoc"] })));
     // AND the handler slept to each sample's slot and reports what it did
     expect(h.sleeps).toEqual([10_000, 10_000, 10_000, 10_000, 10_000]);
     expect(result).toEqual({
@@ -103,18 +132,38 @@ describe("a healthy invocation", () => {
       putMetricDataCalls: 6,
       unroutedQueues: {},
       pools: [
-        { pool: "default", queued: 0, running: 0, desiredWorkers: 2, oldestQueuedSeconds: 0 },
-        { pool: "heavy", queued: 0, running: 0, desiredWorkers: 0, oldestQueuedSeconds: 0 },
-        { pool: "adhoc", queued: 0, running: 0, desiredWorkers: 0, oldestQueuedSeconds: 0 },
+        { pool: "default", queued: 0, running: 0, desiredWorkers: 2, currentWorkers: 3, shortfall: 0, surplus: 1, oldestQueuedSeconds: 0 },
+        { pool: "heavy", queued: 0, running: 0, desiredWorkers: 0, currentWorkers: 0, shortfall: 0, surplus: 0, oldestQueuedSeconds: 0 },
+        { pool: "adhoc", queued: 0, running: 0, desiredWorkers: 0, currentWorkers: 0, shortfall: 0, surplus: 0, oldestQueuedSeconds: 0 },
       ],
     });
     // AND the secret was read once, for the configured ARN
     expect(secrets.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: SECRET_ARN }]);
+    // AND the summary line carries the cluster and the last sample's figures, current workers and gaps included
+    expect(h.logs.filter((l) => l.message === "Published queue depth")).toEqual([
+      {
+        level: "info",
+        message: "Published queue depth",
+        fields: {
+          environment: "prod",
+          cluster: "airflow-prod",
+          samples: 6,
+          stoppedEarly: false,
+          putMetricDataCalls: 6,
+          pools: {
+            default: { queued: 0, running: 0, desiredWorkers: 2, currentWorkers: 3, shortfall: 0, surplus: 1, oldestQueuedSeconds: 0 },
+            heavy: { queued: 0, running: 0, desiredWorkers: 0, currentWorkers: 0, shortfall: 0, surplus: 0, oldestQueuedSeconds: 0 },
+            adhoc: { queued: 0, running: 0, desiredWorkers: 0, currentWorkers: 0, shortfall: 0, surplus: 0, oldestQueuedSeconds: 0 },
+          },
+        },
+      },
+    ]);
   });
 
   it("logs the queues no pool consumes once per invocation, at info level, and leaves them out of every datum", async () => {
-    // GIVEN busy task instances on routed queues, on "celery" and without a queue
+    // GIVEN busy task instances on routed queues, on "celery" and without a queue, and services at 3, 1 and 1 workers
     await resetTaskInstances(server, MIXED_ROWS);
+    workers = currentCounts({ default: 3, heavy: 1, adhoc: 1 });
 
     // WHEN an invocation takes three samples
     const result = await createHandler(h.deps({ env: env({ [PUBLISHER_ENV.samplesPerInvocation]: "3" }) }))({}, h.context());
@@ -130,7 +179,9 @@ describe("a healthy invocation", () => {
     expect(result.unroutedQueues).toEqual({ "(no queue)": 1, celery: 2 });
     // AND every sample publishes only the pools' figures
     for (const [i, input] of putInputs().entries()) {
-      expect(input.MetricData).toEqual(sampleData(T0 + i * 10_000, { default: [3, 20, 13, 95 + i * 10], heavy: [3, 5, 4, 310 + i * 10], adhoc: [0, 0, 0, 0] }));
+      expect(input.MetricData).toEqual(
+        sampleData(T0 + i * 10_000, { default: [3, 20, 13, 95 + i * 10, 3, 0, 0], heavy: [3, 5, 4, 310 + i * 10, 1, 2, 0], adhoc: [0, 0, 0, 0, 1, 0, 1] }),
+      );
     }
     expect(h.messages("warn")).toEqual([]);
     expect(h.messages("error")).toEqual([]);
@@ -155,18 +206,24 @@ describe("a healthy invocation", () => {
     expect(after).toBe(0);
   });
 
-  it("publishes in several PutMetricData calls when the pools' datums exceed 1,000", async () => {
-    // GIVEN 251 pools (1,004 datums per sample)
-    const pools = Array.from({ length: 251 }, (_, i) => ({ name: `pool-${i}`, queues: [`q${i}`], concurrency: 1, minCount: 0, maxCount: 1 }));
-    await resetTaskInstances(server, mapped("wide", "t", 1, "queued", "q250", 1));
+  it("publishes in several PutMetricData calls when the pools' datums exceed 1,000, and reads ECS 10 services at a time", async () => {
+    // GIVEN 145 pools (1,015 datums per sample), each service at 0 workers
+    const pools = Array.from({ length: 145 }, (_, i) => ({ name: `pool-${i}`, service: `worker-${i}`, queues: [`q${i}`], concurrency: 1, minCount: 0, maxCount: 1 }));
+    workers = new Map(pools.map((p) => [p.service, 0]));
+    await resetTaskInstances(server, mapped("wide", "t", 1, "queued", "q144", 1));
 
     // WHEN one sample is taken
     const result = await createHandler(h.deps({ env: env({ [PUBLISHER_ENV.pools]: JSON.stringify(pools), [PUBLISHER_ENV.samplesPerInvocation]: "1" }) }))({}, h.context());
 
-    // THEN the sample went out as 1,000 + 4 datums, the last pool's in the second call
+    // THEN the sample went out as 1,000 + 15 datums, the last pool's (1 short) in the second call
     expect(result.putMetricDataCalls).toBe(2);
-    expect(putInputs().map((i) => i.MetricData!.length)).toEqual([1000, 4]);
-    expect(valueOf(putInputs()[1], "QueuedTasks", "pool-250")).toBe(1);
+    expect(putInputs().map((i) => i.MetricData!.length)).toEqual([1000, 15]);
+    expect(valueOf(putInputs()[1], "QueuedTasks", "pool-144")).toBe(1);
+    expect(valueOf(putInputs()[1], "WorkerShortfall", "pool-144")).toBe(1);
+    // AND the 145 services were described in 15 requests of at most 10, in pool order, all in the cluster
+    expect(describeInputs().map((i) => i.services!.length)).toEqual([...Array(14).fill(10), 5]);
+    expect(describeInputs().flatMap((i) => i.services)).toEqual(pools.map((p) => p.service));
+    expect(describeInputs().every((i) => i.cluster === CLUSTER)).toBe(true);
   });
 });
 
@@ -349,6 +406,110 @@ describe("a database failure", () => {
   });
 });
 
+describe("an ECS failure", () => {
+  const PREFIX = "Cannot read the desired count of the worker services in ECS cluster airflow-prod: ";
+
+  it.each([
+    [
+      "reported MISSING in failures (service deleted)",
+      () => ecs.on(DescribeServicesCommand).callsFake(describeServicesAnswer(() => new Map([...workers].filter(([s]) => s !== "airflow-prod-worker-heavy")))),
+      `${PREFIX}service airflow-prod-worker-heavy: ECS reports MISSING`,
+    ],
+    [
+      "absent from the response",
+      () =>
+        ecs.on(DescribeServicesCommand).callsFake((input) => {
+          const answer = describeServicesAnswer(() => workers)(input);
+          return { services: answer.services!.filter((s) => s.serviceName !== "airflow-prod-worker-adhoc"), failures: [] };
+        }),
+      `${PREFIX}service airflow-prod-worker-adhoc: absent from the DescribeServices response`,
+    ],
+    [
+      "INACTIVE",
+      () => ecs.on(DescribeServicesCommand).callsFake(describeServicesAnswer(() => workers, { "airflow-prod-worker-default": { status: "INACTIVE", desiredCount: 0 } })),
+      `${PREFIX}service airflow-prod-worker-default: status is INACTIVE; expected ACTIVE`,
+    ],
+    [
+      "throttled",
+      () => ecs.on(DescribeServicesCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" })),
+      `${PREFIX}DescribeServices of airflow-prod-worker-default, airflow-prod-worker-heavy, airflow-prod-worker-adhoc failed: ThrottlingException: Rate exceeded`,
+    ],
+  ])("fails the invocation naming the service when it is %s, and publishes nothing", async (_case, answer, message) => {
+    // GIVEN queued work and an ECS whose answer does not give every pool service's desired count
+    await resetTaskInstances(server, mapped("etl", "extract", 5, "queued", "default", 30));
+    ecs.reset();
+    answer();
+
+    // WHEN the handler runs
+    const run = createHandler(h.deps({ env: env() }))({}, h.context());
+
+    // THEN it rejects with the cluster, the service and the reason, logs it, and made no PutMetricData call
+    await expect(run).rejects.toThrow(message);
+    expect(putInputs()).toEqual([]);
+    expect(h.logs).toContainEqual({ level: "error", message: "Queue-depth publishing failed; no datum was published for the failed sample", fields: { error: message } });
+    // AND it asked once, for the first sample, and took no further sample
+    expect(describeInputs()).toEqual([{ cluster: CLUSTER, services: SERVICES }]);
+    expect(h.sleeps).toEqual([]);
+  });
+
+  it("stops at the sample whose ECS read fails: earlier samples stay published, the failed one and later ones are not", async () => {
+    // GIVEN the heavy service deleted between the second and the third sample
+    h.onSleep = async (next) => {
+      if (next === 2) workers.delete("airflow-prod-worker-heavy");
+    };
+
+    // WHEN the handler runs
+    const run = createHandler(h.deps({ env: env() }))({}, h.context());
+
+    // THEN the invocation fails at the third sample; only the first two were published
+    await expect(run).rejects.toThrow(`${PREFIX}service airflow-prod-worker-heavy: ECS reports MISSING`);
+    expect(putInputs().map((i) => i.MetricData![0].Timestamp)).toEqual([new Date(T0), new Date(T0 + 10_000)]);
+    expect(describeInputs()).toHaveLength(3);
+  });
+
+  it("closes the database connection when ECS fails", async () => {
+    // GIVEN an ECS that denies DescribeServices
+    ecs.reset();
+    ecs.on(DescribeServicesCommand).rejects(Object.assign(new Error("not authorized to perform: ecs:DescribeServices"), { name: "AccessDeniedException" }));
+
+    // WHEN the handler runs
+    await expect(createHandler(h.deps({ env: env() }))({}, h.context())).rejects.toThrow(
+      `${PREFIX}DescribeServices of airflow-prod-worker-default, airflow-prod-worker-heavy, airflow-prod-worker-adhoc failed: AccessDeniedException: not authorized to perform: ecs:DescribeServices`,
+    );
+
+    // THEN no session of the publisher is left once the backend has processed the client's goodbye
+    const count = () => withClient(server, async (c) => (await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [APPLICATION_NAME])).rows[0].n as number);
+    let after = await count();
+    for (let i = 0; after !== 0 && i < 50; i++) after = await new Promise<number>((resolve) => setTimeout(() => resolve(count()), 20));
+    expect(after).toBe(0);
+  });
+
+  it("reports the database failure when the database and ECS fail in the same sample, and logs the ECS one", async () => {
+    // GIVEN a lock blocking the query (300 ms statement timeout) and a deleted adhoc service
+    workers.delete("airflow-prod-worker-adhoc");
+    const migration = new Client(server.clientConfig());
+    await migration.connect();
+    try {
+      await migration.query("BEGIN; LOCK TABLE task_instance IN ACCESS EXCLUSIVE MODE");
+
+      // WHEN the handler runs
+      const run = createHandler(h.deps({ env: env(), statementTimeoutMs: 300 }))({}, h.context());
+
+      // THEN the invocation fails with the database error, the ECS error is logged, and nothing was published
+      await expect(run).rejects.toThrow(`Queue-depth query failed on PostgreSQL at 127.0.0.1:${server.port} (database "postgres"): canceling statement due to statement timeout (SQLSTATE 57014)`);
+      expect(h.logs).toContainEqual({
+        level: "error",
+        message: "The ECS read of the failed sample failed too",
+        fields: { error: `${PREFIX}service airflow-prod-worker-adhoc: ECS reports MISSING` },
+      });
+      expect(putInputs()).toEqual([]);
+    } finally {
+      await migration.query("ROLLBACK");
+      await migration.end();
+    }
+  });
+});
+
 describe("TLS", () => {
   it("connects with verify-full when the server certificate chains to the given CA and names the host", async () => {
     // GIVEN the server's CA
@@ -398,11 +559,12 @@ describe("the configuration", () => {
   it("fails on a bad environment before any AWS or database call", async () => {
     // GIVEN an environment with a bad port
     // WHEN the handler runs
-    // THEN it rejects naming the variable, and neither Secrets Manager nor CloudWatch was called
+    // THEN it rejects naming the variable, and neither Secrets Manager, ECS nor CloudWatch was called
     await expect(createHandler(h.deps({ env: env({ [PUBLISHER_ENV.dbPort]: "postgres" }) }))({}, h.context())).rejects.toThrow(
       'Invalid queue-depth publisher environment:\n- AIRFLOW_ECS_DB_PORT is "postgres"; expected an integer from 1 to 65535',
     );
     expect(secrets.calls()).toEqual([]);
+    expect(ecs.calls()).toEqual([]);
     expect(cloudWatch.calls()).toEqual([]);
   });
 
@@ -441,8 +603,10 @@ describe("the exported Lambda handler", () => {
     // WHEN Lambda calls index.handler
     const result = await handler({}, { getRemainingTimeInMillis: () => 60_000 });
 
-    // THEN it connected (so over TLS) and one sample was published through the mocked CloudWatch client
+    // THEN it connected (so over TLS), read the desired counts through the mocked ECS client and published one sample
+    // through the mocked CloudWatch client
     expect(result.samples).toBe(1);
+    expect(describeInputs()).toEqual([{ cluster: CLUSTER, services: SERVICES }]);
     expect(putInputs()).toHaveLength(1);
     expect(putInputs()[0].Namespace).toBe("AirflowEcs/Queues");
     // AND it warned that, without /var/runtime/ca-cert.pem, TLS is encrypted but unverified

@@ -1,11 +1,13 @@
 import { CloudWatchClient, type MetricDatum, type PutMetricDataCommandInput } from "@aws-sdk/client-cloudwatch";
+import { ECSClient, type DescribeServicesCommandInput, type DescribeServicesCommandOutput, type Service } from "@aws-sdk/client-ecs";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import * as net from "net";
 import { SecretsManagerCredentials } from "../../lambda/queue-depth-publisher/credentials";
 import type { HandlerDeps } from "../../lambda/queue-depth-publisher/index";
 import type { Logger } from "../../lambda/queue-depth-publisher/log";
 import { cloudWatchPublisher } from "../../lambda/queue-depth-publisher/publish";
-import { T0 } from "./fixtures";
+import { ecsServiceReader } from "../../lambda/queue-depth-publisher/services";
+import { CLUSTER, T0 } from "./fixtures";
 
 export interface LogEntry {
   readonly level: "info" | "warn" | "error";
@@ -37,6 +39,7 @@ export class Harness {
     return {
       credentials: this.credentials,
       putMetricData: cloudWatchPublisher(new CloudWatchClient({ region: "eu-west-1" })),
+      describeServices: ecsServiceReader(new ECSClient({ region: "eu-west-1" })),
       tls: { mode: "disable" },
       log: recordingLogger(this.logs),
       now: () => this.clock,
@@ -59,6 +62,38 @@ export class Harness {
   messages(level: LogEntry["level"]): string[] {
     return this.logs.filter((l) => l.level === level).map((l) => l.message);
   }
+}
+
+export const serviceArn = (service: string): string => `arn:aws:ecs:eu-west-1:333333333333:service/${CLUSTER}/${service}`;
+
+/**
+ * What ECS answers to DescribeServices in the fixture cluster: each requested service in `desiredCounts` is ACTIVE
+ * with that desired count (with `overrides` applied), every other one is reported MISSING in `failures`, as ECS does
+ * for a deleted or misnamed service. For `mockClient(ECSClient).on(DescribeServicesCommand).callsFake(...)`.
+ */
+export function describeServicesAnswer(
+  desiredCounts: () => ReadonlyMap<string, number>,
+  overrides: Readonly<Record<string, Partial<Service>>> = {},
+): (input: DescribeServicesCommandInput) => Omit<DescribeServicesCommandOutput, "$metadata"> {
+  return (input) => {
+    const counts = desiredCounts();
+    const requested = input.services ?? [];
+    return {
+      services: requested
+        .filter((s) => counts.has(s))
+        .map((s) => ({
+          serviceName: s,
+          serviceArn: serviceArn(s),
+          clusterArn: `arn:aws:ecs:eu-west-1:333333333333:cluster/${CLUSTER}`,
+          status: "ACTIVE",
+          desiredCount: counts.get(s),
+          runningCount: counts.get(s),
+          pendingCount: 0,
+          ...overrides[s],
+        })),
+      failures: requested.filter((s) => !counts.has(s)).map((s) => ({ arn: serviceArn(s), reason: "MISSING" })),
+    };
+  };
 }
 
 /** The datum of `metric` for `pool` in a PutMetricData input. */

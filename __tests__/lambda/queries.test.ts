@@ -3,7 +3,7 @@ import { routedQueues } from "../../lambda/queue-depth-publisher/config";
 import { MetadataDatabase } from "../../lambda/queue-depth-publisher/db";
 import { queryQueueDepth, queryUnroutedQueues } from "../../lambda/queue-depth-publisher/queries";
 import { startPostgres, type PostgresServer } from "../support/postgres";
-import { createTaskInstanceTable, mapped, MIXED_ROWS, POOLS, resetTaskInstances, T0 } from "./fixtures";
+import { createTaskInstanceTable, currentCounts, mapped, MIXED_ROWS, POOLS, resetTaskInstances, T0 } from "./fixtures";
 
 /**
  * The scaling and unrouted-queue queries against a real PostgreSQL 15 holding Airflow 3's task_instance keys, and
@@ -51,17 +51,18 @@ describe("queue-depth query", () => {
   });
 
   it("gives each pool its queued, running, desired workers and oldest queued age, a multi-queue pool summing its queues", async () => {
-    // GIVEN the mixed task instances
+    // GIVEN the mixed task instances, and services running 2 default, 3 heavy and 1 adhoc workers
     await resetTaskInstances(server, MIXED_ROWS);
 
     // WHEN the rows are folded into pools
-    const depths = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME));
+    const depths = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME), currentCounts({ default: 2, heavy: 3, adhoc: 1 }));
 
-    // THEN default needs ceil(33/16) = 3, heavy (heavy + ml) ceil(9/4) = 3 with ml's older queued task, adhoc sits at 0
+    // THEN default needs ceil(33/16) = 3 (1 short), heavy (heavy + ml) ceil(9/4) = 3 with ml's older queued task (even),
+    // adhoc sits at 0 (1 over)
     expect(depths).toEqual([
-      { pool: "default", queued: 20, running: 13, desiredWorkers: 3, oldestQueuedSeconds: 95 },
-      { pool: "heavy", queued: 5, running: 4, desiredWorkers: 3, oldestQueuedSeconds: 310 },
-      { pool: "adhoc", queued: 0, running: 0, desiredWorkers: 0, oldestQueuedSeconds: 0 },
+      { pool: "default", queued: 20, running: 13, desiredWorkers: 3, currentWorkers: 2, shortfall: 1, surplus: 0, oldestQueuedSeconds: 95 },
+      { pool: "heavy", queued: 5, running: 4, desiredWorkers: 3, currentWorkers: 3, shortfall: 0, surplus: 0, oldestQueuedSeconds: 310 },
+      { pool: "adhoc", queued: 0, running: 0, desiredWorkers: 0, currentWorkers: 1, shortfall: 0, surplus: 1, oldestQueuedSeconds: 0 },
     ]);
   });
 
@@ -74,10 +75,10 @@ describe("queue-depth query", () => {
 
     // THEN it returns nothing and every pool falls to its floor
     expect(rows).toEqual([]);
-    expect(poolDepths(POOLS, rows)).toEqual([
-      { pool: "default", queued: 0, running: 0, desiredWorkers: 2, oldestQueuedSeconds: 0 },
-      { pool: "heavy", queued: 0, running: 0, desiredWorkers: 0, oldestQueuedSeconds: 0 },
-      { pool: "adhoc", queued: 0, running: 0, desiredWorkers: 0, oldestQueuedSeconds: 0 },
+    expect(poolDepths(POOLS, rows, currentCounts())).toEqual([
+      { pool: "default", queued: 0, running: 0, desiredWorkers: 2, currentWorkers: 2, shortfall: 0, surplus: 0, oldestQueuedSeconds: 0 },
+      { pool: "heavy", queued: 0, running: 0, desiredWorkers: 0, currentWorkers: 0, shortfall: 0, surplus: 0, oldestQueuedSeconds: 0 },
+      { pool: "adhoc", queued: 0, running: 0, desiredWorkers: 0, currentWorkers: 0, shortfall: 0, surplus: 0, oldestQueuedSeconds: 0 },
     ]);
   });
 
@@ -92,10 +93,10 @@ describe("queue-depth query", () => {
     await resetTaskInstances(server, [...mapped("fanout", "queued_part", queued, "queued", "default", 5), ...mapped("fanout", "running_part", busy - queued, "running", "default")]);
 
     // WHEN the pool figures are computed from the database
-    const [defaultPool] = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME));
+    const [defaultPool] = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME), currentCounts({ default: 2 }));
 
-    // THEN exact multiples of 16 do not round up
-    expect(defaultPool).toEqual({ pool: "default", queued, running: busy - queued, desiredWorkers: expected, oldestQueuedSeconds: 5 });
+    // THEN exact multiples of 16 do not round up, and the shortfall is what the 2 current workers lack
+    expect(defaultPool).toEqual({ pool: "default", queued, running: busy - queued, desiredWorkers: expected, currentWorkers: 2, shortfall: expected - 2, surplus: 0, oldestQueuedSeconds: 5 });
   });
 
   it("clamps the desired count to each pool's minCount and maxCount", async () => {
@@ -106,14 +107,16 @@ describe("queue-depth query", () => {
       ...mapped("burst", "few", 5, "queued", "adhoc", 7),
     ]);
 
+    // AND services at 3 default, 1 heavy and 1 adhoc workers
     // WHEN the pool figures are computed
-    const depths = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME));
+    const depths = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME), currentCounts({ default: 3, heavy: 1, adhoc: 1 }));
 
-    // THEN each desired count is held within its pool's bounds while the counts stay exact
-    expect(depths.map((d) => [d.pool, d.queued + d.running, d.desiredWorkers])).toEqual([
-      ["default", 1, 2],
-      ["heavy", 400, 4],
-      ["adhoc", 5, 1],
+    // THEN each desired count is held within its pool's bounds while the counts stay exact, and the gaps are measured
+    // from the clamped counts: default 1 over its floor of 2, heavy 3 short (not 99), adhoc even (not 2 short)
+    expect(depths.map((d) => [d.pool, d.queued + d.running, d.desiredWorkers, d.currentWorkers, d.shortfall, d.surplus])).toEqual([
+      ["default", 1, 2, 3, 0, 1],
+      ["heavy", 400, 4, 1, 3, 0],
+      ["adhoc", 5, 1, 1, 0, 0],
     ]);
   });
 
@@ -122,10 +125,10 @@ describe("queue-depth query", () => {
     await resetTaskInstances(server, [{ dag: "odd", task: "no_dttm", state: "queued", queue: "adhoc", queuedSecondsAgo: null }]);
 
     // WHEN the pool figures are computed
-    const adhoc = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME))[2];
+    const adhoc = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME), currentCounts())[2];
 
-    // THEN it counts towards the desired count and the age stays 0
-    expect(adhoc).toEqual({ pool: "adhoc", queued: 1, running: 0, desiredWorkers: 1, oldestQueuedSeconds: 0 });
+    // THEN it counts towards the desired count (1 worker short of the scaled-to-zero service) and the age stays 0
+    expect(adhoc).toEqual({ pool: "adhoc", queued: 1, running: 0, desiredWorkers: 1, currentWorkers: 0, shortfall: 1, surplus: 0, oldestQueuedSeconds: 0 });
   });
 
   it("reports a task queued after the sample time (scheduler clock ahead) with a zero age, never a negative one", async () => {
@@ -133,7 +136,7 @@ describe("queue-depth query", () => {
     await resetTaskInstances(server, [{ dag: "skew", task: "ahead", state: "queued", queue: "default", queuedSecondsAgo: -2.5 }]);
 
     // WHEN the pool figures are computed at T0
-    const [defaultPool] = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME));
+    const [defaultPool] = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME), currentCounts());
 
     // THEN the age is 0
     expect(defaultPool.oldestQueuedSeconds).toBe(0);

@@ -1,5 +1,7 @@
 import { TLS_POLICY } from "../../modules/alb/airflow-load-balancer";
+import { HEARTBEAT, PUBLISHER_ENV, QUEUE_METRICS } from "../../modules/airflow/runtime-contract";
 import { CADVISOR_IMAGE } from "../../modules/ecs/cadvisor";
+import { worstCaseScaleOutSeconds } from "../../modules/operations/queue-depth-scaling";
 import { environmentStacks, only, repoEnvironments, resources, synthJson } from "../support/synth";
 
 const ref = (contract: string, output: string) => `\${data.terraform_remote_state.${contract}_contract.outputs.${output}}`;
@@ -106,6 +108,7 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
       const container = main(name);
       expect(container).toMatchObject({ command: spec.command, user: "50000:0", readonlyRootFilesystem: true, privileged: false, essential: true });
       expect(container.healthCheck.command.join(" ")).toMatch(spec.health);
+      if (!/curl/.test(container.healthCheck.command[1])) expect(container.healthCheck.command[1]).toContain(`ecs_export_connections ${name}`);
       expect(container.portMappings.map((p: any) => p.containerPort)).toEqual(spec.port ? [spec.port] : []);
       expect(secretNames(container)).toEqual(spec.secrets);
       expect(container.logConfiguration).toMatchObject({ logDriver: "awslogs", options: { "awslogs-group": `/${config.namePrefix}/${config.name}/${name}`, mode: "non-blocking" } });
@@ -228,6 +231,97 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
       expect(container().linuxParameters.devices).toEqual([{ hostPath: "/dev/kmsg", containerPath: "/dev/kmsg", permissions: ["read"] }]);
       expect(container().healthCheck.command[1]).toContain("http://localhost:8080/healthz");
     });
+  });
+});
+
+describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStack operations (%s)", (_name, config) => {
+  const json = synthJson(environmentStacks(config).services);
+  const all = (type: string) => Object.values(resources(json, type)) as Record<string, any>[];
+  const base = `${config.namePrefix}-${config.name}`;
+  const publisher = all("aws_lambda_function").find((f) => f.function_name === `${base}-queue-depth-publisher`)!;
+  const alarm = (name: string) => all("aws_cloudwatch_metric_alarm").find((a) => a.alarm_name === name)!;
+
+  it("runs the publisher every minute in the private subnets with the Lambda security group, reserved concurrency 1, a DLQ and tracing", () => {
+    expect(publisher).toMatchObject({
+      runtime: "nodejs22.x",
+      handler: "index.handler",
+      reserved_concurrent_executions: 1,
+      vpc_config: { subnet_ids: ref("network", "private_subnet_ids"), security_group_ids: [ref("network", "lambda_security_group_id")] },
+      dead_letter_config: { target_arn: expect.stringContaining("aws_sqs_queue") },
+      tracing_config: { mode: "Active" },
+      role: ref("iam", "publisher_lambda_role_arn"),
+      filename: expect.stringMatching(/^assets\/.+\.zip$/),
+      source_code_hash: expect.stringMatching(/^\$\{filebase64sha256\("assets\//),
+      logging_config: { log_format: "JSON", log_group: expect.stringContaining("aws_cloudwatch_log_group") },
+    });
+    expect(all("aws_cloudwatch_event_rule").find((r) => r.name === `${base}-queue-depth-publisher`)!.schedule_expression).toBe("rate(1 minute)");
+    expect(all("aws_cloudwatch_log_group").find((g) => g.name === `/${config.namePrefix}/${config.name}/lambda/${base}-queue-depth-publisher`)).toMatchObject({ retention_in_days: config.storage.logRetentionDays });
+  });
+
+  it("hands the publisher every pool with its service, queues and bounds, and the database secret by ARN", () => {
+    const env = publisher.environment.variables;
+    expect(JSON.parse(env[PUBLISHER_ENV.pools])).toEqual(
+      config.workerPools.map((p) => ({ name: p.name, service: `${base}-worker-${p.name}`, queues: p.queues, concurrency: p.concurrency, minCount: p.minCount, maxCount: p.maxCount })),
+    );
+    expect(env[PUBLISHER_ENV.dbSecretArn]).toBe(ref("storage", "db_master_secret_arn"));
+  });
+
+  it.each(config.workerPools.map((p) => [p.name, p] as const))("scales pool %s on its shortfall and surplus within its bounds", (pool, spec) => {
+    expect(all("aws_appautoscaling_target").find((t) => t.resource_id.endsWith(`/${base}-worker-${pool}`))).toMatchObject({ min_capacity: spec.minCount, max_capacity: spec.maxCount, scalable_dimension: "ecs:service:DesiredCount" });
+    expect(alarm(`${base}-worker-${pool}-scale-out`)).toMatchObject({ metric_name: QUEUE_METRICS.workerShortfall, dimensions: { Environment: config.name, Pool: pool } });
+    expect(alarm(`${base}-worker-${pool}-scale-in`)).toMatchObject({ metric_name: QUEUE_METRICS.workerSurplus });
+  });
+
+  it("decides to scale out within 60 s of a backlog, computed from the synthesized schedule, sampling and alarm", () => {
+    const rate = /^rate\((\d+) minutes?\)$/.exec(all("aws_cloudwatch_event_rule").find((r) => r.name === `${base}-queue-depth-publisher`)!.schedule_expression)!;
+    const sampling = {
+      scheduleSeconds: Number(rate[1]) * 60,
+      samplesPerInvocation: Number(publisher.environment.variables[PUBLISHER_ENV.samplesPerInvocation]),
+      sampleIntervalSeconds: Number(publisher.environment.variables[PUBLISHER_ENV.sampleIntervalSeconds]),
+    };
+    // Every sample of an invocation must fit the function's timeout, or the last ones are skipped.
+    expect((sampling.samplesPerInvocation - 1) * sampling.sampleIntervalSeconds + 11).toBeLessThanOrEqual(publisher.timeout);
+    const scaleOut = alarm(`${base}-worker-${config.workerPools[0].name}-scale-out`);
+    const worst = worstCaseScaleOutSeconds(sampling, { periodSeconds: scaleOut.period, datapointsToAlarm: scaleOut.datapoints_to_alarm });
+    expect(worst).toBeLessThanOrEqual(60);
+  });
+
+  it("alarms on the heartbeat, the scheduler, the API, the data stores, the Lambdas and component errors, to an encrypted topic", () => {
+    const names = all("aws_cloudwatch_metric_alarm").map((a) => a.alarm_name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        `${base}-heartbeat`,
+        `${base}-scheduler-not-running`,
+        `${base}-api-target-5xx`,
+        `${base}-api-unhealthy-targets`,
+        `${base}-db-cpu`,
+        `${base}-db-free-storage`,
+        `${base}-db-connections`,
+        `${base}-broker-001-memory`,
+        `${base}-broker-001-evictions`,
+        `${base}-publisher-errors`,
+        `${base}-scheduler-errors`,
+        `${base}-scheduler-cpu`,
+      ]),
+    );
+    expect(alarm(`${base}-heartbeat`)).toMatchObject({ namespace: HEARTBEAT.namespace, metric_name: HEARTBEAT.metricName, treat_missing_data: "breaching" });
+    expect(all("aws_cloudwatch_metric_alarm").every((a) => a.actions_enabled === true && a.alarm_actions.length === 1)).toBe(true);
+    expect(only(json, "aws_sns_topic")).toMatchObject({ name: `${base}-alarms`, kms_master_key_id: expect.stringContaining("aws_kms_key") });
+    expect(all("aws_sns_topic_subscription").map((s) => [s.protocol, s.endpoint])).toEqual(config.alarms.email ? [["email", config.alarms.email]] : []);
+  });
+
+  it("redeploys every Airflow service when the database secret's current version changes", () => {
+    const rule = all("aws_cloudwatch_event_rule").find((r) => r.name === `${base}-service-redeployer`)!;
+    expect(JSON.parse(rule.event_pattern)).toEqual({ source: ["aws.secretsmanager"], "detail-type": ["Secret Label Updated"], resources: [ref("storage", "db_master_secret_arn")], detail: { labelUpdated: ["AWSCURRENT"] } });
+    const redeployer = all("aws_lambda_function").find((f) => f.function_name === `${base}-service-redeployer`)!;
+    expect(JSON.parse(redeployer.environment.variables.AIRFLOW_ECS_SERVICES)).toEqual(
+      [...["api-server", "scheduler", "dag-processor", "triggerer", ...(config.airflow.flower.enabled ? ["flower"] : [])], ...config.workerPools.map((p) => `worker-${p.name}`)].map((s) => `${base}-${s}`),
+    );
+  });
+
+  it("publishes a dashboard with the pools, heartbeat, errors and data stores", () => {
+    const body = JSON.parse(only(json, "aws_cloudwatch_dashboard").dashboard_body as string);
+    expect(body.widgets.length).toBe(1 + config.workerPools.length + 7);
   });
 });
 

@@ -123,6 +123,10 @@ function writeAggregate(root: string, stacks: readonly StackUnderTest[], overrid
       recursive: true,
       filter: (src) => !src.includes(`${path.sep}.terraform`) && !src.endsWith(".terraform.lock.hcl"),
     });
+    // cdktf asset paths (`assets/<id>/<hash>/...`) are relative to the working directory, which is the aggregate
+    // root here, not the module: merge each stack's assets there (same path means same content, by the hash).
+    const assets = path.join(stack.dir, "assets");
+    if (fs.existsSync(assets)) fs.cpSync(assets, path.join(root, "assets"), { recursive: true, force: true });
     modules[stack.id] = { source: `./${stack.id}` };
     for (const o of overrides(stack, readConfig(stack))) {
       blocks.push(`override_data {\n  target = module.${stack.id}.${o.address}\n  values = ${hcl(o.values)}\n}\n`);

@@ -6,10 +6,11 @@ import type { Logger } from "./log";
 export const USAGE = `Usage: queue-depth-publisher [--dry-run] [--tls verify-full|require|disable] [--ca-file PATH] [--budget-seconds N]
 
 Runs one invocation of the queue-depth publisher with the Lambda's environment (AIRFLOW_ECS_*): reads the database
-secret, samples the queue depth and publishes the metrics. Exits 0 on success, 1 when the invocation fails, 2 on a
-usage error.
+secret, samples the queue depth and the worker services' desired counts (ECS DescribeServices) and publishes the
+metrics. Exits 0 on success, 1 when the invocation fails, 2 on a usage error.
 
-  --dry-run           print each PutMetricData request as JSON on stdout instead of sending it
+  --dry-run           print each PutMetricData request as JSON on stdout instead of sending it; the secret, the
+                      database and ECS are still read (read-only: needs ecs:DescribeServices, not PutMetricData)
   --tls MODE          verify-full (default; needs the RDS CA: --ca-file or /var/runtime/ca-cert.pem),
                       require (encrypted, server not verified) or disable (plain TCP, local servers only)
   --ca-file PATH      PEM bundle to verify the server certificate against (implies --tls verify-full)

@@ -8,6 +8,12 @@ export interface PoolDepth {
   readonly running: number;
   /** clamp(ceil((queued + running) / concurrency), minCount, maxCount). */
   readonly desiredWorkers: number;
+  /** The pool service's desired count in ECS at the sample: the workers it has (or is starting). */
+  readonly currentWorkers: number;
+  /** max(0, desiredWorkers - currentWorkers): workers to add. */
+  readonly shortfall: number;
+  /** max(0, currentWorkers - desiredWorkers): workers to remove. */
+  readonly surplus: number;
   /** Age of the pool's oldest queued task instance; 0 when nothing is queued. */
   readonly oldestQueuedSeconds: number;
 }
@@ -18,8 +24,16 @@ export function desiredWorkers(queued: number, running: number, pool: Pick<PoolS
   return Math.min(pool.maxCount, Math.max(pool.minCount, needed));
 }
 
-/** Folds the per-queue rows into one PoolDepth per pool, in pool order; rows of queues outside every pool are ignored. */
-export function poolDepths(pools: readonly PoolSpec[], rows: readonly QueueDepthRow[]): PoolDepth[] {
+/** The gap between the desired and the current worker count, as two non-negative figures (at most one is not 0). */
+export function workerGap(desired: number, current: number): { shortfall: number; surplus: number } {
+  return { shortfall: Math.max(0, desired - current), surplus: Math.max(0, current - desired) };
+}
+
+/**
+ * Folds the per-queue rows into one PoolDepth per pool, in pool order; rows of queues outside every pool are ignored.
+ * `currentWorkers` holds each pool service's desired count in ECS, by service name.
+ */
+export function poolDepths(pools: readonly PoolSpec[], rows: readonly QueueDepthRow[], currentWorkers: ReadonlyMap<string, number>): PoolDepth[] {
   const poolOf = new Map<string, string>(pools.flatMap((p) => p.queues.map((q) => [q, p.name] as const)));
   const totals = new Map<string, { queued: number; running: number; oldest: number }>(pools.map((p) => [p.name, { queued: 0, running: 0, oldest: 0 }]));
   for (const row of rows) {
@@ -35,11 +49,16 @@ export function poolDepths(pools: readonly PoolSpec[], rows: readonly QueueDepth
   }
   return pools.map((pool) => {
     const { queued, running, oldest } = totals.get(pool.name)!;
+    const current = currentWorkers.get(pool.service);
+    if (current === undefined) throw new Error(`No current worker count for service ${pool.service} of pool ${pool.name}`);
+    const desired = desiredWorkers(queued, running, pool);
     return {
       pool: pool.name,
       queued,
       running,
-      desiredWorkers: desiredWorkers(queued, running, pool),
+      desiredWorkers: desired,
+      currentWorkers: current,
+      ...workerGap(desired, current),
       // Millisecond precision; a scheduler clock slightly ahead of the publisher's never yields a negative age.
       oldestQueuedSeconds: Math.max(0, Math.round(oldest * 1000) / 1000),
     };

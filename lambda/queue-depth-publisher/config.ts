@@ -1,8 +1,13 @@
 import { PUBLISHER_ENV } from "../../modules/airflow/runtime-contract";
 
-/** One worker pool as the publisher sees it: the queues it consumes and the bounds of its desired count. */
+/**
+ * One worker pool as the publisher sees it: its ECS service, the queues it consumes and the bounds of its desired
+ * count.
+ */
 export interface PoolSpec {
   readonly name: string;
+  /** Name of the pool's ECS service in the cluster (its desired count is the pool's current worker count). */
+  readonly service: string;
   readonly queues: readonly string[];
   /** Celery worker concurrency: task slots per worker, the divisor of the scaling rule. */
   readonly concurrency: number;
@@ -18,6 +23,8 @@ export interface DatabaseEndpoint {
 
 export interface PublisherConfig {
   readonly pools: readonly PoolSpec[];
+  /** Name of the ECS cluster running the pools' services. */
+  readonly cluster: string;
   /** Environment name: the Environment dimension of every datum. */
   readonly environment: string;
   /** ARN of the RDS-managed master secret (JSON with username and password). */
@@ -45,7 +52,11 @@ const ENVIRONMENT_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 // Any name: RDS-managed secrets are called `rds!db-<uuid>`, outside the characters a user-created secret may use.
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/;
 const HOST = /^[A-Za-z0-9.:-]+$/;
-const POOLS_SHAPE = "a JSON array of {name, queues, concurrency, minCount, maxCount}";
+/** ECS cluster and service names: up to 255 letters, digits, hyphens and underscores (no ARN). */
+const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_NAME_RULE = "letters, digits, hyphens and underscores, 1 to 255 characters";
+const POOL_FIELDS = "{name, service, queues, concurrency, minCount, maxCount}";
+const POOLS_SHAPE = `a JSON array of ${POOL_FIELDS}`;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -84,6 +95,7 @@ export function parseConfig(env: Env): PublisherConfig {
   };
 
   const pools = parsePools(env[PUBLISHER_ENV.pools], problems);
+  const cluster = matching(PUBLISHER_ENV.cluster, ECS_NAME, `the name of the ECS cluster of the worker services (${ECS_NAME_RULE})`);
   const environment = matching(PUBLISHER_ENV.environment, ENVIRONMENT_NAME, "the environment name (lowercase letters, digits and inner hyphens)");
   const dbSecretArn = matching(PUBLISHER_ENV.dbSecretArn, SECRET_ARN, "the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)");
   const host = matching(PUBLISHER_ENV.dbHost, HOST, "the database host name or IP address");
@@ -101,6 +113,7 @@ export function parseConfig(env: Env): PublisherConfig {
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     pools: pools!,
+    cluster: cluster!,
     environment: environment!,
     dbSecretArn: dbSecretArn!,
     db: { host: host!, port: port!, database: database! },
@@ -133,11 +146,12 @@ function parsePools(raw: string | undefined, problems: string[]): PoolSpec[] | u
   }
   const before = problems.length;
   const names = new Set<string>();
+  const services = new Set<string>();
   const owners = new Map<string, string>();
   const pools = parsed.map((item: unknown, i): PoolSpec | undefined => {
     const at = `${name}[${i}]`;
     if (typeof item !== "object" || item === null || Array.isArray(item)) {
-      problems.push(`${at} is ${JSON.stringify(item)}; expected an object {name, queues, concurrency, minCount, maxCount}`);
+      problems.push(`${at} is ${JSON.stringify(item)}; expected an object ${POOL_FIELDS}`);
       return undefined;
     }
     const pool = item as Record<string, unknown>;
@@ -158,6 +172,15 @@ function parsePools(raw: string | undefined, problems: string[]): PoolSpec[] | u
       poolName = pool.name;
       names.add(pool.name);
     }
+    let service: string | undefined;
+    if (typeof pool.service !== "string" || !ECS_NAME.test(pool.service)) {
+      problems.push(`${at}.service is ${JSON.stringify(pool.service) ?? "missing"}; expected the name of the pool's ECS service (${ECS_NAME_RULE})`);
+    } else if (services.has(pool.service)) {
+      problems.push(`${at}.service "${pool.service}" is used by another pool; expected one ECS service per pool`);
+    } else {
+      service = pool.service;
+      services.add(pool.service);
+    }
     const queues = pool.queues;
     if (!Array.isArray(queues) || queues.length === 0 || queues.some((q) => typeof q !== "string" || q.trim() === "" || q !== q.trim())) {
       problems.push(`${at}.queues is ${JSON.stringify(queues) ?? "missing"}; expected a non-empty array of queue names`);
@@ -177,8 +200,8 @@ function parsePools(raw: string | undefined, problems: string[]): PoolSpec[] | u
     if (minCount !== undefined && maxCount !== undefined && minCount > maxCount) {
       problems.push(`${at}.minCount (${minCount}) is greater than maxCount (${maxCount}); expected minCount <= maxCount`);
     }
-    if (poolName === undefined || concurrency === undefined || minCount === undefined || maxCount === undefined) return undefined;
-    return { name: poolName, queues: [...(queues as string[])], concurrency, minCount, maxCount };
+    if (poolName === undefined || service === undefined || concurrency === undefined || minCount === undefined || maxCount === undefined) return undefined;
+    return { name: poolName, service, queues: [...(queues as string[])], concurrency, minCount, maxCount };
   });
   return problems.length === before ? (pools as PoolSpec[]) : undefined;
 }

@@ -1,4 +1,5 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { ECSClient } from "@aws-sdk/client-ecs";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Context, ScheduledEvent } from "aws-lambda";
 import { parseConfig } from "./config";
@@ -7,6 +8,7 @@ import { defaultTls, type TlsSetting } from "./db";
 import { runInvocation, type InvocationResult } from "./invocation";
 import { jsonLogger, type Logger } from "./log";
 import { cloudWatchPublisher, type PutMetricData } from "./publish";
+import { ecsServiceReader, type DescribeServices } from "./services";
 
 export type { InvocationResult } from "./invocation";
 
@@ -15,6 +17,8 @@ export interface HandlerDeps {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly credentials: CredentialsSource;
   readonly putMetricData: PutMetricData;
+  /** Reads the pool services' desired counts (ECS DescribeServices). */
+  readonly describeServices: DescribeServices;
   readonly tls: TlsSetting;
   readonly log: Logger;
   readonly now: () => number;
@@ -33,7 +37,7 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
 /** SDK clients fail fast: a hung call must not eat the invocation's budget. */
 const SDK_CLIENT_CONFIG = { maxAttempts: 2, requestHandler: { connectionTimeout: 2000, requestTimeout: 4000 } };
 
-let clients: Pick<HandlerDeps, "credentials" | "putMetricData"> | undefined;
+let clients: Pick<HandlerDeps, "credentials" | "putMetricData" | "describeServices"> | undefined;
 let cachedTls: TlsSetting | undefined;
 
 /**
@@ -45,6 +49,7 @@ function resolveDeps(overrides: Partial<HandlerDeps>): HandlerDeps {
     (clients ??= {
       credentials: new SecretsManagerCredentials(new SecretsManagerClient(SDK_CLIENT_CONFIG)),
       putMetricData: cloudWatchPublisher(new CloudWatchClient(SDK_CLIENT_CONFIG)),
+      describeServices: ecsServiceReader(new ECSClient(SDK_CLIENT_CONFIG)),
     });
   const defaultTlsSetting = (): TlsSetting => {
     if (cachedTls === undefined) {
@@ -58,6 +63,7 @@ function resolveDeps(overrides: Partial<HandlerDeps>): HandlerDeps {
     env: overrides.env ?? process.env,
     credentials: overrides.credentials ?? shared().credentials,
     putMetricData: overrides.putMetricData ?? shared().putMetricData,
+    describeServices: overrides.describeServices ?? shared().describeServices,
     tls: overrides.tls ?? defaultTlsSetting(),
     log: overrides.log ?? jsonLogger,
     now: overrides.now ?? Date.now,
@@ -72,7 +78,7 @@ function resolveDeps(overrides: Partial<HandlerDeps>): HandlerDeps {
 export type QueueDepthHandler = (event: ScheduledEvent | Record<string, never>, context: Pick<Context, "getRemainingTimeInMillis">) => Promise<InvocationResult>;
 
 /**
- * The handler with some dependencies replaced. Any failure (environment, secret, database, CloudWatch) is logged
+ * The handler with some dependencies replaced. Any failure (environment, secret, database, ECS, CloudWatch) is logged
  * and rethrown: the invocation fails, which the Lambda Errors metric and the on-failure destination see.
  */
 export function createHandler(overrides: Partial<HandlerDeps> = {}): QueueDepthHandler {

@@ -6,17 +6,20 @@ import { DatabaseUnavailableError, MetadataDatabase, type ConnectOptions } from 
 import type { Logger } from "./log";
 import { metricData, publishMetricData, type PutMetricData } from "./publish";
 import { queryQueueDepth, queryUnroutedQueues } from "./queries";
+import { readDesiredCounts, type DescribeServices } from "./services";
 
 export interface InvocationDeps extends ConnectOptions {
   readonly credentials: CredentialsSource;
   readonly putMetricData: PutMetricData;
+  /** Reads the pool services' desired counts from ECS (once per sample). */
+  readonly describeServices: DescribeServices;
   readonly log: Logger;
   /** Wall clock in epoch milliseconds (the sample timestamps). */
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   /**
-   * Time a sample needs (query, publish, close): no sample starts with less than this left. Defaults to the
-   * statement timeout plus 6 s.
+   * Time a sample needs (query and ECS read, concurrently; publish; close): no sample starts with less than this
+   * left. Defaults to the statement timeout plus 6 s.
    */
   readonly reserveMs?: number;
 }
@@ -50,10 +53,29 @@ async function connect(config: PublisherConfig, deps: InvocationDeps): Promise<M
 }
 
 /**
+ * One sample: the queue-depth query and the ECS read of the pool services' desired counts, run concurrently. Both
+ * are awaited before anything is decided, so neither is left running; if either fails the sample fails (a database
+ * failure is thrown first, the other failure logged).
+ */
+async function takeSample(config: PublisherConfig, deps: InvocationDeps, db: MetadataDatabase, queues: readonly string[], sampleTime: Date): Promise<PoolDepth[]> {
+  const [rows, current] = await Promise.allSettled([
+    queryQueueDepth(db, queues, sampleTime),
+    readDesiredCounts(deps.describeServices, config.cluster, config.pools.map((p) => p.service)),
+  ]);
+  if (rows.status === "rejected") {
+    if (current.status === "rejected") deps.log.error("The ECS read of the failed sample failed too", { error: (current.reason as Error).message });
+    throw rows.reason;
+  }
+  if (current.status === "rejected") throw current.reason;
+  return poolDepths(config.pools, rows.value, current.value);
+}
+
+/**
  * One invocation: `samplesPerInvocation` samples `sampleIntervalSeconds` apart over a single connection, each
  * published as soon as it is taken (a backlog shows within one interval, not at the end of the minute). Any
  * database failure stops the invocation before that sample is published and is rethrown, so no datum built from
- * a failed read ever reaches CloudWatch and the scaling alarm sees missing data instead of a false zero.
+ * a failed read ever reaches CloudWatch and the scaling alarm sees missing data instead of a false zero. The same
+ * holds for the ECS read of the current worker counts.
  */
 export async function runInvocation(config: PublisherConfig, deps: InvocationDeps, remainingMs: () => number): Promise<InvocationResult> {
   const reserveMs = deps.reserveMs ?? deps.statementTimeoutMs + PUBLISH_RESERVE_MS;
@@ -84,8 +106,7 @@ export async function runInvocation(config: PublisherConfig, deps: InvocationDep
         if (waitMs > 0) await deps.sleep(waitMs);
       }
       const sampleTime = new Date(deps.now());
-      const rows = await queryQueueDepth(db, queues, sampleTime);
-      last = poolDepths(config.pools, rows);
+      last = await takeSample(config, deps, db, queues, sampleTime);
       putMetricDataCalls += await publishMetricData(deps.putMetricData, QUEUE_METRICS.namespace, metricData(config.environment, last, sampleTime));
       samples++;
       if (i === 0) {
@@ -100,6 +121,7 @@ export async function runInvocation(config: PublisherConfig, deps: InvocationDep
   }
   deps.log.info("Published queue depth", {
     environment: config.environment,
+    cluster: config.cluster,
     samples,
     stoppedEarly,
     putMetricDataCalls,

@@ -14,7 +14,10 @@ export function cloudWatchPublisher(client: Pick<CloudWatchClient, "send">): Put
   };
 }
 
-/** Four high-resolution datums per pool, dimensioned by Environment and Pool, stamped with the sample time. */
+/**
+ * Seven high-resolution datums per pool, dimensioned by Environment and Pool, stamped with the sample time: the
+ * queue figures, then the pool service's current count and its gap to the desired count (the scaling alarms' signals).
+ */
 export function metricData(environment: string, depths: readonly PoolDepth[], timestamp: Date): MetricDatum[] {
   return depths.flatMap((d) => {
     const Dimensions = [
@@ -34,6 +37,9 @@ export function metricData(environment: string, depths: readonly PoolDepth[], ti
       datum(QUEUE_METRICS.queuedTasks, d.queued, "Count"),
       datum(QUEUE_METRICS.runningTasks, d.running, "Count"),
       datum(QUEUE_METRICS.oldestQueuedSeconds, d.oldestQueuedSeconds, "Seconds"),
+      datum(QUEUE_METRICS.currentWorkers, d.currentWorkers, "Count"),
+      datum(QUEUE_METRICS.workerShortfall, d.shortfall, "Count"),
+      datum(QUEUE_METRICS.workerSurplus, d.surplus, "Count"),
     ];
   });
 }

@@ -69,6 +69,8 @@ export function componentEnvironment(component: Component, runtime: AirflowRunti
     AIRFLOW__CORE__PLUGINS_FOLDER: PLUGINS_FOLDER,
     AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION: "True",
     AIRFLOW__CORE__AUTH_MANAGER: AUTH_MANAGERS[runtime.authManager],
+    // The simple auth manager writes generated passwords; the root filesystem is read-only.
+    ...(runtime.authManager === "simple" ? { AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE: "/tmp/simple_auth_manager_passwords.json.generated" } : {}),
     AIRFLOW__CORE__EXECUTION_API_SERVER_URL: runtime.executionApiUrl,
     AIRFLOW__CORE__HOSTNAME_CALLABLE: HOSTNAME_CALLABLE,
     ...(runtime.baseUrl ? { AIRFLOW__API__BASE_URL: runtime.baseUrl } : {}),

@@ -6,14 +6,23 @@ import { ContainerTask, type ContainerSpec, type HealthCheck, type TaskCompatibi
 import { componentEnvironment, componentSecrets, type AirflowRuntime } from "./airflow-settings";
 import { AIRFLOW_GID, AIRFLOW_UID, DAGS_FOLDER, PLUGINS_FOLDER, WRITABLE_PATHS, type Component } from "./runtime-contract";
 
-/** Quiet, wait-free prefix for Airflow CLI probes (the chart does the same). */
-const CLI_PROBE = "CONNECTION_CHECK_MAX_COUNT=0 AIRFLOW__LOGGING__LOGGING_LEVEL=ERROR";
+/** The image's library that builds connection URLs from the injected parts (docker/scripts/connections.sh). */
+export const IMAGE_CONNECTIONS_LIBRARY = "/opt/airflow-ecs/scripts/connections.sh";
+
+/**
+ * A health check that runs an Airflow CLI probe. ECS runs health checks as new processes with the container's
+ * configured environment, not the entrypoint's, so the probe first builds the component's connection URLs the way
+ * the entrypoint does, then runs quietly and without the entrypoint's waits (as the Helm chart's probes do).
+ */
+export function cliProbe(component: Component, command: string): string {
+  return `bash -c '. ${IMAGE_CONNECTIONS_LIBRARY} && ecs_export_connections ${component} && export CONNECTION_CHECK_MAX_COUNT=0 AIRFLOW__LOGGING__LOGGING_LEVEL=ERROR && exec ${command}'`;
+}
 
 /** Per-component container profile: the port it serves and how ECS knows it is healthy (airflow-runtime.md section 1). */
 export function componentProfile(component: Component, flowerUrlPrefix = ""): { port?: { containerPort: number; name: string }; healthCheck?: HealthCheck } {
   const http = (port: number, path: string): HealthCheck => ({ command: ["CMD-SHELL", `curl -fsS http://localhost:${port}${path} || exit 1`], interval: 30, timeout: 10, retries: 3, startPeriod: 120 });
   // Python CLI probes need seconds to import Airflow.
-  const cli = (command: string): HealthCheck => ({ command: ["CMD-SHELL", `${CLI_PROBE} ${command} || exit 1`], interval: 60, timeout: 30, retries: 3, startPeriod: 180 });
+  const cli = (command: string): HealthCheck => ({ command: ["CMD-SHELL", `${cliProbe(component, command)} || exit 1`], interval: 60, timeout: 30, retries: 3, startPeriod: 180 });
   switch (component) {
     case "api-server":
       return { port: { containerPort: PORTS.apiServer, name: "api" }, healthCheck: http(PORTS.apiServer, "/api/v2/version") };

@@ -88,14 +88,22 @@ export const QUEUE_METRICS = {
   runningTasks: "RunningTasks",
   /** Age in seconds of the oldest queued task instance of the pool (backlog alarm). */
   oldestQueuedSeconds: "OldestQueuedSeconds",
+  /** The pool service's current desired count (read from ECS at the sample). */
+  currentWorkers: "CurrentWorkers",
+  /** max(0, DesiredWorkers - CurrentWorkers): the scale-out alarm's signal (changes state as soon as work arrives). */
+  workerShortfall: "WorkerShortfall",
+  /** max(0, CurrentWorkers - DesiredWorkers): the scale-in alarm's signal. */
+  workerSurplus: "WorkerSurplus",
   environmentDimension: "Environment",
   poolDimension: "Pool",
 } as const;
 
 /** Environment of the queue-depth publisher Lambda. */
 export const PUBLISHER_ENV = {
-  /** JSON array of { name, queues, concurrency, minCount, maxCount }. */
+  /** JSON array of { name, service, queues, concurrency, minCount, maxCount } (service: the pool's ECS service name). */
   pools: "AIRFLOW_ECS_POOLS",
+  /** ECS cluster of the worker services. */
+  cluster: "AIRFLOW_ECS_CLUSTER",
   environment: "AIRFLOW_ECS_ENVIRONMENT",
   /** ARN of the RDS-managed master secret (JSON with username and password). */
   dbSecretArn: "AIRFLOW_ECS_DB_SECRET_ARN",
@@ -105,6 +113,13 @@ export const PUBLISHER_ENV = {
   /** Samples per invocation and the seconds between them (sub-minute reaction with a 1-minute schedule). */
   samplesPerInvocation: "AIRFLOW_ECS_SAMPLES_PER_INVOCATION",
   sampleIntervalSeconds: "AIRFLOW_ECS_SAMPLE_INTERVAL_SECONDS",
+} as const;
+
+/** Environment of the service-redeployer Lambda. */
+export const REDEPLOYER_ENV = {
+  cluster: "AIRFLOW_ECS_CLUSTER",
+  /** JSON array of the ECS services to redeploy after the database secret rotates. */
+  services: "AIRFLOW_ECS_SERVICES",
 } as const;
 
 /** The secrets backend layout: Airflow connections and variables under `<prefix>/<env>/connections|variables/`. */

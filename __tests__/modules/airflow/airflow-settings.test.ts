@@ -16,6 +16,7 @@ const VERIFIED_AIRFLOW_OPTIONS = new Set([
   "AIRFLOW__CORE__PLUGINS_FOLDER", // [core] plugins_folder
   "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION", // [core] dags_are_paused_at_creation
   "AIRFLOW__CORE__AUTH_MANAGER", // [core] auth_manager (2.7.0)
+  "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE", // [core] simple_auth_manager_passwords_file (3.0.0)
   "AIRFLOW__CORE__EXECUTION_API_SERVER_URL", // [core] execution_api_server_url (3.0.0)
   "AIRFLOW__CORE__HOSTNAME_CALLABLE", // [core] hostname_callable
   "AIRFLOW__CORE__FERNET_KEY", // [core] fernet_key (sensitive)

@@ -1,0 +1,106 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { AssetType, Fn, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import * as fs from "fs";
+import * as path from "path";
+import type { LambdaArtifact } from "../../lambda/artifacts";
+import { projectRoot } from "../core/project-root";
+
+/** What starts the function: a schedule expression or an EventBridge event pattern. */
+export type LambdaTrigger = { readonly schedule: string } | { readonly eventPattern: Readonly<Record<string, unknown>> };
+
+export interface BundledLambdaProps {
+  readonly name: string;
+  /** The bundle `npm run build` writes (lambda/artifacts.ts). */
+  readonly artifact: LambdaArtifact;
+  readonly roleArn: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /** Reserved concurrency: at most this many invocations at once. */
+  readonly reservedConcurrency: number;
+  readonly environment: Readonly<Record<string, string>>;
+  /** Private subnets and security group; omit for functions that call only AWS APIs. */
+  readonly vpc?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
+  readonly trigger: LambdaTrigger;
+  readonly description: string;
+  /** Drop an event older than this instead of retrying it (a scheduled function's next run replaces it). */
+  readonly maxEventAgeSeconds: number;
+  readonly logGroupName: string;
+  readonly logRetentionDays: number;
+  readonly logsKmsKeyArn: string;
+}
+
+/**
+ * A Lambda function from a bundle built at `npm run build`: the zip is a Terraform asset whose hash is the
+ * function's `source_code_hash`; logs go to a KMS-encrypted group with retention; failed asynchronous invocations
+ * land in an SQS dead-letter queue; invocations are capped by reserved concurrency and traced; an EventBridge rule
+ * invokes it.
+ */
+export class BundledLambda extends Construct {
+  readonly fn: LambdaFunction;
+  readonly deadLetterQueue: SqsQueue;
+  readonly rule: CloudwatchEventRule;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: BundledLambdaProps) {
+    super(scope, id);
+    const zip = path.join(projectRoot(), props.artifact.zipPath);
+    if (!fs.existsSync(zip)) {
+      throw new Error(`Lambda bundle ${props.artifact.zipPath} for ${props.name} does not exist; build it first with "npm run build"`);
+    }
+    const bundle = new TerraformAsset(this, "bundle", { path: zip, type: AssetType.FILE });
+    this.logGroup = new CloudwatchLogGroup(this, "logs", { name: props.logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: props.logsKmsKeyArn });
+    this.deadLetterQueue = new SqsQueue(this, "dead-letters", {
+      name: `${props.name}-dlq`,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 14 * 24 * 3600,
+    });
+    this.fn = new LambdaFunction(this, "function", {
+      functionName: props.name,
+      description: props.description,
+      role: props.roleArn,
+      runtime: props.artifact.runtime,
+      handler: props.artifact.handler,
+      filename: bundle.path,
+      sourceCodeHash: Fn.filebase64sha256(bundle.path),
+      architectures: ["x86_64"],
+      timeout: props.timeoutSeconds,
+      memorySize: props.memoryMb,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      environment: { variables: { ...props.environment } },
+      vpcConfig: props.vpc ? { subnetIds: props.vpc.subnetIds, securityGroupIds: props.vpc.securityGroupIds } : undefined,
+      deadLetterConfig: { targetArn: this.deadLetterQueue.arn },
+      tracingConfig: { mode: "Active" },
+      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+      dependsOn: [this.logGroup],
+    });
+    new LambdaFunctionEventInvokeConfig(this, "invoke-config", {
+      functionName: this.fn.functionName,
+      maximumRetryAttempts: 0,
+      maximumEventAgeInSeconds: props.maxEventAgeSeconds,
+    });
+    this.rule = new CloudwatchEventRule(this, "trigger", {
+      name: props.name,
+      description: props.description,
+      ...("schedule" in props.trigger ? { scheduleExpression: props.trigger.schedule } : { eventPattern: JSON.stringify(props.trigger.eventPattern) }),
+    });
+    new CloudwatchEventTarget(this, "target", {
+      rule: this.rule.name,
+      arn: this.fn.arn,
+      retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: props.maxEventAgeSeconds },
+    });
+    new LambdaPermission(this, "invoke-permission", {
+      statementId: "AllowEventBridge",
+      action: "lambda:InvokeFunction",
+      functionName: this.fn.functionName,
+      principal: "events.amazonaws.com",
+      sourceArn: this.rule.arn,
+    });
+  }
+}

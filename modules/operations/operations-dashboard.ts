@@ -1,0 +1,78 @@
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import { Construct } from "constructs";
+import { HEARTBEAT, QUEUE_METRICS } from "../airflow/runtime-contract";
+import { logMetricName } from "./log-metrics";
+
+export interface OperationsDashboardProps {
+  readonly name: string;
+  readonly region: string;
+  readonly environment: string;
+  readonly pools: readonly string[];
+  /** Components with log metrics, in display order. */
+  readonly components: readonly string[];
+  readonly logNamespace: string;
+  readonly clusterName: string;
+  readonly asgName: string;
+  readonly cadvisorService: string;
+  readonly dbInstanceId: string;
+  readonly brokerNodes: readonly string[];
+  readonly loadBalancer: string;
+  readonly targetGroup: string;
+}
+
+type Metric = (string | Record<string, unknown>)[];
+
+/** Widgets of the environment's dashboard, as data (tests read them without synthesizing a stack). */
+export function dashboardWidgets(props: OperationsDashboardProps): Record<string, unknown>[] {
+  const q = (metric: string, pool: string): Metric => [QUEUE_METRICS.namespace, metric, QUEUE_METRICS.environmentDimension, props.environment, QUEUE_METRICS.poolDimension, pool];
+  const widget = (title: string, metrics: Metric[], extra: Record<string, unknown> = {}) => ({
+    type: "metric",
+    width: 12,
+    height: 6,
+    properties: { title, region: props.region, view: "timeSeries", stat: "Maximum", period: 60, metrics, ...extra },
+  });
+  return [
+    { type: "text", width: 24, height: 2, properties: { markdown: `# Airflow ${props.environment}\nQueue-depth autoscaling, heartbeat, component errors and data stores. Scaling samples every ${10} s.` } },
+    ...props.pools.map((pool) =>
+      widget(`Pool ${pool}: workers and queue depth`, [
+        [...q(QUEUE_METRICS.desiredWorkers, pool), { label: "desired workers" }],
+        [...q(QUEUE_METRICS.currentWorkers, pool), { label: "current workers" }],
+        [...q(QUEUE_METRICS.queuedTasks, pool), { label: "queued tasks", yAxis: "right" }],
+        [...q(QUEUE_METRICS.runningTasks, pool), { label: "running tasks", yAxis: "right" }],
+      ], { period: 10 }),
+    ),
+    widget("Running and queued tasks, all pools", props.pools.flatMap((pool) => [[...q(QUEUE_METRICS.runningTasks, pool), { label: `${pool} running` }], [...q(QUEUE_METRICS.queuedTasks, pool), { label: `${pool} queued` }]]), { stacked: true }),
+    widget("Heartbeat: successful runs", [[HEARTBEAT.namespace, HEARTBEAT.metricName, HEARTBEAT.environmentDimension, props.environment]], { stat: "Sum", period: HEARTBEAT.intervalSeconds }),
+    widget("Errors by component (log lines)", props.components.map((c) => [props.logNamespace, logMetricName(c, "Errors"), { label: c }]), { stat: "Sum", stacked: true }),
+    widget("Metadata database", [
+      ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", props.dbInstanceId, { label: "CPU %" }],
+      ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", props.dbInstanceId, { label: "connections", yAxis: "right" }],
+    ]),
+    widget(
+      "Broker",
+      props.brokerNodes.flatMap((node) => [
+        ["AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "CacheClusterId", node, { label: `${node} memory %` }],
+        ["AWS/ElastiCache", "EngineCPUUtilization", "CacheClusterId", node, { label: `${node} CPU %` }],
+      ]),
+    ),
+    widget("Hosts covered by cAdvisor", [
+      ["AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", props.asgName, { label: "container instances" }],
+      ["ECS/ContainerInsights", "RunningTaskCount", "ClusterName", props.clusterName, "ServiceName", props.cadvisorService, { label: "cAdvisor tasks" }],
+    ]),
+    widget("API: requests, 5xx and latency", [
+      ["AWS/ApplicationELB", "RequestCount", "LoadBalancer", props.loadBalancer, { stat: "Sum", label: "requests" }],
+      ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", props.loadBalancer, "TargetGroup", props.targetGroup, { stat: "Sum", label: "target 5xx" }],
+      ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", props.loadBalancer, { stat: "p95", label: "p95 latency (s)", yAxis: "right" }],
+    ]),
+  ];
+}
+
+/** The environment's CloudWatch dashboard. */
+export class OperationsDashboard extends Construct {
+  readonly dashboard: CloudwatchDashboard;
+
+  constructor(scope: Construct, id: string, props: OperationsDashboardProps) {
+    super(scope, id);
+    this.dashboard = new CloudwatchDashboard(this, "dashboard", { dashboardName: props.name, dashboardBody: JSON.stringify({ widgets: dashboardWidgets(props) }) });
+  }
+}

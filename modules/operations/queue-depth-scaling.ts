@@ -1,0 +1,139 @@
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { Construct } from "constructs";
+import { QUEUE_METRICS } from "../airflow/runtime-contract";
+
+/**
+ * How the publisher samples: 5 samples 10 s apart per invocation (0-40 s, so each invocation ends well before the
+ * next minute's), one invocation a minute (EventBridge's minimum): a backlog is seen at most 20 s after it appears.
+ */
+export const PUBLISHER_SAMPLING = { scheduleSeconds: 60, samplesPerInvocation: 5, sampleIntervalSeconds: 10 } as const;
+
+/**
+ * The scaling alarms. Scale out fast: a 10-second high-resolution period, one breaching datapoint. Scale in slowly:
+ * five consecutive minutes of surplus, and a 5-minute cooldown, so short lulls between DAG runs keep their workers.
+ */
+export const SCALING = {
+  scaleOut: { periodSeconds: 10, evaluationPeriods: 1, datapointsToAlarm: 1, cooldownSeconds: 30 },
+  scaleIn: { periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 5, cooldownSeconds: 300 },
+  /** Application Auto Scaling step policies take at most 20 steps. */
+  maxSteps: 20,
+} as const;
+
+/** The queue-backlog alarm: the oldest queued task instance of a pool has waited this long (Airflow fails it at 600 s). */
+export const BACKLOG_ALARM = { thresholdSeconds: 300, periodSeconds: 60, evaluationPeriods: 3 } as const;
+
+/** Margins of the latency bound: invocation start with a cold start and DB connect, and PutMetricData. */
+export const LATENCY_MARGINS = { startupSeconds: 3, publishSeconds: 2 } as const;
+
+/**
+ * Worst case from a backlog appearing to the scale-out alarm invoking its policy, from the configuration: the
+ * longest gap between two samples (within an invocation, or from the last sample to the next invocation's first,
+ * which also pays the invocation's start-up), plus publishing, plus the alarm's evaluation window, plus one period
+ * for the alarm's evaluation cadence (a high-resolution alarm is evaluated every period).
+ */
+export function worstCaseScaleOutSeconds(
+  sampling: { scheduleSeconds: number; samplesPerInvocation: number; sampleIntervalSeconds: number },
+  alarm: { periodSeconds: number; datapointsToAlarm: number },
+  margins: { startupSeconds: number; publishSeconds: number } = LATENCY_MARGINS,
+): number {
+  const span = (sampling.samplesPerInvocation - 1) * sampling.sampleIntervalSeconds;
+  const maxGap = Math.max(sampling.sampleIntervalSeconds, sampling.scheduleSeconds - span + margins.startupSeconds);
+  return maxGap + margins.publishSeconds + alarm.periodSeconds * alarm.datapointsToAlarm + alarm.periodSeconds;
+}
+
+/** Step adjustments: k steps of exactly k workers (the alarm threshold is 1, so the lower bound k-1 means value k). */
+export function exactSteps(maxChange: number, direction: 1 | -1): { metricIntervalLowerBound: string; metricIntervalUpperBound?: string; scalingAdjustment: number }[] {
+  const steps = Math.max(1, Math.min(maxChange, SCALING.maxSteps));
+  return Array.from({ length: steps }, (_, i) => ({
+    metricIntervalLowerBound: String(i),
+    metricIntervalUpperBound: i === steps - 1 ? undefined : String(i + 1),
+    scalingAdjustment: direction * (i + 1),
+  }));
+}
+
+export interface QueueDepthScalingProps {
+  readonly environment: string;
+  readonly pool: { readonly name: string; readonly minCount: number; readonly maxCount: number };
+  /** The pool service's scalable target (`ResilientService.scalableTarget`). */
+  readonly target: AppautoscalingTarget;
+  /** Alarm name prefix, e.g. `airflow-prod-worker-default`. */
+  readonly name: string;
+  readonly notificationTopicArn: string;
+}
+
+/**
+ * Queue-depth autoscaling of one worker pool, driven by the publisher's metrics: step scaling with adjustments equal
+ * to the shortfall (scale out as soon as one sample shows more work than workers) or the surplus (scale in after five
+ * minutes), bounded by the pool's min/max on the target. Scale-in never stops a busy worker: workers hold ECS task
+ * scale-in protection while they run tasks.
+ */
+export class QueueDepthScaling extends Construct {
+  readonly scaleOut: AppautoscalingPolicy;
+  readonly scaleIn: AppautoscalingPolicy;
+  readonly alarms: CloudwatchMetricAlarm[];
+
+  constructor(scope: Construct, id: string, props: QueueDepthScalingProps) {
+    super(scope, id);
+    const { target, pool } = props;
+    const dimensions = { [QUEUE_METRICS.environmentDimension]: props.environment, [QUEUE_METRICS.poolDimension]: pool.name };
+    const range = pool.maxCount - pool.minCount;
+
+    const policy = (kind: "out" | "in") =>
+      new AppautoscalingPolicy(this, `scale-${kind}`, {
+        name: `${props.name}-scale-${kind}`,
+        policyType: "StepScaling",
+        serviceNamespace: target.serviceNamespace,
+        resourceId: target.resourceId,
+        scalableDimension: target.scalableDimension,
+        stepScalingPolicyConfiguration: {
+          adjustmentType: "ChangeInCapacity",
+          metricAggregationType: "Maximum",
+          cooldown: kind === "out" ? SCALING.scaleOut.cooldownSeconds : SCALING.scaleIn.cooldownSeconds,
+          stepAdjustment: exactSteps(range, kind === "out" ? 1 : -1),
+        },
+      });
+    this.scaleOut = policy("out");
+    this.scaleIn = policy("in");
+
+    const alarm = (kind: "out" | "in", metric: string, settings: { periodSeconds: number; evaluationPeriods: number; datapointsToAlarm: number }, action: string) =>
+      new CloudwatchMetricAlarm(this, `scale-${kind}-alarm`, {
+        alarmName: `${props.name}-scale-${kind}`,
+        alarmDescription: `${kind === "out" ? "More" : "Fewer"} workers needed in pool ${pool.name} (${metric}); drives its scale-${kind} policy`,
+        namespace: QUEUE_METRICS.namespace,
+        metricName: metric,
+        dimensions,
+        statistic: "Maximum",
+        period: settings.periodSeconds,
+        evaluationPeriods: settings.evaluationPeriods,
+        datapointsToAlarm: settings.datapointsToAlarm,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        // No data (publisher down) makes no decision; the publisher's own alarms report the outage.
+        treatMissingData: "notBreaching",
+        actionsEnabled: true,
+        alarmActions: [action],
+      });
+    this.alarms = [
+      alarm("out", QUEUE_METRICS.workerShortfall, SCALING.scaleOut, this.scaleOut.arn),
+      alarm("in", QUEUE_METRICS.workerSurplus, SCALING.scaleIn, this.scaleIn.arn),
+      new CloudwatchMetricAlarm(this, "backlog-alarm", {
+        alarmName: `${props.name}-queue-backlog`,
+        alarmDescription: `Pool ${pool.name}: a task has been queued for over ${BACKLOG_ALARM.thresholdSeconds} s (Airflow fails queued tasks at 600 s)`,
+        namespace: QUEUE_METRICS.namespace,
+        metricName: QUEUE_METRICS.oldestQueuedSeconds,
+        dimensions,
+        statistic: "Maximum",
+        period: BACKLOG_ALARM.periodSeconds,
+        evaluationPeriods: BACKLOG_ALARM.evaluationPeriods,
+        threshold: BACKLOG_ALARM.thresholdSeconds,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        actionsEnabled: true,
+        alarmActions: [props.notificationTopicArn],
+        okActions: [props.notificationTopicArn],
+      }),
+    ];
+  }
+}
