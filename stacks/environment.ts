@@ -6,6 +6,9 @@ import { ComputeStack } from "./compute-stack";
 import { IamStack } from "./iam-stack";
 import { StorageStack } from "./storage-stack";
 
+/** The stacks of every environment, in dependency order. */
+export const STACK_KINDS = ["network", "storage", "iam", "compute", "services"] as const;
+
 /** Every stack of one environment, wired through their contracts. */
 export interface EnvironmentStacks {
   readonly network: NetworkStack;

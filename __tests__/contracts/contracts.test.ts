@@ -2,13 +2,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { CONTRACTS } from "../../stacks/contracts";
 import type { StackKind } from "../../modules/core/contract";
-import { repoEnvironments, synthesizeApp, type StackJson } from "../support/synth";
+import { repoEnvironments, sharedApp, type StackJson } from "../support/synth";
 
 /**
  * Contracts hold across every environment: every output a consumer reads is published by the producer whose
  * state it reads, every read is a recorded dependency, and no cdktf automatic cross-stack reference exists.
  */
-const app = synthesizeApp();
+const app = sharedApp();
 const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies: string[] }> };
 const json = new Map<string, StackJson>(app.stacks.map((s) => [s.id, JSON.parse(fs.readFileSync(path.join(s.dir, "cdk.tf.json"), "utf8"))]));
 const REFERENCE = /\$\{data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_]+)/g;

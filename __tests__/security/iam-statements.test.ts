@@ -2,14 +2,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { UNSCOPED_ACTIONS } from "../../modules/iam/grants";
 import { asList, policyStatements, type FoundStatement } from "../support/policies";
-import { repoEnvironments, synthesizeApp, type StackJson } from "../support/synth";
+import { repoEnvironments, sharedApp, type StackJson } from "../support/synth";
 
 /**
  * Walks every IAM statement of every synthesized stack (identity, trust and resource policies) and fails on
  * wildcard actions, iam:PassRole on "*", "*" resources for actions AWS can scope, and secret reads outside the
  * secrets the environment owns.
  */
-const app = synthesizeApp();
+const app = sharedApp();
 const stacks = app.stacks.map((s) => ({ ...s, json: JSON.parse(fs.readFileSync(path.join(s.dir, "cdk.tf.json"), "utf8")) as StackJson }));
 
 const describeStatement = (f: FoundStatement) => `${f.where} ${f.statement.Sid ?? "(no Sid)"}`;

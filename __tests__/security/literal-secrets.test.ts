@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { synthesizeApp } from "../support/synth";
+import { sharedApp } from "../support/synth";
 
 /**
  * Scans the synthesized JSON of every stack for literal secret values: credentials in sensitive attributes,
@@ -8,11 +8,13 @@ import { synthesizeApp } from "../support/synth";
  * Generated values reach AWS only through references (`${...}`), write-only attributes fed by ephemeral
  * generators, or ECS `secrets` (valueFrom).
  */
-const app = synthesizeApp();
+const app = sharedApp();
 
 /** Terraform attributes that hold a secret value when set. */
 const SENSITIVE_ATTRIBUTES = new Set(["password", "master_password", "auth_token", "secret_string", "secret_binary", "secret_string_wo", "password_wo", "private_key", "secret_key", "access_key", "token"]);
 const SECRET_ENV_NAME = /(PASSWORD|SECRET|TOKEN|FERNET|PRIVATE_KEY|_KEY$|BASIC_AUTH|CONN$|BROKER_URL|RESULT_BACKEND)/i;
+/** Names that match the pattern but configure where secrets live rather than hold one. */
+const NOT_SECRET_ENV = new Set(["AIRFLOW__SECRETS__BACKEND", "AIRFLOW__SECRETS__BACKEND_KWARGS"]);
 const LITERAL_PATTERNS: readonly [string, RegExp][] = [
   ["AWS access key id", /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
   ["private key material", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
@@ -41,7 +43,7 @@ function containerFindings(text: string, where: string, out: string[]): void {
   const containers = JSON.parse(text) as { name: string; environment?: { name: string; value: string }[] }[];
   for (const container of containers) {
     for (const variable of container.environment ?? []) {
-      if (SECRET_ENV_NAME.test(variable.name)) out.push(`${where} ${container.name}: environment ${variable.name} looks secret; inject it through "secrets"`);
+      if (SECRET_ENV_NAME.test(variable.name) && !NOT_SECRET_ENV.has(variable.name)) out.push(`${where} ${container.name}: environment ${variable.name} looks secret; inject it through "secrets"`);
     }
   }
 }

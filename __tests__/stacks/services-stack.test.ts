@@ -2,12 +2,12 @@ import { TLS_POLICY } from "../../modules/alb/airflow-load-balancer";
 import { HEARTBEAT, PUBLISHER_ENV, QUEUE_METRICS } from "../../modules/airflow/runtime-contract";
 import { CADVISOR_IMAGE } from "../../modules/ecs/cadvisor";
 import { worstCaseScaleOutSeconds } from "../../modules/operations/queue-depth-scaling";
-import { environmentStacks, only, repoEnvironments, resources, synthJson } from "../support/synth";
+import {only, repoEnvironments, resources, snapshotText, stackJson } from "../support/synth";
 
 const ref = (contract: string, output: string) => `\${data.terraform_remote_state.${contract}_contract.outputs.${output}}`;
 
 describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStack (%s)", (_name, config) => {
-  const json = synthJson(environmentStacks(config).services);
+  const json = stackJson(config.name, "services");
   const all = (type: string) => Object.values(resources(json, type)) as Record<string, any>[];
   const base = `${config.namePrefix}-${config.name}`;
   const task = (family: string) => all("aws_ecs_task_definition").find((t) => t.family === `${base}-${family}`)!;
@@ -18,7 +18,7 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
   const secretNames = (container: Record<string, any>) => container.secrets.map((s: any) => s.name).sort();
 
   it("matches the reviewed snapshot", () => {
-    expect(json).toMatchSnapshot();
+    expect(snapshotText(json)).toMatchSnapshot();
   });
 
   it("reads the network, storage, IAM and compute contracts", () => {
@@ -235,7 +235,7 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
 });
 
 describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStack operations (%s)", (_name, config) => {
-  const json = synthJson(environmentStacks(config).services);
+  const json = stackJson(config.name, "services");
   const all = (type: string) => Object.values(resources(json, type)) as Record<string, any>[];
   const base = `${config.namePrefix}-${config.name}`;
   const publisher = all("aws_lambda_function").find((f) => f.function_name === `${base}-queue-depth-publisher`)!;
@@ -326,7 +326,7 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
 });
 
 describe("production and development services differ where it matters", () => {
-  const synth = (name: string) => synthJson(environmentStacks(repoEnvironments().find((c) => c.name === name)!).services);
+  const synth = (name: string) => stackJson(name, "services");
   const prod = synth("prod");
   const dev = synth("dev");
   const lb = (json: typeof prod) => only(json, "aws_lb") as Record<string, any>;

@@ -1,15 +1,15 @@
 import { DATABASE_PARAMETERS } from "../../modules/storage/metadata-database";
-import { environmentStacks, only, repoEnvironments, resources, synthJson } from "../support/synth";
+import {only, repoEnvironments, resources, snapshotText, stackJson } from "../support/synth";
 
 const byName = (all: Record<string, Record<string, any>>, predicate: (r: Record<string, any>) => boolean) => Object.values(all).find(predicate)!;
 
 describe.each(repoEnvironments().map((c) => [c.name, c] as const))("StorageStack (%s)", (_name, config) => {
-  const json = synthJson(environmentStacks(config).storage);
+  const json = stackJson(config.name, "storage");
   const all = (type: string) => Object.values(resources(json, type)) as Record<string, any>[];
   const { database, redis } = config.storage;
 
   it("matches the reviewed snapshot", () => {
-    expect(json).toMatchSnapshot();
+    expect(snapshotText(json)).toMatchSnapshot();
   });
 
   it("reads the network contract through one remote state", () => {
@@ -211,8 +211,8 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("StorageStack
 });
 
 describe("production and development storage differ where it matters", () => {
-  const prod = synthJson(environmentStacks(repoEnvironments().find((c) => c.name === "prod")!).storage);
-  const dev = synthJson(environmentStacks(repoEnvironments().find((c) => c.name === "dev")!).storage);
+  const prod = stackJson("prod", "storage");
+  const dev = stackJson("dev", "storage");
   const db = (json: typeof prod) => only(json, "aws_db_instance") as Record<string, any>;
   const redis = (json: typeof prod) => only(json, "aws_elasticache_replication_group") as Record<string, any>;
 

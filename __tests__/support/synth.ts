@@ -65,6 +65,45 @@ export interface SynthesizedApp {
   readonly stacks: readonly (StackUnderTest & { readonly accountId: string; readonly environment?: string })[];
 }
 
+/**
+ * The whole app synthesized once per test run by global-setup (read-only for tests: never modify its files, except
+ * the per-stack `.terraform` directories the Terraform tier creates). Falls back to synthesizing here when run
+ * outside Jest's global setup.
+ */
+export function sharedApp(): SynthesizedApp {
+  const shared = process.env.AIRFLOW_SHARED_SYNTH;
+  return shared ? (JSON.parse(shared) as SynthesizedApp) : synthesizeApp();
+}
+
+/** Drops cdktf's "//" metadata (construct paths, versions), as Testing.synth does. */
+function withoutMetadata<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutMetadata) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "//").map(([k, v]) => [k, withoutMetadata(v)])) as T;
+  }
+  return value;
+}
+
+const stackJsonCache = new Map<string, StackJson>();
+
+/** A stack of the shared synthesized app, as `cdktf synth` wrote it (without metadata), e.g. `stackJson("prod", "network")`. */
+export function stackJson(environment: string, kind: string): StackJson {
+  const id = `${environment}-${kind}`;
+  let json = stackJsonCache.get(id);
+  if (!json) {
+    const stack = sharedApp().stacks.find((s) => s.id === id);
+    if (!stack) throw new Error(`no synthesized stack ${id}`);
+    json = withoutMetadata(JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8")) as StackJson);
+    stackJsonCache.set(id, json);
+  }
+  return json;
+}
+
+/** A snapshot-friendly rendering: one string (fast to compare and diff) instead of a deep object. */
+export function snapshotText(json: unknown): string {
+  return JSON.stringify(json, null, 1);
+}
+
 /** Synthesizes the whole app (all environments and bootstraps) the way `cdktf synth` does, into a temp dir. */
 export function synthesizeApp(environments: readonly EnvironmentConfig[] = repoEnvironments()): SynthesizedApp {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-synth-"));

@@ -90,6 +90,15 @@ const PLAN_RUN = "offline_plan";
 const INIT_ARGS = ["init", "-backend=false", "-input=false", "-no-color"];
 
 
+/** With AIRFLOW_TF_TIMING set, prints how long each phase of the tiers took (for tuning; never asserted). */
+function phaseTimer(): (phase: string) => void {
+  let last = Date.now();
+  return (phase) => {
+    if (process.env.AIRFLOW_TF_TIMING) process.stderr.write(`terraform tiers: ${phase} ${((Date.now() - last) / 1000).toFixed(1)} s\n`);
+    last = Date.now();
+  };
+}
+
 /** Runs async jobs on `limit` workers; `job` learns which worker runs it. */
 async function pool<T, R>(items: readonly T[], limit: number, job: (item: T, worker: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -217,7 +226,9 @@ export async function runOfflineTiers(options: {
     fs.mkdirSync(cache, { recursive: true });
     return terraformEnvironment({ TF_PLUGIN_CACHE_DIR: cache });
   });
+  const timing = phaseTimer();
   const init = await pool(stacks, cacheEnvs.length, (s, w) => terraform(INIT_ARGS, s.dir, cacheEnvs[w]));
+  timing("init of every stack");
 
   const accounts = [...new Set(stacks.map((s) => s.accountId))].sort();
   const roots = [
@@ -229,6 +240,7 @@ export async function runOfflineTiers(options: {
     const rootInit = await terraform(INIT_ARGS, root.dir, cacheEnvs[w]);
     if (rootInit.code !== 0) throw new Error(`terraform init of the aggregate root ${root.name} failed:\n${rootInit.stderr}${rootInit.stdout}`);
   });
+  timing("aggregate roots written and initialized");
 
   const fakes = await Promise.all(accounts.map((a) => FakeAws.start(a)));
   try {
@@ -236,6 +248,7 @@ export async function runOfflineTiers(options: {
       terraform(["validate", "-json", "-no-color"], roots[0].dir),
       ...fakes.map((fake, i) => terraform(["test", "-json", "-no-color"], roots[i + 1].dir, terraformEnvironment(fake.environment()))),
     ]);
+    timing("validate and plans");
     const validation = JSON.parse(validateOutput.stdout || "{}") as { diagnostics?: Parameters<typeof toDiagnostic>[0][] };
     const plans: Record<string, AccountPlan> = {};
     const planDiagnostics: Diagnostic[] = [];

@@ -2,14 +2,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { contractOverrides } from "../support/offline-overrides";
-import { repoEnvironments, synthesizeApp } from "../support/synth";
+import { repoEnvironments, sharedApp } from "../support/synth";
 import { describeDiagnostics, runOfflineTiers, type TierResults } from "../support/terraform-harness";
 
 /**
  * Real Terraform on every synthesized stack of every environment, offline: init as its own root, validate, and a
  * plan through `terraform test` with each remote state standing in from its producer's contract.
  */
-const app = synthesizeApp();
+const app = sharedApp();
 const accounts = [...new Set(app.stacks.map((s) => s.accountId))].sort();
 let results: TierResults;
 

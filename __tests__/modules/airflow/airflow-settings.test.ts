@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { COMPONENT_NEEDS, componentEnvironment, componentSecrets, type AirflowRuntime } from "../../../modules/airflow/airflow-settings";
 import { COMPONENTS } from "../../../modules/airflow/runtime-contract";
-import { synthesizeApp } from "../../support/synth";
+import { sharedApp } from "../../support/synth";
 
 /**
  * Every `AIRFLOW__SECTION__KEY` the task definitions set, each checked against the Airflow 3.1 configuration
@@ -63,7 +63,7 @@ const runtime: AirflowRuntime = {
 
 describe("Airflow settings", () => {
   it("set only Airflow options that exist in Airflow 3.1, in every synthesized task definition", () => {
-    const app = synthesizeApp();
+    const app = sharedApp();
     const used = new Set<string>();
     for (const stack of app.stacks) {
       const json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));

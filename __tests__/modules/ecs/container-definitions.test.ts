@@ -1,13 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isValidFargateSize } from "../../../config/instance-types";
-import { synthesizeApp } from "../../support/synth";
+import { sharedApp } from "../../support/synth";
 
 /**
  * Every task definition of every environment, checked against the ECS container-definition rules this project
  * relies on (ECS API reference, ContainerDefinition / HealthCheck / TaskDefinition).
  */
-const app = synthesizeApp();
+const app = sharedApp();
 const taskDefinitions = app.stacks.flatMap((stack) => {
   const json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
   return Object.entries((json.resource?.aws_ecs_task_definition ?? {}) as Record<string, any>).map(([id, td]) => ({ name: `${stack.id}/${td.family ?? id}`, td }));
