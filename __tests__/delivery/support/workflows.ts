@@ -1,0 +1,139 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseYaml, type YamlValue } from "./yaml";
+
+/** The repository's GitHub Actions workflows, as text and parsed. */
+export const WORKFLOWS_DIR = path.join(__dirname, "..", "..", "..", ".github", "workflows");
+
+export interface Step {
+  readonly name?: string;
+  readonly id?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly if?: string;
+  readonly with?: Record<string, YamlValue>;
+  readonly env?: Record<string, YamlValue>;
+}
+
+export interface Job {
+  readonly name?: string;
+  readonly "runs-on"?: string;
+  readonly uses?: string;
+  readonly with?: Record<string, YamlValue>;
+  readonly needs?: string | string[];
+  readonly if?: string;
+  readonly environment?: string;
+  readonly permissions?: Record<string, string>;
+  readonly concurrency?: { group: string; "cancel-in-progress": boolean };
+  readonly strategy?: { "fail-fast"?: boolean; matrix?: Record<string, YamlValue> };
+  readonly env?: Record<string, YamlValue>;
+  readonly steps?: Step[];
+  readonly outputs?: Record<string, string>;
+  readonly "timeout-minutes"?: number;
+}
+
+export interface Workflow {
+  readonly file: string;
+  readonly text: string;
+  readonly name: string;
+  readonly on: Record<string, any>;
+  readonly permissions?: Record<string, string>;
+  readonly env?: Record<string, YamlValue>;
+  readonly jobs: Record<string, Job>;
+}
+
+export function loadWorkflows(): Workflow[] {
+  return fs
+    .readdirSync(WORKFLOWS_DIR)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((file) => {
+      const text = fs.readFileSync(path.join(WORKFLOWS_DIR, file), "utf8");
+      return { file, text, ...(parseYaml(text) as object) } as Workflow;
+    });
+}
+
+export function workflow(file: string): Workflow {
+  const found = loadWorkflows().find((w) => w.file === file);
+  if (!found) throw new Error(`no workflow ${file}`);
+  return found;
+}
+
+/** Every step of every job, with where it is. */
+export function allSteps(workflows: readonly Workflow[]): { workflow: string; job: string; step: Step }[] {
+  return workflows.flatMap((w) => Object.entries(w.jobs).flatMap(([job, j]) => (j.steps ?? []).map((step) => ({ workflow: w.file, job, step }))));
+}
+
+export function stepNamed(job: Job, name: string): Step {
+  const step = (job.steps ?? []).find((s) => s.name === name);
+  if (!step) throw new Error(`no step "${name}"`);
+  return step;
+}
+
+/** A sandbox that runs a workflow's `run:` script the way GitHub does (`bash --noprofile --norc -eo pipefail`). */
+export class StepSandbox {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-workflow-step-"));
+  readonly runnerTemp = path.join(this.dir, "runner-temp");
+  readonly workspace = path.join(this.dir, "workspace");
+  private readonly bin = path.join(this.dir, "bin");
+  readonly terraformLog = path.join(this.dir, "terraform.log");
+
+  constructor() {
+    for (const d of [this.runnerTemp, this.workspace, this.bin]) fs.mkdirSync(d, { recursive: true });
+    // A terraform stand-in: logs each call; `show -json` prints an empty plan; fails where FAIL_STACK/FAIL_COMMAND say.
+    this.executable(
+      "terraform",
+      [
+        "#!/usr/bin/env bash",
+        'echo "$*" >> "$FAKE_TERRAFORM_LOG"',
+        'stack="$(basename "${1#-chdir=}")"',
+        'if [ "$stack" = "${FAIL_STACK:-}" ] && [ "$2" = "${FAIL_COMMAND:-}" ]; then echo "Error: simulated failure" >&2; exit 1; fi',
+        'if [ "$2" = "show" ]; then echo \'{"format_version":"1.2","resource_changes":[]}\'; fi',
+      ].join("\n"),
+    );
+    // jq is on GitHub's runners but need not be here: this stand-in answers exactly the query the loops use.
+    this.executable(
+      "jq",
+      [
+        "#!/usr/bin/env bash",
+        `if [ "$#" -eq 3 ] && [ "$1" = "-r" ] && [ "$2" = ".stacks[]" ]; then exec ${JSON.stringify(process.execPath)} -e 'for (const s of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).stacks) console.log(s)' "$3"; fi`,
+        'echo "jq stand-in: unsupported query: $*" >&2',
+        "exit 2",
+      ].join("\n"),
+    );
+  }
+
+  private executable(name: string, text: string): void {
+    fs.writeFileSync(path.join(this.bin, name), `${text}\n`, { mode: 0o755 });
+  }
+
+  run(script: string, env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
+    const file = path.join(this.dir, "step.sh");
+    fs.writeFileSync(file, script);
+    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", file], {
+      cwd: this.workspace,
+      encoding: "utf8",
+      env: {
+        PATH: `${this.bin}:${process.env.PATH}`,
+        HOME: this.dir,
+        RUNNER_TEMP: this.runnerTemp,
+        GITHUB_OUTPUT: path.join(this.dir, "github-output"),
+        GITHUB_ENV: path.join(this.dir, "github-env"),
+        GITHUB_STEP_SUMMARY: path.join(this.dir, "step-summary"),
+        FAKE_TERRAFORM_LOG: this.terraformLog,
+        ...env,
+      },
+    });
+    return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  terraformCalls(): string[] {
+    return fs.existsSync(this.terraformLog) ? fs.readFileSync(this.terraformLog, "utf8").trimEnd().split("\n") : [];
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
