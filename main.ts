@@ -24,7 +24,7 @@ export interface AirflowApp {
  * loaded and validated before the App exists, so invalid input writes nothing.
  */
 export function buildApp(options: BuildOptions = {}): AirflowApp {
-  const configs = options.environments ?? loadEnvironments(options.environmentsDir, selectedEnvironments());
+  const configs = options.environments ?? loadEnvironments(options.environmentsDir ?? process.env.AIRFLOW_ENVIRONMENTS_DIR, selectedEnvironments());
   const app = new App({ outdir: options.outdir, skipValidation: false });
   const environments = new Map<string, EnvironmentStacks>();
   for (const config of configs) environments.set(config.name, buildEnvironment(app, config));
@@ -32,20 +32,32 @@ export function buildApp(options: BuildOptions = {}): AirflowApp {
   return { app, environments, bootstraps };
 }
 
-/** `AIRFLOW_ENVIRONMENTS=dev,prod` synthesizes a subset (CI plans one environment per job). */
+/**
+ * `AIRFLOW_ENVIRONMENTS=dev,prod` synthesizes a subset (CI plans one environment per job);
+ * `AIRFLOW_ENVIRONMENTS_DIR` reads the environment files from another directory.
+ */
 function selectedEnvironments(): string[] | undefined {
   const value = process.env.AIRFLOW_ENVIRONMENTS?.trim();
   return value ? value.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
 }
 
-if (require.main === module) {
+/**
+ * The cdktf app command: validates every environment, then synthesizes. Invalid configuration prints every problem
+ * and returns 1 before the output directory is created, so nothing is written.
+ */
+export function synthMain(log: (message: string) => void = console.error): number {
+  let built: AirflowApp;
   try {
-    buildApp().app.synth();
+    built = buildApp();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
+      log(error.message);
+      return 1;
     }
     throw error;
   }
+  built.app.synth();
+  return 0;
 }
+
+if (require.main === module) process.exitCode = synthMain();

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigError, ENVIRONMENTS_DIR } from "../config/load";
-import { buildApp } from "../main";
+import { buildApp, synthMain } from "../main";
 
 describe("buildApp", () => {
   it("validates configuration before creating the output directory", () => {
@@ -15,6 +15,33 @@ describe("buildApp", () => {
     // WHEN the app is built THEN it throws the validation error and nothing is written
     expect(() => buildApp({ environmentsDir: envs, outdir })).toThrow(ConfigError);
     expect(() => buildApp({ environmentsDir: envs, outdir })).toThrow("network.azCount = 1 is out of range; expected an integer from 2 to 6");
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  it("as the app command, prints every problem of a malformed file and writes nothing", () => {
+    // GIVEN a syntax error in one file and a wrong type in another
+    const envs = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-bad-envs-"));
+    fs.writeFileSync(path.join(envs, "dev.json"), '{ "name": "dev", ');
+    const raw = JSON.parse(fs.readFileSync(path.join(ENVIRONMENTS_DIR, "prod.json"), "utf8"));
+    raw.compute.maxInstances = "twelve";
+    fs.writeFileSync(path.join(envs, "prod.json"), JSON.stringify(raw));
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "airflow-out-")), "cdktf.out");
+    const saved = { dir: process.env.AIRFLOW_ENVIRONMENTS_DIR, out: process.env.CDKTF_OUTDIR };
+    process.env.AIRFLOW_ENVIRONMENTS_DIR = envs;
+    process.env.CDKTF_OUTDIR = outdir;
+    const logged: string[] = [];
+    try {
+      // WHEN the app command runs THEN it fails naming each file and field, and the output directory never appears
+      expect(synthMain((m) => void logged.push(m))).toBe(1);
+    } finally {
+      process.env.AIRFLOW_ENVIRONMENTS_DIR = saved.dir;
+      process.env.CDKTF_OUTDIR = saved.out;
+      if (saved.dir === undefined) delete process.env.AIRFLOW_ENVIRONMENTS_DIR;
+      if (saved.out === undefined) delete process.env.CDKTF_OUTDIR;
+    }
+    expect(logged[0]).toMatch(/^Invalid environment configuration \(nothing was synthesized\):/);
+    expect(logged[0]).toMatch(/dev\.json: is not valid JSON: .* at line 1, column 18/);
+    expect(logged[0]).toContain('prod.json: environment "prod": compute.maxInstances = "twelve" is a string; expected an integer from 1 to 100');
     expect(fs.existsSync(outdir)).toBe(false);
   });
 

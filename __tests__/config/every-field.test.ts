@@ -1,0 +1,84 @@
+import * as fs from "fs";
+import * as path from "path";
+import { ENVIRONMENT_SPEC } from "../../config/environment-spec";
+import type { FieldSpec } from "../../config/fields";
+import { ConfigError, ENVIRONMENTS_DIR, parseEnvironment } from "../../config/load";
+
+/**
+ * Every field of the environment file has at least one rejected value with a clear message: the test walks the
+ * field spec itself, so a field added to the schema is covered (or this test fails) without anyone remembering.
+ */
+interface Case {
+  readonly path: string;
+  readonly value: unknown;
+}
+
+/** Values each kind of field must reject: the wrong type, and a value of the right type outside what is allowed. */
+function rejectedValues(spec: FieldSpec): unknown[] {
+  switch (spec.kind) {
+    case "string":
+      return [12345, spec.oneOf ? "not-one-of-the-options" : "!!not a valid value!!"];
+    case "integer":
+      return ["7", 1.5, spec.max + 1];
+    case "boolean":
+      return ["true"];
+    case "object":
+      return ["not an object"];
+    case "array":
+      return ["not a list", Array.from({ length: spec.maxItems + 1 }, () => structuredClone(sample(spec.items)))];
+    case "record":
+      return [{ "aws:reserved": "x" }];
+  }
+}
+
+/** A valid-looking value of a field (for building over-long lists). */
+function sample(spec: FieldSpec): unknown {
+  return spec.kind === "string" ? "x" : spec.kind === "integer" ? spec.min : spec.kind === "boolean" ? true : spec.kind === "array" ? [] : {};
+}
+
+/** Every field path in the spec (list items at index 0), with the spec that governs it. */
+function fields(spec: FieldSpec, at = ""): [string, FieldSpec][] {
+  const here: [string, FieldSpec][] = at ? [[at, spec]] : [];
+  if (spec.kind === "object") return [...here, ...Object.entries(spec.fields).flatMap(([k, f]) => fields(f, at ? `${at}.${k}` : k))];
+  if (spec.kind === "array") return [...here, ...fields(spec.items, `${at}[0]`).filter(([p]) => p !== `${at}[0]`)];
+  return here;
+}
+
+function setAt(target: Record<string, any>, fieldPath: string, value: unknown): void {
+  const keys = fieldPath.replace(/\[(\d+)\]/g, ".$1").split(".");
+  let node: any = target;
+  for (const key of keys.slice(0, -1)) {
+    node[key] ??= {};
+    node = node[key];
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+const devText = fs.readFileSync(path.join(ENVIRONMENTS_DIR, "dev.json"), "utf8");
+const cases: Case[] = fields(ENVIRONMENT_SPEC).flatMap(([fieldPath, spec]) => rejectedValues(spec).map((value) => ({ path: fieldPath, value })));
+
+function problemsFor(c: Case): readonly string[] {
+  const raw = JSON.parse(devText);
+  setAt(raw, c.path, c.value);
+  try {
+    parseEnvironment("config/environments/dev.json", JSON.stringify(raw));
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.problems;
+  }
+}
+
+describe("every field of an environment file", () => {
+  it("is covered by at least two rejected values", () => {
+    const covered = new Set(cases.map((c) => c.path));
+    expect(fields(ENVIRONMENT_SPEC).map(([p]) => p).filter((p) => !covered.has(p))).toEqual([]);
+    expect(covered.size).toBeGreaterThan(60);
+  });
+
+  it.each(cases.map((c) => [c.path, JSON.stringify(c.value).slice(0, 40), c] as const))("rejects %s = %s, naming the file, environment, field and what is allowed", (fieldPath, _shown, c) => {
+    const problems = problemsFor(c);
+    const line = problems.find((p) => p.includes(` ${fieldPath} = `) || p.includes(` ${fieldPath}.`) || p.includes(` ${fieldPath}[`));
+    expect({ fieldPath, line }).toEqual({ fieldPath, line: expect.stringMatching(/^config\/environments\/dev\.json: (environment "dev": )?\S.* (expected|allowed|is required)/) });
+  });
+});
