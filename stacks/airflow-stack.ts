@@ -55,6 +55,17 @@ export abstract class AirflowStack<S extends ContractSpec> extends TerraformStac
     backend.addOverride("use_lockfile", true);
   }
 
+  /**
+   * cdktf's preparing pass resolves every token of the stack once more, only to discover automatic cross-stack
+   * references and wire outputs and remote state for them. This project forbids those (contracts carry every
+   * cross-stack value; the contracts test asserts every reference points into its own stack), so the pass is
+   * skipped: it was a third of synth time. A stray cross-stack token then fails `terraform validate` as an
+   * undeclared resource instead of being wired silently.
+   */
+  override prepareStack(): void {
+    this.ensureBackendExists();
+  }
+
   /** Publishes this stack's contract; call once, at the end of the constructor. */
   protected publish(values: ContractValues<S>): void {
     publishContract(this, this.contract, values);

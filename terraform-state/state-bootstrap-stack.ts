@@ -48,6 +48,11 @@ export class StateBootstrapStack extends TerraformStack {
   readonly stateBucket: SecureBucket;
   readonly accountId: string;
 
+  /** No cross-stack references here either; see AirflowStack.prepareStack. */
+  override prepareStack(): void {
+    this.ensureBackendExists();
+  }
+
   constructor(scope: Construct, group: StateBucketGroup) {
     const id = bootstrapStackId(group.bucket);
     super(scope, id);

@@ -85,10 +85,15 @@ export function readContract<S extends ContractSpec>(consumer: TerraformStack, p
   const remote = new DataTerraformRemoteStateS3(consumer, contractDataSourceId(contract.stack), { ...stateLocation });
   consumer.addDependency(producer);
   const values: Record<string, unknown> = {};
+  const read = new Map<string, unknown>();
   for (const [name, spec] of Object.entries(contract.outputs)) {
     Object.defineProperty(values, name, {
       enumerable: true,
-      get: () => (spec.kind === "list" ? remote.getList(name) : spec.kind === "number" ? remote.getNumber(name) : remote.getString(name)),
+      // One token per output, created on first use: unread outputs cost nothing, re-reads reuse the token.
+      get: () => {
+        if (!read.has(name)) read.set(name, spec.kind === "list" ? remote.getList(name) : spec.kind === "number" ? remote.getNumber(name) : remote.getString(name));
+        return read.get(name);
+      },
     });
   }
   return values as ContractValues<S>;

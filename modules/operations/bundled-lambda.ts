@@ -7,10 +7,22 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { AssetType, Fn, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { LambdaArtifact } from "../../lambda/artifacts";
 import { projectRoot } from "../core/project-root";
+
+/** Content hashes of the bundles, computed once per synth however many environments deploy them. */
+const bundleHashes = new Map<string, string>();
+function bundleHash(zip: string): string {
+  let hash = bundleHashes.get(zip);
+  if (!hash) {
+    hash = createHash("sha256").update(fs.readFileSync(zip)).digest("hex");
+    bundleHashes.set(zip, hash);
+  }
+  return hash;
+}
 
 /** What starts the function: a schedule expression or an EventBridge event pattern. */
 export type LambdaTrigger = { readonly schedule: string } | { readonly eventPattern: Readonly<Record<string, unknown>> };
@@ -54,7 +66,7 @@ export class BundledLambda extends Construct {
     if (!fs.existsSync(zip)) {
       throw new Error(`Lambda bundle ${props.artifact.zipPath} for ${props.name} does not exist; build it first with "npm run build"`);
     }
-    const bundle = new TerraformAsset(this, "bundle", { path: zip, type: AssetType.FILE });
+    const bundle = new TerraformAsset(this, "bundle", { path: zip, type: AssetType.FILE, assetHash: bundleHash(zip) });
     this.logGroup = new CloudwatchLogGroup(this, "logs", { name: props.logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: props.logsKmsKeyArn });
     this.deadLetterQueue = new SqsQueue(this, "dead-letters", {
       name: `${props.name}-dlq`,
