@@ -129,10 +129,13 @@ export class IamStack extends AirflowStack<IamContract> {
 
     this.bastion = new ServiceRole(this, "bastion", {
       name: naming.name("bastion"),
-      description: "Bastion: Session Manager only",
+      description: "Bastion: Session Manager, and DAG/plugin uploads to EFS through the access points",
       assumeRolePolicy: ec2Trust,
       instanceProfile: true,
-      statements: grants.sessionManager(arns),
+      statements: [
+        ...grants.sessionManager(arns),
+        ...grants.mountDagFileSystem(s.efs_file_system_arn, [s.efs_dags_access_point_arn, s.efs_plugins_access_point_arn], true),
+      ],
     });
 
     this.publisher = new ServiceRole(this, "queue-depth-publisher", {

@@ -35,6 +35,18 @@ describe.each(app.stacks.map((s) => s.id))("%s", (id) => {
     expect([...manifest.stacks[id].dependencies].sort()).toEqual([...new Set(reads(id).map((r) => r.producer))].sort());
   });
 
+  it("references only resources, data sources and ephemeral values declared in its own stack", () => {
+    // The synth skips cdktf's cross-stack preparing pass: a stray cross-stack token would show here as a dangling reference.
+    const stack = json.get(id)!;
+    const declared = new Set<string>();
+    for (const [kind, prefix] of [["resource", ""], ["data", "data."], ["ephemeral", "ephemeral."]] as const) {
+      for (const [type, instances] of Object.entries((stack as any)[kind] ?? {})) for (const name of Object.keys(instances as object)) declared.add(`${prefix}${type}.${name}`);
+    }
+    const text = JSON.stringify(stack);
+    const referenced = [...text.matchAll(/\$\{([^}]*)\}/g)].flatMap((m) => [...m[1].matchAll(/(?:^|[^.\w])((?:data\.|ephemeral\.)?(?:aws_[a-z0-9_]+|terraform_remote_state)\.[A-Za-z0-9_-]+)/g)].map((r) => r[1]));
+    expect([...new Set(referenced)].filter((r) => !declared.has(r))).toEqual([]);
+  });
+
   it("uses no cdktf automatic cross-stack reference", () => {
     expect(JSON.stringify(json.get(id))).not.toMatch(/cross-stack-(output|reference-input)/);
   });

@@ -120,8 +120,12 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
     );
   });
 
-  it("limits the bastion to Session Manager", () => {
-    expect([...new Set(actions(role("bastion")).map((a) => a.split(":")[0]))].sort()).toEqual(["ec2messages", "ssm", "ssmmessages"]);
+  it("limits the bastion to Session Manager and writing DAGs and plugins through the access points", () => {
+    expect([...new Set(actions(role("bastion")).map((a) => a.split(":")[0]))].sort()).toEqual(["ec2messages", "elasticfilesystem", "ssm", "ssmmessages"]);
+    expect(role("bastion").statements.find((s) => s.Sid === "MountDagFileSystem")).toMatchObject({
+      Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+      Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": [storageRef("efs_dags_access_point_arn"), storageRef("efs_plugins_access_point_arn")] } },
+    });
   });
 
   it("lets the publisher Lambda read the database secret and publish queue metrics in its namespace only", () => {
