@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import { ConfigError, loadEnvironments } from "./config/load";
 import type { EnvironmentConfig } from "./config/schema";
+import { applyPolicies, type PolicyOptions, type PolicyReport } from "./modules/policy";
 import { buildEnvironment, type EnvironmentStacks } from "./stacks/environment";
 import { StateBootstrapStack, stateBucketGroups } from "./terraform-state/state-bootstrap-stack";
 
@@ -11,17 +12,22 @@ export interface BuildOptions {
   readonly environmentsDir?: string;
   /** @default cdktf.json's outdir (cdktf.out), or CDKTF_OUTDIR when the cdktf CLI runs the app */
   readonly outdir?: string;
+  /** @default every rule of modules/policy, the repository's suppressions, stale suppressions as warnings */
+  readonly policies?: PolicyOptions;
 }
 
 export interface AirflowApp {
   readonly app: App;
   readonly environments: ReadonlyMap<string, EnvironmentStacks>;
   readonly bootstraps: readonly StateBootstrapStack[];
+  /** Filled while the stacks synthesize: every unsuppressed security finding fails synth. */
+  readonly policies: PolicyReport;
 }
 
 /**
- * Builds the whole app: every environment's stacks plus one state bootstrap per state bucket. Configuration is
- * loaded and validated before the App exists, so invalid input writes nothing.
+ * Builds the whole app: every environment's stacks plus one state bootstrap per state bucket, checked by the security
+ * rule pack (modules/policy) as they synthesize. Configuration is loaded and validated before the App exists, so
+ * invalid input writes nothing.
  */
 export function buildApp(options: BuildOptions = {}): AirflowApp {
   const configs = options.environments ?? loadEnvironments(options.environmentsDir ?? process.env.AIRFLOW_ENVIRONMENTS_DIR, selectedEnvironments());
@@ -29,7 +35,8 @@ export function buildApp(options: BuildOptions = {}): AirflowApp {
   const environments = new Map<string, EnvironmentStacks>();
   for (const config of configs) environments.set(config.name, buildEnvironment(app, config));
   const bootstraps = stateBucketGroups(configs).map((group) => new StateBootstrapStack(app, group));
-  return { app, environments, bootstraps };
+  const policies = applyPolicies(app, options.policies);
+  return { app, environments, bootstraps, policies };
 }
 
 /**
