@@ -2,7 +2,9 @@ import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { ArnBuilder } from "../modules/core/arn";
+import { Naming } from "../modules/core/naming";
 import { accountProvider } from "../modules/core/provider";
+import type { PolicyStatement } from "../modules/iam/policy";
 import { EncryptionKey } from "../modules/security/encryption-key";
 import { SecureBucket } from "../modules/storage/secure-bucket";
 
@@ -13,6 +15,8 @@ export interface StateBucketGroup {
   readonly accountId: string;
   readonly namePrefix: string;
   readonly environments: readonly string[];
+  /** The CI roles of each environment that has them (GitHub OIDC): fenced into their own environment's state. */
+  readonly ciRoles: readonly { readonly environment: string; readonly roleNames: readonly string[] }[];
 }
 
 /** Groups environments by state bucket: one bootstrap stack per bucket. */
@@ -26,9 +30,31 @@ export function stateBucketGroups(configs: readonly EnvironmentConfig[]): StateB
       accountId: c.account.id,
       namePrefix: c.namePrefix,
       environments: [...(existing?.environments ?? []), c.name],
+      ciRoles: [...(existing?.ciRoles ?? []), ...(c.ci.githubRepository ? [{ environment: c.name, roleNames: ciRoleNames(c) }] : [])],
     });
   }
   return [...groups.values()];
+}
+
+function ciRoleNames(config: EnvironmentConfig): string[] {
+  const naming = new Naming(config.namePrefix, config.name, config.account.id);
+  return [naming.ciRole("plan"), naming.ciRole("apply")];
+}
+
+/**
+ * Environments sharing an account share its state bucket, and a CI role's identity policy may read state there. One
+ * Deny per environment keeps its CI roles to its own `<env>/` prefix, so a dev pull request cannot read test's state
+ * (with its outputs). Separate accounts per environment remain the hard boundary.
+ */
+function stateIsolationStatements(group: StateBucketGroup, bucketArn: string, arns: ArnBuilder): PolicyStatement[] {
+  return group.ciRoles.map(({ environment, roleNames }) => ({
+    sid: `Deny${environment.replace(/^./, (c) => c.toUpperCase())}CiOtherState`,
+    effect: "Deny" as const,
+    actions: ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject"],
+    notResources: [`${bucketArn}/${environment}/*`],
+    principals: [{ type: "*" as const, identifiers: ["*"] }],
+    conditions: [{ test: "ArnLike", variable: "aws:PrincipalArn", values: roleNames.map((name) => `arn:${arns.partition}:iam::${group.accountId}:role/${name}`) }],
+  }));
 }
 
 export function bootstrapStackId(bucket: string): string {
@@ -97,6 +123,7 @@ export class StateBootstrapStack extends TerraformStack {
       lifecycle: { noncurrentExpireAfterDays: STATE_VERSION_RETENTION.days, keepNoncurrentVersions: STATE_VERSION_RETENTION.newest },
       accessLogs: { bucket: accessLogs.name, prefix: "state/" },
       preventDestroy: true,
+      policyStatements: stateIsolationStatements(group, `arn:${arns.partition}:s3:::${group.bucket}`, arns),
     });
 
     new TerraformOutput(this, "state_bucket", { value: this.stateBucket.name, description: "S3 bucket for the stacks' state" });

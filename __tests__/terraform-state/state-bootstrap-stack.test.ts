@@ -5,6 +5,14 @@ import { repoEnvironments } from "../support/synth";
 const groups = stateBucketGroups(repoEnvironments());
 
 describe("state bucket groups", () => {
+  it("fences only environments that have CI roles", () => {
+    // GIVEN dev without a GitHub repository
+    const [dev, test] = repoEnvironments().filter((c) => c.account.id === "111111111111");
+    const [group] = stateBucketGroups([{ ...dev, ci: { createOidcProvider: false } }, test]);
+    // THEN only test's roles are fenced
+    expect(group.ciRoles).toEqual([{ environment: "test", roleNames: ["airflow-test-ci-plan", "airflow-test-ci-apply"] }]);
+  });
+
   it("creates one bootstrap per state bucket, shared by the environments of that account", () => {
     expect(groups.map((g) => [g.bucket, g.environments]).sort()).toEqual([
       ["airflow-tfstate-111111111111", ["dev", "test"]],
@@ -55,6 +63,23 @@ describe.each(groups.map((g) => [g.bucket, g] as const))("StateBootstrapStack (%
       expect.objectContaining({ Effect: "Deny", Principal: "*", Action: ["s3:*"], Condition: { Bool: { "aws:SecureTransport": ["false"] } } }),
       expect.objectContaining({ Effect: "Deny", Principal: "*", Action: ["s3:*"], Condition: { NumericLessThan: { "s3:TlsVersion": ["1.2"] } } }),
     ]);
+  });
+
+  it("fences each environment's CI roles into that environment's state prefix, even in a shared bucket", () => {
+    // GIVEN the CI roles of every environment keeping state in this bucket
+    const policy = JSON.parse(byBucket("aws_s3_bucket_policy", bucketName).policy);
+    const fences = policy.Statement.filter((s: any) => s.NotResource);
+    // THEN each environment gets one Deny on every object outside <env>/, matched on its roles' ARNs
+    expect(fences).toEqual(
+      group.environments.map((env) => ({
+        Sid: expect.stringMatching(/^Deny[A-Z]\w*CiOtherState$/),
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject"],
+        NotResource: [`arn:aws:s3:::${bucketName}/${env}/*`],
+        Condition: { ArnLike: { "aws:PrincipalArn": [`arn:aws:iam::${group.accountId}:role/airflow-${env}-ci-plan`, `arn:aws:iam::${group.accountId}:role/airflow-${env}-ci-apply`] } },
+      })),
+    );
   });
 
   it("expires old state versions while keeping the newest and aborts stale uploads", () => {

@@ -15,6 +15,8 @@ export interface PolicyStatement {
   readonly actions: readonly string[];
   /** Required for identity policies; resource and trust policies may leave it out. */
   readonly resources?: readonly string[];
+  /** Every resource except these (only for Deny statements, where it fences a principal into its own resources). */
+  readonly notResources?: readonly string[];
   /** Principals, for resource and trust policies. */
   readonly principals?: readonly { readonly type: PrincipalType; readonly identifiers: readonly string[] }[];
   readonly conditions?: readonly PolicyCondition[];
@@ -41,12 +43,16 @@ export function policyJson(statements: readonly PolicyStatement[]): string {
       if (sids.has(s.sid)) throw new Error(`statement id "${s.sid}" is used twice in one policy`);
       sids.add(s.sid);
       if (s.actions.length === 0) throw new Error(`statement ${s.sid} has no actions`);
+      if (s.notResources && (s.resources || s.effect !== "Deny")) {
+        throw new Error(`statement ${s.sid}: notResources is only allowed on a Deny statement without resources`);
+      }
       return {
         Sid: s.sid,
         Effect: s.effect ?? "Allow",
         ...(s.principals ? { Principal: renderPrincipals(s.principals) } : {}),
         Action: [...s.actions],
         ...(s.resources ? { Resource: [...s.resources] } : {}),
+        ...(s.notResources ? { NotResource: [...s.notResources] } : {}),
         ...(s.conditions?.length ? { Condition: renderConditions(s.conditions) } : {}),
       };
     }),
