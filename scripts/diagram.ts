@@ -1,0 +1,97 @@
+/**
+ * Writes the architecture picture (Markdown with a Mermaid diagram) of one environment, generated from its
+ * synthesized stacks: the stacks with their main resources, the contract edges between them and the state
+ * bootstrap. `--check` writes nothing and exits 1 when the committed file differs from what would be generated.
+ *
+ *   npm run diagram                       # rewrites docs/architecture.md (prod)
+ *   npm run diagram -- --check            # exit 1 when docs/architecture.md is stale
+ *   npm run diagram -- --env dev          # docs/architecture-dev.md
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError } from "../config/load";
+import { projectRoot } from "../modules/core/project-root";
+import { renderArchitecture } from "./analysis/architecture";
+import { EnvironmentModel } from "./analysis/model";
+import { AnalysisInputError, loadEnvironmentStacks } from "./analysis/synthesized";
+import { CliError, parseCommandLine, runAsProcess, type Output } from "./lib/cli";
+
+export const DEFAULT_ENVIRONMENT = "prod";
+
+export const USAGE = [
+  "usage: npm run diagram -- [--env <environment>] [--check] [--out <file>] [--from <cdktf.out>] [--config-dir <dir>]",
+  "",
+  "  --env <name>        the environment to draw (default prod)",
+  "  --out <file>        the Markdown file (default docs/architecture.md for prod, docs/architecture-<env>.md otherwise)",
+  "  --check             write nothing; exit 1 when the file differs from what would be generated",
+  "  --from <dir>        read the stacks of an existing synth (cdktf.out) instead of synthesizing the environment",
+  "  --config-dir <dir>  read environment files from <dir> (default config/environments)",
+].join("\n");
+
+/** Where the diagram of `environment` lives, relative to the repository root. */
+export function diagramPath(environment: string): string {
+  return environment === DEFAULT_ENVIRONMENT ? "docs/architecture.md" : `docs/architecture-${environment}.md`;
+}
+
+/** The first line where two texts differ (1-based), for the staleness message. */
+export function firstDifference(expected: string, actual: string): { line: number; expected: string; actual: string } | undefined {
+  if (expected === actual) return undefined;
+  const a = expected.split("\n");
+  const b = actual.split("\n");
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return { line: i + 1, expected: a[i] ?? "(end of file)", actual: b[i] ?? "(end of file)" };
+  }
+  return undefined;
+}
+
+/** The message `--check` (and the staleness test) prints for a stale or missing file. */
+export function staleMessage(relative: string, generated: string, committed: string | undefined): string | undefined {
+  if (committed === undefined) return `${relative} does not exist; run \`npm run diagram\` to generate it and commit the result`;
+  const difference = firstDifference(generated, committed);
+  if (!difference) return undefined;
+  return [
+    `${relative} is stale: it differs from the diagram generated from the synthesized stacks (first difference at line ${difference.line}).`,
+    `  generated: ${difference.expected}`,
+    `  committed: ${difference.actual}`,
+    `Run \`npm run diagram\` and commit ${relative}.`,
+  ].join("\n");
+}
+
+export function main(argv: readonly string[], out: Output, root = projectRoot()): number {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      env: { type: "string", default: DEFAULT_ENVIRONMENT },
+      check: { type: "boolean", default: false },
+      out: { type: "string" },
+      from: { type: "string" },
+      "config-dir": { type: "string" },
+    },
+    USAGE,
+  );
+  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n\n${USAGE}`, 2);
+  const relative = values.out ?? diagramPath(values.env);
+  const file = path.resolve(root, relative);
+  let generated: string;
+  try {
+    generated = renderArchitecture(new EnvironmentModel(loadEnvironmentStacks(values.env, { from: values.from, configDir: values["config-dir"] })));
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof AnalysisInputError) throw new CliError(error.message);
+    throw error;
+  }
+  if (values.check) {
+    const message = staleMessage(relative, generated, fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined);
+    if (message) {
+      out.stderr(`${message}\n`);
+      return 1;
+    }
+    out.stdout(`${relative} is up to date\n`);
+    return 0;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, generated);
+  out.stdout(`wrote ${relative}\n`);
+  return 0;
+}
+
+if (require.main === module) runAsProcess(main);
