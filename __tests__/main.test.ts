@@ -1,17 +1,17 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ConfigError, ENVIRONMENTS_DIR } from "../config/load";
 import { buildApp, synthMain } from "../main";
+import { temporaryDirectory } from "./support/temp";
 
 describe("buildApp", () => {
   it("validates configuration before creating the output directory", () => {
     // GIVEN an environment directory with an invalid file
-    const envs = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-bad-envs-"));
+    const envs = temporaryDirectory("airflow-bad-envs-");
     const raw = JSON.parse(fs.readFileSync(path.join(ENVIRONMENTS_DIR, "dev.json"), "utf8"));
     raw.network.azCount = 1;
     fs.writeFileSync(path.join(envs, "dev.json"), JSON.stringify(raw));
-    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "airflow-out-")), "cdktf.out");
+    const outdir = path.join(temporaryDirectory("airflow-out-"), "cdktf.out");
     // WHEN the app is built THEN it throws the validation error and nothing is written
     expect(() => buildApp({ environmentsDir: envs, outdir })).toThrow(ConfigError);
     expect(() => buildApp({ environmentsDir: envs, outdir })).toThrow("network.azCount = 1 is out of range; expected an integer from 2 to 6");
@@ -20,12 +20,12 @@ describe("buildApp", () => {
 
   it("as the app command, prints every problem of a malformed file and writes nothing", () => {
     // GIVEN a syntax error in one file and a wrong type in another
-    const envs = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-bad-envs-"));
+    const envs = temporaryDirectory("airflow-bad-envs-");
     fs.writeFileSync(path.join(envs, "dev.json"), '{ "name": "dev", ');
     const raw = JSON.parse(fs.readFileSync(path.join(ENVIRONMENTS_DIR, "prod.json"), "utf8"));
     raw.compute.maxInstances = "twelve";
     fs.writeFileSync(path.join(envs, "prod.json"), JSON.stringify(raw));
-    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "airflow-out-")), "cdktf.out");
+    const outdir = path.join(temporaryDirectory("airflow-out-"), "cdktf.out");
     const saved = { dir: process.env.AIRFLOW_ENVIRONMENTS_DIR, out: process.env.CDKTF_OUTDIR };
     process.env.AIRFLOW_ENVIRONMENTS_DIR = envs;
     process.env.CDKTF_OUTDIR = outdir;
@@ -46,7 +46,7 @@ describe("buildApp", () => {
   });
 
   it("builds every environment's stacks and one state bootstrap per state bucket", () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-out-"));
+    const outdir = temporaryDirectory("airflow-out-");
     const built = buildApp({ outdir });
     expect([...built.environments.keys()].sort()).toEqual(["dev", "prod", "test", "uat"]);
     expect(built.bootstraps.map((b) => b.node.id).sort()).toEqual([
@@ -59,7 +59,7 @@ describe("buildApp", () => {
   it("synthesizes a subset of environments when AIRFLOW_ENVIRONMENTS names them", () => {
     process.env.AIRFLOW_ENVIRONMENTS = "prod";
     try {
-      const built = buildApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "airflow-out-")) });
+      const built = buildApp({ outdir: temporaryDirectory("airflow-out-") });
       expect([[...built.environments.keys()], built.bootstraps.map((b) => b.node.id)]).toEqual([["prod"], ["bootstrap-airflow-tfstate-333333333333"]]);
     } finally {
       delete process.env.AIRFLOW_ENVIRONMENTS;

@@ -1,8 +1,8 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ConfigError, ENVIRONMENTS_DIR, loadEnvironments, parseEnvironment } from "../../config/load";
 import { carveSubnets, contains, formatCidr, overlaps, parseCidr, subnetOf } from "../../config/cidr";
+import { temporaryDirectory } from "../support/temp";
 
 const devText = () => fs.readFileSync(path.join(ENVIRONMENTS_DIR, "dev.json"), "utf8");
 
@@ -18,7 +18,7 @@ function problemsOf(action: () => unknown): readonly string[] {
 
 /** A directory of environment files for one test. */
 function environmentsDir(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-envs-"));
+  const dir = temporaryDirectory("airflow-envs-");
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   return dir;
 }

@@ -77,7 +77,6 @@ describe("topologicalOrder", () => {
 describe("npm run stacks", () => {
   // The reference: the whole app synthesized as `cdktf synth` would, with cdktf's own manifest of dependencies.
   const app = sharedApp();
-  afterAll(() => fs.rmSync(app.outdir, { recursive: true, force: true }));
   const manifest = JSON.parse(fs.readFileSync(path.join(app.outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { dependencies: string[] }> };
   const environments = repoEnvironments().map((c) => c.name);
 

@@ -1,11 +1,11 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { migrate, MigrateError, parseArgs } from "../../scripts/migrate";
+import { temporaryDirectory } from "../support/temp";
 
 /** A synthesized, initialized compute stack directory for the script to read. */
 function outdir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "migrate-"));
+  const dir = temporaryDirectory("migrate-");
   fs.mkdirSync(path.join(dir, "stacks", "dev-compute", ".terraform"), { recursive: true });
   fs.writeFileSync(path.join(dir, "stacks", "dev-compute", "cdk.tf.json"), "{}");
   return dir;

@@ -1,5 +1,3 @@
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
@@ -9,6 +7,7 @@ import { accountProvider } from "../../modules/core/provider";
 import { contractOverrides } from "../support/offline-overrides";
 import { repoEnvironment } from "../support/synth";
 import { describeDiagnostics, runOfflineTiers, type TierResults } from "../support/terraform-harness";
+import { temporaryDirectory } from "../support/temp";
 
 /**
  * The harness must fail a broken stack: GIVEN stacks broken in the ways a refactor breaks them (a dangling
@@ -32,7 +31,7 @@ let results: TierResults;
 const ids = ["healthy", "dangling-reference", "wrong-type", "rejected-value", "unpublished-output"];
 
 beforeAll(async () => {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-broken-"));
+  const outdir = temporaryDirectory("airflow-broken-");
   const app = new App({ outdir });
   stack(app, "healthy", (s) => {
     const vpc = new Vpc(s, "vpc", { cidrBlock: "10.0.0.0/16" });
@@ -56,7 +55,7 @@ beforeAll(async () => {
   results = await runOfflineTiers({
     stacks: ids.map((id) => ({ id, dir: path.join(outdir, "stacks", id), accountId: accountOf(id) })),
     overrides: contractOverrides([repoEnvironment("dev")]),
-    workdir: fs.mkdtempSync(path.join(os.tmpdir(), "airflow-broken-tiers-")),
+    workdir: temporaryDirectory("airflow-broken-tiers-"),
   });
 }, 300_000);
 

@@ -1,9 +1,7 @@
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { contractOverrides } from "../support/offline-overrides";
 import { repoEnvironments, sharedApp } from "../support/synth";
 import { describeDiagnostics, runOfflineTiers, type TierResults } from "../support/terraform-harness";
+import { temporaryDirectory } from "../support/temp";
 
 /**
  * Real Terraform on every synthesized stack of every environment, offline: init as its own root, validate, and a
@@ -17,7 +15,7 @@ beforeAll(async () => {
   results = await runOfflineTiers({
     stacks: app.stacks,
     overrides: contractOverrides(repoEnvironments()),
-    workdir: fs.mkdtempSync(path.join(os.tmpdir(), "airflow-tiers-")),
+    workdir: temporaryDirectory("airflow-tiers-"),
   });
 }, 600_000);
 

@@ -1,0 +1,9 @@
+import * as fs from "fs";
+import type { SynthesizedApp } from "./synth";
+
+/** Removes what global setup created: the shared synth and the offline Terraform configuration. */
+export default async function globalTeardown(): Promise<void> {
+  const shared = process.env.AIRFLOW_SHARED_SYNTH;
+  const dirs = [process.env.AIRFLOW_TF_SHARED_DIR, shared ? (JSON.parse(shared) as SynthesizedApp).outdir : undefined];
+  for (const dir of dirs) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}
