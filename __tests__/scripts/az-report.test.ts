@@ -106,7 +106,7 @@ describe("prod survives the loss of any one AZ", () => {
     expect(tier(r, "egress").why).toContain(
       "3 NAT gateways, one per AZ (eu-west-1a, eu-west-1b, eu-west-1c); each private route table uses the NAT gateway of its own AZ (eu-west-1a ← eu-west-1a; eu-west-1b ← eu-west-1b; eu-west-1c ← eu-west-1c)",
     );
-    expect(tier(r, "egress").why).toContain("Interface endpoints (9 services: ec2messages, ecr.api, ecr.dkr, logs, monitoring, secretsmanager, ssm, ssmmessages, sts) in eu-west-1a, eu-west-1b, eu-west-1c");
+    expect(tier(r, "egress").why).toContain("Interface endpoints (12 services: ec2messages, ecr.api, ecr.dkr, ecs, ecs-agent, ecs-telemetry, logs, monitoring, secretsmanager, ssm, ssmmessages, sts) in eu-west-1a, eu-west-1b, eu-west-1c");
     expect(tier(r, "alb").why).toContain("internet-facing ALB with nodes in 3 AZs (eu-west-1a, eu-west-1b, eu-west-1c)");
     for (const id of ["api-server", "scheduler"]) {
       expect(tier(r, id).why).toContain("2 tasks (desired_count 2) spread across AZs (placement spread on attribute:ecs.availability-zone; capacity provider airflow-prod-ec2, in eu-west-1a, eu-west-1b, eu-west-1c)");
@@ -184,7 +184,7 @@ describe("a crafted variant flips the NAT verdict", () => {
       expect(egress.verdict).toBe("outage");
       expect(egress.byAz).toEqual({ "eu-west-1a": "outage", "eu-west-1b": "serving", "eu-west-1c": "serving" });
       expect(egress.why).toContain("1 NAT gateway (in eu-west-1a; NAT AZ ← private subnet AZs routed to it: eu-west-1a ← eu-west-1a, eu-west-1b, eu-west-1c): losing eu-west-1a cuts internet egress from the private subnets in eu-west-1b, eu-west-1c as well.");
-      expect(egress.why).toContain("keep those AWS APIs off NAT; through NAT still: ecs, ecs-agent, ecs-telemetry, internet.");
+      expect(egress.why).toContain("keep those AWS APIs off NAT; through NAT still: internet.");
       // AND the tiers that do not depend on egress keep their verdicts
       expect(tier(r, "rds").verdict).toBe("serving");
       expect(tier(r, "redis").verdict).toBe("serving");

@@ -79,10 +79,10 @@ describe("line items match hand-computed values", () => {
   it("prod-network: NAT gateways, their Elastic IPs and the interface endpoints", () => {
     // GIVEN prod: 3 NAT gateways, 3 Elastic IPs, 9 interface endpoints in 3 subnets each
     const r = report("prod");
-    // THEN NAT = 3 × $0.048 × 730 h, IPv4 = 3 × $0.005 × 730 h, endpoints = 27 endpoint-AZs × $0.011 × 730 h
+    // THEN NAT = 3 × $0.048 × 730 h, IPv4 = 3 × $0.005 × 730 h, endpoints = 36 endpoint-AZs × $0.011 × 730 h
     expect(item(r, "prod-network", "NAT gateways")).toMatchObject({ quantity: 3, monthly: 105.12, basis: "3 × $0.048/h × 730 h" });
     expect(item(r, "prod-network", "public IPv4 addresses")).toMatchObject({ quantity: 3, monthly: 10.95 });
-    expect(item(r, "prod-network", "interface VPC endpoints")).toMatchObject({ item: "interface VPC endpoints (9 endpoints)", quantity: 27, monthly: 216.81 });
+    expect(item(r, "prod-network", "interface VPC endpoints")).toMatchObject({ item: "interface VPC endpoints (12 endpoints)", quantity: 36, monthly: 289.08 });
     expect(item(r, "prod-network", "KMS keys")).toMatchObject({ quantity: 1, monthly: 1 });
     // AND dev's single NAT gateway: 1 × $0.048 × 730 h, and no interface endpoints at all
     expect(item(report("dev"), "dev-network", "NAT gateways")).toMatchObject({ quantity: 1, monthly: 35.04 });

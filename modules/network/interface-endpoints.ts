@@ -2,10 +2,13 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
 
 /**
- * Services reached through interface endpoints, so image pulls, secrets, logs, metrics and Session Manager keep
- * working when a NAT gateway or its AZ is down.
+ * Services reached through interface endpoints, so task placement (the ECS agent), image pulls, secrets, logs,
+ * metrics and Session Manager keep working when a NAT gateway or its AZ is down.
  */
 export const INTERFACE_ENDPOINT_SERVICES = [
+  "ecs",
+  "ecs-agent",
+  "ecs-telemetry",
   "ecr.api",
   "ecr.dkr",
   "logs",
