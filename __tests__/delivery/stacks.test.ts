@@ -105,6 +105,16 @@ describe("npm run stacks", () => {
       }
     });
 
+    it("migrates before the stack that rolls the new image: after every stack it reads, the compute stack (migrate task) among them", () => {
+      // GIVEN the migrate task definition lives in the compute stack and the services run the image
+      // THEN migrateBefore is the services stack and everything it reads is applied before the migration
+      expect(description.migrateBefore).toBe(`${env}-services`);
+      expect(description.upstream[description.migrateBefore]).toContain(`${env}-compute`);
+      for (const upstream of description.upstream[description.migrateBefore]) {
+        expect(description.stacks.indexOf(upstream)).toBeLessThan(description.stacks.indexOf(description.migrateBefore));
+      }
+    });
+
     it("reports the manifest's dependencies as the upstream map", () => {
       const fromManifest = Object.fromEntries(description.stacks.map((id) => [id, [...manifest.stacks[id].dependencies].sort()]));
       expect(description.upstream).toEqual(fromManifest);

@@ -172,6 +172,18 @@ describe("stack order in the plan and apply jobs", () => {
       );
       expect(fs.existsSync(path.join(sandbox.runnerTemp, "current-stack.txt"))).toBe(false);
     });
+
+    it("the apply job migrates the database once, after the stacks before the services and before the services' plan", () => {
+      // WHEN the apply step runs
+      const result = sandbox.run(stepNamed(applyJob, "Plan and apply every stack").run!, { ENVIRONMENT: env });
+      // THEN `npm run migrate` runs exactly once, right before the stack the tool names, after every stack before it
+      expect(result.code).toBe(0);
+      const calls = sandbox.calls();
+      const migrate = calls.indexOf(`npm run --silent migrate -- --env ${env}`);
+      expect(calls.filter((c) => c.startsWith("npm "))).toEqual([`npm run --silent migrate -- --env ${env}`]);
+      expect(calls[migrate - 1]).toBe(`${stackDir(description.stacks[description.stacks.indexOf(description.migrateBefore) - 1])} apply -input=false -no-color tfplan`);
+      expect(calls[migrate + 1]).toBe(`${stackDir(description.migrateBefore)} init -input=false -no-color`);
+    });
   });
 
   describe("failures", () => {
@@ -205,6 +217,15 @@ describe("stack order in the plan and apply jobs", () => {
       const touched = [...new Set(sandbox.terraformCalls().map((c) => c.split(" ")[0].replace("-chdir=cdktf.out/stacks/", "")))];
       expect(touched).toEqual(dev.stacks.slice(0, 2));
       expect(fs.readFileSync(path.join(sandbox.runnerTemp, "current-stack.txt"), "utf8")).toBe(`${failing}\n`);
+    });
+
+    it("a failed migration stops the environment before the services stack is planned", () => {
+      // GIVEN the migrate task fails
+      const result = sandbox.run(stepNamed(applyJob, "Plan and apply every stack").run!, { ENVIRONMENT: "dev", FAIL_NPM: "1" });
+      // THEN the step fails, the services stack is never touched, and it is recorded as the failed stack
+      expect(result.code).toBe(1);
+      expect(sandbox.terraformCalls().some((c) => c.includes(`/${dev.migrateBefore} `))).toBe(false);
+      expect(fs.readFileSync(path.join(sandbox.runnerTemp, "current-stack.txt"), "utf8")).toBe(`${dev.migrateBefore}\n`);
     });
 
     it("an empty stack list fails instead of planning nothing", () => {

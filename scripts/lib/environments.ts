@@ -20,6 +20,11 @@ export interface EnvironmentDescription {
   readonly stacks: readonly string[];
   /** Each stack's direct upstream stacks, as recorded by the contracts (`readContract` → `addDependency`). */
   readonly upstream: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The stack whose apply waits for the database migration (`npm run migrate`): its task definitions roll the new
+   * image, so the migrate task (registered by the stacks before it) runs between them.
+   */
+  readonly migrateBefore: string;
   /** The state bootstrap stack of the environment's state bucket (applied once by hand, never by CI). */
   readonly bootstrap: string;
   /** GitHub OIDC roles of the environment; null when `ci.githubRepository` is not configured (no roles exist). */
@@ -111,7 +116,8 @@ function build(name: string, dir: string): EnvironmentDescription {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-stacks-"));
   try {
     const built = buildApp({ environments: [config], outdir });
-    const stacks = Object.values(built.environments.get(name) ?? {}) as TerraformStack[];
+    const environment = built.environments.get(name)!;
+    const stacks = Object.values(environment) as TerraformStack[];
     const graph = stackGraph(stacks);
     const naming = new Naming(config.namePrefix, config.name, config.account.id);
     return {
@@ -120,6 +126,7 @@ function build(name: string, dir: string): EnvironmentDescription {
       region: config.account.region,
       stacks: topologicalOrder(graph),
       upstream: graph,
+      migrateBefore: environment.services.node.id,
       bootstrap: bootstrapStackId(config.state.bucket),
       ciRoles: ciRoleArns(config),
       githubRepository: config.ci.githubRepository ?? null,

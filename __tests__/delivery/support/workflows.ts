@@ -93,16 +93,20 @@ export class StepSandbox {
         'if [ "$2" = "show" ]; then echo \'{"format_version":"1.2","resource_changes":[]}\'; fi',
       ].join("\n"),
     );
-    // jq is on GitHub's runners but need not be here: this stand-in answers exactly the query the loops use.
+    // jq is on GitHub's runners but need not be here: this stand-in answers the two query shapes the loops use,
+    // `-r .key` and `-r .key[]`.
+    const jq = `const [q, f] = process.argv.slice(1); const m = /^\\.(\\w+)(\\[\\])?$/.exec(q); const v = JSON.parse(require("fs").readFileSync(f, "utf8"))[m[1]]; for (const x of m[2] ? v : [v]) console.log(x)`;
     this.executable(
       "jq",
       [
         "#!/usr/bin/env bash",
-        `if [ "$#" -eq 3 ] && [ "$1" = "-r" ] && [ "$2" = ".stacks[]" ]; then exec ${JSON.stringify(process.execPath)} -e 'for (const s of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).stacks) console.log(s)' "$3"; fi`,
+        `if [ "$#" -eq 3 ] && [ "$1" = "-r" ] && [[ "$2" =~ ^\\.[A-Za-z]+(\\[\\])?$ ]]; then exec ${JSON.stringify(process.execPath)} -e '${jq}' "$2" "$3"; fi`,
         'echo "jq stand-in: unsupported query: $*" >&2',
         "exit 2",
       ].join("\n"),
     );
+    // An npm stand-in: logs `npm <args>` into the same log (so the order against Terraform calls shows); FAIL_NPM fails it.
+    this.executable("npm", ["#!/usr/bin/env bash", 'echo "npm $*" >> "$FAKE_TERRAFORM_LOG"', 'if [ -n "${FAIL_NPM:-}" ]; then echo "Error: simulated npm failure" >&2; exit 1; fi'].join("\n"));
   }
 
   private executable(name: string, text: string): void {
@@ -129,8 +133,13 @@ export class StepSandbox {
     return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
   }
 
-  terraformCalls(): string[] {
+  /** Every Terraform and npm call, in order. */
+  calls(): string[] {
     return fs.existsSync(this.terraformLog) ? fs.readFileSync(this.terraformLog, "utf8").trimEnd().split("\n") : [];
+  }
+
+  terraformCalls(): string[] {
+    return this.calls().filter((c) => !c.startsWith("npm "));
   }
 
   remove(): void {
