@@ -7,14 +7,13 @@
  *   npm run diagram -- --check            # exit 1 when docs/architecture.md is stale
  *   npm run diagram -- --env dev          # docs/architecture-dev.md
  */
-import * as fs from "fs";
-import * as path from "path";
 import { ConfigError } from "../config/load";
 import { projectRoot } from "../modules/core/project-root";
 import { renderArchitecture } from "./analysis/architecture";
 import { EnvironmentModel } from "./analysis/model";
 import { AnalysisInputError, loadEnvironmentStacks } from "./analysis/synthesized";
 import { CliError, parseCommandLine, runAsProcess, type Output } from "./lib/cli";
+import { staleMessage as staleOf, writeOrCheck } from "./lib/generated-file";
 
 export const DEFAULT_ENVIRONMENT = "prod";
 
@@ -33,28 +32,9 @@ export function diagramPath(environment: string): string {
   return environment === DEFAULT_ENVIRONMENT ? "docs/architecture.md" : `docs/architecture-${environment}.md`;
 }
 
-/** The first line where two texts differ (1-based), for the staleness message. */
-export function firstDifference(expected: string, actual: string): { line: number; expected: string; actual: string } | undefined {
-  if (expected === actual) return undefined;
-  const a = expected.split("\n");
-  const b = actual.split("\n");
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return { line: i + 1, expected: a[i] ?? "(end of file)", actual: b[i] ?? "(end of file)" };
-  }
-  return undefined;
-}
-
-/** The message `--check` (and the staleness test) prints for a stale or missing file. */
+/** The staleness message of a diagram file; undefined when it is current. */
 export function staleMessage(relative: string, generated: string, committed: string | undefined): string | undefined {
-  if (committed === undefined) return `${relative} does not exist; run \`npm run diagram\` to generate it and commit the result`;
-  const difference = firstDifference(generated, committed);
-  if (!difference) return undefined;
-  return [
-    `${relative} is stale: it differs from the diagram generated from the synthesized stacks (first difference at line ${difference.line}).`,
-    `  generated: ${difference.expected}`,
-    `  committed: ${difference.actual}`,
-    `Run \`npm run diagram\` and commit ${relative}.`,
-  ].join("\n");
+  return staleOf(relative, generated, committed, "npm run diagram");
 }
 
 export function main(argv: readonly string[], out: Output, root = projectRoot()): number {
@@ -71,7 +51,6 @@ export function main(argv: readonly string[], out: Output, root = projectRoot())
   );
   if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n\n${USAGE}`, 2);
   const relative = values.out ?? diagramPath(values.env);
-  const file = path.resolve(root, relative);
   let generated: string;
   try {
     generated = renderArchitecture(new EnvironmentModel(loadEnvironmentStacks(values.env, { from: values.from, configDir: values["config-dir"] })));
@@ -79,19 +58,7 @@ export function main(argv: readonly string[], out: Output, root = projectRoot())
     if (error instanceof ConfigError || error instanceof AnalysisInputError) throw new CliError(error.message);
     throw error;
   }
-  if (values.check) {
-    const message = staleMessage(relative, generated, fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined);
-    if (message) {
-      out.stderr(`${message}\n`);
-      return 1;
-    }
-    out.stdout(`${relative} is up to date\n`);
-    return 0;
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, generated);
-  out.stdout(`wrote ${relative}\n`);
-  return 0;
+  return writeOrCheck({ root, relative, generated, check: values.check, command: "npm run diagram", out });
 }
 
 if (require.main === module) runAsProcess(main);

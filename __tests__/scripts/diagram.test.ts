@@ -128,7 +128,7 @@ describe("npm run diagram", () => {
     expect(stale.code).toBe(1);
     expect(stale.stderr).toBe(
       [
-        "docs/architecture.md is stale: it differs from the diagram generated from the synthesized stacks (first difference at line 1).",
+        "docs/architecture.md is stale: it differs from what `npm run diagram` generates (first difference at line 1).",
         "  generated: # Architecture: prod",
         "  committed: # Architecture: production",
         "Run `npm run diagram` and commit docs/architecture.md.",
