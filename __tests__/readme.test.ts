@@ -1,0 +1,45 @@
+import * as fs from "fs";
+import * as path from "path";
+import { projectRoot } from "../modules/core/project-root";
+
+const root = projectRoot();
+const documents = ["README.md", "docker/README.md", "terraform-state/README.md", "lambda/queue-depth-publisher/README.md"];
+const read = (file: string) => fs.readFileSync(path.join(root, file), "utf8");
+
+describe("the README", () => {
+  it("gives the two set-up commands, and .ci/run runs exactly the test command", () => {
+    // GIVEN the README's command block and the CI entry point
+    const readme = read("README.md");
+    expect(readme).toContain("npm ci && npm run synth");
+    expect(readme).toContain("npm ci && npm test");
+    // THEN .ci/run runs the same test command
+    expect(read(".ci/run").trimEnd().split("\n").pop()).toBe("npm ci && npm test");
+  });
+
+  it("documents every npm script a user runs", () => {
+    // GIVEN package.json's scripts (lifecycle and internal ones aside)
+    const scripts = Object.keys((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts).filter((s) => !["build", "prepare", "lint", "test:update-snapshots"].includes(s));
+    // THEN each appears as `npm run <name>` (or `npm test`)
+    const readme = read("README.md");
+    expect(scripts.filter((s) => !readme.includes(s === "test" ? "npm test" : `npm run ${s}`))).toEqual([]);
+  });
+});
+
+describe.each(documents)("%s", (file) => {
+  it("links only to files that exist", () => {
+    // GIVEN every relative Markdown link of the document
+    const links = [...read(file).matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/.test(l));
+    // THEN each resolves to a file or directory of the repository
+    expect(links.filter((l) => !fs.existsSync(path.resolve(root, path.dirname(file), l)))).toEqual([]);
+  });
+
+  it("links to its own sections by their GitHub anchors", () => {
+    // GIVEN the document's headings, as GitHub turns them into anchors
+    const text = read(file);
+    const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-");
+    const anchors = new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
+    // THEN every in-page link names one of them
+    const inPage = [...text.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
+    expect(inPage.filter((a) => !anchors.has(a))).toEqual([]);
+  });
+});
