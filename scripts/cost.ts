@@ -8,37 +8,19 @@
  *   npm run cost -- --env prod --json
  *   npm run cost -- --env prod --from cdktf.out   # read an existing synth instead of synthesizing
  */
-import { ConfigError } from "../config/load";
 import { estimateCost, renderCostReport } from "./analysis/cost-estimate";
-import { EnvironmentModel } from "./analysis/model";
-import { AnalysisInputError, loadEnvironmentStacks } from "./analysis/synthesized";
-import { CliError, parseCommandLine, runAsProcess, type Output } from "./lib/cli";
+import { reportCommand } from "./analysis/report-command";
+import { runAsProcess } from "./lib/cli";
 
-export const USAGE = [
-  "usage: npm run cost -- --env <environment> [--json] [--from <cdktf.out>] [--config-dir <dir>]",
-  "",
-  "  --env <name>        the environment to estimate (config/environments/<name>.json)",
-  "  --json              print { environment, region, priceTable, stacks[{ stack, items, monthly, monthlyAtMax }], total, shared }",
-  "  --from <dir>        read the stacks of an existing synth (cdktf.out) instead of synthesizing the environment",
-  "  --config-dir <dir>  read environment files from <dir> (default config/environments)",
-].join("\n");
+const command = reportCommand({
+  script: "cost",
+  verb: "estimate",
+  jsonShape: "{ environment, region, priceTable, stacks[{ stack, items, monthly, monthlyAtMax }], total, shared }",
+  analyze: estimateCost,
+  render: renderCostReport,
+});
 
-export function main(argv: readonly string[], out: Output): number {
-  const { values, positionals } = parseCommandLine(
-    argv,
-    { env: { type: "string" }, json: { type: "boolean", default: false }, from: { type: "string" }, "config-dir": { type: "string" } },
-    USAGE,
-  );
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n\n${USAGE}`, 2);
-  if (!values.env) throw new CliError(`--env <environment> is required\n\n${USAGE}`, 2);
-  try {
-    const report = estimateCost(new EnvironmentModel(loadEnvironmentStacks(values.env, { from: values.from, configDir: values["config-dir"] })));
-    out.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderCostReport(report));
-    return 0;
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof AnalysisInputError) throw new CliError(error.message);
-    throw error;
-  }
-}
+export const USAGE = command.usage;
+export const main = command.main;
 
 if (require.main === module) runAsProcess(main);

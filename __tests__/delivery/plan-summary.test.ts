@@ -4,11 +4,11 @@ import * as path from "path";
 import { describeEnvironment } from "../../scripts/lib/environments";
 import { GITHUB_COMMENT_LIMIT } from "../../scripts/lib/markdown";
 import { changeKind, parsePlan, redactPlan, type PlanJson } from "../../scripts/lib/terraform-plan";
-import { CliError } from "../../scripts/lib/cli";
 import { main, renderPlanSummary, stackIdFromFile, type StackPlanInput } from "../../scripts/plan-summary";
 import { contractOutputs } from "../support/offline-overrides";
 import { craftedPlan, offlinePlanOverride, planStacksOffline, resourceChange } from "../support/plan-json";
 import { repoEnvironment, repoEnvironments, synthesizeApp } from "../support/synth";
+import { toolError, toolOutput } from "../support/cli";
 
 const FIXTURES = path.join(__dirname, "fixtures", "plans");
 const fixture = (id: string): PlanJson => parsePlan(fs.readFileSync(path.join(FIXTURES, `plan-${id}.json`), "utf8"), id);
@@ -297,20 +297,8 @@ describe("plan summary size limit", () => {
 });
 
 describe("npm run plan-summary", () => {
-  function run(argv: string[]): string {
-    let stdout = "";
-    expect(main(argv, { stdout: (t) => (stdout += t), stderr: () => undefined })).toBe(0);
-    return stdout;
-  }
-  function runError(argv: string[]): CliError {
-    try {
-      main(argv, { stdout: () => undefined, stderr: () => undefined });
-    } catch (error) {
-      if (error instanceof CliError) return error;
-      throw error;
-    }
-    throw new Error("did not fail");
-  }
+  const run = (argv: string[]) => toolOutput(main, argv);
+  const runError = (argv: string[]) => toolError(main, argv);
   const file = (id: string) => path.join(FIXTURES, `plan-${id}.json`);
   const order = path.join(FIXTURES, "stacks-dev.json");
 

@@ -3,29 +3,15 @@ import * as os from "os";
 import * as path from "path";
 import { ENVIRONMENTS_DIR } from "../../config/load";
 import { AIRFLOW_VERSION, PYTHON_VERSION } from "../../modules/airflow/runtime-contract";
-import { CliError } from "../../scripts/lib/cli";
 import { describeEnvironment } from "../../scripts/lib/environments";
 import { DependencyCycleError, topologicalOrder, transitiveDependencies } from "../../scripts/lib/graph";
 import { main } from "../../scripts/stacks";
 import { repoEnvironments, sharedApp } from "../support/synth";
+import { toolError, toolOutput } from "../support/cli";
 
 /** Runs the stacks tool's entry point and returns what it printed. */
-function run(...argv: string[]): string {
-  let stdout = "";
-  const code = main(argv, { stdout: (t) => (stdout += t), stderr: () => undefined });
-  expect(code).toBe(0);
-  return stdout;
-}
-
-function runError(...argv: string[]): CliError {
-  try {
-    main(argv, { stdout: () => undefined, stderr: () => undefined });
-  } catch (error) {
-    if (error instanceof CliError) return error;
-    throw error;
-  }
-  throw new Error(`stacks ${argv.join(" ")} did not fail`);
-}
+const run = (...argv: string[]) => toolOutput(main, argv);
+const runError = (...argv: string[]) => toolError(main, argv);
 
 const temporaryDirs: string[] = [];
 afterAll(() => temporaryDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));

@@ -2,29 +2,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { EnvironmentConfig } from "../../config/schema";
-import { CliError } from "../../scripts/lib/cli";
 import { blocksOf, diffSynthOutputs, main, readSynthOutput, renderSynthDiff, type SynthDiff } from "../../scripts/synth-diff";
 import { repoEnvironment, synthesizeApp } from "../support/synth";
+import { toolError, toolOutput } from "../support/cli";
 
 const FIXTURES = path.join(__dirname, "fixtures", "synth");
 const BASE = path.join(FIXTURES, "base");
 const HEAD = path.join(FIXTURES, "head");
 
-function run(argv: string[]): string {
-  let stdout = "";
-  expect(main(argv, { stdout: (t) => (stdout += t), stderr: () => undefined })).toBe(0);
-  return stdout;
-}
-
-function runError(argv: string[]): CliError {
-  try {
-    main(argv, { stdout: () => undefined, stderr: () => undefined });
-  } catch (error) {
-    if (error instanceof CliError) return error;
-    throw error;
-  }
-  throw new Error("did not fail");
-}
+const run = (argv: string[]) => toolOutput(main, argv);
+const runError = (argv: string[]) => toolError(main, argv);
 
 /** The Markdown lines of one stack's details block. */
 function detailsOf(markdown: string, stack: string): string[] {

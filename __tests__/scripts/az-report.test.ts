@@ -4,8 +4,8 @@ import { analyzeAzFailure, renderAzReport, type AzReport, type TierResult } from
 import { EnvironmentModel } from "../../scripts/analysis/model";
 import { readSynthesizedEnvironment } from "../../scripts/analysis/synthesized";
 import { main, USAGE } from "../../scripts/az-report";
-import { CliError } from "../../scripts/lib/cli";
 import { repoEnvironment, repoEnvironments, sharedApp, synthesizeApp } from "../support/synth";
+import { runTool, toolError } from "../support/cli";
 
 const stacksDir = () => path.join(sharedApp().outdir, "stacks");
 const modelOf = (environment: string, dir = stacksDir()) => new EnvironmentModel(readSynthesizedEnvironment(dir, environment));
@@ -26,21 +26,8 @@ function tier(r: AzReport, id: string): TierResult {
   return found;
 }
 
-function run(argv: string[]): { code: number; stdout: string } {
-  let stdout = "";
-  const code = main(argv, { stdout: (t) => (stdout += t), stderr: () => undefined });
-  return { code, stdout };
-}
-
-function runError(argv: string[]): CliError {
-  try {
-    main(argv, { stdout: () => undefined, stderr: () => undefined });
-  } catch (error) {
-    if (error instanceof CliError) return error;
-    throw error;
-  }
-  throw new Error(`az-report ${argv.join(" ")} did not fail`);
-}
+const run = (argv: string[]) => runTool(main, argv);
+const runError = (argv: string[]) => toolError(main, argv);
 
 /** The serving-path tiers of the repository's environments (a new tier must be classified on purpose). */
 const SERVING_PATH = [

@@ -7,6 +7,7 @@ import { readSynthesizedEnvironment } from "../../scripts/analysis/synthesized";
 import { diagramPath, main, staleMessage } from "../../scripts/diagram";
 import { projectRoot } from "../../modules/core/project-root";
 import { sharedApp, stackJson } from "../support/synth";
+import { runTool } from "../support/cli";
 
 const model = (environment = "prod") => new EnvironmentModel(readSynthesizedEnvironment(path.join(sharedApp().outdir, "stacks"), environment));
 
@@ -16,12 +17,7 @@ const prodDiagram = () => (generated = generated ?? renderArchitecture(model()))
 const temporaryDirs: string[] = [];
 afterAll(() => temporaryDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-function run(argv: string[], root: string): { code: number; stdout: string; stderr: string } {
-  let stdout = "";
-  let stderr = "";
-  const code = main([...argv, "--from", sharedApp().outdir], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, root);
-  return { code, stdout, stderr };
-}
+const run = (argv: string[], root: string) => runTool((a, out) => main(a, out, root), [...argv, "--from", sharedApp().outdir]);
 
 const KINDS = ["network", "storage", "iam", "compute", "services"];
 

@@ -5,13 +5,9 @@ import { AIRFLOW_ECS_PACK } from "../../modules/policy/packs";
 import { SUPPRESSIONS } from "../../modules/policy/suppressions";
 import { main, POLICY_DOC, renderPolicyDocument } from "../../scripts/policy-doc";
 import { temporaryDirectory } from "../support/temp";
+import { runTool } from "../support/cli";
 
-function run(argv: string[], root: string): { code: number; stdout: string; stderr: string } {
-  let stdout = "";
-  let stderr = "";
-  const code = main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, root);
-  return { code, stdout, stderr };
-}
+const run = (argv: string[], root: string) => runTool((a, out) => main(a, out, root), argv);
 
 describe("docs/security-policy.md", () => {
   it("is up to date with modules/policy", () => {
