@@ -1,17 +1,14 @@
-import * as fs from "fs";
 import * as path from "path";
 import { COMPONENTS, RUNTIME_ENV, type Component } from "../../modules/airflow/runtime-contract";
 import {
   ENTRYPOINT,
   SCRIPTS_DIR,
   airflowCalls,
-  fakeAirflow,
-  fakeOfficialEntrypoint,
+  fakeContainer,
   officialEntrypointRecord,
   pythonEnv,
   removeTempDirs,
   runSync,
-  tempDir,
 } from "./helpers";
 
 /**
@@ -60,12 +57,7 @@ let airflowLog: string;
 let binDir: string;
 
 beforeEach(() => {
-  workDir = tempDir("entrypoint");
-  binDir = path.join(workDir, "bin");
-  fs.mkdirSync(binDir);
-  fakeAirflow(binDir);
-  official = fakeOfficialEntrypoint(workDir);
-  airflowLog = path.join(workDir, "airflow-calls.log");
+  ({ workDir, binDir, official, airflowLog } = fakeContainer("entrypoint"));
 });
 
 afterAll(removeTempDirs);

@@ -149,3 +149,19 @@ export function officialEntrypointRecord(stdout: string): { pid: number; args: s
   const line = stdout.trim().split("\n").pop() ?? "";
   return JSON.parse(line);
 }
+
+/** A container stand-in: a work dir, a bin dir holding the fake `airflow`, the fake official entrypoint and its call log. */
+export interface FakeContainer {
+  readonly workDir: string;
+  readonly binDir: string;
+  readonly official: string;
+  readonly airflowLog: string;
+}
+
+export function fakeContainer(prefix: string): FakeContainer {
+  const workDir = tempDir(prefix);
+  const binDir = path.join(workDir, "bin");
+  fs.mkdirSync(binDir);
+  fakeAirflow(binDir);
+  return { workDir, binDir, official: fakeOfficialEntrypoint(workDir), airflowLog: path.join(workDir, "airflow-calls.log") };
+}

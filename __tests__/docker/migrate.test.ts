@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { RUNTIME_ENV } from "../../modules/airflow/runtime-contract";
-import { ENTRYPOINT, airflowCalls, fakeAirflow, fakeOfficialEntrypoint, removeTempDirs, runSync, tempDir } from "./helpers";
+import { ENTRYPOINT, airflowCalls, fakeContainer, removeTempDirs, runSync } from "./helpers";
 
 /**
  * The migrate component end to end: entrypoint.sh builds the URL, waits for the database, and runs migrate.sh
@@ -17,12 +17,7 @@ let airflowLog: string;
 let official: string;
 
 beforeEach(() => {
-  workDir = tempDir("migrate");
-  binDir = path.join(workDir, "bin");
-  fs.mkdirSync(binDir);
-  fakeAirflow(binDir);
-  official = fakeOfficialEntrypoint(workDir);
-  airflowLog = path.join(workDir, "airflow-calls.log");
+  ({ workDir, binDir, official, airflowLog } = fakeContainer("migrate"));
 });
 
 afterAll(removeTempDirs);

@@ -3,7 +3,7 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import * as path from "path";
 import { RUNTIME_ENV } from "../../modules/airflow/runtime-contract";
-import { ENTRYPOINT, fakeAirflow, fakeOfficialEntrypoint, officialEntrypointRecord, pythonEnv, removeTempDirs, runAsync, tempDir } from "./helpers";
+import { ENTRYPOINT, fakeContainer, officialEntrypointRecord, pythonEnv, removeTempDirs, runAsync, tempDir } from "./helpers";
 
 /**
  * The scale-in protection helper as the worker runs it (`python3 -m airflow_ecs.task_protection`), against a fake
@@ -162,17 +162,14 @@ describe("ECS task scale-in protection against a fake agent", () => {
 describe("the worker's entrypoint starts the protection loop", () => {
   it("releases protection of the idle new worker, and the loop stops with the worker process", async () => {
     // GIVEN a worker container on ECS (fake official entrypoint and airflow; the real entrypoint and helper)
-    const workDir = tempDir("worker");
-    const binDir = path.join(workDir, "bin");
-    fs.mkdirSync(binDir);
-    fakeAirflow(binDir);
+    const { workDir, binDir, official, airflowLog } = fakeContainer("worker");
     const env: NodeJS.ProcessEnv = {
       ...pythonEnv(),
       PATH: `${binDir}:${process.env.PATH}`,
       AIRFLOW_HOME: path.resolve(__dirname, "..", "..", "docker"),
-      _AIRFLOW_ECS_OFFICIAL_ENTRYPOINT: fakeOfficialEntrypoint(workDir),
+      _AIRFLOW_ECS_OFFICIAL_ENTRYPOINT: official,
       _AIRFLOW_ECS_TASK_PROTECTION_DIR: stateDir,
-      FAKE_AIRFLOW_LOG: path.join(workDir, "airflow-calls.log"),
+      FAKE_AIRFLOW_LOG: airflowLog,
       ECS_AGENT_URI: agentUri,
       [RUNTIME_ENV.component]: "worker",
       [RUNTIME_ENV.taskProtectionMinutes]: "45",

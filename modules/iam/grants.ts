@@ -6,12 +6,8 @@ import type { PolicyStatement } from "./policy";
  * only for actions AWS does not scope to resources (listed in `UNSCOPED_ACTIONS`), with a condition where one exists.
  */
 
-/** Actions IAM cannot restrict to a resource ARN; a policy test allows `*` resources for these alone. */
-export const UNSCOPED_ACTIONS: readonly string[] = [
-  "ecr:GetAuthorizationToken",
-  "ecs:DiscoverPollEndpoint",
-  "ec2:DescribeTags",
-  "cloudwatch:PutMetricData",
+/** Session Manager's message channels (the SSM agent on a host); none of them takes a resource ARN. */
+const SESSION_MANAGER_CHANNEL_ACTIONS = [
   "ssmmessages:CreateControlChannel",
   "ssmmessages:CreateDataChannel",
   "ssmmessages:OpenControlChannel",
@@ -22,6 +18,15 @@ export const UNSCOPED_ACTIONS: readonly string[] = [
   "ec2messages:GetEndpoint",
   "ec2messages:GetMessages",
   "ec2messages:SendReply",
+] as const;
+
+/** Actions IAM cannot restrict to a resource ARN; a policy test allows `*` resources for these alone. */
+export const UNSCOPED_ACTIONS: readonly string[] = [
+  "ecr:GetAuthorizationToken",
+  "ecs:DiscoverPollEndpoint",
+  "ec2:DescribeTags",
+  "cloudwatch:PutMetricData",
+  ...SESSION_MANAGER_CHANNEL_ACTIONS,
   "ec2:CreateNetworkInterface",
   "ec2:DescribeNetworkInterfaces",
   "ec2:DescribeSubnets",
@@ -146,18 +151,7 @@ export function sessionManager(arns: ArnBuilder): PolicyStatement[] {
     { sid: "SsmInstanceRegistration", actions: ["ssm:UpdateInstanceInformation"], resources: [arns.of("ec2", "instance/*")] },
     {
       sid: "SessionManagerChannels",
-      actions: [
-        "ssmmessages:CreateControlChannel",
-        "ssmmessages:CreateDataChannel",
-        "ssmmessages:OpenControlChannel",
-        "ssmmessages:OpenDataChannel",
-        "ec2messages:AcknowledgeMessage",
-        "ec2messages:DeleteMessage",
-        "ec2messages:FailMessage",
-        "ec2messages:GetEndpoint",
-        "ec2messages:GetMessages",
-        "ec2messages:SendReply",
-      ],
+      actions: [...SESSION_MANAGER_CHANNEL_ACTIONS],
       resources: ["*"],
     },
   ];
