@@ -174,6 +174,13 @@ function checkAlb(config: EnvironmentConfig, report: Report): void {
   }
 }
 
+/** Claims an account-wide singleton for `config`'s environment; returns the environment that already owns it, if any. */
+function claimAccount(owners: Map<string, string>, config: EnvironmentConfig): string | undefined {
+  const owner = owners.get(config.account.id);
+  if (owner === undefined) owners.set(config.account.id, config.name);
+  return owner;
+}
+
 /**
  * Rules across environments: environments sharing a state bucket must agree on its account and region, and only one
  * environment per account may manage an account-wide singleton (the GitHub OIDC provider, the ECS trunking setting).
@@ -185,13 +192,11 @@ export function validateEnvironmentSet(configs: readonly EnvironmentConfig[]): s
   const trunkingOwners = new Map<string, string>();
   for (const c of configs) {
     if (c.compute.awsvpcTrunking) {
-      const owner = trunkingOwners.get(c.account.id);
+      const owner = claimAccount(trunkingOwners, c);
       if (owner) {
         problems.push(
           `environment "${c.name}": compute.awsvpcTrunking = true but environment "${owner}" already manages the ECS awsvpcTrunking setting of account ${c.account.id}; expected false (one owner per account)`,
         );
-      } else {
-        trunkingOwners.set(c.account.id, c.name);
       }
     }
     const first = buckets.get(c.state.bucket);
@@ -202,13 +207,11 @@ export function validateEnvironmentSet(configs: readonly EnvironmentConfig[]): s
     }
     if (!first) buckets.set(c.state.bucket, c);
     if (c.ci.createOidcProvider) {
-      const owner = oidcOwners.get(c.account.id);
+      const owner = claimAccount(oidcOwners, c);
       if (owner) {
         problems.push(
           `environment "${c.name}": ci.createOidcProvider = true but environment "${owner}" already creates the GitHub OIDC provider of account ${c.account.id}; expected false (one provider per account)`,
         );
-      } else {
-        oidcOwners.set(c.account.id, c.name);
       }
     }
   }

@@ -13,7 +13,7 @@ import { CliError, parseCommandLine, runAsProcess, type Output } from "./lib/cli
 import { findDangers, type Danger, type DangerCategory } from "./lib/danger";
 import { transitiveDependencies } from "./lib/graph";
 import { formatPath } from "./lib/json-diff";
-import { code, compact, count, GITHUB_COMMENT_LIMIT, plain } from "./lib/markdown";
+import { code, compact, count, fittedBlock, GITHUB_COMMENT_LIMIT, plain } from "./lib/markdown";
 import {
   attributeChanges,
   changeKind,
@@ -328,20 +328,13 @@ export function renderPlanSummary(inputs: readonly StackPlanInput[], options: Su
     truncated = true;
     const header = detailsHeader(s, true);
     const restNote = (n: number) => `- … ${count(n, "more resource")} not shown (comment size limit)\n`;
-    const reserve = header.length + DETAILS_CLOSE.length + restNote(entries.length).length;
-    if (text.length + reserve > budget) {
+    const block = fittedBlock({ used: text.length, budget, open: header, entries, rest: restNote, close: DETAILS_CLOSE });
+    if (block === undefined) {
       const omitted = `- ${code(s.id)}: details omitted (comment size limit)\n`;
       if (text.length + omitted.length <= budget) text += omitted;
       continue;
     }
-    let block = header;
-    let shown = 0;
-    for (const entry of entries) {
-      if (text.length + block.length + entry.length + reserve - header.length > budget) break;
-      block += entry;
-      shown++;
-    }
-    text += block + restNote(entries.length - shown) + DETAILS_CLOSE;
+    text += block;
   }
   return truncated ? text + truncationNote : text;
 }

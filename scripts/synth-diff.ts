@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { CliError, parseCommandLine, runAsProcess, type Output } from "./lib/cli";
 import { diffValues, formatPath, isPlainObject, type Difference } from "./lib/json-diff";
-import { code, compact, count, plain } from "./lib/markdown";
+import { code, compact, count, fittedBlock, plain } from "./lib/markdown";
 import { displayText, redact, SENSITIVE } from "./lib/terraform-plan";
 
 export const USAGE = [
@@ -227,16 +227,7 @@ export function renderSynthDiff(diff: SynthDiff, options: RenderOptions = {}): s
     }
     truncated = true;
     const rest = (n: number) => `- … ${count(n, "more change")} not shown\n`;
-    const reserve = open.length + close.length + rest(entries.length).length;
-    if (text.length + reserve > budget) continue;
-    let block = open;
-    let shown = 0;
-    for (const entry of entries) {
-      if (text.length + block.length + entry.length + reserve - open.length > budget) break;
-      block += entry;
-      shown++;
-    }
-    text += block + rest(entries.length - shown) + close;
+    text += fittedBlock({ used: text.length, budget, open, entries, rest, close }) ?? "";
   }
   return truncated ? text + note : text;
 }

@@ -27,3 +27,28 @@ export function compact(value: unknown, max = 120): string {
 export function count(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }
+
+/**
+ * A collapsible block cut to fit: `open`, as many `entries` as fit so `used` plus the block stays within `budget`,
+ * a count of the rest (`rest(n)`), and `close`. Undefined when not even the frame and the count fit.
+ */
+export function fittedBlock(options: {
+  readonly used: number;
+  readonly budget: number;
+  readonly open: string;
+  readonly entries: readonly string[];
+  readonly rest: (n: number) => string;
+  readonly close: string;
+}): string | undefined {
+  const { used, budget, open, entries, rest, close } = options;
+  const reserve = open.length + close.length + rest(entries.length).length;
+  if (used + reserve > budget) return undefined;
+  let block = open;
+  let shown = 0;
+  for (const entry of entries) {
+    if (used + block.length + entry.length + reserve - open.length > budget) break;
+    block += entry;
+    shown++;
+  }
+  return block + rest(entries.length - shown) + close;
+}
