@@ -13,7 +13,7 @@ import { renderArchitecture } from "./analysis/architecture";
 import { EnvironmentModel } from "./analysis/model";
 import { AnalysisInputError, loadEnvironmentStacks } from "./analysis/synthesized";
 import { CliError, parseCommandLine, runAsProcess, type Output } from "./lib/cli";
-import { staleMessage as staleOf, writeOrCheck } from "./lib/generated-file";
+import { replaceSection, staleMessage as staleOf, writeOrCheck, type GeneratedFile } from "./lib/generated-file";
 
 export const DEFAULT_ENVIRONMENT = "prod";
 
@@ -30,6 +30,16 @@ export const USAGE = [
 /** Where the diagram of `environment` lives, relative to the repository root. */
 export function diagramPath(environment: string): string {
   return environment === DEFAULT_ENVIRONMENT ? "docs/architecture.md" : `docs/architecture-${environment}.md`;
+}
+
+/** The README section holding the diagram of the default environment. */
+export const README_SECTION = "architecture-diagram";
+
+/** The Mermaid block of a generated architecture document (what the README embeds). */
+export function mermaidBlock(document: string): string {
+  const block = /```mermaid\n[\s\S]*?\n```\n/.exec(document);
+  if (!block) throw new Error("the architecture document has no mermaid block");
+  return block[0];
 }
 
 /** The staleness message of a diagram file; undefined when it is current. */
@@ -58,7 +68,12 @@ export function main(argv: readonly string[], out: Output, root = projectRoot())
     if (error instanceof ConfigError || error instanceof AnalysisInputError) throw new CliError(error.message);
     throw error;
   }
-  return writeOrCheck({ root, relative, generated, check: values.check, command: "npm run diagram", out });
+  const files: GeneratedFile[] = [{ relative, render: () => generated }];
+  // The README embeds the default environment's diagram (when the README exists: not in a bare output root).
+  if (values.env === DEFAULT_ENVIRONMENT && values.out === undefined) {
+    files.push({ relative: "README.md", onlyIfPresent: true, render: (readme) => replaceSection(readme!, README_SECTION, mermaidBlock(generated), "README.md") });
+  }
+  return writeOrCheck({ root, files, check: values.check, command: "npm run diagram", out });
 }
 
 if (require.main === module) runAsProcess(main);

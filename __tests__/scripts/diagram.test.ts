@@ -4,7 +4,8 @@ import * as path from "path";
 import { contractEdges, GENERATED_NOTE, renderArchitecture } from "../../scripts/analysis/architecture";
 import { EnvironmentModel } from "../../scripts/analysis/model";
 import { readSynthesizedEnvironment } from "../../scripts/analysis/synthesized";
-import { diagramPath, main, staleMessage } from "../../scripts/diagram";
+import { diagramPath, main, mermaidBlock, README_SECTION, staleMessage } from "../../scripts/diagram";
+import { sectionMarkers } from "../../scripts/lib/generated-file";
 import { projectRoot } from "../../modules/core/project-root";
 import { sharedApp, stackJson } from "../support/synth";
 import { runTool } from "../support/cli";
@@ -29,6 +30,14 @@ describe("docs/architecture.md", () => {
     const committed = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
     // WHEN compared THEN they are equal; otherwise the message says to run `npm run diagram`
     expect(staleMessage(relative, prodDiagram(), committed) ?? "up to date").toBe("up to date");
+  });
+
+  it("is embedded in the README, between its generated-section markers", () => {
+    // GIVEN the committed README
+    const readme = fs.readFileSync(path.join(projectRoot(), "README.md"), "utf8");
+    const { begin, end } = sectionMarkers(README_SECTION);
+    // THEN the section holds exactly the diagram's mermaid block
+    expect(readme.slice(readme.indexOf(begin) + begin.length + 1, readme.indexOf(end))).toBe(mermaidBlock(prodDiagram()));
   });
 
   it("carries the generated-file note and one mermaid block", () => {

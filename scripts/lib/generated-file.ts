@@ -26,24 +26,51 @@ export function staleMessage(relative: string, generated: string, committed: str
   ].join("\n");
 }
 
+/** The markers around a generated section of a hand-written document (e.g. the README). */
+export function sectionMarkers(name: string): { readonly begin: string; readonly end: string } {
+  return { begin: `<!-- BEGIN generated:${name} -->`, end: `<!-- END generated:${name} -->` };
+}
+
+/** `document` with the generated section `name` replaced by `content`; throws when its markers are missing. */
+export function replaceSection(document: string, name: string, content: string, relative: string): string {
+  const { begin, end } = sectionMarkers(name);
+  const start = document.indexOf(begin);
+  const stop = document.indexOf(end);
+  if (start < 0 || stop < start) throw new Error(`${relative} has no generated section "${name}": expected the lines ${begin} and ${end}`);
+  return `${document.slice(0, start + begin.length)}\n${content.replace(/\n*$/, "\n")}${document.slice(stop)}`;
+}
+
+/** A file a tool generates: whole (`render` ignores the current text) or a section of it. */
+export interface GeneratedFile {
+  readonly relative: string;
+  /** The file's generated text, from its current text (undefined when the file does not exist). */
+  readonly render: (current: string | undefined) => string;
+  /** Skip the file when it does not exist (a section of a document that only the repository has). */
+  readonly onlyIfPresent?: boolean;
+}
+
 /**
- * Writes a generated document, or with `check` writes nothing and returns 1 when the committed file is stale.
- * `command` is what regenerates it, named in the messages.
+ * Writes generated files, or with `check` writes nothing and returns 1 when any committed file is stale. `command` is
+ * what regenerates them, named in the messages.
  */
-export function writeOrCheck(options: { root: string; relative: string; generated: string; check: boolean; command: string; out: Output }): number {
-  const { root, relative, generated, out } = options;
-  const file = path.resolve(root, relative);
-  if (options.check) {
-    const message = staleMessage(relative, generated, fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined, options.command);
-    if (message) {
-      out.stderr(`${message}\n`);
-      return 1;
+export function writeOrCheck(options: { root: string; files: readonly GeneratedFile[]; check: boolean; command: string; out: Output }): number {
+  const { root, out } = options;
+  let stale = false;
+  for (const { relative, render, onlyIfPresent } of options.files) {
+    const file = path.resolve(root, relative);
+    const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+    if (current === undefined && onlyIfPresent) continue;
+    const generated = render(current);
+    if (options.check) {
+      const message = staleMessage(relative, generated, current, options.command);
+      if (message) out.stderr(`${message}\n`);
+      else out.stdout(`${relative} is up to date\n`);
+      stale ||= message !== undefined;
+      continue;
     }
-    out.stdout(`${relative} is up to date\n`);
-    return 0;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, generated);
+    out.stdout(`wrote ${relative}\n`);
   }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, generated);
-  out.stdout(`wrote ${relative}\n`);
-  return 0;
+  return stale ? 1 : 0;
 }
