@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, ENVIRONMENTS_DIR } from "../config/load";
-import { buildApp, synthMain } from "../main";
+import { buildApp, synthMain, withLeanStackTraces } from "../main";
 import { temporaryDirectory } from "./support/temp";
 
 describe("buildApp", () => {
@@ -64,5 +64,29 @@ describe("buildApp", () => {
     } finally {
       delete process.env.AIRFLOW_ENVIRONMENTS;
     }
+  });
+});
+
+describe("withLeanStackTraces", () => {
+  it("skips bookkeeping captures into plain objects but keeps real errors' traces, and restores the hooks", () => {
+    // GIVEN the hooks as Node has them
+    const [prepare, capture] = [Error.prepareStackTrace, Error.captureStackTrace];
+    // WHEN a plain-object capture (what cdktf does per token) and a real error happen inside
+    const { bookkeeping, error, captured } = withLeanStackTraces(() => {
+      const target = { stack: "" };
+      Error.captureStackTrace(target);
+      const err = new Error("boom");
+      const into = new Error("into");
+      Error.captureStackTrace(into);
+      return { bookkeeping: target.stack, error: err.stack, captured: into.stack };
+    });
+    // THEN the plain object stays without a trace, errors keep theirs
+    expect(bookkeeping).toBe("");
+    expect(error).toMatch(/^Error: boom\n    at .*main\.test\.ts/);
+    expect(captured).toMatch(/^Error: into\n    at /);
+    // AND the hooks are back as they were, also when fn throws
+    expect([Error.prepareStackTrace, Error.captureStackTrace]).toEqual([prepare, capture]);
+    expect(() => withLeanStackTraces(() => { throw new Error("inner"); })).toThrow("inner");
+    expect([Error.prepareStackTrace, Error.captureStackTrace]).toEqual([prepare, capture]);
   });
 });
