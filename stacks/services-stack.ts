@@ -15,17 +15,12 @@ import type { IamContract } from "./contracts/iam";
 import type { NetworkContract } from "./contracts/network";
 import { servicesContract, type ServicesContract } from "./contracts/services";
 import type { StorageContract } from "./contracts/storage";
-import type { ComputeStack } from "./compute-stack";
-import type { IamStack } from "./iam-stack";
-import type { NetworkStack } from "./network-stack";
-import type { StorageStack } from "./storage-stack";
+import type { ComputeStack, ComputeStackProps } from "./compute-stack";
 import { lambdaNames } from "./iam-stack";
 import { ALB_LOG_PREFIX } from "./storage-stack";
 
-export interface ServicesStackProps {
-  readonly network: NetworkStack;
-  readonly storage: StorageStack;
-  readonly iam: IamStack;
+/** The services read every stack before them: the compute stack's inputs, and the compute stack itself. */
+export interface ServicesStackProps extends ComputeStackProps {
   readonly compute: ComputeStack;
 }
 

@@ -2,22 +2,18 @@ import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { EcsCapacityProvider } from "@cdktf/provider-aws/lib/ecs-capacity-provider";
 import { Construct } from "constructs";
 import { ECS_RESERVED_MEMORY_MIB } from "../../config/instance-types";
+import type { ComputeConfig } from "../../config/schema";
 import { HardenedLaunchTemplate } from "./launch-template";
 
 /** ECS-optimized Amazon Linux 2023 (x86_64), resolved by EC2 when an instance launches. */
 export const ECS_AMI_PARAMETER = "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
 
-export interface ContainerInstancesProps {
+/** The sizing knobs come straight from the environment's `compute` configuration (documented there). */
+export interface ContainerInstancesProps
+  extends Pick<ComputeConfig, "instanceType" | "minInstances" | "maxInstances" | "targetCapacityPercent" | "rootVolumeGb" | "containerStopTimeoutSeconds"> {
   /** Name of launch template, ASG and capacity provider, e.g. `airflow-prod-ec2`. */
   readonly name: string;
   readonly clusterName: string;
-  readonly instanceType: string;
-  readonly minInstances: number;
-  readonly maxInstances: number;
-  /** Managed scaling target: 100 packs hosts fully, lower keeps headroom for faster task starts. */
-  readonly targetCapacityPercent: number;
-  readonly rootVolumeGb: number;
-  readonly containerStopTimeoutSeconds: number;
   readonly subnetIds: string[];
   readonly securityGroupId: string;
   readonly instanceProfileArn: string;
