@@ -3,30 +3,18 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Context, ScheduledEvent } from "aws-lambda";
 import { parseConfig } from "./config";
-import { SecretsManagerCredentials, type CredentialsSource } from "./credentials";
+import { SecretsManagerCredentials } from "./credentials";
 import { defaultTls, type TlsSetting } from "./db";
-import { runInvocation, type InvocationResult } from "./invocation";
-import { jsonLogger, type Logger } from "./log";
-import { cloudWatchPublisher, type PutMetricData } from "./publish";
-import { ecsServiceReader, type DescribeServices } from "./services";
+import { runInvocation, type InvocationDeps, type InvocationResult } from "./invocation";
+import { jsonLogger } from "./log";
+import { cloudWatchPublisher } from "./publish";
+import { ecsServiceReader } from "./services";
 
 export type { InvocationResult } from "./invocation";
 
-/** Everything an invocation depends on; tests and the CLI replace parts of it. */
-export interface HandlerDeps {
+/** Everything an invocation depends on, plus where its configuration comes from; tests and the CLI replace parts of it. */
+export interface HandlerDeps extends InvocationDeps {
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly credentials: CredentialsSource;
-  readonly putMetricData: PutMetricData;
-  /** Reads the pool services' desired counts (ECS DescribeServices). */
-  readonly describeServices: DescribeServices;
-  readonly tls: TlsSetting;
-  readonly log: Logger;
-  readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly connectTimeoutMs: number;
-  readonly statementTimeoutMs: number;
-  /** See InvocationDeps.reserveMs. */
-  readonly reserveMs?: number;
   /** Upper bound of one invocation in ms, on top of the Lambda timeout (the CLI has no Lambda timeout). */
   readonly budgetMs?: number;
 }
