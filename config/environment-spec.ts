@@ -1,4 +1,4 @@
-import type { ArrayField, BooleanField, FieldSpec, IntegerField, ObjectField, StringField } from "./fields";
+import type { ArrayField, BooleanField, FieldSpec, IntegerField, ObjectField, StringField, VariantField } from "./fields";
 
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -11,6 +11,14 @@ const int = (min: number, max: number, extra: Partial<IntegerField> = {}): Integ
 const bool = (extra: Partial<BooleanField> = {}): BooleanField => ({ kind: "boolean", ...extra });
 const obj = (fields: Record<string, FieldSpec>, extra: Partial<ObjectField> = {}): ObjectField => ({ kind: "object", fields, ...extra });
 const list = (items: FieldSpec, minItems: number, maxItems: number, extra: Partial<ArrayField> = {}): ArrayField => ({ kind: "array", items, minItems, maxItems, ...extra });
+
+const variant = (discriminator: string, noun: string, variants: Record<string, ObjectField>, extra: Partial<VariantField> = {}): VariantField => ({
+  kind: "variant",
+  discriminator,
+  noun,
+  variants,
+  ...extra,
+});
 
 const cidr = str("an IPv4 CIDR such as 10.20.0.0/16", { pattern: CIDR_TEXT });
 const logRetention = (fallback?: number): IntegerField => int(1, 3653, { oneOf: LOG_RETENTION_DAYS, default: fallback });
@@ -128,6 +136,56 @@ export const ENVIRONMENT_SPEC: ObjectField = obj({
     }),
     1,
     10,
+  ),
+  dags: obj(
+    {
+      bundles: list(
+        (() => {
+          const common = {
+            name: str("1-32 lowercase letters, digits or inner hyphens, starting with a letter (a folder, an S3 prefix and a connection id derive from it)", {
+              pattern: /^[a-z](?!.*--)[a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$/,
+            }),
+            refreshIntervalSeconds: int(10, 86400, { derived: true }),
+          };
+          const source = (kind: string) => str(`"${kind}"`, { oneOf: [kind] });
+          return variant("source", "DAG bundle", {
+            efs: obj({ source: source("efs"), ...common }),
+            git: obj({
+              source: source("git"),
+              ...common,
+              repository: str("a clone URL: https://host/owner/repo.git (without credentials) or git@host:owner/repo.git", {
+                pattern: /^(https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~\/-]+|(ssh:\/\/)?git@[A-Za-z0-9.-]+[:\/][A-Za-z0-9._~\/-]+)$/,
+              }),
+              ref: str("a branch or tag name, or a full 40-character commit SHA (letters, digits, . _ / -; no ..)", {
+                pattern: /^(?!.*\.\.)(?!\/)(?!.*\/$)[A-Za-z0-9._\/-]{1,200}$/,
+              }),
+              subdir: str("a relative folder of the repository such as dags (letters, digits, . _ / -; no ..)", {
+                pattern: /^(?!.*\.\.)(?!\/)(?!.*\/$)[A-Za-z0-9._\/-]{1,200}$/,
+                optional: true,
+              }),
+              credentialsSecretArn: str("a Secrets Manager secret ARN, e.g. arn:aws:secretsmanager:eu-west-1:123456789012:secret:airflow/dev/dags-git-AbC123", {
+                pattern: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9\/_+=.@-]+-[A-Za-z0-9]{6}$/,
+                optional: true,
+              }),
+            }),
+            s3: obj({
+              source: source("s3"),
+              ...common,
+              prefix: str("a folder under dags/ in the DAG bucket: lowercase letters, digits, . _ - and inner slashes, no ..", {
+                pattern: /^(?!.*\.\.)[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/,
+                derived: true,
+              }),
+            }),
+          });
+        })(),
+        1,
+        10,
+        { default: [{ name: "dags", source: "efs" }] },
+      ),
+      keepReleases: int(2, 50, { default: 5 }),
+      deployRepositories: list(str("owner/repo of a GitHub repository delivering DAGs", { pattern: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/ }), 0, 20, { default: [] }),
+    },
+    { default: {} },
   ),
   alb: obj({
     internetFacing: bool(),

@@ -4,7 +4,7 @@
  * value is reported with its path and what is allowed. Cross-field rules live in `validate.ts`.
  */
 
-export type FieldSpec = StringField | IntegerField | BooleanField | ObjectField | ArrayField | RecordField;
+export type FieldSpec = StringField | IntegerField | BooleanField | ObjectField | ArrayField | RecordField | VariantField;
 
 interface FieldBase {
   /** Static default applied when the field is absent. Derived defaults are applied in `load.ts`. */
@@ -53,6 +53,18 @@ export interface RecordField extends FieldBase {
   readonly keyAllowed: string;
   readonly values: StringField;
   readonly maxEntries: number;
+}
+
+/**
+ * An object whose allowed fields depend on one discriminating field (e.g. a DAG bundle's `source`): each variant
+ * is an object spec of its own, the discriminator included.
+ */
+export interface VariantField extends FieldBase {
+  readonly kind: "variant";
+  readonly discriminator: string;
+  /** Noun used in messages, e.g. "DAG bundle" ("is not a field of a git DAG bundle"). */
+  readonly noun: string;
+  readonly variants: Readonly<Record<string, ObjectField>>;
 }
 
 /** A problem found in one field: where, what was there, and what would have been accepted. */
@@ -125,6 +137,21 @@ export function checkShape(spec: FieldSpec, value: unknown, path: string, issues
       }
       value.forEach((item, i) => checkShape(spec.items, item, `${path}[${i}]`, issues));
       return;
+    case "variant": {
+      const variant = variantOf(spec, value);
+      if (!variant) {
+        const kinds = Object.keys(spec.variants).map((k) => `"${k}"`).join(", ");
+        const found = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[spec.discriminator] : undefined;
+        issues.push(
+          typeof value !== "object" || value === null || Array.isArray(value)
+            ? { path, value, problem: `is a ${typeName(value)}; expected ${expectation(spec)}` }
+            : { path: join(path, spec.discriminator), value: found, problem: `${found === undefined ? "is required" : "is not allowed"}; expected one of ${kinds}` },
+        );
+        return;
+      }
+      checkShape(variant, value, path, issues);
+      return;
+    }
     case "record": {
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
         issues.push({ path, value, problem: `is a ${typeName(value)}; expected an object of ${spec.keyAllowed} to strings` });
@@ -143,6 +170,13 @@ export function checkShape(spec: FieldSpec, value: unknown, path: string, issues
   }
 }
 
+/** The variant an object selects through its discriminator, if it names a known one. */
+export function variantOf(spec: VariantField, value: unknown): ObjectField | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const kind = (value as Record<string, unknown>)[spec.discriminator];
+  return typeof kind === "string" && Object.prototype.hasOwnProperty.call(spec.variants, kind) ? spec.variants[kind] : undefined;
+}
+
 function expectation(spec: FieldSpec): string {
   switch (spec.kind) {
     case "string":
@@ -159,6 +193,8 @@ function expectation(spec: FieldSpec): string {
         : `a list of ${spec.minItems} to ${spec.maxItems} entries`;
     case "record":
       return `an object of ${spec.keyAllowed} to strings`;
+    case "variant":
+      return `a ${spec.noun} object with ${spec.discriminator} ${Object.keys(spec.variants).map((k) => `"${k}"`).join(", ")}`;
   }
 }
 
@@ -183,6 +219,7 @@ export function applyDefaults(spec: FieldSpec, input: unknown): unknown {
     return out;
   }
   if (spec.kind === "array") return (value as unknown[]).map((item) => applyDefaults(spec.items, item));
+  if (spec.kind === "variant") return applyDefaults(variantOf(spec, value)!, value);
   return value;
 }
 

@@ -4,7 +4,7 @@ import { projectRoot } from "../modules/core/project-root";
 import { carveSubnets, parseCidr } from "./cidr";
 import { ENVIRONMENT_SPEC } from "./environment-spec";
 import { applyDefaults, checkShape, deepFreeze, describeValue, type FieldIssue } from "./fields";
-import type { EnvironmentConfig } from "./schema";
+import type { DagSourceKind, EnvironmentConfig } from "./schema";
 import { validateEnvironment, validateEnvironmentSet } from "./validate";
 
 /** Thrown before anything is synthesized when an environment file is unreadable or invalid. */
@@ -47,6 +47,9 @@ export function parseEnvironment(file: string, text: string): EnvironmentConfig 
   return deepFreeze(config);
 }
 
+/** A local folder is cheap to rescan; a fetch or an S3 listing is not. */
+const DEFAULT_REFRESH_SECONDS: Readonly<Record<DagSourceKind, number>> = { efs: 60, git: 300, s3: 300 };
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 
 /** Defaults computed from other fields (documented on the schema). */
@@ -65,6 +68,11 @@ function applyDerivedDefaults(config: Mutable<EnvironmentConfig>): EnvironmentCo
     network.subnets = vpc && vpc.prefix >= 16 && vpc.prefix <= 20 ? carveSubnets(vpc, network.azCount) : { public: [], private: [] };
   }
   config.ci = { ...config.ci, createOidcProvider: config.ci.createOidcProvider ?? config.ci.githubRepository !== undefined };
+  config.dags.bundles = config.dags.bundles.map((bundle) => ({
+    ...bundle,
+    refreshIntervalSeconds: bundle.refreshIntervalSeconds ?? DEFAULT_REFRESH_SECONDS[bundle.source],
+    ...(bundle.source === "s3" ? { prefix: bundle.prefix ?? bundle.name } : {}),
+  }));
   return config;
 }
 

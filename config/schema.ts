@@ -202,6 +202,78 @@ export interface WorkerPoolConfig extends TaskSize {
   readonly capacity: CapacityKind;
 }
 
+/** Where a DAG bundle's files come from (Airflow 3 DAG bundles; see README "Deploying DAGs"). */
+export type DagSourceKind = "efs" | "git" | "s3";
+
+interface DagBundleBase {
+  /**
+   * Bundle name: Airflow's bundle name, the folder of an EFS bundle, the default S3 prefix. Lowercase letters,
+   * digits and hyphens; unique per environment.
+   */
+  readonly name: string;
+  /**
+   * Seconds between refreshes: how often Airflow looks for new files (EFS), fetches the repository (Git) or syncs
+   * the prefix (S3).
+   * @default 60 for efs, 300 for git and s3
+   */
+  readonly refreshIntervalSeconds: number;
+}
+
+/** DAG files on the environment's EFS file system, delivered by `npm run deploy-dags` (atomic release switch). */
+export interface EfsDagBundleConfig extends DagBundleBase {
+  readonly source: "efs";
+}
+
+/** Airflow's GitDagBundle: every component clones the repository and follows `ref`. */
+export interface GitDagBundleConfig extends DagBundleBase {
+  readonly source: "git";
+  /** Clone URL: `https://host/owner/repo.git` (no credentials in it) or `git@host:owner/repo.git`. */
+  readonly repository: string;
+  /** Branch or tag to follow, or a full 40-character commit SHA to pin. */
+  readonly ref: string;
+  /** Folder of the repository holding the DAGs. @default the repository root */
+  readonly subdir?: string;
+  /**
+   * Secrets Manager secret (ARN, in the environment's account and region) holding the Airflow git connection as
+   * JSON: a token (`{"conn_type": "git", "login": "x-access-token", "password": "<token>"}`) or a deploy key
+   * (`{"conn_type": "git", "extra": {"private_key": "<key>"}}`). Required for SSH URLs; leave out for public
+   * HTTPS repositories. Encrypt it with the `aws/secretsmanager` key or the environment's data key.
+   */
+  readonly credentialsSecretArn?: string;
+}
+
+/** Airflow's S3DagBundle on the environment's DAG bucket: every component syncs the prefix. */
+export interface S3DagBundleConfig extends DagBundleBase {
+  readonly source: "s3";
+  /**
+   * Folder of the bundle under `dags/` in the environment's DAG bucket (`s3://<dag bucket>/dags/<prefix>/`).
+   * @default the bundle name
+   */
+  readonly prefix: string;
+}
+
+export type DagBundleConfig = EfsDagBundleConfig | GitDagBundleConfig | S3DagBundleConfig;
+
+export interface DagsConfig {
+  /**
+   * The environment's DAG bundles, in the order Airflow lists them; the image's platform DAGs are always added.
+   * @default one EFS bundle named "dags"
+   */
+  readonly bundles: readonly DagBundleConfig[];
+  /**
+   * EFS releases kept per bundle (the current one included): what `deploy-dags --version` can switch back to
+   * without uploading again.
+   * @default 5
+   */
+  readonly keepReleases: number;
+  /**
+   * GitHub repositories (`owner/repo`) whose workflows may deliver this environment's EFS and S3 bundles, from the
+   * repository's GitHub environment of this environment's name (OIDC role `<prefix>-<env>-ci-dags`).
+   * @default none (no role)
+   */
+  readonly deployRepositories: readonly string[];
+}
+
 export interface AlbConfig {
   /** Internet-facing ALB (true) or internal ALB reached through VPN/bastion (false). */
   readonly internetFacing: boolean;
@@ -251,6 +323,8 @@ export interface EnvironmentConfig {
   readonly airflow: AirflowConfig;
   /** Celery worker pools: one ECS service per pool. */
   readonly workerPools: readonly WorkerPoolConfig[];
+  /** How DAG code reaches the components: Airflow DAG bundles from EFS, Git or S3. */
+  readonly dags: DagsConfig;
   readonly alb: AlbConfig;
   readonly alarms: AlarmsConfig;
   readonly ci: CiConfig;

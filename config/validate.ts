@@ -1,6 +1,7 @@
 import { contains, formatCidr, overlaps, parseCidr, type Ipv4Cidr } from "./cidr";
 import type { FieldIssue } from "./fields";
 import { describeFargateSizes, instanceArchitecture, instanceShape, isValidFargateSize, schedulableMemoryMiB } from "./instance-types";
+import { IMAGE_DAG_BUNDLE_NAME } from "../modules/airflow/runtime-contract";
 import type { EnvironmentConfig, TaskSize } from "./schema";
 
 /** The Airflow default queue (`[operators] default_queue`): tasks without an explicit queue land here. */
@@ -22,6 +23,7 @@ export function validateEnvironment(config: EnvironmentConfig): FieldIssue[] {
   checkWorkerPools(config, report);
   checkData(config, report);
   checkAlb(config, report);
+  checkDags(config, report);
   return issues;
 }
 
@@ -171,6 +173,44 @@ function checkAlb(config: EnvironmentConfig, report: Report): void {
     if (accountId !== account.id) {
       report("alb.certificateArn", alb.certificateArn, `belongs to account ${accountId}; expected a certificate of account ${account.id}`);
     }
+  }
+}
+
+function checkDags(config: EnvironmentConfig, report: Report): void {
+  const { account } = config;
+  const names = new Map<string, number>();
+  const prefixes: { path: string; prefix: string }[] = [];
+  config.dags.bundles.forEach((bundle, i) => {
+    const path = `dags.bundles[${i}]`;
+    if (bundle.name === IMAGE_DAG_BUNDLE_NAME) {
+      report(`${path}.name`, bundle.name, "is the image's platform DAG bundle; expected another name");
+    } else if (names.has(bundle.name)) {
+      report(`${path}.name`, bundle.name, `is already the name of dags.bundles[${names.get(bundle.name)}]; expected distinct bundle names`);
+    } else {
+      names.set(bundle.name, i);
+    }
+    if (bundle.source === "git") {
+      const ssh = /^(ssh:\/\/)?git@/.test(bundle.repository);
+      if (ssh && !bundle.credentialsSecretArn) {
+        report(`${path}.credentialsSecretArn`, undefined, `is required for the SSH repository ${bundle.repository}; expected the ARN of a secret holding the git connection with its deploy key`);
+      }
+      if (bundle.credentialsSecretArn) {
+        const [, , , region, accountId] = bundle.credentialsSecretArn.split(":");
+        if (region !== account.region || accountId !== account.id) {
+          report(`${path}.credentialsSecretArn`, bundle.credentialsSecretArn, `is in ${accountId}/${region}; expected a secret of account ${account.id} in ${account.region}`);
+        }
+      }
+    }
+    if (bundle.source === "s3") {
+      const other = prefixes.find((p) => p.prefix === bundle.prefix || p.prefix.startsWith(`${bundle.prefix}/`) || bundle.prefix.startsWith(`${p.prefix}/`));
+      if (other) {
+        report(`${path}.prefix`, bundle.prefix, `overlaps ${other.path}.prefix (${other.prefix}); expected S3 bundles in separate folders (a bundle syncs everything under its prefix)`);
+      }
+      prefixes.push({ path, prefix: bundle.prefix });
+    }
+  });
+  if (config.dags.deployRepositories.length > 0 && !config.dags.bundles.some((b) => b.source !== "git")) {
+    report("dags.deployRepositories", config.dags.deployRepositories, "is set but every bundle is a git bundle (delivered by pushing to its repository); expected an efs or s3 bundle to deliver, or no deploy repositories");
   }
 }
 

@@ -11,7 +11,16 @@ import { ConfigError, ENVIRONMENTS_DIR, parseEnvironment } from "../../config/lo
 interface Case {
   readonly path: string;
   readonly value: unknown;
+  /** A valid entry placed first where the field belongs to one variant of an object (e.g. a git DAG bundle). */
+  readonly base?: { readonly path: string; readonly value: unknown };
 }
+
+/** A complete, valid entry of each variant object of the spec, the base its fields' cases start from. */
+const VARIANT_EXAMPLES: Readonly<Record<string, Record<string, unknown>>> = {
+  efs: { name: "team", source: "efs" },
+  git: { name: "platform", source: "git", repository: "https://github.com/example-org/dags.git", ref: "main" },
+  s3: { name: "analytics", source: "s3" },
+};
 
 /** Values each kind of field must reject: the wrong type, and a value of the right type outside what is allowed. */
 function rejectedValues(spec: FieldSpec): unknown[] {
@@ -28,6 +37,8 @@ function rejectedValues(spec: FieldSpec): unknown[] {
       return ["not a list", Array.from({ length: spec.maxItems + 1 }, () => structuredClone(sample(spec.items)))];
     case "record":
       return [{ "aws:reserved": "x" }];
+    case "variant":
+      return ["not an object", { [spec.discriminator]: "not-a-variant" }];
   }
 }
 
@@ -36,29 +47,42 @@ function sample(spec: FieldSpec): unknown {
   return spec.kind === "string" ? "x" : spec.kind === "integer" ? spec.min : spec.kind === "boolean" ? true : spec.kind === "array" ? [] : {};
 }
 
-/** Every field path in the spec (list items at index 0), with the spec that governs it. */
-function fields(spec: FieldSpec, at = ""): [string, FieldSpec][] {
-  const here: [string, FieldSpec][] = at ? [[at, spec]] : [];
-  if (spec.kind === "object") return [...here, ...Object.entries(spec.fields).flatMap(([k, f]) => fields(f, at ? `${at}.${k}` : k))];
-  if (spec.kind === "array") return [...here, ...fields(spec.items, `${at}[0]`).filter(([p]) => p !== `${at}[0]`)];
+type Field = [path: string, spec: FieldSpec, base?: Case["base"]];
+
+/** Every field path in the spec (list items at index 0, each variant of a variant object), with the spec that governs it. */
+function fields(spec: FieldSpec, at = "", base?: Case["base"]): Field[] {
+  const here: Field[] = at ? [[at, spec, base]] : [];
+  if (spec.kind === "object") return [...here, ...Object.entries(spec.fields).flatMap(([k, f]) => fields(f, at ? `${at}.${k}` : k, base))];
+  if (spec.kind === "array") return [...here, ...fields(spec.items, `${at}[0]`, base).filter(([p]) => p !== `${at}[0]`)];
+  if (spec.kind === "variant") {
+    return [
+      ...here,
+      ...Object.entries(spec.variants).flatMap(([kind, variant]) =>
+        Object.entries(variant.fields)
+          .filter(([k]) => k !== spec.discriminator)
+          .flatMap(([k, f]) => fields(f, `${at}.${k}`, { path: at, value: VARIANT_EXAMPLES[kind] })),
+      ),
+    ];
+  }
   return here;
 }
 
 function setAt(target: Record<string, any>, fieldPath: string, value: unknown): void {
   const keys = fieldPath.replace(/\[(\d+)\]/g, ".$1").split(".");
   let node: any = target;
-  for (const key of keys.slice(0, -1)) {
-    node[key] ??= {};
+  keys.slice(0, -1).forEach((key, i) => {
+    node[key] ??= /^\d+$/.test(keys[i + 1]) ? [] : {};
     node = node[key];
-  }
+  });
   node[keys[keys.length - 1]] = value;
 }
 
 const devText = fs.readFileSync(path.join(ENVIRONMENTS_DIR, "dev.json"), "utf8");
-const cases: Case[] = fields(ENVIRONMENT_SPEC).flatMap(([fieldPath, spec]) => rejectedValues(spec).map((value) => ({ path: fieldPath, value })));
+const cases: Case[] = fields(ENVIRONMENT_SPEC).flatMap(([fieldPath, spec, base]) => rejectedValues(spec).map((value) => ({ path: fieldPath, value, base })));
 
 function problemsFor(c: Case): readonly string[] {
   const raw = JSON.parse(devText);
+  if (c.base) setAt(raw, c.base.path, structuredClone(c.base.value));
   setAt(raw, c.path, c.value);
   try {
     parseEnvironment("config/environments/dev.json", JSON.stringify(raw));
@@ -76,7 +100,13 @@ describe("every field of an environment file", () => {
     expect(covered.size).toBeGreaterThan(60);
   });
 
-  it.each(cases.map((c) => [c.path, JSON.stringify(c.value).slice(0, 40), c] as const))("rejects %s = %s, naming the file, environment, field and what is allowed", (fieldPath, _shown, c) => {
+  it("walks every variant of a variant object", () => {
+    const variantFields = fields(ENVIRONMENT_SPEC).filter(([, , base]) => base).map(([p, , base]) => `${(base!.value as { source: string }).source} ${p}`);
+    expect(variantFields).toEqual(expect.arrayContaining(["git dags.bundles[0].repository", "s3 dags.bundles[0].prefix", "efs dags.bundles[0].refreshIntervalSeconds"]));
+  });
+
+  it.each(cases.map((c) => [c.base ? `${c.path} (${(c.base.value as { source: string }).source})` : c.path, JSON.stringify(c.value).slice(0, 40), c] as const))("rejects %s = %s, naming the file, environment, field and what is allowed", (_label, _shown, c) => {
+    const fieldPath = c.path;
     const problems = problemsFor(c);
     const line = problems.find((p) => p.includes(` ${fieldPath} = `) || p.includes(` ${fieldPath}.`) || p.includes(` ${fieldPath}[`));
     expect({ fieldPath, line }).toEqual({ fieldPath, line: expect.stringMatching(/^config\/environments\/dev\.json: (environment "dev": )?\S.* (expected|allowed|is required)/) });

@@ -15,6 +15,32 @@ export const AIRFLOW_GID = 0;
 export const AIRFLOW_HOME = "/opt/airflow";
 export const DAGS_FOLDER = "/opt/airflow/dags";
 export const PLUGINS_FOLDER = "/opt/airflow/plugins";
+/** The platform DAGs baked into the image (docker/dags/), always a DAG bundle of their own. */
+export const IMAGE_DAGS_FOLDER = "/opt/airflow/image-dags";
+export const IMAGE_DAG_BUNDLE_NAME = "airflow-ecs-image";
+
+/**
+ * The environment's DAG bucket: S3 bundles under `dags/<prefix>/`, EFS releases uploaded by `deploy-dags` under
+ * `releases/<bundle>/<version>.tar.gz` (object metadata `sha256`: hex SHA-256 of the archive).
+ */
+export const DAG_BUCKET_LAYOUT = { bundles: "dags", releases: "releases", sha256Metadata: "sha256" } as const;
+
+/**
+ * An EFS bundle on the DAG file system (mounted at DAGS_FOLDER): `<bundle>/releases/<version>/` holds complete
+ * releases, `<bundle>/current` is a relative symlink to one of them, switched atomically by the sync task.
+ */
+export const EFS_BUNDLE_LAYOUT = { current: "current", releases: "releases" } as const;
+
+/** A release version: what deploy-dags uploads and the sync task accepts (docker/config/airflow_ecs/dag_sync.py mirrors it). */
+export const DAG_RELEASE_VERSION_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
+
+/** The sync task's command: the image's Python module, run by the official entrypoint's `python` pass-through. */
+export const DAG_SYNC_COMMAND = ["python", "-m", "airflow_ecs.dag_sync"] as const;
+
+/** The folder Airflow reads an EFS bundle from. */
+export function efsBundlePath(bundle: string): string {
+  return `${DAGS_FOLDER}/${bundle}/${EFS_BUNDLE_LAYOUT.current}`;
+}
 /** Writable scratch mounted into every read-only-root container. */
 export const WRITABLE_PATHS = { logs: "/opt/airflow/logs", tmp: "/tmp" } as const;
 
@@ -64,6 +90,18 @@ export const RUNTIME_ENV = {
   workerPool: "AIRFLOW_ECS_WORKER_POOL",
   /** Scale-in protection expiry the worker sets while busy, renewed while tasks run (workers only). */
   taskProtectionMinutes: "AIRFLOW_ECS_TASK_PROTECTION_MINUTES",
+  /** DAG sync task: the DAG bucket and the prefix of uploaded EFS releases (DAG_BUCKET_LAYOUT). */
+  dagBucket: "AIRFLOW_ECS_DAG_BUCKET",
+  dagReleasesPrefix: "AIRFLOW_ECS_DAG_RELEASES_PREFIX",
+  /** DAG sync task: where the DAG file system is mounted (read-write). */
+  dagSyncRoot: "AIRFLOW_ECS_DAG_SYNC_ROOT",
+  /** DAG sync task: JSON list of the environment's EFS bundle names (anything else is refused). */
+  dagSyncBundles: "AIRFLOW_ECS_DAG_SYNC_BUNDLES",
+  /** DAG sync task: releases kept per bundle, the current one included. */
+  dagSyncKeepReleases: "AIRFLOW_ECS_DAG_SYNC_KEEP_RELEASES",
+  /** DAG sync task, set per run by deploy-dags (container overrides): the bundle and the version to switch to. */
+  dagSyncBundle: "AIRFLOW_ECS_DAG_SYNC_BUNDLE",
+  dagSyncVersion: "AIRFLOW_ECS_DAG_SYNC_VERSION",
 } as const;
 
 /** The heartbeat DAG and its alarm. */
