@@ -17,7 +17,7 @@ export function executionApiUrl(namespace: string): string {
 export function airflowRuntime(
   stack: { readonly config: EnvironmentConfig; readonly naming: Naming },
   storage: ContractValues<StorageContract>,
-  endpoints: { readonly namespace: string; readonly baseUrl?: string; readonly flowerUrlPrefix?: string },
+  endpoints: { readonly namespace: string; readonly baseUrl?: string; readonly flowerUrlPrefix?: string; readonly dagBucket?: string },
 ): AirflowRuntime {
   const { config, naming } = stack;
   return {
@@ -39,5 +39,6 @@ export function airflowRuntime(
     baseUrl: endpoints.baseUrl,
     jwtIssuer: naming.base,
     flowerUrlPrefix: endpoints.flowerUrlPrefix,
+    dags: endpoints.dagBucket !== undefined ? { bundles: config.dags.bundles, bucket: endpoints.dagBucket } : undefined,
   };
 }

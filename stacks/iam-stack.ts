@@ -3,7 +3,10 @@ import type { EnvironmentConfig } from "../config/schema";
 import { HEARTBEAT, QUEUE_METRICS } from "../modules/airflow/runtime-contract";
 import type { ContractValues } from "../modules/core/contract";
 import type { Naming } from "../modules/core/naming";
-import { GitHubCiRoles } from "../modules/iam/github-ci-roles";
+import { bundlesOf, s3BundlePrefix } from "../modules/dags/dag-bundles";
+import { dagDeliveryNames, dagDeliveryParameterName } from "../modules/dags/dag-delivery";
+import { DagDeployRole } from "../modules/iam/dag-deploy-role";
+import { GitHubCiRoles, githubOidcProviderArn } from "../modules/iam/github-ci-roles";
 import * as grants from "../modules/iam/grants";
 import { serviceTrustPolicy, type PolicyStatement } from "../modules/iam/policy";
 import { ServiceRole } from "../modules/iam/service-role";
@@ -40,6 +43,7 @@ export class IamStack extends AirflowStack<IamContract> {
   readonly publisher: ServiceRole;
   readonly redeployer: ServiceRole;
   readonly ci?: GitHubCiRoles;
+  readonly dagDeploy?: DagDeployRole;
 
   constructor(scope: Construct, config: EnvironmentConfig, props: IamStackProps) {
     super(scope, config, iamContract);
@@ -50,6 +54,9 @@ export class IamStack extends AirflowStack<IamContract> {
     const cluster = naming.cluster;
     const environmentLogs = arns.of("logs", `log-group:${naming.logGroupPrefix}/*`);
     const lambdas = lambdaNames(naming);
+    const bundles = config.dags.bundles;
+    const s3BundlePrefixes = bundlesOf(bundles, "s3").map((b) => s3BundlePrefix(b.prefix));
+    const gitCredentials = [...new Set(bundlesOf(bundles, "git").flatMap((b) => (b.credentialsSecretArn ? [b.credentialsSecretArn] : [])))];
 
     const ecsTasksTrust = serviceTrustPolicy([arns.servicePrincipal("ecs-tasks")], arns.account, [
       { test: "ArnLike", variable: "aws:SourceArn", values: [arns.of("ecs", "*")] },
@@ -76,6 +83,8 @@ export class IamStack extends AirflowStack<IamContract> {
           s.jwt_secret_secret_arn,
           s.admin_password_secret_arn,
           s.flower_basic_auth_secret_arn,
+          // Git DAG bundles' connections (token or deploy key), only where git bundles have credentials.
+          ...gitCredentials,
         ], dataKey, "InjectTaskSecrets"),
       ],
     });
@@ -84,6 +93,8 @@ export class IamStack extends AirflowStack<IamContract> {
     const secretsBackend = grants.secretsBackend(arns, naming.secretPrefix, dataKey);
     const readLogs = grants.readTaskLogs(arns, s.task_logs_bucket_arn, dataKey);
     const writeLogs = grants.writeTaskLogs(arns, s.task_logs_bucket_arn, dataKey);
+    // Components that initialize DAG bundles (parse DAGs, run tasks, run triggers) read S3 bundles, and only those prefixes.
+    const readBundles = grants.readDagBundles(arns, s.dag_bucket_arn, s3BundlePrefixes, dataKey);
     /** What each component's containers may do; an empty list makes a role that can do nothing. */
     const permissions: Readonly<Record<TaskRoleComponent, { description: string; statements: PolicyStatement[] }>> = {
       api_server: {
@@ -91,8 +102,8 @@ export class IamStack extends AirflowStack<IamContract> {
         statements: [...readLogs, ...secretsBackend, ...mountDags],
       },
       scheduler: { description: "scheduler: read task logs, resolve connections and variables, read DAG files", statements: [...readLogs, ...secretsBackend, ...mountDags] },
-      dag_processor: { description: "dag-processor: parse DAG files, resolve variables at parse time, upload its logs", statements: [...writeLogs, ...secretsBackend, ...mountDags] },
-      triggerer: { description: "triggerer: upload trigger logs, resolve connections, read DAG files", statements: [...writeLogs, ...secretsBackend, ...mountDags] },
+      dag_processor: { description: "dag-processor: parse DAG files, resolve variables at parse time, upload its logs", statements: [...writeLogs, ...secretsBackend, ...mountDags, ...readBundles] },
+      triggerer: { description: "triggerer: upload trigger logs, resolve connections, read DAG files", statements: [...writeLogs, ...secretsBackend, ...mountDags, ...readBundles] },
       worker: {
         description: "Celery worker: upload task logs, run the heartbeat probes and metric, protect itself from scale-in while busy",
         statements: [
@@ -101,11 +112,16 @@ export class IamStack extends AirflowStack<IamContract> {
           ...grants.putMetrics(HEARTBEAT.namespace, "PublishHeartbeat"),
           ...grants.taskProtection(arns, cluster),
           ...mountDags,
+          ...readBundles,
         ],
       },
       flower: { description: "Flower: talks to the broker only, needs no AWS API", statements: [] },
       migrate: { description: "migrate: talks to the database only, needs no AWS API", statements: [] },
       cadvisor: { description: "cAdvisor: reads host metrics only, needs no AWS API", statements: [] },
+      dag_sync: {
+        description: "DAG sync task: read uploaded EFS releases, switch the bundle on the DAG file system (access point, read-write)",
+        statements: [...grants.readDagReleases(arns, s.dag_bucket_arn, dataKey), ...grants.mountDagFileSystem(s.efs_file_system_arn, [s.efs_dags_access_point_arn], true)],
+      },
     };
     const taskRoles = {} as Record<TaskRoleComponent, ServiceRole>;
     for (const component of TASK_ROLE_COMPONENTS) {
@@ -174,6 +190,26 @@ export class IamStack extends AirflowStack<IamContract> {
         arns,
         stateBucket: config.state.bucket,
         dataKeyArn: dataKey,
+      });
+    }
+
+    if (config.dags.deployRepositories.length > 0) {
+      const delivery = dagDeliveryNames(naming);
+      this.dagDeploy = new DagDeployRole(this, "dag-deploy", {
+        name: delivery.deployRole,
+        environment: config.name,
+        repositories: config.dags.deployRepositories,
+        // The provider resource when this stack creates it, so the role waits for it.
+        oidcProviderArn: this.ci?.providerArn ?? githubOidcProviderArn(arns),
+        arns,
+        bucketArn: s.dag_bucket_arn,
+        dataKeyArn: dataKey,
+        efsBundles: bundlesOf(bundles, "efs").map((b) => b.name),
+        s3Prefixes: s3BundlePrefixes,
+        parameterName: dagDeliveryParameterName(naming),
+        clusterName: cluster,
+        syncTaskFamily: delivery.syncTaskFamily,
+        syncTaskRoleArns: [this.taskExecution.arn, taskRoles.dag_sync.arn],
       });
     }
 

@@ -6,6 +6,7 @@ import type { Component } from "../modules/airflow/runtime-contract";
 import { WorkerPool } from "../modules/airflow/worker-pool";
 import type { ContractValues } from "../modules/core/contract";
 import { PORTS } from "../modules/core/ports";
+import { DagSync } from "../modules/dags/dag-sync";
 import { Cadvisor } from "../modules/ecs/cadvisor";
 import { AirflowOperations } from "../modules/operations/airflow-operations";
 import { AirflowStack } from "./airflow-stack";
@@ -27,7 +28,8 @@ export interface ServicesStackProps extends ComputeStackProps {
 /**
  * Services: every Airflow 3 component as an ECS service — the api-server behind the ALB (and in service discovery
  * for the workers' Execution API), scheduler, dag-processor, triggerer, Flower, one service per Celery worker pool
- * — cAdvisor on every container instance, and their operations: queue-depth autoscaling, heartbeat, alarms, dashboard.
+ * — cAdvisor on every container instance, the DAG sync task that delivers EFS bundles, and their operations:
+ * queue-depth autoscaling, heartbeat, alarms, dashboard.
  */
 export class ServicesStack extends AirflowStack<ServicesContract> {
   readonly network: ContractValues<NetworkContract>;
@@ -38,6 +40,7 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
   readonly services: Readonly<Partial<Record<Component, AirflowService>>>;
   readonly workerPools: readonly WorkerPool[];
   readonly cadvisor: Cadvisor;
+  readonly dagSync: DagSync;
   readonly operations: AirflowOperations;
 
   constructor(scope: Construct, config: EnvironmentConfig, props: ServicesStackProps) {
@@ -67,6 +70,7 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
       namespace: compute.service_discovery_namespace_name,
       baseUrl: this.alb.url(alb.hostname),
       flowerUrlPrefix: flowerBehindAlb ? FLOWER_PATH : undefined,
+      dagBucket: storage.dag_bucket_name,
     });
     const cluster: ClusterTarget = {
       clusterArn: compute.cluster_arn,
@@ -157,6 +161,23 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
       logRetentionDays: config.storage.logRetentionDays,
       logsKmsKeyArn: network.logs_kms_key_arn,
       region: config.account.region,
+    });
+
+    this.dagSync = new DagSync(this, "dag-sync", {
+      naming,
+      region: config.account.region,
+      image: common.image,
+      bundles: config.dags.bundles,
+      keepReleases: config.dags.keepReleases,
+      dagBucket: storage.dag_bucket_name,
+      fileSystem: common.dags,
+      clusterName: compute.cluster_name,
+      subnetIds: network.private_subnet_ids,
+      securityGroupId: network.services_security_group_id,
+      executionRoleArn: iam.task_execution_role_arn,
+      taskRoleArn: iam.dag_sync_task_role_arn,
+      logRetentionDays: config.storage.logRetentionDays,
+      logsKmsKeyArn: network.logs_kms_key_arn,
     });
 
     this.operations = new AirflowOperations(this, "operations", {

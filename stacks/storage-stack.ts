@@ -36,8 +36,8 @@ const SHARED_SECRETS = [
 type SharedSecretKey = (typeof SHARED_SECRETS)[number]["key"];
 
 /**
- * Storage: the metadata database, the Celery broker, the DAG file system, the task-log and ALB-log buckets, and the
- * secrets Airflow components share, all encrypted with the environment's data key.
+ * Storage: the metadata database, the Celery broker, the DAG file system and DAG bucket, the task-log and ALB-log
+ * buckets, and the secrets Airflow components share, all encrypted with the environment's data key.
  */
 export class StorageStack extends AirflowStack<StorageContract> {
   readonly network: ContractValues<NetworkContract>;
@@ -47,6 +47,7 @@ export class StorageStack extends AirflowStack<StorageContract> {
   readonly dags: DagFileSystem;
   readonly taskLogs: SecureBucket;
   readonly albLogs: SecureBucket;
+  readonly dagBucket: SecureBucket;
   readonly secrets: Readonly<Record<SharedSecretKey, GeneratedSecret>>;
 
   constructor(scope: Construct, config: EnvironmentConfig, props: StorageStackProps) {
@@ -114,7 +115,7 @@ export class StorageStack extends AirflowStack<StorageContract> {
             {
               test: "ArnLike",
               variable: "aws:SourceArn",
-              values: ["task-logs", "alb-logs"].map((b) => `arn:${this.arns.partition}:s3:::${naming.globalName(b)}`),
+              values: ["task-logs", "alb-logs", "dags"].map((b) => `arn:${this.arns.partition}:s3:::${naming.globalName(b)}`),
             },
           ],
         },
@@ -126,6 +127,16 @@ export class StorageStack extends AirflowStack<StorageContract> {
       encryption: { kind: "kms", keyArn: dataKeyArn },
       lifecycle: { expireAfterDays: storage.taskLogExpirationDays, noncurrentExpireAfterDays: 7 },
       accessLogs: { bucket: accessLogs.name, prefix: "task-logs/" },
+      forceDestroy: !production,
+    });
+
+    // S3 DAG bundles (dags/) and the EFS releases deploy-dags uploads (releases/): DAG code is kept, not expired;
+    // overwritten and deleted versions stay 30 days for recovery.
+    this.dagBucket = new SecureBucket(this, "dag-code", {
+      bucketName: naming.globalName("dags"),
+      encryption: { kind: "kms", keyArn: dataKeyArn },
+      lifecycle: { noncurrentExpireAfterDays: 30 },
+      accessLogs: { bucket: accessLogs.name, prefix: "dags/" },
       forceDestroy: !production,
     });
 
@@ -178,6 +189,8 @@ export class StorageStack extends AirflowStack<StorageContract> {
       task_logs_bucket_name: this.taskLogs.name,
       task_logs_bucket_arn: this.taskLogs.arn,
       alb_logs_bucket_name: this.albLogs.name,
+      dag_bucket_name: this.dagBucket.name,
+      dag_bucket_arn: this.dagBucket.arn,
       fernet_key_secret_arn: secrets.fernet_key.arn,
       api_secret_key_secret_arn: secrets.api_secret_key.arn,
       jwt_secret_secret_arn: secrets.jwt_secret.arn,

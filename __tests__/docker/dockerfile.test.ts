@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { AIRFLOW_GID, AIRFLOW_HOME, AIRFLOW_UID, AIRFLOW_VERSION, PYTHON_VERSION } from "../../modules/airflow/runtime-contract";
+import { BUNDLE_CLASSPATHS, IMAGE_DAG_BUNDLE } from "../../modules/dags/dag-bundles";
 import { DOCKER_DIR, pythonEnv, read, runSync } from "./helpers";
 
 /**
@@ -83,12 +84,21 @@ describe("base image and version pins", () => {
     expect(stage.filter((i) => i.keyword === "ARG").flatMap((i) => pairs(i.args)).map(([name]) => name)).toContain("AIRFLOW_VERSION");
   });
 
-  it("lists no Airflow pin of its own in requirements.txt (the Dockerfile pins it)", () => {
-    const requirements = read(path.join(DOCKER_DIR, "requirements.txt"))
+  const requirements = () =>
+    read(path.join(DOCKER_DIR, "requirements.txt"))
       .split("\n")
       .map((line) => line.replace(/#.*/, "").trim())
       .filter(Boolean);
-    expect(requirements.filter((line) => /^apache-airflow\s*([=<>!~]|$)/i.test(line))).toEqual([]);
+
+  it("lists no Airflow pin of its own in requirements.txt (the Dockerfile pins it)", () => {
+    expect(requirements().filter((line) => /^apache-airflow\s*([=<>!~]|$)/i.test(line))).toEqual([]);
+  });
+
+  it("carries the providers of every DAG bundle class the stacks can configure, versions left to Airflow's constraints", () => {
+    // GIVEN the bundle classes modules/dags renders: git needs apache-airflow-providers-git, S3 the amazon provider
+    // THEN requirements.txt names the git provider unpinned (the constraints file pins it); amazon is a default extra
+    expect(requirements()).toContain("apache-airflow-providers-git");
+    expect(Object.values(BUNDLE_CLASSPATHS).map((c) => c.split(".").slice(0, 3).join("."))).toEqual(["airflow.dag_processing.bundles", "airflow.providers.git", "airflow.providers.amazon"]);
   });
 });
 
@@ -171,12 +181,10 @@ describe("what the Dockerfile copies and points at", () => {
     const resolve = "import importlib, sys\nmodule, name = sys.argv[1].rsplit('.', 1)\nf = getattr(importlib.import_module(module), name)\nprint(f'{f.__module__}.{f.__name__}')";
     expect(runSync("python3", ["-c", resolve, callable], pythonEnv()).stdout.trim()).toBe("airflow_ecs.hostname.ecs_task_address");
     expect(copies).toContainEqual(["config/", `${AIRFLOW_HOME}/config/`]);
-    // AND the DAG bundles are the EFS DAG folder plus the image's own DAGs where dags/ is copied
+    // AND the default bundle list is the image's own DAGs, where dags/ is copied, exactly as the task definitions list it
     const dagsDestination = copies.find(([from]) => from === "dags/")![1];
-    expect(JSON.parse(env.AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST)).toEqual([
-      { name: "dags-folder", classpath: "airflow.dag_processing.bundles.local.LocalDagBundle", kwargs: {} },
-      { name: "airflow-ecs-image", classpath: "airflow.dag_processing.bundles.local.LocalDagBundle", kwargs: { path: dagsDestination.replace(/\/$/, "") } },
-    ]);
+    expect(JSON.parse(env.AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST)).toEqual([IMAGE_DAG_BUNDLE]);
+    expect(IMAGE_DAG_BUNDLE.kwargs.path).toBe(dagsDestination.replace(/\/$/, ""));
     expect(env.AIRFLOW__CORE__LOAD_EXAMPLES).toBe("False");
   });
 });

@@ -61,10 +61,13 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
       `arn:aws:logs:${config.account.region}:${config.account.id}:log-group:/${config.namePrefix}/${config.name}/*:log-stream:*`,
       `arn:aws:logs:${config.account.region}:${config.account.id}:log-group:/${config.namePrefix}/${config.name}/*:*`,
     ]);
+    // (plus the connections of Git DAG bundles with credentials: their own test below)
+    const gitSecrets = config.dags.bundles.flatMap((b) => (b.source === "git" && b.credentialsSecretArn ? [b.credentialsSecretArn] : []));
     expect(statement("InjectTaskSecrets").Resource.sort()).toEqual(
-      ["db_master_secret_arn", "redis_auth_token_secret_arn", "fernet_key_secret_arn", "api_secret_key_secret_arn", "jwt_secret_secret_arn", "admin_password_secret_arn", "flower_basic_auth_secret_arn"]
-        .map(storageRef)
-        .sort(),
+      [
+        ...["db_master_secret_arn", "redis_auth_token_secret_arn", "fernet_key_secret_arn", "api_secret_key_secret_arn", "jwt_secret_secret_arn", "admin_password_secret_arn", "flower_basic_auth_secret_arn"].map(storageRef),
+        ...gitSecrets,
+      ].sort(),
     );
     expect(statement("InjectTaskSecretsDecrypt")).toMatchObject({
       Action: ["kms:Decrypt"],
@@ -94,6 +97,7 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
       flower: [],
       migrate: [],
       cadvisor: [],
+      dag_sync: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "kms:Decrypt", "s3:GetObject", "s3:ListBucket"],
     });
   });
 
@@ -153,5 +157,90 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
     expect(apply.statements.find((s) => s.Sid === "ManageOwnRoles").Resource).toEqual([`arn:aws:iam::${config.account.id}:role/${config.namePrefix}-${config.name}-*`]);
     expect(plan.statements.find((s) => s.Sid === "ReadWriteState")).toMatchObject({ Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${config.state.bucket}/${config.name}/*`] });
     expect(Object.keys(resources(json, "aws_iam_openid_connect_provider")).length).toBe(config.ci.createOidcProvider ? 1 : 0);
+  });
+});
+
+describe("IAM of DAG delivery, per source", () => {
+  const bucket = storageRef("dag_bucket_arn");
+  const ofEnv = (env: string) => {
+    const config = repoEnvironments().find((c) => c.name === env)!;
+    const all = roles(stackJson(env, "iam"));
+    return { config, role: (part: string) => all.get(`${config.namePrefix}-${env}-${part}`) };
+  };
+  const statement = (r: Role | undefined, sid: string) => r?.statements.find((s) => s.Sid === sid);
+  const BUNDLE_READERS = ["dag-processor-task", "triggerer-task", "worker-task"];
+
+  it("s3 (test): the components that fetch bundles read only their bundle prefix and list only under dags/", () => {
+    // GIVEN test, whose only bundle is the S3 bundle "dags" (prefix dags/dags)
+    const { role } = ofEnv("test");
+    for (const part of BUNDLE_READERS) {
+      // THEN each reader gets the objects of that prefix and a listing confined to dags/ (HeadBucket has no prefix)
+      expect(statement(role(part), "ReadDagBundles")).toEqual({ Sid: "ReadDagBundles", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucket}/dags/dags/*`] });
+      expect(statement(role(part), "ListDagBundles")).toMatchObject({ Action: ["s3:ListBucket"], Resource: [bucket], Condition: { StringLikeIfExists: { "s3:prefix": ["dags/*"] } } });
+    }
+    // AND the api-server and scheduler (which only list bundles) and the sync task get no bundle reads
+    for (const part of ["api-server-task", "scheduler-task", "dag-sync-task"]) expect(statement(role(part), "ReadDagBundles")).toBeUndefined();
+  });
+
+  it("prod (git + s3 + efs): S3 reads cover the S3 bundle only; the Git deploy key is the only extra secret", () => {
+    const { role } = ofEnv("prod");
+    expect(statement(role("worker-task"), "ReadDagBundles")!.Resource).toEqual([`${bucket}/dags/analytics/*`]);
+    expect(statement(role("task-execution"), "InjectTaskSecrets")!.Resource).toContain("arn:aws:secretsmanager:eu-west-1:333333333333:secret:airflow/prod/platform-dags-deploy-key-AbC123");
+  });
+
+  it.each(["dev", "uat"])("%s (no S3 bundle): no component may read the DAG bucket", (env) => {
+    const { role } = ofEnv(env);
+    for (const part of [...BUNDLE_READERS, "api-server-task", "scheduler-task"]) {
+      expect(role(part)!.statements.filter((s) => JSON.stringify(s.Resource).includes("dag_bucket_arn"))).toEqual([]);
+    }
+  });
+
+  it.each(["dev", "test"])("%s (no git bundle): the execution role reads no secret beyond Airflow's own", (env) => {
+    const { role } = ofEnv(env);
+    expect(statement(role("task-execution"), "InjectTaskSecrets")!.Resource.every((r: string) => r.startsWith("${data.terraform_remote_state.storage_contract"))).toBe(true);
+  });
+
+  it("uat (git with a token): the execution role may read that secret, decrypting only through Secrets Manager", () => {
+    const { config, role } = ofEnv("uat");
+    const git = config.dags.bundles[0];
+    expect(git.source === "git" && git.credentialsSecretArn).toBe("arn:aws:secretsmanager:eu-west-1:222222222222:secret:airflow/uat/dags-git-AbC123");
+    expect(statement(role("task-execution"), "InjectTaskSecrets")!.Resource).toContain(git.source === "git" ? git.credentialsSecretArn : "");
+  });
+
+  it("the sync task reads only uploaded releases and writes the DAG file system only through the DAGs access point", () => {
+    const { role } = ofEnv("dev");
+    expect(statement(role("dag-sync-task"), "ReadDagReleases")).toEqual({ Sid: "ReadDagReleases", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucket}/releases/*`] });
+    expect(statement(role("dag-sync-task"), "MountDagFileSystem")).toMatchObject({
+      Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+      Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": [storageRef("efs_dags_access_point_arn")] } },
+    });
+  });
+
+  describe("the DAG deploy role of DAG repositories", () => {
+    it("dev (efs): trusts the listed repository from its dev environment; uploads releases and runs only the sync task", () => {
+      const { role } = ofEnv("dev");
+      const deploy = role("ci-dags")!;
+      expect(deploy.trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual(["repo:example-org/airflow-dags:environment:dev"]);
+      expect(statement(deploy, "UploadEfsReleases")).toMatchObject({ Action: ["s3:PutObject", "s3:GetObject"], Resource: [`${bucket}/releases/dags/*`] });
+      expect(statement(deploy, "RunDagSyncTask")).toMatchObject({
+        Resource: ["arn:aws:ecs:eu-west-1:111111111111:task-definition/airflow-dev-dag-sync:*"],
+        Condition: { ArnEquals: { "ecs:cluster": ["arn:aws:ecs:eu-west-1:111111111111:cluster/airflow-dev-cluster"] } },
+      });
+      expect(statement(deploy, "PassDagSyncRoles")!.Condition).toEqual({ StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com"] } });
+      expect(statement(deploy, "ReadDeliveryTarget")!.Resource).toEqual(["arn:aws:ssm:eu-west-1:111111111111:parameter/airflow/dev/dag-delivery"]);
+      expect(statement(deploy, "SyncS3Bundles")).toBeUndefined();
+      expect(deploy.managed).toEqual([]);
+    });
+
+    it("test (s3): synchronizes only its bundle prefix and cannot run tasks", () => {
+      const deploy = ofEnv("test").role("ci-dags")!;
+      expect(statement(deploy, "SyncS3Bundles")).toMatchObject({ Action: ["s3:PutObject", "s3:DeleteObject"], Resource: [`${bucket}/dags/dags/*`] });
+      expect(statement(deploy, "ListS3Bundles")!.Condition).toEqual({ StringLike: { "s3:prefix": ["dags/dags/*"] } });
+      expect([...new Set(deploy.statements.flatMap((s) => s.Action))].filter((a: string) => a.startsWith("ecs:") || a.startsWith("iam:"))).toEqual([]);
+    });
+
+    it("uat (git only, no deploy repositories): no deploy role", () => {
+      expect(ofEnv("uat").role("ci-dags")).toBeUndefined();
+    });
   });
 });

@@ -16,6 +16,7 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
   const service = (name: string) => all("aws_ecs_service").find((s) => s.name === `${base}-${name}`)!;
   const envOf = (container: Record<string, any>) => Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
   const secretNames = (container: Record<string, any>) => container.secrets.map((s: any) => s.name).sort();
+  const gitCredentialVariables = config.dags.bundles.flatMap((b) => (b.source === "git" && b.credentialsSecretArn ? [`AIRFLOW_CONN_DAG_BUNDLE_${b.name.toUpperCase()}`] : []));
 
   it("matches the reviewed snapshot", () => {
     expect(snapshotText(json)).toMatchSnapshot();
@@ -110,7 +111,9 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
       expect(container.healthCheck.command.join(" ")).toMatch(spec.health);
       if (!/curl/.test(container.healthCheck.command[1])) expect(container.healthCheck.command[1]).toContain(`ecs_export_connections ${name}`);
       expect(container.portMappings.map((p: any) => p.containerPort)).toEqual(spec.port ? [spec.port] : []);
-      expect(secretNames(container)).toEqual(spec.secrets);
+      // (components that fetch DAG bundles also get the Git bundles' connections: tested with the DAG bundles)
+      const gitConnections = ["dag-processor", "triggerer"].includes(name) ? gitCredentialVariables : [];
+      expect(secretNames(container)).toEqual([...spec.secrets, ...gitConnections].sort());
       expect(container.logConfiguration).toMatchObject({ logDriver: "awslogs", options: { "awslogs-group": `/${config.namePrefix}/${config.name}/${name}`, mode: "non-blocking" } });
       expect(task(name)).toMatchObject({
         execution_role_arn: ref("iam", "task_execution_role_arn"),
@@ -201,6 +204,78 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
     it(`stops ${pool.capacity === "ec2" ? "within the agent's stop timeout" : "within Fargate's 120 s"} and leaves its size to autoscaling`, () => {
       expect(container().stopTimeout).toBe(pool.capacity === "ec2" ? undefined : 120);
       expect(service(`worker-${poolName}`)).toMatchObject({ desired_count: pool.minCount, lifecycle: { ignore_changes: ["desired_count"] }, deployment_minimum_healthy_percent: 50 });
+    });
+  });
+
+  describe("DAG sync task", () => {
+    const container = () => main("dag-sync");
+
+    it("runs the image's sync module once on Fargate as Airflow's user (uid 50000) on a read-only root, with its own role", () => {
+      expect(task("dag-sync")).toMatchObject({
+        requires_compatibilities: ["FARGATE"],
+        network_mode: "awsvpc",
+        execution_role_arn: ref("iam", "task_execution_role_arn"),
+        task_role_arn: ref("iam", "dag_sync_task_role_arn"),
+      });
+      expect(container()).toMatchObject({
+        command: ["python", "-m", "airflow_ecs.dag_sync"],
+        image: `${ref("compute", "ecr_repository_url")}:${config.airflow.imageTag}`,
+        user: "50000:0",
+        readonlyRootFilesystem: true,
+        privileged: false,
+        secrets: [],
+      });
+      expect(all("aws_ecs_service").filter((s) => s.name === `${base}-dag-sync`)).toEqual([]);
+    });
+
+    it("mounts the DAGs access point read-write (TLS, IAM) where the components read it, and a writable /tmp", () => {
+      expect(task("dag-sync").volume).toEqual([
+        {
+          name: "dags",
+          efs_volume_configuration: {
+            file_system_id: ref("storage", "efs_file_system_id"),
+            transit_encryption: "ENABLED",
+            authorization_config: { access_point_id: ref("storage", "efs_dags_access_point_id"), iam: "ENABLED" },
+          },
+        },
+        { name: "tmp" },
+      ]);
+      expect(container().mountPoints).toEqual([
+        { sourceVolume: "dags", containerPath: "/opt/airflow/dags", readOnly: false },
+        { sourceVolume: "tmp", containerPath: "/tmp", readOnly: false },
+      ]);
+    });
+
+    it("knows the DAG bucket, the releases prefix, the environment's EFS bundles and how many releases to keep", () => {
+      expect(envOf(container())).toMatchObject({
+        AIRFLOW_ECS_DAG_BUCKET: ref("storage", "dag_bucket_name"),
+        AIRFLOW_ECS_DAG_RELEASES_PREFIX: "releases",
+        AIRFLOW_ECS_DAG_SYNC_ROOT: "/opt/airflow/dags",
+        AIRFLOW_ECS_DAG_SYNC_BUNDLES: JSON.stringify(config.dags.bundles.filter((b) => b.source === "efs").map((b) => b.name)),
+        AIRFLOW_ECS_DAG_SYNC_KEEP_RELEASES: String(config.dags.keepReleases),
+        PYTHONPATH: "/opt/airflow/config",
+        CONNECTION_CHECK_MAX_COUNT: "0",
+      });
+    });
+
+    it("publishes where deploy-dags delivers in one SSM parameter: bucket, cluster, task, network, logs", () => {
+      const parameter = only(json, "aws_ssm_parameter") as Record<string, any>;
+      expect(parameter).toMatchObject({ name: `/${config.namePrefix}/${config.name}/dag-delivery`, type: "String" });
+      expect(parameter.value).toBe(
+        "${jsonencode({" +
+          [
+            `"environment" = "${config.name}"`,
+            `"bucket" = data.terraform_remote_state.storage_contract.outputs.dag_bucket_name`,
+            `"cluster" = data.terraform_remote_state.compute_contract.outputs.cluster_name`,
+            `"syncTaskDefinition" = "${base}-dag-sync"`,
+            `"syncContainer" = "dag-sync"`,
+            `"subnets" = data.terraform_remote_state.network_contract.outputs.private_subnet_ids`,
+            `"securityGroups" = [data.terraform_remote_state.network_contract.outputs.services_security_group_id]`,
+            `"syncLogGroup" = "/${config.namePrefix}/${config.name}/dag-sync"`,
+            `"syncLogStreamPrefix" = "${base}-dag-sync"`,
+          ].join(", ") +
+          "})}",
+      );
     });
   });
 

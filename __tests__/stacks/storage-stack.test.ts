@@ -171,6 +171,24 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("StorageStack
       expect(delivery.Resource[0]).toMatch(new RegExp(`/alb/AWSLogs/${config.account.id}/\\*$`));
     });
 
+    it("keeps DAG code in a versioned, KMS-encrypted, TLS-only bucket whose current objects never expire", () => {
+      // GIVEN the DAG bucket (S3 bundles under dags/, EFS releases under releases/)
+      expect(bucket("dags")).toBeDefined();
+      // THEN it is private, versioned, encrypted with the data key and denies plain HTTP and old TLS
+      expect(of("aws_s3_bucket_public_access_block", "dag-code")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+      expect(of("aws_s3_bucket_versioning", "dag-code").versioning_configuration).toEqual({ status: "Enabled" });
+      expect(of("aws_s3_bucket_server_side_encryption_configuration", "dag-code").rule[0]).toEqual({
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: expect.stringContaining("aws_kms_key.data-key") },
+        bucket_key_enabled: true,
+      });
+      expect(JSON.parse(of("aws_s3_bucket_policy", "dag-code").policy).Statement.map((st: any) => st.Sid)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls"]);
+      // AND DAG code is kept: only overwritten versions expire (30 days), access is logged
+      const rules = of("aws_s3_bucket_lifecycle_configuration", "dag-code").rule as any[];
+      expect(rules.map((r) => r.id)).toEqual(["abort-incomplete-uploads", "expire-noncurrent-versions", "remove-expired-delete-markers"]);
+      expect(rules[1].noncurrent_version_expiration).toEqual([{ noncurrent_days: 30 }]);
+      expect(of("aws_s3_bucket_logging", "dag-code")).toMatchObject({ target_prefix: "dags/" });
+    });
+
     it(`${config.production ? "protects" : "allows teardown of"} non-empty buckets`, () => {
       expect(bucket("task-logs").force_destroy).toBe(!config.production);
     });

@@ -1,5 +1,6 @@
 import { Token } from "cdktf";
-import type { AuthManagerKind } from "../../config/schema";
+import type { AuthManagerKind, DagBundleConfig } from "../../config/schema";
+import { dagBundleConfigList, gitConnections } from "../dags/dag-bundles";
 import { TASK_LOG_PREFIX } from "../iam/grants";
 import { PORTS } from "../core/ports";
 import { DAGS_FOLDER, HEARTBEAT, PLUGINS_FOLDER, RUNTIME_ENV, secretsBackendKwargs, type Component } from "./runtime-contract";
@@ -29,18 +30,28 @@ export interface AirflowRuntime {
   readonly jwtIssuer: string;
   /** Flower's path prefix behind the ALB, if it is there. */
   readonly flowerUrlPrefix?: string;
+  /** The environment's DAG bundles and the DAG bucket S3 bundles live in; tasks that read no DAGs leave it out. */
+  readonly dags?: { readonly bundles: readonly DagBundleConfig[]; readonly bucket: string };
 }
 
+/**
+ * How a component uses DAG bundles: `initialize` components fetch bundle files (parse DAGs, run tasks and triggers)
+ * and so need Git connections and S3 reads; `list` components only need the same bundle list (names, view URLs).
+ */
+export type BundleUse = "initialize" | "list" | "none";
+
 /** What each component talks to, and so which secrets and settings it receives (airflow-runtime.md, sections 2 and 2.1). */
-export const COMPONENT_NEEDS: Readonly<Record<Component, { readonly db: boolean; readonly broker: boolean; readonly fernet: boolean; readonly apiSecretKey: boolean; readonly jwt: boolean }>> = {
-  "api-server": { db: true, broker: false, fernet: true, apiSecretKey: true, jwt: true },
-  scheduler: { db: true, broker: true, fernet: true, apiSecretKey: false, jwt: true },
-  "dag-processor": { db: true, broker: false, fernet: true, apiSecretKey: false, jwt: true },
-  triggerer: { db: true, broker: false, fernet: true, apiSecretKey: true, jwt: true },
+export const COMPONENT_NEEDS: Readonly<
+  Record<Component, { readonly db: boolean; readonly broker: boolean; readonly fernet: boolean; readonly apiSecretKey: boolean; readonly jwt: boolean; readonly bundles: BundleUse }>
+> = {
+  "api-server": { db: true, broker: false, fernet: true, apiSecretKey: true, jwt: true, bundles: "list" },
+  scheduler: { db: true, broker: true, fernet: true, apiSecretKey: false, jwt: true, bundles: "list" },
+  "dag-processor": { db: true, broker: false, fernet: true, apiSecretKey: false, jwt: true, bundles: "initialize" },
+  triggerer: { db: true, broker: false, fernet: true, apiSecretKey: true, jwt: true, bundles: "initialize" },
   // Workers and Flower use the database only as the Celery result backend.
-  worker: { db: true, broker: true, fernet: false, apiSecretKey: true, jwt: true },
-  flower: { db: true, broker: true, fernet: false, apiSecretKey: false, jwt: false },
-  migrate: { db: true, broker: false, fernet: true, apiSecretKey: false, jwt: true },
+  worker: { db: true, broker: true, fernet: false, apiSecretKey: true, jwt: true, bundles: "initialize" },
+  flower: { db: true, broker: true, fernet: false, apiSecretKey: false, jwt: false, bundles: "none" },
+  migrate: { db: true, broker: false, fernet: true, apiSecretKey: false, jwt: true, bundles: "none" },
 };
 
 export const AUTH_MANAGERS: Readonly<Record<AuthManagerKind, string>> = {
@@ -91,6 +102,11 @@ export function componentEnvironment(component: Component, runtime: AirflowRunti
     [RUNTIME_ENV.heartbeatIntervalSeconds]: String(HEARTBEAT.intervalSeconds),
     [RUNTIME_ENV.heartbeatProbeVariable]: HEARTBEAT.probeVariable,
   };
+  if (needs.bundles !== "none") {
+    if (!runtime.dags) throw new Error(`the ${component} component reads DAG bundles: its runtime needs the environment's dags`);
+    env.AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST = dagBundleConfigList(runtime.dags.bundles, runtime.dags.bucket);
+    if (needs.bundles === "initialize") Object.assign(env, gitConnections(runtime.dags.bundles).environment);
+  }
   if (needs.db) {
     Object.assign(env, {
       [RUNTIME_ENV.dbHost]: runtime.db.host,
@@ -157,5 +173,7 @@ export function componentSecrets(component: Component, runtime: AirflowRuntime):
     ...(needs.jwt ? { AIRFLOW__API_AUTH__JWT_SECRET: s.jwtSecret } : {}),
     ...(component === "migrate" ? { [RUNTIME_ENV.adminPassword]: s.adminPassword } : {}),
     ...(component === "flower" ? { AIRFLOW__CELERY__FLOWER_BASIC_AUTH: s.flowerBasicAuth } : {}),
+    // Git bundles' credentials: only where bundles are initialized.
+    ...(needs.bundles === "initialize" && runtime.dags ? gitConnections(runtime.dags.bundles).secrets : {}),
   };
 }

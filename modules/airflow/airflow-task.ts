@@ -51,6 +51,14 @@ export interface DagVolumes {
   readonly pluginsAccessPointId: string;
 }
 
+/** An ECS volume on an EFS access point: TLS in transit, IAM-authorized with the task role. */
+export function efsVolume(name: string, fileSystemId: string, accessPointId: string): EcsTaskDefinitionVolume {
+  return {
+    name,
+    efsVolumeConfiguration: { fileSystemId, transitEncryption: "ENABLED", authorizationConfig: { accessPointId, iam: "ENABLED" } },
+  };
+}
+
 export interface AirflowTaskProps {
   readonly component: Component;
   readonly family: string;
@@ -99,15 +107,7 @@ export class AirflowTask extends Construct {
       { sourceVolume: "tmp", containerPath: WRITABLE_PATHS.tmp, readOnly: false },
     ];
     if (props.dags) {
-      const efs = (name: string, accessPointId: string) => ({
-        name,
-        efsVolumeConfiguration: {
-          fileSystemId: props.dags!.fileSystemId,
-          transitEncryption: "ENABLED",
-          authorizationConfig: { accessPointId, iam: "ENABLED" },
-        },
-      });
-      volumes.push(efs("dags", props.dags.dagsAccessPointId), efs("plugins", props.dags.pluginsAccessPointId));
+      volumes.push(efsVolume("dags", props.dags.fileSystemId, props.dags.dagsAccessPointId), efsVolume("plugins", props.dags.fileSystemId, props.dags.pluginsAccessPointId));
       mounts.push({ sourceVolume: "dags", containerPath: DAGS_FOLDER, readOnly: true }, { sourceVolume: "plugins", containerPath: PLUGINS_FOLDER, readOnly: true });
     }
 

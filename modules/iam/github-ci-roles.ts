@@ -10,6 +10,26 @@ export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 /** GitHub's OIDC certificate thumbprints; AWS validates GitHub through its trusted CAs, the API still wants a value. */
 const GITHUB_THUMBPRINTS = ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"];
 
+/** The account's GitHub OIDC provider, by its fixed ARN (for roles in stacks that do not create it). */
+export function githubOidcProviderArn(arns: ArnBuilder): string {
+  return `arn:${arns.partition}:iam::${arns.account}:oidc-provider/${GITHUB_OIDC_HOST}`;
+}
+
+/** Trust for GitHub Actions jobs whose OIDC subject is one of `subjects` (e.g. `repo:o/r:environment:prod`). */
+export function githubOidcTrust(providerArn: string, subjects: readonly string[]): string {
+  return policyJson([
+    {
+      sid: "GitHubActionsOidc",
+      actions: ["sts:AssumeRoleWithWebIdentity"],
+      principals: [{ type: "Federated", identifiers: [providerArn] }],
+      conditions: [
+        { test: "StringEquals", variable: `${GITHUB_OIDC_HOST}:aud`, values: ["sts.amazonaws.com"] },
+        { test: "StringEquals", variable: `${GITHUB_OIDC_HOST}:sub`, values: [...subjects] },
+      ],
+    },
+  ]);
+}
+
 export interface GitHubCiRolesProps {
   /** `owner/repo`. */
   readonly repository: string;
@@ -33,25 +53,17 @@ export interface GitHubCiRolesProps {
 export class GitHubCiRoles extends Construct {
   readonly plan: ServiceRole;
   readonly apply: ServiceRole;
+  /** The OIDC provider's ARN: the resource's when this stack creates it (so roles trusting it wait for it). */
+  readonly providerArn: string;
 
   constructor(scope: Construct, id: string, props: GitHubCiRolesProps) {
     super(scope, id);
     const { arns, naming } = props;
     const providerArn = props.createProvider
       ? new IamOpenidConnectProvider(this, "github-oidc", { url: `https://${GITHUB_OIDC_HOST}`, clientIdList: ["sts.amazonaws.com"], thumbprintList: GITHUB_THUMBPRINTS }).arn
-      : `arn:${arns.partition}:iam::${arns.account}:oidc-provider/${GITHUB_OIDC_HOST}`;
-    const trust = (subjects: string[]) =>
-      policyJson([
-        {
-          sid: "GitHubActionsOidc",
-          actions: ["sts:AssumeRoleWithWebIdentity"],
-          principals: [{ type: "Federated", identifiers: [providerArn] }],
-          conditions: [
-            { test: "StringEquals", variable: `${GITHUB_OIDC_HOST}:aud`, values: ["sts.amazonaws.com"] },
-            { test: "StringEquals", variable: `${GITHUB_OIDC_HOST}:sub`, values: subjects },
-          ],
-        },
-      ]);
+      : githubOidcProviderArn(arns);
+    this.providerArn = providerArn;
+    const trust = (subjects: string[]) => githubOidcTrust(providerArn, subjects);
     const managed = (name: string) => `arn:${arns.partition}:iam::aws:policy/${name}`;
     const bucketArn = `arn:${arns.partition}:s3:::${props.stateBucket}`;
     const stateKey = {
@@ -124,7 +136,7 @@ export class GitHubCiRoles extends Construct {
         {
           sid: "ManageGitHubOidcProvider",
           actions: ["iam:GetOpenIDConnectProvider", "iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint"],
-          resources: [`arn:${arns.partition}:iam::${arns.account}:oidc-provider/${GITHUB_OIDC_HOST}`],
+          resources: [githubOidcProviderArn(arns)],
         },
         {
           sid: "ServiceLinkedRoles",

@@ -1,3 +1,4 @@
+import { DAG_BUCKET_LAYOUT } from "../airflow/runtime-contract";
 import type { ArnBuilder } from "../core/arn";
 import type { PolicyStatement } from "./policy";
 
@@ -42,7 +43,8 @@ export const TASK_LOG_PREFIX = "logs";
 /** The heartbeat DAG writes, reads and deletes its probe objects under this prefix. */
 export const HEARTBEAT_PROBE_PREFIX = "heartbeat";
 
-const viaService = (arns: ArnBuilder, service: string) => ({ test: "StringEquals", variable: "kms:ViaService", values: [`${service}.${arns.region}.amazonaws.com`] });
+/** Condition: the KMS key is used only through `service` (e.g. s3, secretsmanager) of the environment's region. */
+export const viaService = (arns: ArnBuilder, service: string) => ({ test: "StringEquals", variable: "kms:ViaService", values: [`${service}.${arns.region}.amazonaws.com`] });
 
 export function pullImages(repositoryArn: string): PolicyStatement[] {
   return [
@@ -111,6 +113,42 @@ export function mountDagFileSystem(fileSystemArn: string, accessPointArns: reado
       resources: [fileSystemArn],
       conditions: [{ test: "StringEquals", variable: "elasticfilesystem:AccessPointArn", values: [...accessPointArns] }],
     },
+  ];
+}
+
+/**
+ * What S3DagBundle does with its bundles: check the bucket (HeadBucket, which S3 authorizes as ListBucket without a
+ * prefix) and list and download under the bundles' prefixes. Listing stays within `dags/` (S3DagBundle also lists
+ * the level above a prefix); objects are read only under each bundle's own prefix.
+ */
+export function readDagBundles(arns: ArnBuilder, bucketArn: string, prefixes: readonly string[], dataKeyArn: string): PolicyStatement[] {
+  if (prefixes.length === 0) return [];
+  return [
+    {
+      sid: "ListDagBundles",
+      actions: ["s3:ListBucket"],
+      resources: [bucketArn],
+      conditions: [{ test: "StringLikeIfExists", variable: "s3:prefix", values: [`${DAG_BUCKET_LAYOUT.bundles}/*`] }],
+    },
+    { sid: "ReadDagBundles", actions: ["s3:GetObject"], resources: prefixes.map((p) => `${bucketArn}/${p}/*`) },
+    { sid: "DecryptDagBundles", actions: ["kms:Decrypt"], resources: [dataKeyArn], conditions: [viaService(arns, "s3")] },
+  ];
+}
+
+/**
+ * The sync task's read of uploaded EFS releases (`releases/<bundle>/<version>.tar.gz`). S3 answers a missing object
+ * with 404 (not 403) only to a caller that may list the bucket, which tells "not uploaded" apart from "denied".
+ */
+export function readDagReleases(arns: ArnBuilder, bucketArn: string, dataKeyArn: string): PolicyStatement[] {
+  return [
+    {
+      sid: "ListDagReleases",
+      actions: ["s3:ListBucket"],
+      resources: [bucketArn],
+      conditions: [{ test: "StringLikeIfExists", variable: "s3:prefix", values: [`${DAG_BUCKET_LAYOUT.releases}/*`] }],
+    },
+    { sid: "ReadDagReleases", actions: ["s3:GetObject"], resources: [`${bucketArn}/${DAG_BUCKET_LAYOUT.releases}/*`] },
+    { sid: "DecryptDagReleases", actions: ["kms:Decrypt"], resources: [dataKeyArn], conditions: [viaService(arns, "s3")] },
   ];
 }
 

@@ -3,7 +3,8 @@ import * as os from "os";
 import * as path from "path";
 import type { TerraformStack } from "cdktf";
 import { ENVIRONMENTS_DIR, loadEnvironments } from "../../config/load";
-import type { EnvironmentConfig } from "../../config/schema";
+import type { DagSourceKind, EnvironmentConfig } from "../../config/schema";
+import { dagDeliveryNames } from "../../modules/dags/dag-delivery";
 import { buildApp } from "../../main";
 import { partitionOf } from "../../modules/core/arn";
 import { AIRFLOW_VERSION, PYTHON_VERSION } from "../../modules/airflow/runtime-contract";
@@ -39,6 +40,16 @@ export interface EnvironmentDescription {
   readonly stateRegion: string;
   /** Build arguments of the Airflow image, from modules/airflow/runtime-contract.ts. */
   readonly image: { readonly airflowVersion: string; readonly pythonVersion: string };
+  /**
+   * DAG delivery: each bundle with its source (efs and s3 bundles are delivered with `npm run deploy-dags`, git
+   * bundles by pushing to their repository), the repositories allowed to deliver, and the OIDC role they assume
+   * (null without `dags.deployRepositories`).
+   */
+  readonly dagDelivery: {
+    readonly role: string | null;
+    readonly repositories: readonly string[];
+    readonly bundles: readonly { readonly name: string; readonly source: DagSourceKind }[];
+  };
 }
 
 /** Environment names with a file in `dir` (sorted). */
@@ -135,6 +146,11 @@ function build(name: string, dir: string): EnvironmentDescription {
       stateBucket: config.state.bucket,
       stateRegion: config.state.region,
       image: { airflowVersion: AIRFLOW_VERSION, pythonVersion: PYTHON_VERSION },
+      dagDelivery: {
+        role: config.dags.deployRepositories.length > 0 ? `arn:${partitionOf(config.account.region)}:iam::${config.account.id}:role/${dagDeliveryNames(naming).deployRole}` : null,
+        repositories: config.dags.deployRepositories,
+        bundles: config.dags.bundles.map((b) => ({ name: b.name, source: b.source })),
+      },
     };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

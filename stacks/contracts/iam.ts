@@ -4,7 +4,7 @@ import { defineContract, output, type OutputSpec } from "../../modules/core/cont
 import { Naming } from "../../modules/core/naming";
 
 /** Components with a task role of their own. */
-export const TASK_ROLE_COMPONENTS = ["api_server", "scheduler", "dag_processor", "triggerer", "worker", "flower", "migrate", "cadvisor"] as const;
+export const TASK_ROLE_COMPONENTS = ["api_server", "scheduler", "dag_processor", "triggerer", "worker", "flower", "migrate", "cadvisor", "dag_sync"] as const;
 export type TaskRoleComponent = (typeof TASK_ROLE_COMPONENTS)[number];
 
 const roleArn = (part: string) => (c: EnvironmentConfig) => new ArnBuilder(c).of("iam", `role/${new Naming(c.namePrefix, c.name, c.account.id).name(part)}`, "");

@@ -33,6 +33,8 @@ export const storageContract = defineContract("storage", {
   task_logs_bucket_name: output.string("S3 bucket of remote task logs", (c) => naming(c).globalName("task-logs")),
   task_logs_bucket_arn: output.string("ARN of the task-log bucket", (c) => `arn:aws:s3:::${naming(c).globalName("task-logs")}`),
   alb_logs_bucket_name: output.string("S3 bucket (SSE-S3) of ALB access logs", (c) => naming(c).globalName("alb-logs")),
+  dag_bucket_name: output.string("S3 bucket of DAG code: S3 bundles under dags/, EFS releases under releases/", (c) => naming(c).globalName("dags")),
+  dag_bucket_arn: output.string("ARN of the DAG bucket", (c) => `arn:aws:s3:::${naming(c).globalName("dags")}`),
   fernet_key_secret_arn: output.string("Secret: [core] fernet_key", secretArn("fernet-key")),
   api_secret_key_secret_arn: output.string("Secret: [api] secret_key", secretArn("api-secret-key")),
   jwt_secret_secret_arn: output.string("Secret: [api_auth] jwt_secret", secretArn("jwt-secret")),

@@ -44,6 +44,7 @@ const VERIFIED_AIRFLOW_OPTIONS = new Set([
   "AIRFLOW__CELERY__FLOWER_URL_PREFIX", // [celery] flower_url_prefix
   "AIRFLOW__CELERY__FLOWER_BASIC_AUTH", // [celery] flower_basic_auth (sensitive)
   "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT", // [celery_broker_transport_options] visibility_timeout
+  "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", // [dag_processor] dag_bundle_config_list (3.0.0)
 ]);
 
 const runtime: AirflowRuntime = {
@@ -59,9 +60,37 @@ const runtime: AirflowRuntime = {
   baseUrl: "https://airflow.example.com",
   jwtIssuer: "airflow-dev",
   flowerUrlPrefix: "/flower",
+  dags: {
+    bundles: [
+      { name: "team", source: "efs", refreshIntervalSeconds: 60 },
+      { name: "platform", source: "git", repository: "https://github.com/o/private.git", ref: "main", credentialsSecretArn: "arn:git-token", refreshIntervalSeconds: 300 },
+      { name: "public", source: "git", repository: "https://github.com/o/public.git", ref: "v1", refreshIntervalSeconds: 300 },
+    ],
+    bucket: "dag-bucket",
+  },
 };
 
 describe("Airflow settings", () => {
+  it("give the DAG bundle list to every component that reads DAGs, and Git connections only where bundles are initialized", () => {
+    // WHEN each component's settings are rendered
+    const list = COMPONENTS.filter((c) => componentEnvironment(c, runtime).AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST !== undefined);
+    const credentials = COMPONENTS.filter((c) => componentSecrets(c, runtime).AIRFLOW_CONN_DAG_BUNDLE_PLATFORM === "arn:git-token");
+    const anonymous = COMPONENTS.filter((c) => componentEnvironment(c, runtime).AIRFLOW_CONN_DAG_BUNDLE_PUBLIC === '{"conn_type":"git"}');
+    // THEN the list reaches api-server, scheduler, dag-processor, triggerer and workers (one rendering for all)
+    expect(list).toEqual(["api-server", "scheduler", "dag-processor", "triggerer", "worker"]);
+    expect(new Set(list.map((c) => componentEnvironment(c, runtime).AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST)).size).toBe(1);
+    // AND the private repository's connection comes from its secret, the public one's is anonymous, both only where bundles are fetched
+    expect(credentials).toEqual(["dag-processor", "triggerer", "worker"]);
+    expect(anonymous).toEqual(["dag-processor", "triggerer", "worker"]);
+    expect(COMPONENTS.filter((c) => Object.keys(componentEnvironment(c, runtime)).some((n) => n === "AIRFLOW_CONN_DAG_BUNDLE_PLATFORM"))).toEqual([]);
+  });
+
+  it("refuse to render a DAG-reading component without the environment's bundles", () => {
+    const { dags: _dags, ...withoutDags } = runtime;
+    expect(() => componentEnvironment("scheduler", withoutDags)).toThrow("the scheduler component reads DAG bundles: its runtime needs the environment's dags");
+    expect(componentEnvironment("migrate", withoutDags).AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST).toBeUndefined();
+  });
+
   it("set only Airflow options that exist in Airflow 3.1, in every synthesized task definition", () => {
     const app = sharedApp();
     const used = new Set<string>();

@@ -1,0 +1,107 @@
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import type { DagBundleConfig } from "../../config/schema";
+import { efsVolume, type DagVolumes } from "../airflow/airflow-task";
+import { AIRFLOW_GID, AIRFLOW_HOME, AIRFLOW_UID, DAG_BUCKET_LAYOUT, DAG_SYNC_COMMAND, DAGS_FOLDER, RUNTIME_ENV, WRITABLE_PATHS } from "../airflow/runtime-contract";
+import type { Naming } from "../core/naming";
+import { ContainerTask } from "../ecs/container-task";
+import { bundlesOf } from "./dag-bundles";
+import { dagDeliveryNames, dagDeliveryParameterName, type DagDeliveryTarget } from "./dag-delivery";
+
+export interface DagSyncProps {
+  readonly naming: Naming;
+  readonly region: string;
+  /** The Airflow image (the sync code is its `airflow_ecs.dag_sync` module). */
+  readonly image: string;
+  readonly bundles: readonly DagBundleConfig[];
+  /** Releases kept per EFS bundle, the current one included. */
+  readonly keepReleases: number;
+  readonly dagBucket: string;
+  /** The DAG file system; only its DAGs access point is mounted, read-write. */
+  readonly fileSystem: Pick<DagVolumes, "fileSystemId" | "dagsAccessPointId">;
+  readonly clusterName: string;
+  readonly subnetIds: string[];
+  readonly securityGroupId: string;
+  readonly executionRoleArn: string;
+  readonly taskRoleArn: string;
+  readonly logRetentionDays: number;
+  readonly logsKmsKeyArn: string;
+}
+
+/** Task size of the sync: streaming download and extraction of a release archive. */
+export const DAG_SYNC_TASK_SIZE = { cpu: 256, memory: 1024 } as const;
+
+/**
+ * DAG delivery to EFS: the one-off sync task `npm run deploy-dags` runs after uploading a release (Fargate, the
+ * Airflow image as uid 50000, the DAGs access point mounted read-write, a read-only root), which unpacks the release
+ * next to the others and switches the bundle's `current` symlink atomically; and the SSM parameter telling
+ * deploy-dags where the bucket is and how to run the task, so DAG pipelines need no Terraform state.
+ */
+export class DagSync extends Construct {
+  readonly task: ContainerTask;
+  readonly parameter: SsmParameter;
+
+  constructor(scope: Construct, id: string, props: DagSyncProps) {
+    super(scope, id);
+    const names = dagDeliveryNames(props.naming);
+    this.task = new ContainerTask(this, "task", {
+      family: names.syncTaskFamily,
+      compatibility: "FARGATE",
+      ...DAG_SYNC_TASK_SIZE,
+      executionRoleArn: props.executionRoleArn,
+      taskRoleArn: props.taskRoleArn,
+      volumes: [efsVolume("dags", props.fileSystem.fileSystemId, props.fileSystem.dagsAccessPointId), { name: "tmp" }],
+      logGroupName: names.syncLogGroup,
+      logRetentionDays: props.logRetentionDays,
+      logsKmsKeyArn: props.logsKmsKeyArn,
+      region: props.region,
+      containers: [
+        {
+          name: names.syncContainer,
+          image: props.image,
+          command: [...DAG_SYNC_COMMAND],
+          user: `${AIRFLOW_UID}:${AIRFLOW_GID}`,
+          readonlyRootFilesystem: true,
+          environment: {
+            // The official entrypoint runs `python ...` as is; no database wait for a task that uses none.
+            PYTHONPATH: `${AIRFLOW_HOME}/config`,
+            CONNECTION_CHECK_MAX_COUNT: "0",
+            PYTHONDONTWRITEBYTECODE: "1",
+            AWS_DEFAULT_REGION: props.region,
+            [RUNTIME_ENV.dagBucket]: props.dagBucket,
+            [RUNTIME_ENV.dagReleasesPrefix]: DAG_BUCKET_LAYOUT.releases,
+            [RUNTIME_ENV.dagSyncRoot]: DAGS_FOLDER,
+            [RUNTIME_ENV.dagSyncBundles]: JSON.stringify(bundlesOf(props.bundles, "efs").map((b) => b.name)),
+            [RUNTIME_ENV.dagSyncKeepReleases]: String(props.keepReleases),
+          },
+          mountPoints: [
+            { sourceVolume: "dags", containerPath: DAGS_FOLDER, readOnly: false },
+            { sourceVolume: "tmp", containerPath: WRITABLE_PATHS.tmp, readOnly: false },
+          ],
+          memoryReservation: DAG_SYNC_TASK_SIZE.memory,
+          stopTimeout: 120,
+        },
+      ],
+    });
+
+    const target: DagDeliveryTarget = {
+      environment: props.naming.environment,
+      bucket: props.dagBucket,
+      cluster: props.clusterName,
+      syncTaskDefinition: names.syncTaskFamily,
+      syncContainer: names.syncContainer,
+      subnets: props.subnetIds,
+      securityGroups: [props.securityGroupId],
+      syncLogGroup: names.syncLogGroup,
+      syncLogStreamPrefix: names.syncTaskFamily,
+    };
+    this.parameter = new SsmParameter(this, "delivery-target", {
+      name: dagDeliveryParameterName(props.naming),
+      description: "Where npm run deploy-dags delivers this environment's DAGs (bucket, sync task, network)",
+      type: "String",
+      // jsonencode keeps the subnet list a list (a token list cannot be JSON.stringified).
+      value: Fn.jsonencode(target),
+    });
+  }
+}
