@@ -22,6 +22,7 @@ describe("Python files of the image", () => {
       "airflow-home/webserver_config.py",
       "config/airflow_ecs/__init__.py",
       "config/airflow_ecs/celery_config.py",
+      "config/airflow_ecs/dag_sync.py",
       "config/airflow_ecs/ecs_metadata.py",
       "config/airflow_ecs/heartbeat.py",
       "config/airflow_ecs/hostname.py",
@@ -49,6 +50,7 @@ describe("Python unit tests (python3 -m unittest)", () => {
     ["test_heartbeat", "heartbeat probes, configuration errors and timing"],
     ["test_hostname", "hostname_callable from the ECS task metadata endpoint"],
     ["test_dags", "DAG arguments, dependencies, queues and the Celery configuration"],
+    ["test_dag_sync", "DAG sync: atomic switch of an EFS bundle, rollback, unsafe archives refused, pruning, exit codes"],
   ])("%s passes (%s)", (module) => {
     // GIVEN the image's package on PYTHONPATH WHEN the module's tests run
     const run = runSync("python3", ["-m", "unittest", "-v", module], { ...pythonEnv(), PYTHONPATH: [path.join(DOCKER_DIR, "config"), PYTHON_TESTS_DIR].join(":") });

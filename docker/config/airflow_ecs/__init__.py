@@ -8,6 +8,8 @@ sys.path in every process):
   ``rediss://`` broker and the scale-in protection signal handlers.
 - ``task_protection``: ECS task scale-in protection for busy Celery workers.
 - ``heartbeat``: the probes and timing of the heartbeat DAG.
+- ``dag_sync``: the one-off DAG sync task (``python -m airflow_ecs.dag_sync``): unpacks an uploaded EFS release and
+  switches the bundle's ``current`` symlink atomically.
 
 Only ``celery_config`` imports Airflow or Celery at module level; the rest runs (and is unit-tested) without them.
 """
