@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { DAG_BUCKET_LAYOUT, DAG_RELEASE_VERSION_PATTERN, DAG_SYNC_COMMAND, EFS_BUNDLE_LAYOUT, RUNTIME_ENV } from "../../modules/airflow/runtime-contract";
+import { buildReleaseArchive } from "../../scripts/lib/dag-release";
 import { PYTHON_PATH, pythonEnv, read, removeTempDirs, runSync, tempDir } from "./helpers";
 
 /**
@@ -150,6 +151,29 @@ describe("python -m airflow_ecs.dag_sync end to end", () => {
     // AND no temporary symlink or incoming folder is left
     expect(fs.readdirSync(path.join(root, "team-a")).filter((name) => name.startsWith("current.tmp-"))).toEqual([]);
     expect(fs.readdirSync(path.join(root, "team-a", EFS_BUNDLE_LAYOUT.releases)).sort()).toEqual(["2024.06.01-1", "2024.06.02-1"]);
+  });
+
+  it("unpacks a release exactly as deploy-dags builds it (the TypeScript archive, long and non-ASCII names included)", async () => {
+    // GIVEN a DAG folder packed by deploy-dags' release builder and stored with its sha256, as deploy-dags uploads it
+    const source = path.join(work, "src", "from-deploy-dags");
+    const long = `dags/${"deeply-nested-folder/".repeat(6)}a_dag_file_with_a_rather_long_name.py`;
+    const files: Record<string, string> = { "dags/etl.py": "# from deploy-dags\n", "dags/sql/café.sql": "select 1;\n", [long]: "# long\n" };
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(source, name)), { recursive: true });
+      fs.writeFileSync(path.join(source, name), text);
+    }
+    const release = await buildReleaseArchive(source);
+    const object = path.join(fakeS3, BUCKET, DAG_BUCKET_LAYOUT.releases, "team-a", "ts-built.tar.gz");
+    fs.writeFileSync(object, release.bytes);
+    fs.writeFileSync(`${object}.metadata.json`, JSON.stringify({ [DAG_BUCKET_LAYOUT.sha256Metadata]: release.sha256 }));
+    // WHEN the sync task switches to it
+    const run = sync("ts-built");
+    // THEN every file arrives with its content under the new current release
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.stringContaining("SHA-256 verified") });
+    for (const [name, text] of Object.entries(files)) expect(read(path.join(current, name))).toBe(text);
+    expect(JSON.parse(run.stdout)).toMatchObject({ version: "ts-built", files: 3 });
+    // AND switching back to the first release leaves the rest of this sequence as it was
+    expect(sync("2024.06.01-1").status).toBe(0);
   });
 
   it("exits 66 naming the object for a version that was never uploaded, and switches nothing", () => {
