@@ -2,6 +2,7 @@ import * as path from "path";
 import { loadEnvironments } from "../../config/load";
 import { HEARTBEAT, RUNTIME_ENV } from "../../modules/airflow/runtime-contract";
 import { HEARTBEAT_PROBE_PREFIX } from "../../modules/iam/grants";
+import { checkDagQueues, scanDagQueues } from "../../scripts/lib/dag-queues";
 import { DOCKER_DIR, filesUnder, pythonEnv, read, runSync } from "./helpers";
 
 /**
@@ -18,13 +19,13 @@ const IMAGE_FILES = filesUnder(DOCKER_DIR, (file) => !file.endsWith(".dockerigno
 
 const environments = loadEnvironments();
 
-/** The literal `queue="..."` arguments of a DAG file; a non-literal `queue=` fails (it could not be checked). */
+/** The image's DAG folder scanned once with the project's queue scanner (Python's parser, scripts/lib/dag_queues.py). */
+const DAG_SCAN = scanDagQueues(path.join(DOCKER_DIR, "dags"));
+
+/** The queues a DAG file of the image routes tasks to. */
 function queuesOf(file: string): string[] {
-  const source = read(file);
-  const literal = [...source.matchAll(/\bqueue\s*=\s*(["'])([^"']+)\1/g)].map((match) => match[2]);
-  const all = [...source.matchAll(/\bqueue\s*=/g)];
-  expect({ file: path.basename(file), nonLiteralQueueArguments: all.length - literal.length }).toEqual({ file: path.basename(file), nonLiteralQueueArguments: 0 });
-  return literal;
+  const relative = path.relative(path.join(DOCKER_DIR, "dags"), file);
+  return DAG_SCAN.usages.filter((usage) => usage.file === relative).map((usage) => usage.queue);
 }
 
 /** `AIRFLOW_ECS_*` names a source mentions; `_AIRFLOW_ECS_*` (internal test seams) are not environment contract. */
@@ -38,14 +39,19 @@ function pythonConstants(file: string): Record<string, string> {
 }
 
 describe("queues the DAGs route to", () => {
+  it("can all be checked: every DAG file parses and names its queues as string constants", () => {
+    // GIVEN every DAG file of the image WHEN scanned THEN each is parsed and no queue value is computed
+    expect(DAG_SCAN.files.map((file) => path.join(DOCKER_DIR, "dags", file))).toEqual(DAG_FILES);
+    expect(DAG_SCAN.errors).toEqual([]);
+    expect(DAG_SCAN.unchecked).toEqual([]);
+  });
+
   it("are consumed by a worker pool in every environment", () => {
     // GIVEN the queues every DAG file names and the pools of every environment
     const used = [...new Set(DAG_FILES.flatMap(queuesOf))].sort();
     expect(used).toContain("default");
     // THEN no DAG sends a task to a queue some environment has no worker for (it would sit queued until it times out)
-    const unconsumed = environments.flatMap((env) =>
-      used.filter((queue) => !env.workerPools.some((pool) => pool.queues.includes(queue))).map((queue) => `${env.name}: ${queue}`),
-    );
+    const unconsumed = environments.flatMap((env) => checkDagQueues(env, DAG_SCAN.usages).map((problem) => `${env.name}: ${problem.message}`));
     expect(unconsumed).toEqual([]);
   });
 
