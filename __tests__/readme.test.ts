@@ -25,6 +25,34 @@ describe("the README", () => {
   });
 });
 
+describe("the README's Deploying DAGs section", () => {
+  const section = () => {
+    const readme = read("README.md");
+    const start = readme.indexOf("## Deploying DAGs");
+    return readme.slice(start, readme.indexOf("\n## ", start + 1));
+  };
+
+  it("shows the exact commands of each mode: EFS deploy and rollback, the Git connection secret, the S3 sync", () => {
+    const text = section();
+    expect(text).toContain("npm run deploy-dags -- --env dev --from ./dags");
+    expect(text).toMatch(/npm run deploy-dags -- --env dev --version \S+/);
+    expect(text).toContain("aws secretsmanager create-secret --name");
+    expect(text).toContain("npm run deploy-dags -- --env test --from ./dags");
+    expect(text).toContain("npm run check-dag-queues -- --env");
+  });
+
+  it("calls the reusable workflow with inputs it declares", () => {
+    // GIVEN the caller example's `with:` keys and the workflow's workflow_call inputs
+    const caller = section().split("    with:\n")[1].split("```")[0];
+    const used = [...caller.matchAll(/^ {6}([a-z-]+): /gm)].map((m) => m[1]);
+    const workflow = read(".github/workflows/dag-delivery.yml");
+    const declared = [...workflow.slice(workflow.indexOf("inputs:"), workflow.indexOf("\npermissions:")).matchAll(/^ {6}([a-z-]+):$/gm)].map((m) => m[1]);
+    // THEN every input the README passes exists, and the required ones are passed
+    expect(used.filter((k) => !declared.includes(k))).toEqual([]);
+    expect(used).toEqual(expect.arrayContaining(["environment", "infrastructure-repository"]));
+  });
+});
+
 describe.each(documents)("%s", (file) => {
   it("links only to files that exist", () => {
     // GIVEN every relative Markdown link of the document

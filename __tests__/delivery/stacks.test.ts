@@ -134,6 +134,23 @@ describe("npm run stacks", () => {
     expect(dev.stacks[0]).toBe("dev-network");
   });
 
+  it("describes DAG delivery: each bundle's source, the repositories allowed to deliver and their role", () => {
+    // GIVEN prod (git, s3 and efs bundles; two DAG repositories) and uat (one git bundle, no deploy repositories)
+    const prod = JSON.parse(run("--env", "prod", "--json"));
+    const uat = JSON.parse(run("--env", "uat", "--json"));
+    // THEN the workflow for DAG repositories finds what to deliver and with which role
+    expect(prod.dagDelivery).toEqual({
+      role: "arn:aws:iam::333333333333:role/airflow-prod-ci-dags",
+      repositories: ["example-org/airflow-dags", "example-org/analytics-dags"],
+      bundles: [
+        { name: "platform", source: "git" },
+        { name: "analytics", source: "s3" },
+        { name: "team", source: "efs" },
+      ],
+    });
+    expect(uat.dagDelivery).toEqual({ role: null, repositories: [], bundles: [{ name: "dags", source: "git" }] });
+  });
+
   it("reports no CI roles for an environment without ci.githubRepository", () => {
     // GIVEN dev without a GitHub repository
     const dir = environmentsDir(["dev"], (raw) => {
