@@ -84,6 +84,11 @@ function describeJsonError(text: string, error: Error): string {
   return `${error.message.replace(/ in JSON at position \d+.*$/, "")} at line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
+/** Names of the environment files in `dir` (sorted; none when the folder is missing). */
+export function environmentNames(dir = ENVIRONMENTS_DIR): string[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => path.basename(f, ".json")).sort() : [];
+}
+
 /** Reads and validates one environment from `dir`. */
 export function loadEnvironment(name: string, dir = ENVIRONMENTS_DIR): EnvironmentConfig {
   return loadEnvironments(dir, [name])[0];
@@ -94,7 +99,7 @@ export function loadEnvironment(name: string, dir = ENVIRONMENTS_DIR): Environme
  * problems of every file together.
  */
 export function loadEnvironments(dir = ENVIRONMENTS_DIR, names?: readonly string[]): EnvironmentConfig[] {
-  const available = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => path.basename(f, ".json")).sort() : [];
+  const available = environmentNames(dir);
   const wanted = names ?? available;
   const problems: string[] = [];
   const configs: EnvironmentConfig[] = [];

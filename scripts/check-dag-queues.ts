@@ -15,7 +15,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ENVIRONMENTS_DIR, loadEnvironments } from "../config/load";
+import { ENVIRONMENTS_DIR, environmentNames, loadEnvironments } from "../config/load";
 import type { EnvironmentConfig } from "../config/schema";
 import { CliError, parseCommandLine, runAsProcess, type Output } from "./lib/cli";
 import { checkDagQueues, DagScanError, poolOf, scanDagQueues, type DagQueueScan } from "./lib/dag-queues";
@@ -34,7 +34,7 @@ export const USAGE = [
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
 function loadEnvironment(name: string, dir: string): EnvironmentConfig {
-  const available = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => path.basename(f, ".json")).sort() : [];
+  const available = environmentNames(dir);
   if (!available.includes(name)) throw new CliError(`unknown environment "${name}"; available environments: ${available.join(", ") || "(none)"}`, 2);
   try {
     return loadEnvironments(dir, [name])[0];

@@ -18,8 +18,7 @@ import { ECSClient, DescribeTasksCommand, RunTaskCommand, type Task } from "@aws
 import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import * as fs from "fs";
-import * as path from "path";
-import { ConfigError, ENVIRONMENTS_DIR, loadEnvironment } from "../config/load";
+import { ConfigError, ENVIRONMENTS_DIR, environmentNames, loadEnvironment } from "../config/load";
 import type { DagBundleConfig, EfsDagBundleConfig, EnvironmentConfig, GitDagBundleConfig, S3DagBundleConfig } from "../config/schema";
 import { DAG_BUCKET_LAYOUT, DAG_RELEASE_VERSION_PATTERN, RUNTIME_ENV } from "../modules/airflow/runtime-contract";
 import { Naming } from "../modules/core/naming";
@@ -109,7 +108,7 @@ export function planDeployment(argv: readonly string[], environmentsDir = ENVIRO
   if (!values.env) throw usageError("--env <env> is required");
   const dir = values["environments-dir"] ?? environmentsDir;
 
-  const available = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => path.basename(f, ".json")).sort() : [];
+  const available = environmentNames(dir);
   if (!available.includes(values.env)) throw usageError(`unknown environment "${values.env}"; available: ${available.join(", ") || "(none)"}`);
   let config: EnvironmentConfig;
   try {

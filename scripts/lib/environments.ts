@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { TerraformStack } from "cdktf";
-import { ENVIRONMENTS_DIR, loadEnvironments } from "../../config/load";
+import { ENVIRONMENTS_DIR, environmentNames, loadEnvironments } from "../../config/load";
 import type { DagSourceKind, EnvironmentConfig } from "../../config/schema";
 import { dagDeliveryNames } from "../../modules/dags/dag-delivery";
 import { buildApp } from "../../main";
@@ -53,14 +53,7 @@ export interface EnvironmentDescription {
 }
 
 /** Environment names with a file in `dir` (sorted). */
-export function availableEnvironments(dir = ENVIRONMENTS_DIR): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => path.basename(f, ".json"))
-    .sort();
-}
+export const availableEnvironments = environmentNames;
 
 export class UnknownEnvironmentError extends Error {
   constructor(names: readonly string[], available: readonly string[]) {
