@@ -45,7 +45,12 @@ export function buildApp(options: BuildOptions = {}): AirflowApp {
  */
 function selectedEnvironments(): string[] | undefined {
   const value = process.env.AIRFLOW_ENVIRONMENTS?.trim();
-  return value ? value.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
+  return value
+    ? value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 /**
@@ -58,7 +63,11 @@ export function withLeanStackTraces<T>(fn: () => T): T {
   const previousPrepare = Error.prepareStackTrace;
   const capture = Error.captureStackTrace;
   Error.prepareStackTrace = (error, frames) =>
-    error instanceof Error ? (previousPrepare ? previousPrepare(error, frames) : `${error.name}: ${error.message}${frames.map((f) => `\n    at ${f}`).join("")}`) : "";
+    error instanceof Error
+      ? previousPrepare
+        ? previousPrepare(error, frames)
+        : `${error.name}: ${error.message}${frames.map((f) => `\n    at ${f}`).join("")}`
+      : "";
   Error.captureStackTrace = (target: object, constructorOpt?: (...args: never[]) => unknown) => {
     if (target instanceof Error) capture.call(Error, target, constructorOpt);
   };

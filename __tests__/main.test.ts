@@ -86,7 +86,11 @@ describe("withLeanStackTraces", () => {
     expect(captured).toMatch(/^Error: into\n    at /);
     // AND the hooks are back as they were, also when fn throws
     expect([Error.prepareStackTrace, Error.captureStackTrace]).toEqual([prepare, capture]);
-    expect(() => withLeanStackTraces(() => { throw new Error("inner"); })).toThrow("inner");
+    expect(() =>
+      withLeanStackTraces(() => {
+        throw new Error("inner");
+      }),
+    ).toThrow("inner");
     expect([Error.prepareStackTrace, Error.captureStackTrace]).toEqual([prepare, capture]);
   });
 });

@@ -18,7 +18,9 @@ describe("the README", () => {
 
   it("documents every npm script a user runs", () => {
     // GIVEN package.json's scripts (lifecycle and internal ones aside)
-    const scripts = Object.keys((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts).filter((s) => !["build", "prepare", "lint", "test:update-snapshots"].includes(s));
+    const scripts = Object.keys((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts).filter(
+      (s) => !["build", "prepare", "lint", "test:update-snapshots"].includes(s),
+    );
     // THEN each appears as `npm run <name>` (or `npm test`)
     const readme = read("README.md");
     expect(scripts.filter((s) => !readme.includes(s === "test" ? "npm test" : `npm run ${s}`))).toEqual([]);
@@ -64,7 +66,12 @@ describe.each(documents)("%s", (file) => {
   it("links to its own sections by their GitHub anchors", () => {
     // GIVEN the document's headings, as GitHub turns them into anchors
     const text = read(file);
-    const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-");
+    const slug = (heading: string) =>
+      heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\w\- ]/g, "")
+        .replace(/ /g, "-");
     const anchors = new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
     // THEN every in-page link names one of them
     const inPage = [...text.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);

@@ -15,7 +15,7 @@ export function parseCidr(text: string): Ipv4Cidr | undefined {
   const octets = match.slice(1, 5).map(Number);
   const prefix = Number(match[5]);
   if (octets.some((o) => o > 255) || prefix > 32) return undefined;
-  const address = (((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0);
+  const address = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
   if ((address & ~maskOf(prefix)) >>> 0 !== 0) return undefined;
   return { network: address, prefix };
 }

@@ -10,7 +10,13 @@ const str = (allowed: string, extra: Partial<StringField> = {}): StringField => 
 const int = (min: number, max: number, extra: Partial<IntegerField> = {}): IntegerField => ({ kind: "integer", min, max, ...extra });
 const bool = (extra: Partial<BooleanField> = {}): BooleanField => ({ kind: "boolean", ...extra });
 const obj = (fields: Record<string, FieldSpec>, extra: Partial<ObjectField> = {}): ObjectField => ({ kind: "object", fields, ...extra });
-const list = (items: FieldSpec, minItems: number, maxItems: number, extra: Partial<ArrayField> = {}): ArrayField => ({ kind: "array", items, minItems, maxItems, ...extra });
+const list = (items: FieldSpec, minItems: number, maxItems: number, extra: Partial<ArrayField> = {}): ArrayField => ({
+  kind: "array",
+  items,
+  minItems,
+  maxItems,
+  ...extra,
+});
 
 const variant = (discriminator: string, noun: string, variants: Record<string, ObjectField>, extra: Partial<VariantField> = {}): VariantField => ({
   kind: "variant",
@@ -22,8 +28,7 @@ const variant = (discriminator: string, noun: string, variants: Record<string, O
 
 const cidr = str("an IPv4 CIDR such as 10.20.0.0/16", { pattern: CIDR_TEXT });
 const logRetention = (fallback?: number): IntegerField => int(1, 3653, { oneOf: LOG_RETENTION_DAYS, default: fallback });
-const instanceType = (example: string): StringField =>
-  str(`an EC2 instance type such as ${example}`, { pattern: /^[a-z][a-z0-9-]*\.[a-z0-9]+$/ });
+const instanceType = (example: string): StringField => str(`an EC2 instance type such as ${example}`, { pattern: /^[a-z][a-z0-9-]*\.[a-z0-9]+$/ });
 
 /** CPU units and MiB of one task; the Fargate/EC2-specific checks are in validate.ts. */
 const taskSize = {
@@ -44,10 +49,13 @@ export const ENVIRONMENT_SPEC: ObjectField = obj({
   }),
   state: obj(
     {
-      bucket: str("an S3 bucket name of 3-51 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit (12 characters stay free for the -access-logs companion bucket)", {
-        pattern: /^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,49}[a-z0-9]$/,
-        derived: true,
-      }),
+      bucket: str(
+        "an S3 bucket name of 3-51 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit (12 characters stay free for the -access-logs companion bucket)",
+        {
+          pattern: /^(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,49}[a-z0-9]$/,
+          derived: true,
+        },
+      ),
       region: str("an AWS region name such as eu-west-1", { pattern: REGION_PATTERN, derived: true }),
     },
     { default: {} },
@@ -55,7 +63,8 @@ export const ENVIRONMENT_SPEC: ObjectField = obj({
   tags: {
     kind: "record",
     keyPattern: /^(?!aws:)(?!(project|environment|stack|managed-by)$)[A-Za-z0-9 _.:/=+@-]{1,128}$/,
-    keyAllowed: "tag keys of 1-128 letters, digits, spaces or _.:/=+-@, not starting with aws: and not project/environment/stack/managed-by (set by the stacks)",
+    keyAllowed:
+      "tag keys of 1-128 letters, digits, spaces or _.:/=+-@, not starting with aws: and not project/environment/stack/managed-by (set by the stacks)",
     values: str("a tag value of at most 256 letters, digits, spaces or _.:/=+-@", { pattern: /^[A-Za-z0-9 _.:/=+@-]{0,256}$/ }),
     maxEntries: 40,
     default: {},
@@ -63,7 +72,12 @@ export const ENVIRONMENT_SPEC: ObjectField = obj({
   network: obj({
     vpcCidr: cidr,
     azCount: int(2, 6, { default: 2 }),
-    availabilityZones: list(str("an AZ name in the environment's region, such as eu-west-1a", { pattern: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/ }), 2, 6, { derived: true }),
+    availabilityZones: list(
+      str("an AZ name in the environment's region, such as eu-west-1a", { pattern: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/ }),
+      2,
+      6,
+      { derived: true },
+    ),
     subnets: obj(
       {
         public: list(cidr, 2, 6),
@@ -127,7 +141,11 @@ export const ENVIRONMENT_SPEC: ObjectField = obj({
   workerPools: list(
     obj({
       name: str("1-16 lowercase letters, digits or hyphens, starting with a letter", { pattern: /^[a-z][a-z0-9-]{0,15}$/ }),
-      queues: list(str("a Celery queue name of letters, digits, _ . : or - (no commas or spaces), at most 200 characters", { pattern: /^[A-Za-z0-9_.:-]{1,200}$/ }), 0, 20),
+      queues: list(
+        str("a Celery queue name of letters, digits, _ . : or - (no commas or spaces), at most 200 characters", { pattern: /^[A-Za-z0-9_.:-]{1,200}$/ }),
+        0,
+        20,
+      ),
       concurrency: int(1, 256),
       ...taskSize,
       minCount: int(0, 500),
@@ -183,7 +201,9 @@ export const ENVIRONMENT_SPEC: ObjectField = obj({
         { default: [{ name: "dags", source: "efs" }] },
       ),
       keepReleases: int(2, 50, { default: 5 }),
-      deployRepositories: list(str("owner/repo of a GitHub repository delivering DAGs", { pattern: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/ }), 0, 20, { default: [] }),
+      deployRepositories: list(str("owner/repo of a GitHub repository delivering DAGs", { pattern: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/ }), 0, 20, {
+        default: [],
+      }),
     },
     { default: {} },
   ),
@@ -196,10 +216,7 @@ export const ENVIRONMENT_SPEC: ObjectField = obj({
     }),
     hostname: str("a DNS name such as airflow.example.com", { pattern: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, optional: true }),
   }),
-  alarms: obj(
-    { email: str("an e-mail address", { pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, optional: true }) },
-    { default: {} },
-  ),
+  alarms: obj({ email: str("an e-mail address", { pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, optional: true }) }, { default: {} }),
   ci: obj(
     {
       githubRepository: str("owner/repo of the GitHub repository running the pipelines", {

@@ -121,7 +121,11 @@ export function checkShape(spec: FieldSpec, value: unknown, path: string, issues
       for (const key of Object.keys(record)) {
         if (key === "$schema" && path === "") continue;
         if (!(key in spec.fields)) {
-          issues.push({ path: join(path, key), value: record[key], problem: `is not a known field; allowed fields here: ${Object.keys(spec.fields).join(", ")}` });
+          issues.push({
+            path: join(path, key),
+            value: record[key],
+            problem: `is not a known field; allowed fields here: ${Object.keys(spec.fields).join(", ")}`,
+          });
         }
       }
       for (const [key, field] of Object.entries(spec.fields)) checkShape(field, record[key], join(path, key), issues);
@@ -140,12 +144,18 @@ export function checkShape(spec: FieldSpec, value: unknown, path: string, issues
     case "variant": {
       const variant = variantOf(spec, value);
       if (!variant) {
-        const kinds = Object.keys(spec.variants).map((k) => `"${k}"`).join(", ");
+        const kinds = Object.keys(spec.variants)
+          .map((k) => `"${k}"`)
+          .join(", ");
         const found = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[spec.discriminator] : undefined;
         issues.push(
           typeof value !== "object" || value === null || Array.isArray(value)
             ? { path, value, problem: `is a ${typeName(value)}; expected ${expectation(spec)}` }
-            : { path: join(path, spec.discriminator), value: found, problem: `${found === undefined ? "is required" : "is not allowed"}; expected one of ${kinds}` },
+            : {
+                path: join(path, spec.discriminator),
+                value: found,
+                problem: `${found === undefined ? "is required" : "is not allowed"}; expected one of ${kinds}`,
+              },
         );
         return;
       }
@@ -188,13 +198,13 @@ function expectation(spec: FieldSpec): string {
     case "object":
       return `an object with fields ${Object.keys(spec.fields).join(", ")}`;
     case "array":
-      return spec.minItems === spec.maxItems
-        ? `a list of exactly ${spec.minItems} entries`
-        : `a list of ${spec.minItems} to ${spec.maxItems} entries`;
+      return spec.minItems === spec.maxItems ? `a list of exactly ${spec.minItems} entries` : `a list of ${spec.minItems} to ${spec.maxItems} entries`;
     case "record":
       return `an object of ${spec.keyAllowed} to strings`;
     case "variant":
-      return `a ${spec.noun} object with ${spec.discriminator} ${Object.keys(spec.variants).map((k) => `"${k}"`).join(", ")}`;
+      return `a ${spec.noun} object with ${spec.discriminator} ${Object.keys(spec.variants)
+        .map((k) => `"${k}"`)
+        .join(", ")}`;
   }
 }
 

@@ -13,14 +13,30 @@ export interface InstanceShape {
 const SIZES: Readonly<Record<string, number>> = { medium: 1, large: 2, xlarge: 4, "2xlarge": 8, "4xlarge": 16, "8xlarge": 32 };
 /** GiB of memory per vCPU for each family. */
 const FAMILIES: Readonly<Record<string, number>> = {
-  m5: 4, m6i: 4, m6a: 4, m7i: 4, m7a: 4, m8i: 4,
-  c5: 2, c6i: 2, c6a: 2, c7i: 2, c7a: 2,
-  r5: 8, r6i: 8, r6a: 8, r7i: 8, r7a: 8,
+  m5: 4,
+  m6i: 4,
+  m6a: 4,
+  m7i: 4,
+  m7a: 4,
+  m8i: 4,
+  c5: 2,
+  c6i: 2,
+  c6a: 2,
+  c7i: 2,
+  c7a: 2,
+  r5: 8,
+  r6i: 8,
+  r6a: 8,
+  r7i: 8,
+  r7a: 8,
 };
 const BURSTABLE: Readonly<Record<string, InstanceShape>> = {
-  "t3.micro": { vcpu: 2, memoryMiB: 1024 }, "t3.small": { vcpu: 2, memoryMiB: 2048 },
-  "t3.medium": { vcpu: 2, memoryMiB: 4096 }, "t3.large": { vcpu: 2, memoryMiB: 8192 },
-  "t3.xlarge": { vcpu: 4, memoryMiB: 16384 }, "t3.2xlarge": { vcpu: 8, memoryMiB: 32768 },
+  "t3.micro": { vcpu: 2, memoryMiB: 1024 },
+  "t3.small": { vcpu: 2, memoryMiB: 2048 },
+  "t3.medium": { vcpu: 2, memoryMiB: 4096 },
+  "t3.large": { vcpu: 2, memoryMiB: 8192 },
+  "t3.xlarge": { vcpu: 4, memoryMiB: 16384 },
+  "t3.2xlarge": { vcpu: 8, memoryMiB: 32768 },
 };
 
 export function instanceShape(instanceType: string): InstanceShape | undefined {

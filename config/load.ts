@@ -86,7 +86,13 @@ function describeJsonError(text: string, error: Error): string {
 
 /** Names of the environment files in `dir` (sorted; none when the folder is missing). */
 export function environmentNames(dir = ENVIRONMENTS_DIR): string[] {
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => path.basename(f, ".json")).sort() : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => path.basename(f, ".json"))
+        .sort()
+    : [];
 }
 
 /** Reads and validates one environment from `dir`. */

@@ -39,7 +39,11 @@ function checkNetwork(config: EnvironmentConfig, report: Report): void {
   }
 
   if (network.availabilityZones.length !== network.azCount) {
-    report("network.availabilityZones", network.availabilityZones, `has ${network.availabilityZones.length} entries but network.azCount is ${network.azCount}; expected one AZ per azCount`);
+    report(
+      "network.availabilityZones",
+      network.availabilityZones,
+      `has ${network.availabilityZones.length} entries but network.azCount is ${network.azCount}; expected one AZ per azCount`,
+    );
   }
   network.availabilityZones.forEach((az, i) => {
     if (!az.startsWith(account.region) || az.length !== account.region.length + 1) {
@@ -82,7 +86,12 @@ function checkProduction(config: EnvironmentConfig, report: Report): void {
   const rule = (ok: boolean, path: string, value: unknown, expected: string) => {
     if (!ok) report(path, value, `is not allowed in a production environment; expected ${expected}`);
   };
-  rule(config.network.natGateways === "per-az", "network.natGateways", config.network.natGateways, '"per-az" (a single NAT gateway is a single point of failure)');
+  rule(
+    config.network.natGateways === "per-az",
+    "network.natGateways",
+    config.network.natGateways,
+    '"per-az" (a single NAT gateway is a single point of failure)',
+  );
   rule(database.multiAz, "storage.database.multiAz", database.multiAz, "true");
   rule(database.backupRetentionDays >= 7, "storage.database.backupRetentionDays", database.backupRetentionDays, "at least 7 days");
   rule(database.deletionProtection, "storage.database.deletionProtection", database.deletionProtection, "true");
@@ -92,7 +101,12 @@ function checkProduction(config: EnvironmentConfig, report: Report): void {
   rule(config.airflow.apiServer.desiredCount >= 2, "airflow.apiServer.desiredCount", config.airflow.apiServer.desiredCount, "at least 2 replicas");
   rule(config.airflow.scheduler.desiredCount >= 2, "airflow.scheduler.desiredCount", config.airflow.scheduler.desiredCount, "at least 2 replicas");
   rule(config.airflow.authManager === "fab", "airflow.authManager", config.airflow.authManager, '"fab" (the simple auth manager is for development)');
-  rule(config.compute.maxInstances >= config.network.azCount, "compute.maxInstances", config.compute.maxInstances, `at least one host per AZ (${config.network.azCount})`);
+  rule(
+    config.compute.maxInstances >= config.network.azCount,
+    "compute.maxInstances",
+    config.compute.maxInstances,
+    `at least one host per AZ (${config.network.azCount})`,
+  );
   rule(config.alarms.email !== undefined, "alarms.email", config.alarms.email, "an e-mail address for the alarm topic");
   rule(config.alb.certificateArn !== undefined, "alb.certificateArn", config.alb.certificateArn, "an ACM certificate ARN (production serves HTTPS only)");
 }
@@ -100,17 +114,29 @@ function checkProduction(config: EnvironmentConfig, report: Report): void {
 function checkCompute(config: EnvironmentConfig, report: Report): void {
   const { compute } = config;
   if (compute.minInstances > compute.maxInstances) {
-    report("compute.minInstances", compute.minInstances, `is greater than compute.maxInstances (${compute.maxInstances}); expected minInstances <= maxInstances`);
+    report(
+      "compute.minInstances",
+      compute.minInstances,
+      `is greater than compute.maxInstances (${compute.maxInstances}); expected minInstances <= maxInstances`,
+    );
   }
   if (instanceArchitecture(compute.instanceType) !== "x86_64") {
-    report("compute.instanceType", compute.instanceType, "is an arm64 (Graviton) type; expected an x86_64 type such as m7i.large (the Airflow image is built for linux/amd64)");
+    report(
+      "compute.instanceType",
+      compute.instanceType,
+      "is an arm64 (Graviton) type; expected an x86_64 type such as m7i.large (the Airflow image is built for linux/amd64)",
+    );
   }
   const shape = instanceShape(compute.instanceType);
   if (!shape) return;
   const hostMemory = schedulableMemoryMiB(shape) - CADVISOR_TASK_SIZE.memory;
   const fits = (path: string, size: TaskSize) => {
     if (size.memory > hostMemory) {
-      report(`${path}.memory`, size.memory, `does not fit on a ${compute.instanceType} host (about ${hostMemory} MiB schedulable); expected at most ${hostMemory}`);
+      report(
+        `${path}.memory`,
+        size.memory,
+        `does not fit on a ${compute.instanceType} host (about ${hostMemory} MiB schedulable); expected at most ${hostMemory}`,
+      );
     }
     if (size.cpu > shape.vcpu * 1024) {
       report(`${path}.cpu`, size.cpu, `exceeds the ${shape.vcpu * 1024} CPU units of a ${compute.instanceType} host`);
@@ -133,7 +159,11 @@ function checkWorkerPools(config: EnvironmentConfig, report: Report): void {
     pool.queues.forEach((queue, q) => {
       const owner = owners.get(queue);
       if (owner !== undefined) {
-        report(`${path}.queues[${q}]`, queue, `is already consumed by ${owner}; expected each queue in exactly one pool (queue-depth scaling counts a queue once)`);
+        report(
+          `${path}.queues[${q}]`,
+          queue,
+          `is already consumed by ${owner}; expected each queue in exactly one pool (queue-depth scaling counts a queue once)`,
+        );
       } else {
         owners.set(queue, `pool "${pool.name}"`);
       }
@@ -146,14 +176,22 @@ function checkWorkerPools(config: EnvironmentConfig, report: Report): void {
     }
   });
   if (!owners.has(DEFAULT_QUEUE)) {
-    report("workerPools", config.workerPools.map((p) => p.name), `has no pool consuming the "${DEFAULT_QUEUE}" queue; tasks without an explicit queue would never run`);
+    report(
+      "workerPools",
+      config.workerPools.map((p) => p.name),
+      `has no pool consuming the "${DEFAULT_QUEUE}" queue; tasks without an explicit queue would never run`,
+    );
   }
 }
 
 function checkData(config: EnvironmentConfig, report: Report): void {
   const { database, redis } = config.storage;
   if (database.maxAllocatedStorageGb < database.allocatedStorageGb) {
-    report("storage.database.maxAllocatedStorageGb", database.maxAllocatedStorageGb, `is below storage.database.allocatedStorageGb (${database.allocatedStorageGb}); expected >= allocatedStorageGb`);
+    report(
+      "storage.database.maxAllocatedStorageGb",
+      database.maxAllocatedStorageGb,
+      `is below storage.database.allocatedStorageGb (${database.allocatedStorageGb}); expected >= allocatedStorageGb`,
+    );
   }
   if (redis.nodeCount === 1 && redis.snapshotRetentionDays === 0 && config.production) {
     report("storage.redis.snapshotRetentionDays", 0, "leaves a single-node broker without snapshots in production");
@@ -168,7 +206,11 @@ function checkAlb(config: EnvironmentConfig, report: Report): void {
   if (alb.certificateArn) {
     const [, , , region, accountId] = alb.certificateArn.split(":");
     if (region !== account.region) {
-      report("alb.certificateArn", alb.certificateArn, `is in region ${region}; expected a certificate in ${account.region} (an ALB uses certificates of its own region)`);
+      report(
+        "alb.certificateArn",
+        alb.certificateArn,
+        `is in region ${region}; expected a certificate in ${account.region} (an ALB uses certificates of its own region)`,
+      );
     }
     if (accountId !== account.id) {
       report("alb.certificateArn", alb.certificateArn, `belongs to account ${accountId}; expected a certificate of account ${account.id}`);
@@ -192,25 +234,41 @@ function checkDags(config: EnvironmentConfig, report: Report): void {
     if (bundle.source === "git") {
       const ssh = /^(ssh:\/\/)?git@/.test(bundle.repository);
       if (ssh && !bundle.credentialsSecretArn) {
-        report(`${path}.credentialsSecretArn`, undefined, `is required for the SSH repository ${bundle.repository}; expected the ARN of a secret holding the git connection with its deploy key`);
+        report(
+          `${path}.credentialsSecretArn`,
+          undefined,
+          `is required for the SSH repository ${bundle.repository}; expected the ARN of a secret holding the git connection with its deploy key`,
+        );
       }
       if (bundle.credentialsSecretArn) {
         const [, , , region, accountId] = bundle.credentialsSecretArn.split(":");
         if (region !== account.region || accountId !== account.id) {
-          report(`${path}.credentialsSecretArn`, bundle.credentialsSecretArn, `is in ${accountId}/${region}; expected a secret of account ${account.id} in ${account.region}`);
+          report(
+            `${path}.credentialsSecretArn`,
+            bundle.credentialsSecretArn,
+            `is in ${accountId}/${region}; expected a secret of account ${account.id} in ${account.region}`,
+          );
         }
       }
     }
     if (bundle.source === "s3") {
       const other = prefixes.find((p) => p.prefix === bundle.prefix || p.prefix.startsWith(`${bundle.prefix}/`) || bundle.prefix.startsWith(`${p.prefix}/`));
       if (other) {
-        report(`${path}.prefix`, bundle.prefix, `overlaps ${other.path}.prefix (${other.prefix}); expected S3 bundles in separate folders (a bundle syncs everything under its prefix)`);
+        report(
+          `${path}.prefix`,
+          bundle.prefix,
+          `overlaps ${other.path}.prefix (${other.prefix}); expected S3 bundles in separate folders (a bundle syncs everything under its prefix)`,
+        );
       }
       prefixes.push({ path, prefix: bundle.prefix });
     }
   });
   if (config.dags.deployRepositories.length > 0 && !config.dags.bundles.some((b) => b.source !== "git")) {
-    report("dags.deployRepositories", config.dags.deployRepositories, "is set but every bundle is a git bundle (delivered by pushing to its repository); expected an efs or s3 bundle to deliver, or no deploy repositories");
+    report(
+      "dags.deployRepositories",
+      config.dags.deployRepositories,
+      "is set but every bundle is a git bundle (delivered by pushing to its repository); expected an efs or s3 bundle to deliver, or no deploy repositories",
+    );
   }
 }
 

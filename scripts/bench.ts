@@ -58,7 +58,9 @@ function main(): void {
     maxSeconds: Math.max(...samples.map((s) => s.seconds)),
     peakMiB: samples[0].peakMiB === undefined ? undefined : Math.max(...samples.map((s) => s.peakMiB ?? 0)),
   };
-  console.log(`synth (${app}, ${stacks} stacks, ${runs} runs): median ${synth.medianSeconds.toFixed(3)} s, max ${synth.maxSeconds.toFixed(3)} s, peak RSS ${synth.peakMiB?.toFixed(0) ?? "n/a (no /usr/bin/time)"} MiB`);
+  console.log(
+    `synth (${app}, ${stacks} stacks, ${runs} runs): median ${synth.medianSeconds.toFixed(3)} s, max ${synth.maxSeconds.toFixed(3)} s, peak RSS ${synth.peakMiB?.toFixed(0) ?? "n/a (no /usr/bin/time)"} MiB`,
+  );
   console.log(`  budget: <= ${BUDGET.synthSeconds} s and <= ${BUDGET.synthMiB} MiB`);
 
   let test: { seconds: number } | undefined;

@@ -118,7 +118,12 @@ export async function buildAllLambdas(): Promise<BuiltLambda[]> {
 
 if (require.main === module) {
   buildAllLambdas().then(
-    (all) => all.forEach((built) => console.log(`${path.relative(REPO_ROOT, built.zipPath)} ${built.bytes} bytes, handler ${built.handler}, sha256 ${built.sha256Hex} (base64 ${built.sha256Base64})`)),
+    (all) =>
+      all.forEach((built) =>
+        console.log(
+          `${path.relative(REPO_ROOT, built.zipPath)} ${built.bytes} bytes, handler ${built.handler}, sha256 ${built.sha256Hex} (base64 ${built.sha256Base64})`,
+        ),
+      ),
     (error: Error) => {
       console.error(`build-lambda: ${error.message}`);
       process.exitCode = 1;

@@ -135,7 +135,9 @@ export function planDeployment(argv: readonly string[], environmentsDir = ENVIRO
 
   const version = values.version;
   if (version !== undefined && !isValidReleaseVersion(version)) {
-    throw usageError(`--version "${version}" is not a valid release version; expected ${DAG_RELEASE_VERSION_PATTERN} (letters, digits, ".", "_" and "-", at most 64 characters, starting with a letter or digit)`);
+    throw usageError(
+      `--version "${version}" is not a valid release version; expected ${DAG_RELEASE_VERSION_PATTERN} (letters, digits, ".", "_" and "-", at most 64 characters, starting with a letter or digit)`,
+    );
   }
   let timeoutMinutes = DEFAULT_TIMEOUT_MINUTES;
   const rawTimeout = values["timeout-minutes"];
@@ -157,7 +159,9 @@ export function planDeployment(argv: readonly string[], environmentsDir = ENVIRO
       return { kind: "s3", config, bundle, from: values.from };
     case "efs":
       if (values.from === undefined && version === undefined) {
-        throw usageError(`EFS bundle "${bundle.name}" needs --from <dir> to deploy a folder, or --version <version> to switch back to a release uploaded before`);
+        throw usageError(
+          `EFS bundle "${bundle.name}" needs --from <dir> to deploy a folder, or --version <version> to switch back to a release uploaded before`,
+        );
       }
       return { kind: "efs", config, bundle, from: values.from, version, wait: !values["no-wait"], timeoutMinutes };
   }
@@ -178,7 +182,9 @@ export async function deployDags(plan: DeployPlan, deps: DeployDependencies): Pr
 function printNothingToDeploy(plan: Extract<DeployPlan, { kind: "git" }>, out: Output): void {
   for (const bundle of plan.bundles) {
     const folder = bundle.subdir ? ` (folder ${bundle.subdir})` : "";
-    out.stdout(`bundle "${bundle.name}" of ${plan.config.name} is a git bundle: nothing to deploy. Airflow follows ${bundle.ref} of ${bundle.repository}${folder}; pushing to it delivers.\n`);
+    out.stdout(
+      `bundle "${bundle.name}" of ${plan.config.name} is a git bundle: nothing to deploy. Airflow follows ${bundle.ref} of ${bundle.repository}${folder}; pushing to it delivers.\n`,
+    );
   }
 }
 
@@ -215,9 +221,13 @@ async function deployEfs(plan: Extract<DeployPlan, { kind: "efs" }>, deps: Deplo
       const existing = await headObject(s3, target.bucket, key);
       const sha256 = existing?.Metadata?.[DAG_BUCKET_LAYOUT.sha256Metadata];
       if (sha256 !== archive.sha256) {
-        throw new CliError(`version ${version} of bundle ${bundle} was already uploaded with different content; versions are immutable, choose another --version`);
+        throw new CliError(
+          `version ${version} of bundle ${bundle} was already uploaded with different content; versions are immutable, choose another --version`,
+        );
       }
-      out.stdout(`version ${version} of bundle ${bundle} was already uploaded with the same content (sha256 ${archive.sha256}); reusing s3://${target.bucket}/${key}\n`);
+      out.stdout(
+        `version ${version} of bundle ${bundle} was already uploaded with the same content (sha256 ${archive.sha256}); reusing s3://${target.bucket}/${key}\n`,
+      );
     }
   } else {
     // Rollback: switch back to a release uploaded before.
@@ -225,7 +235,9 @@ async function deployEfs(plan: Extract<DeployPlan, { kind: "efs" }>, deps: Deplo
     const key = releaseKey(bundle, version);
     const existing = await headObject(s3, target.bucket, key);
     if (!existing) {
-      throw new CliError(`version ${version} of bundle ${bundle} was never uploaded (s3://${target.bucket}/${key} does not exist); deploy a folder with --from <dir>, or give an uploaded --version`);
+      throw new CliError(
+        `version ${version} of bundle ${bundle} was never uploaded (s3://${target.bucket}/${key} does not exist); deploy a folder with --from <dir>, or give an uploaded --version`,
+      );
     }
     const sha256 = existing.Metadata?.[DAG_BUCKET_LAYOUT.sha256Metadata];
     out.stdout(`switching bundle ${bundle} to the uploaded release s3://${target.bucket}/${key}${sha256 ? ` (sha256 ${sha256})` : ""}\n`);
@@ -251,7 +263,9 @@ async function deployEfs(plan: Extract<DeployPlan, { kind: "efs" }>, deps: Deplo
     throw new CliError(`the sync task ${taskId} stopped without an exit code (${reason}); bundle ${bundle} was not switched to ${version}. Its logs: ${logs}`);
   }
   const meaning = SYNC_EXIT_CODES[exitCode] ?? "unexpected failure";
-  throw new CliError(`the sync task ${taskId} failed with exit code ${exitCode} (${meaning}); bundle ${bundle} was not switched to ${version}. Its logs: ${logs}`);
+  throw new CliError(
+    `the sync task ${taskId} failed with exit code ${exitCode} (${meaning}); bundle ${bundle} was not switched to ${version}. Its logs: ${logs}`,
+  );
 }
 
 async function runSyncTask(target: DagDeliveryTarget, bundle: string, version: string, ecs: ECSClient): Promise<string> {
@@ -342,7 +356,9 @@ async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<s
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await aws(`S3 ListObjectsV2 s3://${bucket}/${prefix}`, () => s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })));
+    const page = await aws(`S3 ListObjectsV2 s3://${bucket}/${prefix}`, () =>
+      s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })),
+    );
     for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
@@ -379,7 +395,8 @@ async function readDeliveryTarget(config: EnvironmentConfig, ssm: SSMClient): Pr
     }
     throw awsFailure(`SSM GetParameter ${name}`, error);
   }
-  const problem = (what: string) => new CliError(`SSM parameter ${name} is not a valid DAG delivery target: ${what}; re-apply the services stack of ${config.name}`);
+  const problem = (what: string) =>
+    new CliError(`SSM parameter ${name} is not a valid DAG delivery target: ${what}; re-apply the services stack of ${config.name}`);
   let raw: unknown;
   try {
     raw = JSON.parse(value ?? "");
@@ -390,7 +407,8 @@ async function readDeliveryTarget(config: EnvironmentConfig, ssm: SSMClient): Pr
   const record = raw as Record<string, unknown>;
   const strings = ["environment", "bucket", "cluster", "syncTaskDefinition", "syncContainer", "syncLogGroup", "syncLogStreamPrefix"] as const;
   for (const field of strings) {
-    if (typeof record[field] !== "string" || record[field] === "") throw problem(`"${field}" is ${JSON.stringify(record[field]) ?? "missing"}; expected a non-empty string`);
+    if (typeof record[field] !== "string" || record[field] === "")
+      throw problem(`"${field}" is ${JSON.stringify(record[field]) ?? "missing"}; expected a non-empty string`);
   }
   for (const field of ["subnets", "securityGroups"] as const) {
     const list = record[field];

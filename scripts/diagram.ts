@@ -71,7 +71,11 @@ export function main(argv: readonly string[], out: Output, root = projectRoot())
   const files: GeneratedFile[] = [{ relative, render: () => generated }];
   // The README embeds the default environment's diagram (when the README exists: not in a bare output root).
   if (values.env === DEFAULT_ENVIRONMENT && values.out === undefined) {
-    files.push({ relative: "README.md", onlyIfPresent: true, render: (readme) => replaceSection(readme!, README_SECTION, mermaidBlock(generated), "README.md") });
+    files.push({
+      relative: "README.md",
+      onlyIfPresent: true,
+      render: (readme) => replaceSection(readme!, README_SECTION, mermaidBlock(generated), "README.md"),
+    });
   }
   return writeOrCheck({ root, files, check: values.check, command: "npm run diagram", out });
 }

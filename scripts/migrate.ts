@@ -65,7 +65,8 @@ export function parseArgs(argv: readonly string[]): MigrateOptions {
 /** Reads the compute stack's outputs (the migrate task definition and where it runs) from its state. */
 export function computeOutputs(options: MigrateOptions, exec: Run = run): Outputs {
   const dir = path.join(options.outdir, "stacks", `${options.env}-compute`);
-  if (!fs.existsSync(path.join(dir, "cdk.tf.json"))) throw new MigrateError(`${dir} has no synthesized stack; run "AIRFLOW_ENVIRONMENTS=${options.env} npm run synth" first`);
+  if (!fs.existsSync(path.join(dir, "cdk.tf.json")))
+    throw new MigrateError(`${dir} has no synthesized stack; run "AIRFLOW_ENVIRONMENTS=${options.env} npm run synth" first`);
   if (!fs.existsSync(path.join(dir, ".terraform"))) exec("terraform", ["init", "-input=false"], dir);
   const raw = JSON.parse(exec("terraform", ["output", "-json"], dir)) as Record<string, { value: unknown }>;
   const value = <T>(name: keyof Outputs): T => {
@@ -81,11 +82,33 @@ export function computeOutputs(options: MigrateOptions, exec: Run = run): Output
 }
 
 /** Starts the task, waits until it stops (or the timeout), and fails unless its container exited 0. */
-export function migrate(options: MigrateOptions, exec: Run = run, log: (line: string) => void = console.log, sleep: (s: number) => void = (s) => void spawnSync("sleep", [String(s)])): void {
+export function migrate(
+  options: MigrateOptions,
+  exec: Run = run,
+  log: (line: string) => void = console.log,
+  sleep: (s: number) => void = (s) => void spawnSync("sleep", [String(s)]),
+): void {
   const outputs = computeOutputs(options, exec);
   const network = `awsvpcConfiguration={subnets=[${outputs.migrate_subnet_ids.join(",")}],securityGroups=[${outputs.migrate_security_group_id}],assignPublicIp=DISABLED}`;
   const started = JSON.parse(
-    exec("aws", ["ecs", "run-task", "--cluster", outputs.cluster_name, "--task-definition", outputs.migrate_task_definition_arn, "--launch-type", "FARGATE", "--network-configuration", network, "--started-by", "npm-run-migrate", "--count", "1", "--output", "json"]),
+    exec("aws", [
+      "ecs",
+      "run-task",
+      "--cluster",
+      outputs.cluster_name,
+      "--task-definition",
+      outputs.migrate_task_definition_arn,
+      "--launch-type",
+      "FARGATE",
+      "--network-configuration",
+      network,
+      "--started-by",
+      "npm-run-migrate",
+      "--count",
+      "1",
+      "--output",
+      "json",
+    ]),
   ) as { tasks: { taskArn: string }[]; failures: { reason: string; arn?: string }[] };
   if (started.failures?.length || !started.tasks?.length) {
     throw new MigrateError(`the migration task did not start: ${(started.failures ?? []).map((f) => f.reason).join("; ") || "no task returned"}`);
@@ -110,7 +133,9 @@ export function migrate(options: MigrateOptions, exec: Run = run, log: (line: st
       );
     }
     if (Date.now() > deadline) {
-      throw new MigrateError(`the migration task ${taskArn} did not finish within ${options.timeoutMinutes} minutes (last status ${task?.lastStatus ?? "unknown"}); it keeps running — check it before rolling the services`);
+      throw new MigrateError(
+        `the migration task ${taskArn} did not finish within ${options.timeoutMinutes} minutes (last status ${task?.lastStatus ?? "unknown"}); it keeps running — check it before rolling the services`,
+      );
     }
     sleep(10);
   }

@@ -156,7 +156,9 @@ function headline(stacks: readonly StackAnalysis[], dangers: readonly Danger[], 
   const provisional = stacks.filter((s) => s.provisionalBecause.length > 0 && s.status !== "failed" && s.status !== "not-planned");
   const subject = environment ? `**${plain(environment)}**: ` : "";
   const parts = [
-    changing === 0 ? `${subject}no changes in ${count(stacks.length, "stack")}` : `${subject}${changing} of ${count(stacks.length, "stack")} change: ${changeSummary(total)}`,
+    changing === 0
+      ? `${subject}no changes in ${count(stacks.length, "stack")}`
+      : `${subject}${changing} of ${count(stacks.length, "stack")} change: ${changeSummary(total)}`,
   ];
   const reviewed = new Set(dangers.map((d) => `${d.stack} ${d.address}`)).size;
   if (reviewed > 0) parts.push(`⚠️ **${reviewed} to review first**`);
@@ -178,7 +180,11 @@ function dangerSection(dangers: readonly Danger[], analysis: readonly StackAnaly
   for (const s of analysis) {
     for (const rc of s.changes) {
       const paths = rc.change.replace_paths ?? [];
-      if (paths.length > 0) replaceReasons.set(`${s.id} ${rc.address}`, paths.map((p) => p.join(".")));
+      if (paths.length > 0)
+        replaceReasons.set(
+          `${s.id} ${rc.address}`,
+          paths.map((p) => p.join(".")),
+        );
     }
   }
   // Data loss, the state backend and open ingress: one line per resource (reasons of one resource joined).
@@ -247,7 +253,8 @@ function attributeLine(line: AttributeLine): string {
   const name = code(displayText(line.path));
   const forces = line.forcesReplacement ? " **(forces replacement)**" : "";
   const shown = (value: unknown) => displayText(compact(value));
-  if (line.kind === "changed" && shown(line.before) === SENSITIVE && shown(line.after) === SENSITIVE) return `  - ${name}: (sensitive value changed)${forces}\n`;
+  if (line.kind === "changed" && shown(line.before) === SENSITIVE && shown(line.after) === SENSITIVE)
+    return `  - ${name}: (sensitive value changed)${forces}\n`;
   if ((line.kind === "added" || line.kind === "changed") && line.after === KNOWN_AFTER_APPLY) {
     return `  - ${name}: ${line.kind === "changed" ? `${valueText(line.before)} → ` : ""}(known after apply)${forces}\n`;
   }
@@ -292,7 +299,9 @@ function detailsHeader(s: StackAnalysis, truncated: boolean): string {
   const notes: string[] = [];
   if (s.provisionalBecause.length > 0) {
     const upstream = s.provisionalBecause.map((u) => `${code(u.id)} (${UPSTREAM_STATUS[u.status]})`).join(", ");
-    notes.push(`> ⏳ **Provisional**: this plan read the state of ${upstream} as applied today, not as this change leaves it; the apply re-plans it after them.\n\n`);
+    notes.push(
+      `> ⏳ **Provisional**: this plan read the state of ${upstream} as applied today, not as this change leaves it; the apply re-plans it after them.\n\n`,
+    );
   }
   if (s.errored) notes.push("> ❌ Terraform reported errors: this plan is incomplete.\n\n");
   if (s.drift.length > 0) notes.push(`Changed outside Terraform since the last apply: ${s.drift.map((a) => code(a)).join(", ")}\n\n`);
@@ -414,14 +423,17 @@ export function main(argv: readonly string[], out: Output): number {
   if (files.size === 0 && failed.size === 0 && !values["order-from"]) throw new CliError(`no plan files given\n\n${USAGE}`, 2);
 
   const maxChars = values["max-chars"] === undefined ? undefined : Number(values["max-chars"]);
-  if (maxChars !== undefined && (!Number.isInteger(maxChars) || maxChars < 1000)) throw new CliError(`--max-chars ${values["max-chars"]}: expected an integer >= 1000`, 2);
+  if (maxChars !== undefined && (!Number.isInteger(maxChars) || maxChars < 1000))
+    throw new CliError(`--max-chars ${values["max-chars"]}: expected an integer >= 1000`, 2);
 
   const order = values["order-from"] ? readOrderFile(values["order-from"]) : undefined;
   let ids: string[];
   if (order) {
     const unknown = [...files.keys(), ...failed].filter((id) => !order.stacks.includes(id));
     if (unknown.length > 0) {
-      throw new CliError(`stack "${unknown[0]}" is not in ${values["order-from"]} (${order.stacks.join(", ")}); name plan files plan-<stack id>.json or use --stack <id>=<file>`);
+      throw new CliError(
+        `stack "${unknown[0]}" is not in ${values["order-from"]} (${order.stacks.join(", ")}); name plan files plan-<stack id>.json or use --stack <id>=<file>`,
+      );
     }
     ids = [...order.stacks];
   } else {

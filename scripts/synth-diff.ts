@@ -26,7 +26,12 @@ export type Blocks = ReadonlyMap<string, unknown>;
 /** Removes cdktf's `//` metadata (construct paths, versions) recursively: it is not configuration. */
 function stripMetadata(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripMetadata);
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "//").map(([k, v]) => [k, stripMetadata(v)]));
+  if (isPlainObject(value))
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== "//")
+        .map(([k, v]) => [k, stripMetadata(v)]),
+    );
   return value;
 }
 
@@ -189,15 +194,20 @@ export interface RenderOptions {
 export function renderSynthDiff(diff: SynthDiff, options: RenderOptions = {}): string {
   const maxChars = options.maxChars ?? 60_000;
   const title = options.title ?? "Synth diff (base → head)";
-  const totals = diff.changed.reduce((t, s) => ({ added: t.added + s.added.length, removed: t.removed + s.removed.length, modified: t.modified + s.modified.length }), { added: 0, removed: 0, modified: 0 });
+  const totals = diff.changed.reduce(
+    (t, s) => ({ added: t.added + s.added.length, removed: t.removed + s.removed.length, modified: t.modified + s.modified.length }),
+    { added: 0, removed: 0, modified: 0 },
+  );
   const parts: string[] = [];
   if (diff.changed.length === 0 && diff.addedStacks.length === 0 && diff.removedStacks.length === 0) {
     parts.push("no change to the synthesized configuration ✅");
   } else if (diff.changed.length > 0) {
     parts.push(`**${count(diff.changed.length, "stack")} changed**: ${totals.added} added, ${totals.removed} removed, ${totals.modified} modified blocks`);
   }
-  if (diff.addedStacks.length > 0) parts.push(`➕ new ${diff.addedStacks.length === 1 ? "stack" : "stacks"} ${diff.addedStacks.map((s) => code(s.id)).join(", ")}`);
-  if (diff.removedStacks.length > 0) parts.push(`➖ removed ${diff.removedStacks.length === 1 ? "stack" : "stacks"} ${diff.removedStacks.map((s) => code(s.id)).join(", ")}`);
+  if (diff.addedStacks.length > 0)
+    parts.push(`➕ new ${diff.addedStacks.length === 1 ? "stack" : "stacks"} ${diff.addedStacks.map((s) => code(s.id)).join(", ")}`);
+  if (diff.removedStacks.length > 0)
+    parts.push(`➖ removed ${diff.removedStacks.length === 1 ? "stack" : "stacks"} ${diff.removedStacks.map((s) => code(s.id)).join(", ")}`);
 
   let text = `### ${plain(title)}\n\n${parts.join(" · ")}\n`;
   if (diff.baseMissing) text += "\n> The base has no synth output (it failed to synthesize or predates the app): everything is shown as new.\n";
@@ -237,7 +247,8 @@ export function main(argv: readonly string[], out: Output): number {
   if (positionals.length !== 2) throw new CliError(`expected two directories (base and head), got ${positionals.length}\n\n${USAGE}`, 2);
   const [baseDir, headDir] = positionals;
   const maxChars = values["max-chars"] === undefined ? undefined : Number(values["max-chars"]);
-  if (maxChars !== undefined && (!Number.isInteger(maxChars) || maxChars < 1000)) throw new CliError(`--max-chars ${values["max-chars"]}: expected an integer >= 1000`, 2);
+  if (maxChars !== undefined && (!Number.isInteger(maxChars) || maxChars < 1000))
+    throw new CliError(`--max-chars ${values["max-chars"]}: expected an integer >= 1000`, 2);
   const head = readSynthOutput(headDir);
   if (!head) throw new CliError(`${headDir}: does not exist; synthesize the head first ("npm run synth")`);
   out.stdout(renderSynthDiff(diffSynthOutputs(readSynthOutput(baseDir), head), { title: values.title, maxChars }));

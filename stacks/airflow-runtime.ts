@@ -25,7 +25,13 @@ export function airflowRuntime(
     region: config.account.region,
     secretPrefix: naming.secretPrefix,
     authManager: config.airflow.authManager,
-    db: { host: storage.db_address, port: storage.db_port, name: storage.db_name, masterSecretArn: storage.db_master_secret_arn, poolSize: config.storage.database.sqlAlchemyPoolSize },
+    db: {
+      host: storage.db_address,
+      port: storage.db_port,
+      name: storage.db_name,
+      masterSecretArn: storage.db_master_secret_arn,
+      poolSize: config.storage.database.sqlAlchemyPoolSize,
+    },
     broker: { host: storage.redis_primary_endpoint, port: storage.redis_port, authTokenSecretArn: storage.redis_auth_token_secret_arn },
     secrets: {
       fernetKey: storage.fernet_key_secret_arn,

@@ -75,17 +75,22 @@ export class IamStack extends AirflowStack<IamContract> {
       statements: [
         ...grants.pullImages(arns.of("ecr", `repository/${naming.imageRepository}`)),
         ...grants.writeLogs(environmentLogs),
-        ...grants.readSecrets(arns, [
-          s.db_master_secret_arn,
-          s.redis_auth_token_secret_arn,
-          s.fernet_key_secret_arn,
-          s.api_secret_key_secret_arn,
-          s.jwt_secret_secret_arn,
-          s.admin_password_secret_arn,
-          s.flower_basic_auth_secret_arn,
-          // Git DAG bundles' connections (token or deploy key), only where git bundles have credentials.
-          ...gitCredentials,
-        ], dataKey, "InjectTaskSecrets"),
+        ...grants.readSecrets(
+          arns,
+          [
+            s.db_master_secret_arn,
+            s.redis_auth_token_secret_arn,
+            s.fernet_key_secret_arn,
+            s.api_secret_key_secret_arn,
+            s.jwt_secret_secret_arn,
+            s.admin_password_secret_arn,
+            s.flower_basic_auth_secret_arn,
+            // Git DAG bundles' connections (token or deploy key), only where git bundles have credentials.
+            ...gitCredentials,
+          ],
+          dataKey,
+          "InjectTaskSecrets",
+        ),
       ],
     });
 
@@ -101,9 +106,18 @@ export class IamStack extends AirflowStack<IamContract> {
         description: "api-server: serve task logs from S3, resolve connections and variables (also for the Execution API), read DAG files",
         statements: [...readLogs, ...secretsBackend, ...mountDags],
       },
-      scheduler: { description: "scheduler: read task logs, resolve connections and variables, read DAG files", statements: [...readLogs, ...secretsBackend, ...mountDags] },
-      dag_processor: { description: "dag-processor: parse DAG files, resolve variables at parse time, upload its logs", statements: [...writeLogs, ...secretsBackend, ...mountDags, ...readBundles] },
-      triggerer: { description: "triggerer: upload trigger logs, resolve connections, read DAG files", statements: [...writeLogs, ...secretsBackend, ...mountDags, ...readBundles] },
+      scheduler: {
+        description: "scheduler: read task logs, resolve connections and variables, read DAG files",
+        statements: [...readLogs, ...secretsBackend, ...mountDags],
+      },
+      dag_processor: {
+        description: "dag-processor: parse DAG files, resolve variables at parse time, upload its logs",
+        statements: [...writeLogs, ...secretsBackend, ...mountDags, ...readBundles],
+      },
+      triggerer: {
+        description: "triggerer: upload trigger logs, resolve connections, read DAG files",
+        statements: [...writeLogs, ...secretsBackend, ...mountDags, ...readBundles],
+      },
       worker: {
         description: "Celery worker: upload task logs, run the heartbeat probes and metric, protect itself from scale-in while busy",
         statements: [
@@ -120,7 +134,10 @@ export class IamStack extends AirflowStack<IamContract> {
       cadvisor: { description: "cAdvisor: reads host metrics only, needs no AWS API", statements: [] },
       dag_sync: {
         description: "DAG sync task: read uploaded EFS releases, switch the bundle on the DAG file system (access point, read-write)",
-        statements: [...grants.readDagReleases(arns, s.dag_bucket_arn, dataKey), ...grants.mountDagFileSystem(s.efs_file_system_arn, [s.efs_dags_access_point_arn], true)],
+        statements: [
+          ...grants.readDagReleases(arns, s.dag_bucket_arn, dataKey),
+          ...grants.mountDagFileSystem(s.efs_file_system_arn, [s.efs_dags_access_point_arn], true),
+        ],
       },
     };
     const taskRoles = {} as Record<TaskRoleComponent, ServiceRole>;
@@ -175,7 +192,11 @@ export class IamStack extends AirflowStack<IamContract> {
       assumeRolePolicy: lambdaTrust,
       statements: [
         ...grants.writeLogs(arns.of("logs", `log-group:${naming.logGroup(`lambda/${lambdas.redeployer}`)}`)),
-        { sid: "RedeployAirflowServices", actions: ["ecs:DescribeServices", "ecs:UpdateService"], resources: [arns.of("ecs", `service/${cluster}/${naming.base}-*`)] },
+        {
+          sid: "RedeployAirflowServices",
+          actions: ["ecs:DescribeServices", "ecs:UpdateService"],
+          resources: [arns.of("ecs", `service/${cluster}/${naming.base}-*`)],
+        },
         ...grants.sendToQueue(arns.of("sqs", lambdas.redeployerDlq)),
         ...grants.tracing(),
       ],
@@ -215,7 +236,10 @@ export class IamStack extends AirflowStack<IamContract> {
 
     this.publish({
       task_execution_role_arn: this.taskExecution.arn,
-      ...(Object.fromEntries(TASK_ROLE_COMPONENTS.map((c) => [`${c}_task_role_arn`, taskRoles[c].arn])) as Record<`${TaskRoleComponent}_task_role_arn`, string>),
+      ...(Object.fromEntries(TASK_ROLE_COMPONENTS.map((c) => [`${c}_task_role_arn`, taskRoles[c].arn])) as Record<
+        `${TaskRoleComponent}_task_role_arn`,
+        string
+      >),
       container_instance_role_arn: this.containerInstance.arn,
       container_instance_profile_arn: this.containerInstance.profile!.arn,
       bastion_instance_profile_arn: this.bastion.profile!.arn,

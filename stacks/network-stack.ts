@@ -29,7 +29,15 @@ export class NetworkStack extends AirflowStack<NetworkContract> {
       serviceGrants: [
         {
           sid: "CloudWatchLogsUseKey",
-          actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"],
+          actions: [
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:ReEncryptFrom",
+            "kms:ReEncryptTo",
+            "kms:GenerateDataKey",
+            "kms:GenerateDataKeyWithoutPlaintext",
+            "kms:DescribeKey",
+          ],
           resources: ["*"],
           principals: [{ type: "Service", identifiers: [`logs.${account.region}.amazonaws.com`] }],
           conditions: [
@@ -37,7 +45,10 @@ export class NetworkStack extends AirflowStack<NetworkContract> {
               test: "ArnLike",
               variable: "kms:EncryptionContext:aws:logs:arn",
               // The environment's own log groups, and those RDS creates for its log exports.
-              values: [this.arns.of("logs", `log-group:${this.naming.logGroupPrefix}/*`), this.arns.of("logs", `log-group:/aws/rds/instance/${this.naming.base}-*`)],
+              values: [
+                this.arns.of("logs", `log-group:${this.naming.logGroupPrefix}/*`),
+                this.arns.of("logs", `log-group:/aws/rds/instance/${this.naming.base}-*`),
+              ],
             },
           ],
         },

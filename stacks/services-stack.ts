@@ -83,11 +83,19 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
       cluster,
       runtime,
       executionRoleArn: iam.task_execution_role_arn,
-      dags: { fileSystemId: storage.efs_file_system_id, dagsAccessPointId: storage.efs_dags_access_point_id, pluginsAccessPointId: storage.efs_plugins_access_point_id },
+      dags: {
+        fileSystemId: storage.efs_file_system_id,
+        dagsAccessPointId: storage.efs_dags_access_point_id,
+        pluginsAccessPointId: storage.efs_plugins_access_point_id,
+      },
       logRetentionDays: config.storage.logRetentionDays,
       logsKmsKeyArn: network.logs_kms_key_arn,
     };
-    const component = (name: Component, size: ComponentConfig, options: Pick<AirflowServiceProps, "command" | "securityGroupId" | "taskRoleArn"> & Partial<AirflowServiceProps>) =>
+    const component = (
+      name: Component,
+      size: ComponentConfig,
+      options: Pick<AirflowServiceProps, "command" | "securityGroupId" | "taskRoleArn"> & Partial<AirflowServiceProps>,
+    ) =>
       new AirflowService(this, name, {
         ...common,
         ...options,
@@ -127,14 +135,20 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
       }),
     };
     if (airflow.flower.enabled) {
-      services.flower = component("flower", { ...airflow.flower, desiredCount: 1 }, {
-        command: ["celery", "flower"],
-        securityGroupId: network.services_security_group_id,
-        taskRoleArn: iam.flower_task_role_arn,
-        waitForMigrations: false,
-        stopTimeout: 10,
-        loadBalancer: this.alb.flowerTargetGroup ? { targetGroupArn: this.alb.flowerTargetGroup.arn, containerPort: PORTS.flower, gracePeriodSeconds: 120 } : undefined,
-      });
+      services.flower = component(
+        "flower",
+        { ...airflow.flower, desiredCount: 1 },
+        {
+          command: ["celery", "flower"],
+          securityGroupId: network.services_security_group_id,
+          taskRoleArn: iam.flower_task_role_arn,
+          waitForMigrations: false,
+          stopTimeout: 10,
+          loadBalancer: this.alb.flowerTargetGroup
+            ? { targetGroupArn: this.alb.flowerTargetGroup.arn, containerPort: PORTS.flower, gracePeriodSeconds: 120 }
+            : undefined,
+        },
+      );
     }
     this.services = services;
 
@@ -188,10 +202,17 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
       arns: this.arns,
       alarmEmail: config.alarms.email,
       cluster: { name: compute.cluster_name, asgName: compute.asg_name },
-      services: Object.fromEntries([...Object.entries(services).map(([c, s]) => [c, s!.name]), ...this.workerPools.map((p) => [`worker-${p.pool.name}`, p.service.name])]),
+      services: Object.fromEntries([
+        ...Object.entries(services).map(([c, s]) => [c, s!.name]),
+        ...this.workerPools.map((p) => [`worker-${p.pool.name}`, p.service.name]),
+      ]),
       schedulerService: services.scheduler!.name,
       cadvisorService: naming.name("cadvisor"),
-      pools: this.workerPools.map((p) => ({ config: p.pool, service: p.service.name, target: p.service.deployment.scalableTarget(p.pool.minCount, p.pool.maxCount) })),
+      pools: this.workerPools.map((p) => ({
+        config: p.pool,
+        service: p.service.name,
+        target: p.service.deployment.scalableTarget(p.pool.minCount, p.pool.maxCount),
+      })),
       logGroups: Object.fromEntries([...Object.keys(services), ...this.workerPools.map((p) => `worker-${p.pool.name}`)].map((c) => [c, naming.logGroup(c)])),
       database: {
         instanceId: storage.db_instance_identifier,

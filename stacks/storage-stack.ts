@@ -31,7 +31,12 @@ const SHARED_SECRETS = [
   { key: "jwt_secret", name: "jwt-secret", description: "[api_auth] jwt_secret: signs Execution API and UI tokens; identical on every component", length: 64 },
   { key: "admin_password", name: "admin-password", description: "Password of the first Airflow admin, created by the migrate task", length: 32 },
   { key: "flower_basic_auth", name: "flower-basic-auth", description: "Flower basic auth (user:password)", length: 32, prefix: "flower:" },
-  { key: "heartbeat_probe", name: `variables/${HEARTBEAT.probeVariable}`, description: "Airflow Variable the heartbeat DAG reads to prove the secrets backend works", length: 16 },
+  {
+    key: "heartbeat_probe",
+    name: `variables/${HEARTBEAT.probeVariable}`,
+    description: "Airflow Variable the heartbeat DAG reads to prove the secrets backend works",
+    length: 16,
+  },
 ] as const;
 type SharedSecretKey = (typeof SHARED_SECRETS)[number]["key"];
 
@@ -149,7 +154,13 @@ export class StorageStack extends AirflowStack<StorageContract> {
       accessLogs: { bucket: accessLogs.name, prefix: "alb-logs/" },
       forceDestroy: !production,
       policyStatements: [
-        albLogDeliveryStatement(config.account.region, this.arns.partition, config.account.id, `arn:${this.arns.partition}:s3:::${albLogsName}`, ALB_LOG_PREFIX),
+        albLogDeliveryStatement(
+          config.account.region,
+          this.arns.partition,
+          config.account.id,
+          `arn:${this.arns.partition}:s3:::${albLogsName}`,
+          ALB_LOG_PREFIX,
+        ),
       ],
     });
 

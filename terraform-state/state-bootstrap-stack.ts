@@ -53,7 +53,9 @@ function stateIsolationStatements(group: StateBucketGroup, bucketArn: string, ar
     actions: ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject"],
     notResources: [`${bucketArn}/${environment}/*`],
     principals: [{ type: "*" as const, identifiers: ["*"] }],
-    conditions: [{ test: "ArnLike", variable: "aws:PrincipalArn", values: roleNames.map((name) => `arn:${arns.partition}:iam::${group.accountId}:role/${name}`) }],
+    conditions: [
+      { test: "ArnLike", variable: "aws:PrincipalArn", values: roleNames.map((name) => `arn:${arns.partition}:iam::${group.accountId}:role/${name}`) },
+    ],
   }));
 }
 

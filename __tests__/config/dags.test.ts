@@ -65,7 +65,9 @@ describe("dags validation", () => {
     });
 
     it("rejects an unknown source", () => {
-      expect(problems({ bundles: [{ name: "team", source: "nfs" }] })).toEqual([`${where}dags.bundles[0].source = "nfs" is not allowed; expected one of "efs", "git", "s3"`]);
+      expect(problems({ bundles: [{ name: "team", source: "nfs" }] })).toEqual([
+        `${where}dags.bundles[0].source = "nfs" is not allowed; expected one of "efs", "git", "s3"`,
+      ]);
     });
 
     it("rejects a field of another source (an EFS bundle has no repository)", () => {
@@ -75,9 +77,14 @@ describe("dags validation", () => {
     });
 
     it("rejects two bundles with one name", () => {
-      expect(problems({ bundles: [{ name: "team", source: "efs" }, { name: "team", source: "s3" }] })).toEqual([
-        `${where}dags.bundles[1].name = "team" is already the name of dags.bundles[0]; expected distinct bundle names`,
-      ]);
+      expect(
+        problems({
+          bundles: [
+            { name: "team", source: "efs" },
+            { name: "team", source: "s3" },
+          ],
+        }),
+      ).toEqual([`${where}dags.bundles[1].name = "team" is already the name of dags.bundles[0]; expected distinct bundle names`]);
     });
 
     it("rejects the image's platform bundle name", () => {
@@ -91,7 +98,10 @@ describe("dags validation", () => {
     });
 
     it("rejects deploy repositories when there is nothing to deliver (git bundles only)", () => {
-      const found = problems({ bundles: [{ name: "platform", source: "git", repository: "https://github.com/a/b.git", ref: "main" }], deployRepositories: ["example-org/dags"] });
+      const found = problems({
+        bundles: [{ name: "platform", source: "git", repository: "https://github.com/a/b.git", ref: "main" }],
+        deployRepositories: ["example-org/dags"],
+      });
       expect(found).toEqual([
         `${where}dags.deployRepositories = ["example-org/dags"] is set but every bundle is a git bundle (delivered by pushing to its repository); expected an efs or s3 bundle to deliver, or no deploy repositories`,
       ]);
@@ -122,7 +132,9 @@ describe("dags validation", () => {
 
     it("rejects a credentials secret of another account or region", () => {
       const other = SECRET.replace("eu-west-1:111111111111", "us-east-1:999999999999");
-      const found = problems({ bundles: [{ name: "platform", source: "git", repository: "https://github.com/a/b.git", ref: "main", credentialsSecretArn: other }] });
+      const found = problems({
+        bundles: [{ name: "platform", source: "git", repository: "https://github.com/a/b.git", ref: "main", credentialsSecretArn: other }],
+      });
       // (long values are shortened in messages)
       expect(found).toEqual([
         `${where}dags.bundles[0].credentialsSecretArn = "${other.slice(0, 76)}... is in 999999999999/us-east-1; expected a secret of account 111111111111 in eu-west-1`,
@@ -135,7 +147,14 @@ describe("dags validation", () => {
     });
 
     it("accepts an SSH repository with its secret, a pinned commit and a subdir", () => {
-      const bundle = { name: "platform", source: "git", repository: "git@github.com:example-org/platform-dags.git", ref: "0123456789abcdef0123456789abcdef01234567", subdir: "dags", credentialsSecretArn: SECRET };
+      const bundle = {
+        name: "platform",
+        source: "git",
+        repository: "git@github.com:example-org/platform-dags.git",
+        ref: "0123456789abcdef0123456789abcdef01234567",
+        subdir: "dags",
+        credentialsSecretArn: SECRET,
+      };
       expect(problems({ bundles: [bundle] })).toEqual([]);
     });
   });
@@ -150,8 +169,15 @@ describe("dags validation", () => {
     });
 
     it("rejects S3 bundles whose folders overlap (one would sync the other's files)", () => {
-      const found = problems({ bundles: [{ name: "team", source: "s3" }, { name: "team-sub", source: "s3", prefix: "team/sub" }] });
-      expect(found).toEqual([`${where}dags.bundles[1].prefix = "team/sub" overlaps dags.bundles[0].prefix (team); expected S3 bundles in separate folders (a bundle syncs everything under its prefix)`]);
+      const found = problems({
+        bundles: [
+          { name: "team", source: "s3" },
+          { name: "team-sub", source: "s3", prefix: "team/sub" },
+        ],
+      });
+      expect(found).toEqual([
+        `${where}dags.bundles[1].prefix = "team/sub" overlaps dags.bundles[0].prefix (team); expected S3 bundles in separate folders (a bundle syncs everything under its prefix)`,
+      ]);
     });
   });
 

@@ -96,19 +96,33 @@ function problemsFor(c: Case): readonly string[] {
 describe("every field of an environment file", () => {
   it("is covered by at least two rejected values", () => {
     const covered = new Set(cases.map((c) => c.path));
-    expect(fields(ENVIRONMENT_SPEC).map(([p]) => p).filter((p) => !covered.has(p))).toEqual([]);
+    expect(
+      fields(ENVIRONMENT_SPEC)
+        .map(([p]) => p)
+        .filter((p) => !covered.has(p)),
+    ).toEqual([]);
     expect(covered.size).toBeGreaterThan(60);
   });
 
   it("walks every variant of a variant object", () => {
-    const variantFields = fields(ENVIRONMENT_SPEC).filter(([, , base]) => base).map(([p, , base]) => `${(base!.value as { source: string }).source} ${p}`);
-    expect(variantFields).toEqual(expect.arrayContaining(["git dags.bundles[0].repository", "s3 dags.bundles[0].prefix", "efs dags.bundles[0].refreshIntervalSeconds"]));
+    const variantFields = fields(ENVIRONMENT_SPEC)
+      .filter(([, , base]) => base)
+      .map(([p, , base]) => `${(base!.value as { source: string }).source} ${p}`);
+    expect(variantFields).toEqual(
+      expect.arrayContaining(["git dags.bundles[0].repository", "s3 dags.bundles[0].prefix", "efs dags.bundles[0].refreshIntervalSeconds"]),
+    );
   });
 
-  it.each(cases.map((c) => [c.base ? `${c.path} (${(c.base.value as { source: string }).source})` : c.path, JSON.stringify(c.value).slice(0, 40), c] as const))("rejects %s = %s, naming the file, environment, field and what is allowed", (_label, _shown, c) => {
-    const fieldPath = c.path;
-    const problems = problemsFor(c);
-    const line = problems.find((p) => p.includes(` ${fieldPath} = `) || p.includes(` ${fieldPath}.`) || p.includes(` ${fieldPath}[`));
-    expect({ fieldPath, line }).toEqual({ fieldPath, line: expect.stringMatching(/^config\/environments\/dev\.json: (environment "dev": )?\S.* (expected|allowed|is required)/) });
-  });
+  it.each(cases.map((c) => [c.base ? `${c.path} (${(c.base.value as { source: string }).source})` : c.path, JSON.stringify(c.value).slice(0, 40), c] as const))(
+    "rejects %s = %s, naming the file, environment, field and what is allowed",
+    (_label, _shown, c) => {
+      const fieldPath = c.path;
+      const problems = problemsFor(c);
+      const line = problems.find((p) => p.includes(` ${fieldPath} = `) || p.includes(` ${fieldPath}.`) || p.includes(` ${fieldPath}[`));
+      expect({ fieldPath, line }).toEqual({
+        fieldPath,
+        line: expect.stringMatching(/^config\/environments\/dev\.json: (environment "dev": )?\S.* (expected|allowed|is required)/),
+      });
+    },
+  );
 });

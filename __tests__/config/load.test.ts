@@ -47,7 +47,9 @@ describe("loading environment files", () => {
     const raw = JSON.parse(devText());
     raw.network.natGatewys = "single";
     expect(problemsOf(() => parseEnvironment("config/environments/dev.json", JSON.stringify(raw)))).toEqual([
-      expect.stringContaining('network.natGatewys = "single" is not a known field; allowed fields here: vpcCidr, azCount, availabilityZones, subnets, natGateways'),
+      expect.stringContaining(
+        'network.natGatewys = "single" is not a known field; allowed fields here: vpcCidr, azCount, availabilityZones, subnets, natGateways',
+      ),
     ]);
   });
 
@@ -94,7 +96,9 @@ describe("loading environment files", () => {
     other.ci.createOidcProvider = false;
     const dir = environmentsDir({ "dev.json": devText(), "qa.json": JSON.stringify(other) });
     expect(problemsOf(() => loadEnvironments(dir))).toEqual([
-      expect.stringContaining('environment "qa": state.bucket = "airflow-tfstate-111111111111" is shared with environment "dev" but in account 999999999999/eu-west-1'),
+      expect.stringContaining(
+        'environment "qa": state.bucket = "airflow-tfstate-111111111111" is shared with environment "dev" but in account 999999999999/eu-west-1',
+      ),
     ]);
   });
 
@@ -114,7 +118,13 @@ describe("loading environment files", () => {
 describe("CIDR arithmetic", () => {
   it("parses, formats and rejects malformed CIDRs", () => {
     expect(formatCidr(parseCidr("10.20.0.0/16")!)).toBe("10.20.0.0/16");
-    expect(["10.20.0.0", "10.20.0.0/33", "256.0.0.0/8", "10.20.0.1/16", "a.b.c.d/8"].map(parseCidr)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(["10.20.0.0", "10.20.0.0/33", "256.0.0.0/8", "10.20.0.1/16", "a.b.c.d/8"].map(parseCidr)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it("computes subnets like Terraform's cidrsubnet", () => {
@@ -124,7 +134,10 @@ describe("CIDR arithmetic", () => {
   it("detects containment and overlap", () => {
     const vpc = parseCidr("10.0.0.0/16")!;
     expect([contains(vpc, parseCidr("10.0.8.0/24")!), contains(vpc, parseCidr("10.1.0.0/24")!)]).toEqual([true, false]);
-    expect([overlaps(parseCidr("10.0.0.0/20")!, parseCidr("10.0.15.0/24")!), overlaps(parseCidr("10.0.0.0/20")!, parseCidr("10.0.16.0/24")!)]).toEqual([true, false]);
+    expect([overlaps(parseCidr("10.0.0.0/20")!, parseCidr("10.0.15.0/24")!), overlaps(parseCidr("10.0.0.0/20")!, parseCidr("10.0.16.0/24")!)]).toEqual([
+      true,
+      false,
+    ]);
   });
 
   it("carves non-overlapping private and public subnets inside the VPC for up to six AZs", () => {

@@ -58,10 +58,14 @@ describe("environment validation", () => {
   });
 
   it("rejects a subnet outside the VPC and a subnet list that does not match the AZ count", () => {
-    const found = rejectedWith((raw) => (raw.network.subnets = { public: ["10.10.200.0/24", "10.99.0.0/24"], private: ["10.10.0.0/20", "10.10.16.0/20", "10.10.32.0/20"] }));
+    const found = rejectedWith(
+      (raw) => (raw.network.subnets = { public: ["10.10.200.0/24", "10.99.0.0/24"], private: ["10.10.0.0/20", "10.10.16.0/20", "10.10.32.0/20"] }),
+    );
     expect(found).toEqual([
       expect.stringContaining('network.subnets.public[1] = "10.99.0.0/24" is outside the VPC 10.10.0.0/16'),
-      expect.stringContaining('network.subnets.private = ["10.10.0.0/20","10.10.16.0/20","10.10.32.0/20"] has 3 entries but network.azCount is 2; expected one subnet per AZ'),
+      expect.stringContaining(
+        'network.subnets.private = ["10.10.0.0/20","10.10.16.0/20","10.10.32.0/20"] has 3 entries but network.azCount is 2; expected one subnet per AZ',
+      ),
     ]);
   });
 
@@ -129,9 +133,7 @@ describe("environment validation", () => {
   });
 
   it("rejects an EC2 task that does not fit on the container instance type", () => {
-    expect(rejectedWith((raw) => (raw.airflow.scheduler.memory = 16384))[0]).toContain(
-      "airflow.scheduler.memory = 16384 does not fit on a m7i.large host",
-    );
+    expect(rejectedWith((raw) => (raw.airflow.scheduler.memory = 16384))[0]).toContain("airflow.scheduler.memory = 16384 does not fit on a m7i.large host");
   });
 
   it("rejects an arm64 container instance type", () => {
@@ -147,16 +149,24 @@ describe("environment validation", () => {
   });
 
   it("rejects an invalid ALB allowed CIDR", () => {
-    expect(rejectedWith((raw) => (raw.alb.allowedCidrs = ["10.0.0.0/8", "300.0.0.0/8"]))[0]).toContain('alb.allowedCidrs[1] = "300.0.0.0/8" is not a valid IPv4 CIDR');
+    expect(rejectedWith((raw) => (raw.alb.allowedCidrs = ["10.0.0.0/8", "300.0.0.0/8"]))[0]).toContain(
+      'alb.allowedCidrs[1] = "300.0.0.0/8" is not a valid IPv4 CIDR',
+    );
   });
 
   it("rejects a storage ceiling below the allocated storage", () => {
-    expect(rejectedWith((raw) => (raw.storage.database.maxAllocatedStorageGb = 10))[0]).toContain("storage.database.maxAllocatedStorageGb = 10 is out of range; expected an integer from 20 to 65536");
-    expect(rejectedWith((raw) => (raw.storage.database.maxAllocatedStorageGb = 20), prodFile)[0]).toContain("is below storage.database.allocatedStorageGb (100)");
+    expect(rejectedWith((raw) => (raw.storage.database.maxAllocatedStorageGb = 10))[0]).toContain(
+      "storage.database.maxAllocatedStorageGb = 10 is out of range; expected an integer from 20 to 65536",
+    );
+    expect(rejectedWith((raw) => (raw.storage.database.maxAllocatedStorageGb = 20), prodFile)[0]).toContain(
+      "is below storage.database.allocatedStorageGb (100)",
+    );
   });
 
   it("rejects a log retention CloudWatch does not offer", () => {
-    expect(rejectedWith((raw) => (raw.storage.logRetentionDays = 10))[0]).toContain("storage.logRetentionDays = 10 is out of range; expected one of 1, 3, 5, 7, 14, 30");
+    expect(rejectedWith((raw) => (raw.storage.logRetentionDays = 10))[0]).toContain(
+      "storage.logRetentionDays = 10 is out of range; expected one of 1, 3, 5, 7, 14, 30",
+    );
   });
 
   it("rejects the latest image tag", () => {
@@ -179,7 +189,13 @@ describe("environment validation", () => {
       ["alb.certificateArn", (raw: any) => delete raw.alb.certificateArn, "an ACM certificate ARN"],
     ])("require %s", (field, mutate, expected) => {
       const found = rejectedWith(mutate, prodFile);
-      expect(found).toContainEqual(expect.stringMatching(new RegExp(`^config/environments/prod.json: environment "prod": ${field.replace(/\./g, "\\.")} = .* is not allowed in a production environment; expected ${expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`)));
+      expect(found).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^config/environments/prod.json: environment "prod": ${field.replace(/\./g, "\\.")} = .* is not allowed in a production environment; expected ${expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`,
+          ),
+        ),
+      );
     });
   });
 });

@@ -39,11 +39,18 @@ describe.each(app.stacks.map((s) => s.id))("%s", (id) => {
     // The synth skips cdktf's cross-stack preparing pass: a stray cross-stack token would show here as a dangling reference.
     const stack = json.get(id)!;
     const declared = new Set<string>();
-    for (const [kind, prefix] of [["resource", ""], ["data", "data."], ["ephemeral", "ephemeral."]] as const) {
-      for (const [type, instances] of Object.entries((stack as any)[kind] ?? {})) for (const name of Object.keys(instances as object)) declared.add(`${prefix}${type}.${name}`);
+    for (const [kind, prefix] of [
+      ["resource", ""],
+      ["data", "data."],
+      ["ephemeral", "ephemeral."],
+    ] as const) {
+      for (const [type, instances] of Object.entries((stack as any)[kind] ?? {}))
+        for (const name of Object.keys(instances as object)) declared.add(`${prefix}${type}.${name}`);
     }
     const text = JSON.stringify(stack);
-    const referenced = [...text.matchAll(/\$\{([^}]*)\}/g)].flatMap((m) => [...m[1].matchAll(/(?:^|[^.\w])((?:data\.|ephemeral\.)?(?:aws_[a-z0-9_]+|terraform_remote_state)\.[A-Za-z0-9_-]+)/g)].map((r) => r[1]));
+    const referenced = [...text.matchAll(/\$\{([^}]*)\}/g)].flatMap((m) =>
+      [...m[1].matchAll(/(?:^|[^.\w])((?:data\.|ephemeral\.)?(?:aws_[a-z0-9_]+|terraform_remote_state)\.[A-Za-z0-9_-]+)/g)].map((r) => r[1]),
+    );
     expect([...new Set(referenced)].filter((r) => !declared.has(r))).toEqual([]);
   });
 

@@ -39,7 +39,10 @@ function dangerLines(markdown: string): string[] {
 function tableRow(markdown: string, stack: string): string[] {
   const row = markdown.split("\n").find((l) => l.startsWith(`| ${stack} |`));
   if (!row) throw new Error(`no table row for ${stack}`);
-  return row.split("|").slice(2, -1).map((c) => c.trim());
+  return row
+    .split("|")
+    .slice(2, -1)
+    .map((c) => c.trim());
 }
 
 /** The strings the plan marks sensitive, wherever they are. */
@@ -92,7 +95,10 @@ describe("plan summary of real plans (terraform show -json, produced offline)", 
         output: { storage_contract: { value: "${data.terraform_remote_state.storage_contract.outputs}" } },
       }),
     );
-    plans = await planStacksOffline([...app.stacks.filter((s) => REAL.includes(s.id)), { id: PROBE, dir: probeDir, accountId: iam.accountId }], repoEnvironments());
+    plans = await planStacksOffline(
+      [...app.stacks.filter((s) => REAL.includes(s.id)), { id: PROBE, dir: probeDir, accountId: iam.accountId }],
+      repoEnvironments(),
+    );
     inputs = REAL.map((id) => ({ id, plan: plans[id] }));
     upstream = { ...describeEnvironment("dev").upstream };
   }, 120_000);
@@ -118,7 +124,9 @@ describe("plan summary of real plans (terraform show -json, produced offline)", 
       const creates = (plans[id].resource_changes ?? []).filter((rc) => rc.mode === "managed").length;
       expect(tableRow(markdown, id).slice(0, 4)).toEqual([String(creates), "0", "0", "0"]);
     }
-    expect(markdown).toContain(`**dev**: 2 of 2 stacks change: ${REAL.reduce((n, id) => n + (plans[id].resource_changes ?? []).filter((rc) => rc.mode === "managed").length, 0)} to create`);
+    expect(markdown).toContain(
+      `**dev**: 2 of 2 stacks change: ${REAL.reduce((n, id) => n + (plans[id].resource_changes ?? []).filter((rc) => rc.mode === "managed").length, 0)} to create`,
+    );
     // AND the network stack's IAM (the flow-log role) is listed for review, while no line reports data loss
     const danger = dangerLines(markdown);
     const iamResources = (plans["dev-network"].resource_changes ?? []).filter((rc) => rc.mode === "managed" && rc.type.startsWith("aws_iam_")).length;
@@ -137,7 +145,9 @@ describe("plan summary of real plans (terraform show -json, produced offline)", 
 
   it("lists every created resource in the details when the size allows", () => {
     const markdown = renderPlanSummary(inputs, { upstream, maxChars: 10_000_000 });
-    const missing = REAL.flatMap((id) => (plans[id].resource_changes ?? []).filter((rc) => rc.mode === "managed").map((rc) => rc.address)).filter((a) => !markdown.includes(`\`${a}\``));
+    const missing = REAL.flatMap((id) => (plans[id].resource_changes ?? []).filter((rc) => rc.mode === "managed").map((rc) => rc.address)).filter(
+      (a) => !markdown.includes(`\`${a}\``),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -169,7 +179,11 @@ describe("offline plan overrides (__tests__/support/plan-json.ts)", () => {
     const { override, stateFiles } = offlinePlanOverride(stack("dev-iam"), json("dev-iam"), repoEnvironments());
     expect(override).toEqual({
       terraform: { backend: { local: { path: "terraform.tfstate" } } },
-      data: { terraform_remote_state: { storage_contract: { backend: "local", config: { path: "remote-state/storage_contract.tfstate" }, defaults: contractOutputs("storage", dev) } } },
+      data: {
+        terraform_remote_state: {
+          storage_contract: { backend: "local", config: { path: "remote-state/storage_contract.tfstate" }, defaults: contractOutputs("storage", dev) },
+        },
+      },
     });
     expect(stateFiles).toEqual(["remote-state/storage_contract.tfstate"]);
   });
@@ -186,14 +200,20 @@ describe("plan summary of crafted plans (replace, delete, update, sensitive, no-
     ...["dev-network", "dev-storage", "dev-iam", "dev-compute"].map((id) => ({ id, plan: fixture(id) })),
     { id: "dev-services", failed: true },
   ];
-  const markdown = renderPlanSummary(inputs, { environment: "dev", upstream: ORDER.upstream, runUrl: "https://github.com/example-org/airflow-ecs/actions/runs/1" });
+  const markdown = renderPlanSummary(inputs, {
+    environment: "dev",
+    upstream: ORDER.upstream,
+    runUrl: "https://github.com/example-org/airflow-ecs/actions/runs/1",
+  });
 
   it("renders the whole summary (snapshot)", () => {
     expect(markdown).toMatchSnapshot();
   });
 
   it("opens with the headline, then the review list, then the table, then the details", () => {
-    const positions = ["### Terraform plan: dev\n\n**dev**: 3 of 5 stacks change", "#### ⚠️ Review first", "| Stack | Create |", "<details>"].map((s) => markdown.indexOf(s));
+    const positions = ["### Terraform plan: dev\n\n**dev**: 3 of 5 stacks change", "#### ⚠️ Review first", "| Stack | Create |", "<details>"].map((s) =>
+      markdown.indexOf(s),
+    );
     expect(positions.every((p, i) => p >= 0 && (i === 0 || p > positions[i - 1]))).toBe(true);
     expect(markdown.split("\n")[2]).toBe(
       "**dev**: 3 of 5 stacks change: 5 to create, 4 to update, 1 to replace, 2 to delete · ⚠️ **8 to review first** · ⏳ 3 provisional · ❌ 1 failed (`dev-services`)",
@@ -225,7 +245,9 @@ describe("plan summary of crafted plans (replace, delete, update, sensitive, no-
 
   it("flags a change to the state bucket in a bootstrap stack", () => {
     const bootstrap = renderPlanSummary([{ id: "bootstrap-airflow-tfstate-111111111111", plan: fixture("bootstrap-airflow-tfstate-111111111111") }]);
-    expect(dangerLines(bootstrap)).toEqual(["- **update** `aws_s3_bucket_policy.state` in `bootstrap-airflow-tfstate-111111111111`: 🗄️ Terraform state bucket, its key or its policy"]);
+    expect(dangerLines(bootstrap)).toEqual([
+      "- **update** `aws_s3_bucket_policy.state` in `bootstrap-airflow-tfstate-111111111111`: 🗄️ Terraform state bucket, its key or its policy",
+    ]);
   });
 
   it("does not put a replaced task definition (not stateful) in the review list, but shows the structural change", () => {
@@ -248,15 +270,31 @@ describe("plan summary of crafted plans (replace, delete, update, sensitive, no-
   it("shows attribute changes before → after, and what forces a replacement", () => {
     expect(markdown).toContain("  - `instance_class`: `db.t4g.small` → `db.t4g.medium`\n");
     expect(markdown).toContain("  - `storage_encrypted`: `false` → `true` **(forces replacement)**\n");
-    expect(markdown).toContain("  - `policy (json) Statement[Sid=WriteLogs].Action`: `[\"logs:CreateLogStream\",\"logs:PutLogEvents\"]` → `[\"logs:PutLogEvents\"]`\n");
-    expect(markdown).toContain("  - `policy (json) Statement[Sid=ReadDags]`: (added) `{\"Sid\":\"ReadDags\",\"Effect\":\"Allow\",\"Action\":\"elasticfilesystem:ClientMount\",\"Resource\":\"*\"}`\n");
+    expect(markdown).toContain(
+      '  - `policy (json) Statement[Sid=WriteLogs].Action`: `["logs:CreateLogStream","logs:PutLogEvents"]` → `["logs:PutLogEvents"]`\n',
+    );
+    expect(markdown).toContain(
+      '  - `policy (json) Statement[Sid=ReadDags]`: (added) `{"Sid":"ReadDags","Effect":"Allow","Action":"elasticfilesystem:ClientMount","Resource":"*"}`\n',
+    );
   });
 
   it("ignores no-op resources and data-source reads", () => {
-    for (const address of ["aws_vpc.main", "aws_efs_file_system.dags", "aws_ecs_cluster.main", "data.aws_secretsmanager_secret_version.auth_token", "efs_file_system_id"]) {
+    for (const address of [
+      "aws_vpc.main",
+      "aws_efs_file_system.dags",
+      "aws_ecs_cluster.main",
+      "data.aws_secretsmanager_secret_version.auth_token",
+      "efs_file_system_id",
+    ]) {
       expect({ address, shown: markdown.includes(address) }).toEqual({ address, shown: false });
     }
-    expect(tableRow(markdown, "dev-compute")).toEqual(["0", "0", "0", "0", "✅ no changes; ⏳ provisional (upstream dev-iam changes, dev-network changes, dev-storage changes)"]);
+    expect(tableRow(markdown, "dev-compute")).toEqual([
+      "0",
+      "0",
+      "0",
+      "0",
+      "✅ no changes; ⏳ provisional (upstream dev-iam changes, dev-network changes, dev-storage changes)",
+    ]);
   });
 
   it("marks downstream stacks provisional when an upstream changes, and not the first stack", () => {
@@ -283,15 +321,28 @@ describe("plan summary size limit", () => {
   // GIVEN 3,000 created buckets with long attributes (far more than a comment holds)
   const big = craftedPlan(
     Array.from({ length: 3000 }, (_, i) =>
-      resourceChange({ type: "aws_s3_object", name: `object_${i}`, actions: ["create"], after: { bucket: "airflow-dev-task-logs-111111111111", key: `dags/${"x".repeat(80)}/${i}.py`, content_type: "text/x-python" } }),
+      resourceChange({
+        type: "aws_s3_object",
+        name: `object_${i}`,
+        actions: ["create"],
+        after: { bucket: "airflow-dev-task-logs-111111111111", key: `dags/${"x".repeat(80)}/${i}.py`, content_type: "text/x-python" },
+      }),
     ),
   );
 
   it.each([GITHUB_COMMENT_LIMIT, 60_000, 12_000, 2_000])("fits in %i characters, keeps <details> balanced and says what was cut", (maxChars) => {
-    const markdown = renderPlanSummary([{ id: "dev-storage", plan: big }, { id: "dev-iam", plan: fixture("dev-iam") }], { maxChars, runUrl: "https://example.test/run/1" });
+    const markdown = renderPlanSummary(
+      [
+        { id: "dev-storage", plan: big },
+        { id: "dev-iam", plan: fixture("dev-iam") },
+      ],
+      { maxChars, runUrl: "https://example.test/run/1" },
+    );
     expect(markdown.length).toBeLessThanOrEqual(maxChars);
     expect(markdown.split("<details>").length).toBe(markdown.split("</details>").length);
-    expect(markdown).toContain("_Details truncated to stay under GitHub's 65,536-character comment limit; the full plans are in the [workflow run's artifacts](https://example.test/run/1)._");
+    expect(markdown).toContain(
+      "_Details truncated to stay under GitHub's 65,536-character comment limit; the full plans are in the [workflow run's artifacts](https://example.test/run/1)._",
+    );
     expect(markdown).toContain("| dev-storage | 3000 | 0 | 0 | 0 |");
   });
 });
@@ -303,12 +354,27 @@ describe("npm run plan-summary", () => {
   const order = path.join(FIXTURES, "stacks-dev.json");
 
   it("names stacks after their plan files", () => {
-    expect(["plan-dev-network.json", "/x/dev-network.json", "dev-network.plan.json"].map(stackIdFromFile)).toEqual(["dev-network", "dev-network", "dev-network"]);
+    expect(["plan-dev-network.json", "/x/dev-network.json", "dev-network.plan.json"].map(stackIdFromFile)).toEqual([
+      "dev-network",
+      "dev-network",
+      "dev-network",
+    ]);
   });
 
   it("renders the files in the order of the stacks file, as the library does", () => {
     // GIVEN plan files in any order, one failed stack
-    const stdout = run(["--order-from", order, "--failed", "dev-services", "--run-url", "https://github.com/example-org/airflow-ecs/actions/runs/1", file("dev-iam"), file("dev-compute"), file("dev-network"), file("dev-storage")]);
+    const stdout = run([
+      "--order-from",
+      order,
+      "--failed",
+      "dev-services",
+      "--run-url",
+      "https://github.com/example-org/airflow-ecs/actions/runs/1",
+      file("dev-iam"),
+      file("dev-compute"),
+      file("dev-network"),
+      file("dev-storage"),
+    ]);
     // THEN it is the summary of the crafted environment
     const expected = renderPlanSummary(
       [...["dev-network", "dev-storage", "dev-iam", "dev-compute"].map((id) => ({ id, plan: fixture(id) })), { id: "dev-services", failed: true }],
@@ -336,7 +402,13 @@ describe("npm run plan-summary", () => {
       expect(parsePlan(text, name).resource_changes?.length).toBe(fixture(stackIdFromFile(name)).resource_changes?.length);
     }
     expect(JSON.parse(fs.readFileSync(path.join(dir, "plan-dev-storage.json"), "utf8")).resource_changes[0].change.before.password).toBe("(sensitive)");
-    expect(Object.keys(redactPlan(fixture("dev-storage"))).sort()).toEqual(["format_version", "output_changes", "resource_changes", "resource_drift", "terraform_version"]);
+    expect(Object.keys(redactPlan(fixture("dev-storage"))).sort()).toEqual([
+      "format_version",
+      "output_changes",
+      "resource_changes",
+      "resource_drift",
+      "terraform_version",
+    ]);
   });
 
   it("accepts explicit --stack <id>=<file> mappings", () => {
@@ -355,8 +427,12 @@ describe("npm run plan-summary", () => {
     const dir = temporaryDir("airflow-bad-plan-");
     fs.writeFileSync(path.join(dir, "plan-a.json"), "{ not json");
     fs.writeFileSync(path.join(dir, "plan-b.json"), JSON.stringify({ resource_changes: [] }));
-    expect(runError([path.join(dir, "plan-a.json")]).message).toMatch(new RegExp(`^${path.join(dir, "plan-a.json")}: is not JSON \\(.*\\); expected the output of "terraform show -json <planfile>"$`));
-    expect(runError([path.join(dir, "plan-b.json")]).message).toBe(`${path.join(dir, "plan-b.json")}: has no "format_version"; expected the output of "terraform show -json <planfile>"`);
+    expect(runError([path.join(dir, "plan-a.json")]).message).toMatch(
+      new RegExp(`^${path.join(dir, "plan-a.json")}: is not JSON \\(.*\\); expected the output of "terraform show -json <planfile>"$`),
+    );
+    expect(runError([path.join(dir, "plan-b.json")]).message).toBe(
+      `${path.join(dir, "plan-b.json")}: has no "format_version"; expected the output of "terraform show -json <planfile>"`,
+    );
     expect(runError([path.join(dir, "missing.json")]).message).toMatch(new RegExp(`^${path.join(dir, "missing.json")}: cannot read it \\(ENOENT`));
   });
 
@@ -365,6 +441,8 @@ describe("npm run plan-summary", () => {
     expect(runError([]).exitCode).toBe(2);
     expect(runError(["--stack", "nope"]).message).toMatch(/^--stack nope: expected <stack id>=<plan.json>\n/);
     expect(runError(["--max-chars", "10", file("dev-iam")]).message).toBe("--max-chars 10: expected an integer >= 1000");
-    expect(runError([file("dev-iam"), "--stack", `dev-iam=${file("dev-iam")}`]).message).toBe(`two plan files for stack "dev-iam": ${file("dev-iam")} and ${file("dev-iam")}`);
+    expect(runError([file("dev-iam"), "--stack", `dev-iam=${file("dev-iam")}`]).message).toBe(
+      `two plan files for stack "dev-iam": ${file("dev-iam")} and ${file("dev-iam")}`,
+    );
   });
 });

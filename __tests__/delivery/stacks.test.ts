@@ -86,7 +86,11 @@ describe("npm run stacks", () => {
     it("puts every stack after each stack it depends on in the synthesized manifest", () => {
       for (const id of description.stacks) {
         for (const dependency of manifest.stacks[id].dependencies) {
-          expect({ stack: id, dependency, before: description.stacks.indexOf(dependency) < description.stacks.indexOf(id) }).toEqual({ stack: id, dependency, before: true });
+          expect({ stack: id, dependency, before: description.stacks.indexOf(dependency) < description.stacks.indexOf(id) }).toEqual({
+            stack: id,
+            dependency,
+            before: true,
+          });
         }
       }
     });
@@ -108,7 +112,12 @@ describe("npm run stacks", () => {
 
     it("prints the apply order one stack per line, and the destroy order (--reverse) as its exact reverse", () => {
       expect(run("--env", env)).toBe(description.stacks.map((s) => `${s}\n`).join(""));
-      expect(run("--env", env, "--reverse")).toBe([...description.stacks].reverse().map((s) => `${s}\n`).join(""));
+      expect(run("--env", env, "--reverse")).toBe(
+        [...description.stacks]
+          .reverse()
+          .map((s) => `${s}\n`)
+          .join(""),
+      );
     });
   });
 
@@ -166,12 +175,18 @@ describe("npm run stacks", () => {
       delete raw.network.availabilityZones;
     });
     const dev = JSON.parse(run("--env", "dev", "--json", "--config-dir", dir));
-    expect([dev.ciRoles.plan, dev.ecrRepository]).toEqual(["arn:aws-cn:iam::111111111111:role/airflow-dev-ci-plan", "111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn/airflow-dev-airflow"]);
+    expect([dev.ciRoles.plan, dev.ecrRepository]).toEqual([
+      "arn:aws-cn:iam::111111111111:role/airflow-dev-ci-plan",
+      "111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn/airflow-dev-airflow",
+    ]);
   });
 
   it("rejects an unknown environment, listing the available ones", () => {
     const error = runError("--env", "staging");
-    expect({ message: error.message, exitCode: error.exitCode }).toEqual({ message: 'unknown environment "staging"; available environments: dev, prod, test, uat', exitCode: 1 });
+    expect({ message: error.message, exitCode: error.exitCode }).toEqual({
+      message: 'unknown environment "staging"; available environments: dev, prod, test, uat',
+      exitCode: 1,
+    });
   });
 
   it("lists environments, or only those asked for (CI labels), rejecting unknown names", () => {

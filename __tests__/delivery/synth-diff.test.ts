@@ -37,7 +37,11 @@ describe("synth diff of two crafted synth outputs", () => {
     expect(network.removed).toEqual(["aws_flow_log.vpc"]);
     expect(network.modified.map((m) => m.address)).toEqual(["output.vpc_id", "provider.aws", "terraform.backend.s3"]);
     const iam = diff.changed.find((s) => s.id === "dev-iam")!;
-    expect([iam.added, iam.removed, iam.modified.map((m) => m.address)]).toEqual([["data.aws_partition.current"], [], ["aws_iam_role_policy.worker", "provider.aws"]]);
+    expect([iam.added, iam.removed, iam.modified.map((m) => m.address)]).toEqual([
+      ["data.aws_partition.current"],
+      [],
+      ["aws_iam_role_policy.worker", "provider.aws"],
+    ]);
   });
 
   it("shows attribute-level modifications, backend and provider blocks included", () => {
@@ -116,12 +120,16 @@ describe("synth diff of two real synth outputs", () => {
   it("finds the instance class change on the RDS instance of the storage stack", () => {
     const storage = diff.changed.find((s) => s.id === "dev-storage")!;
     const db = storage.modified.filter((m) => m.address.startsWith("aws_db_instance."));
-    expect(db.map((m) => m.differences.map((d) => [d.path.map((p) => p.label).join("."), d.before, d.after]))).toEqual([[["instance_class", "db.t4g.small", "db.t4g.medium"]]]);
+    expect(db.map((m) => m.differences.map((d) => [d.path.map((p) => p.label).join("."), d.before, d.after]))).toEqual([
+      [["instance_class", "db.t4g.small", "db.t4g.medium"]],
+    ]);
   });
 
   it("finds the retention change on the flow-log group of the network stack", () => {
     const network = diff.changed.find((s) => s.id === "dev-network")!;
-    const retention = network.modified.flatMap((m) => m.differences.filter((d) => d.path[0]?.label === "retention_in_days").map((d) => [m.address.split(".")[0], d.before, d.after]));
+    const retention = network.modified.flatMap((m) =>
+      m.differences.filter((d) => d.path[0]?.label === "retention_in_days").map((d) => [m.address.split(".")[0], d.before, d.after]),
+    );
     expect(retention).toEqual([["aws_cloudwatch_log_group", 30, 90]]);
   });
 
@@ -169,7 +177,9 @@ describe("npm run synth-diff", () => {
   });
 
   it("rejects a missing head, a directory that is not a synth output, and wrong arguments", () => {
-    expect(runError([BASE, path.join(FIXTURES, "nope")]).message).toBe(`${path.join(FIXTURES, "nope")}: does not exist; synthesize the head first ("npm run synth")`);
+    expect(runError([BASE, path.join(FIXTURES, "nope")]).message).toBe(
+      `${path.join(FIXTURES, "nope")}: does not exist; synthesize the head first ("npm run synth")`,
+    );
     const notSynth = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-not-synth-"));
     try {
       expect(runError([notSynth, HEAD]).message).toBe(`${notSynth}: has no stacks/ directory; expected a cdktf.out directory written by "npm run synth"`);

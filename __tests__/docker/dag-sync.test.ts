@@ -61,7 +61,15 @@ describe("the sync module and the runtime contract", () => {
     expect(expected).toHaveLength(7);
     expect(contractNamesIn(read(MODULE))).toEqual(expected);
     expect(
-      [constants.BUCKET_ENV, constants.RELEASES_PREFIX_ENV, constants.ROOT_ENV, constants.BUNDLES_ENV, constants.KEEP_RELEASES_ENV, constants.BUNDLE_ENV, constants.VERSION_ENV].sort(),
+      [
+        constants.BUCKET_ENV,
+        constants.RELEASES_PREFIX_ENV,
+        constants.ROOT_ENV,
+        constants.BUNDLES_ENV,
+        constants.KEEP_RELEASES_ENV,
+        constants.BUNDLE_ENV,
+        constants.VERSION_ENV,
+      ].sort(),
     ).toEqual(expected);
   });
 });
@@ -81,7 +89,11 @@ describe("python -m airflow_ecs.dag_sync end to end", () => {
     }
     const object = path.join(fakeS3, BUCKET, DAG_BUCKET_LAYOUT.releases, "team-a", `${version}.tar.gz`);
     fs.mkdirSync(path.dirname(object), { recursive: true });
-    const tar = runSync("python3", ["-c", "import sys, tarfile\nwith tarfile.open(sys.argv[1], 'w:gz') as t: t.add(sys.argv[2], arcname='.')", object, source], pythonEnv());
+    const tar = runSync(
+      "python3",
+      ["-c", "import sys, tarfile\nwith tarfile.open(sys.argv[1], 'w:gz') as t: t.add(sys.argv[2], arcname='.')", object, source],
+      pythonEnv(),
+    );
     expect(tar.stderr).toBe("");
     const sha256 = createHash("sha256").update(fs.readFileSync(object)).digest("hex");
     fs.writeFileSync(`${object}.metadata.json`, JSON.stringify({ [DAG_BUCKET_LAYOUT.sha256Metadata]: sha256 }));
@@ -180,7 +192,9 @@ describe("python -m airflow_ecs.dag_sync end to end", () => {
     // WHEN a version without an uploaded archive is synced THEN 66 names the s3:// URL; current is unchanged
     const missing = sync("2024.06.03-1");
     expect({ status: missing.status, stdout: missing.stdout }).toEqual({ status: 66, stdout: "" });
-    expect(missing.stderr).toContain(`s3://${BUCKET}/${DAG_BUCKET_LAYOUT.releases}/team-a/2024.06.03-1.tar.gz does not exist: deploy-dags must upload the release archive`);
+    expect(missing.stderr).toContain(
+      `s3://${BUCKET}/${DAG_BUCKET_LAYOUT.releases}/team-a/2024.06.03-1.tar.gz does not exist: deploy-dags must upload the release archive`,
+    );
     expect(fs.readlinkSync(current)).toBe(`${EFS_BUNDLE_LAYOUT.releases}/2024.06.01-1`);
   });
 
@@ -188,7 +202,9 @@ describe("python -m airflow_ecs.dag_sync end to end", () => {
     // WHEN a bundle outside AIRFLOW_ECS_DAG_SYNC_BUNDLES is synced THEN 64 names the variable and what it allows
     const foreign = sync("2024.06.01-1", "team-z");
     expect({ status: foreign.status, stdout: foreign.stdout }).toEqual({ status: 64, stdout: "" });
-    expect(foreign.stderr).toContain(`${RUNTIME_ENV.dagSyncBundle} = 'team-z' is not an EFS bundle of this environment; ${RUNTIME_ENV.dagSyncBundles} allows team-a, team-b`);
+    expect(foreign.stderr).toContain(
+      `${RUNTIME_ENV.dagSyncBundle} = 'team-z' is not an EFS bundle of this environment; ${RUNTIME_ENV.dagSyncBundles} allows team-a, team-b`,
+    );
     expect(fs.existsSync(path.join(root, "team-z"))).toBe(false);
   });
 });

@@ -45,7 +45,12 @@ function pairs(args: string): [string, string | undefined][] {
 
 const instructions = parseDockerfile(read(path.join(DOCKER_DIR, "Dockerfile")));
 const firstFrom = instructions.findIndex((instruction) => instruction.keyword === "FROM");
-const globalArgs = Object.fromEntries(instructions.slice(0, firstFrom).filter((i) => i.keyword === "ARG").flatMap((i) => pairs(i.args)));
+const globalArgs = Object.fromEntries(
+  instructions
+    .slice(0, firstFrom)
+    .filter((i) => i.keyword === "ARG")
+    .flatMap((i) => pairs(i.args)),
+);
 const stage = instructions.slice(firstFrom + 1);
 const runs = stage.filter((instruction) => instruction.keyword === "RUN");
 const env = Object.fromEntries(stage.filter((i) => i.keyword === "ENV").flatMap((i) => pairs(i.args))) as Record<string, string>;
@@ -57,7 +62,9 @@ function substitute(text: string, values: Record<string, string | undefined>): s
 describe("base image and version pins", () => {
   it("builds FROM the official image tagged with the two version ARGs, whose defaults are the runtime contract's", () => {
     // GIVEN the instructions before and of the only FROM
-    expect(instructions.filter((instruction) => instruction.keyword === "FROM").map((instruction) => instruction.args)).toEqual(["apache/airflow:${AIRFLOW_VERSION}-python${PYTHON_VERSION}"]);
+    expect(instructions.filter((instruction) => instruction.keyword === "FROM").map((instruction) => instruction.args)).toEqual([
+      "apache/airflow:${AIRFLOW_VERSION}-python${PYTHON_VERSION}",
+    ]);
     // THEN the ARG defaults equal AIRFLOW_VERSION and PYTHON_VERSION of modules/airflow/runtime-contract.ts
     expect(globalArgs).toEqual({ AIRFLOW_VERSION, PYTHON_VERSION });
     expect(substitute(instructions[firstFrom].args, globalArgs)).toBe(`apache/airflow:${AIRFLOW_VERSION}-python${PYTHON_VERSION}`);
@@ -71,7 +78,9 @@ describe("base image and version pins", () => {
       // THEN the same call pins apache-airflow to the image's version and uses the constraints of that version ...
       expect(run.args).toMatch(/\bpip install\b/);
       expect(run.args).toContain('"apache-airflow==${AIRFLOW_VERSION}"');
-      expect(run.args).toContain('--constraint "https://raw.githubusercontent.com/apache/airflow/constraints-${AIRFLOW_VERSION}/constraints-${python_version}.txt"');
+      expect(run.args).toContain(
+        '--constraint "https://raw.githubusercontent.com/apache/airflow/constraints-${AIRFLOW_VERSION}/constraints-${python_version}.txt"',
+      );
       // ... for the interpreter's major.minor: inside the stage the base image's ENV PYTHON_VERSION (x.y.z) would
       // shadow the build ARG, so the Python part is asked from the interpreter FROM selected with PYTHON_VERSION
       expect(run.args).toContain(`python_version="$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')"`);
@@ -81,7 +90,12 @@ describe("base image and version pins", () => {
       );
     }
     // AND the stage declares AIRFLOW_VERSION (so the pin resolves even if the base image did not define it)
-    expect(stage.filter((i) => i.keyword === "ARG").flatMap((i) => pairs(i.args)).map(([name]) => name)).toContain("AIRFLOW_VERSION");
+    expect(
+      stage
+        .filter((i) => i.keyword === "ARG")
+        .flatMap((i) => pairs(i.args))
+        .map(([name]) => name),
+    ).toContain("AIRFLOW_VERSION");
   });
 
   const requirements = () =>
@@ -98,7 +112,11 @@ describe("base image and version pins", () => {
     // GIVEN the bundle classes modules/dags renders: git needs apache-airflow-providers-git, S3 the amazon provider
     // THEN requirements.txt names the git provider unpinned (the constraints file pins it); amazon is a default extra
     expect(requirements()).toContain("apache-airflow-providers-git");
-    expect(Object.values(BUNDLE_CLASSPATHS).map((c) => c.split(".").slice(0, 3).join("."))).toEqual(["airflow.dag_processing.bundles", "airflow.providers.git", "airflow.providers.amazon"]);
+    expect(Object.values(BUNDLE_CLASSPATHS).map((c) => c.split(".").slice(0, 3).join("."))).toEqual([
+      "airflow.dag_processing.bundles",
+      "airflow.providers.git",
+      "airflow.providers.amazon",
+    ]);
   });
 });
 
@@ -145,7 +163,10 @@ describe("what the Dockerfile copies and points at", () => {
     const reincluded = dockerignore.filter((line) => line.startsWith("!")).map((line) => line.slice(1));
     for (const [source] of copies) {
       expect(fs.existsSync(path.join(DOCKER_DIR, source))).toBe(true);
-      expect({ source, sentToTheBuilder: reincluded.some((allowed) => source === allowed || source.startsWith(allowed.endsWith("/") ? allowed : `${allowed}/`)) }).toEqual({ source, sentToTheBuilder: true });
+      expect({
+        source,
+        sentToTheBuilder: reincluded.some((allowed) => source === allowed || source.startsWith(allowed.endsWith("/") ? allowed : `${allowed}/`)),
+      }).toEqual({ source, sentToTheBuilder: true });
     }
   });
 
@@ -178,7 +199,8 @@ describe("what the Dockerfile copies and points at", () => {
     // AND the hostname callable (the value the services stack sets too) imports from the copied config folder
     const callable = env.AIRFLOW__CORE__HOSTNAME_CALLABLE;
     expect(callable).toBe("airflow_local_settings.ecs_task_ip");
-    const resolve = "import importlib, sys\nmodule, name = sys.argv[1].rsplit('.', 1)\nf = getattr(importlib.import_module(module), name)\nprint(f'{f.__module__}.{f.__name__}')";
+    const resolve =
+      "import importlib, sys\nmodule, name = sys.argv[1].rsplit('.', 1)\nf = getattr(importlib.import_module(module), name)\nprint(f'{f.__module__}.{f.__name__}')";
     expect(runSync("python3", ["-c", resolve, callable], pythonEnv()).stdout.trim()).toBe("airflow_ecs.hostname.ecs_task_address");
     expect(copies).toContainEqual(["config/", `${AIRFLOW_HOME}/config/`]);
     // AND the default bundle list is the image's own DAGs, where dags/ is copied, exactly as the task definitions list it

@@ -1,15 +1,6 @@
 import * as path from "path";
 import { COMPONENTS, RUNTIME_ENV, type Component } from "../../modules/airflow/runtime-contract";
-import {
-  ENTRYPOINT,
-  SCRIPTS_DIR,
-  airflowCalls,
-  fakeContainer,
-  officialEntrypointRecord,
-  pythonEnv,
-  removeTempDirs,
-  runSync,
-} from "./helpers";
+import { ENTRYPOINT, SCRIPTS_DIR, airflowCalls, fakeContainer, officialEntrypointRecord, pythonEnv, removeTempDirs, runSync } from "./helpers";
 
 /**
  * docker/scripts/entrypoint.sh run as ECS runs it: the command as arguments, the parts of the connection URLs as
@@ -208,7 +199,9 @@ describe("which component gets which URL", () => {
     const record = officialEntrypointRecord(run.stdout);
     expect(record.env.AIRFLOW__CELERY__BROKER_URL).toBeUndefined();
     expect(record.env.AIRFLOW__CELERY__RESULT_BACKEND).toBeDefined();
-    expect(run.stderr).toContain("airflow-ecs-entrypoint: AIRFLOW__CELERY__BROKER_URL: keeping the value configured through AIRFLOW__CELERY__BROKER_URL_SECRET\n");
+    expect(run.stderr).toContain(
+      "airflow-ecs-entrypoint: AIRFLOW__CELERY__BROKER_URL: keeping the value configured through AIRFLOW__CELERY__BROKER_URL_SECRET\n",
+    );
   });
 });
 

@@ -78,7 +78,8 @@ describe("the migrate component", () => {
 
   it("creates the admin when only other users exist, reading the JSON after any log lines", () => {
     // GIVEN a listing preceded by a log line in brackets and holding another user
-    const listing = '[2025-01-01T00:00:00.000+0000] {cli.py:1} INFO - listing users\n[{"id": 2, "username": "alice", "email": "a@example.com", "roles": ["Viewer"]}]\n';
+    const listing =
+      '[2025-01-01T00:00:00.000+0000] {cli.py:1} INFO - listing users\n[{"id": 2, "username": "alice", "email": "a@example.com", "roles": ["Viewer"]}]\n';
     // WHEN the migrate task runs
     const run = migrate({ FAKE_USERS_LIST_FILE: usersListing(listing) });
     // THEN the admin is created
@@ -124,7 +125,9 @@ describe("the migrate component", () => {
     const run = migrate({ [RUNTIME_ENV.adminPassword]: undefined });
     // THEN the migration ran but the task fails on the missing variable
     expect(run.status).toBe(64);
-    expect(run.stderr).toContain(`airflow-ecs-entrypoint: error: ${RUNTIME_ENV.adminPassword} is not set or empty; the migrate component needs it to build the first admin user\n`);
+    expect(run.stderr).toContain(
+      `airflow-ecs-entrypoint: error: ${RUNTIME_ENV.adminPassword} is not set or empty; the migrate component needs it to build the first admin user\n`,
+    );
     expect(airflowCalls(airflowLog)).toEqual(["db check", "db migrate"]);
   });
 

@@ -36,7 +36,8 @@ describe("Python files of the image", () => {
   it("all compile (python3 -m py_compile)", () => {
     // GIVEN every .py file under docker/ WHEN byte-compiled (into a temporary directory, not next to the sources)
     const out = tempDir("py-compile");
-    const script = "import py_compile, os, sys\nfor i, f in enumerate(sys.argv[2:]):\n    py_compile.compile(f, cfile=os.path.join(sys.argv[1], f'{i}.pyc'), doraise=True)\n";
+    const script =
+      "import py_compile, os, sys\nfor i, f in enumerate(sys.argv[2:]):\n    py_compile.compile(f, cfile=os.path.join(sys.argv[1], f'{i}.pyc'), doraise=True)\n";
     const run = runSync("python3", ["-c", script, out, ...sources], pythonEnv());
     // THEN none has a syntax error
     expect(run.stderr).toBe("");
@@ -53,7 +54,10 @@ describe("Python unit tests (python3 -m unittest)", () => {
     ["test_dag_sync", "DAG sync: atomic switch of an EFS bundle, rollback, unsafe archives refused, pruning, exit codes"],
   ])("%s passes (%s)", (module) => {
     // GIVEN the image's package on PYTHONPATH WHEN the module's tests run
-    const run = runSync("python3", ["-m", "unittest", "-v", module], { ...pythonEnv(), PYTHONPATH: [path.join(DOCKER_DIR, "config"), PYTHON_TESTS_DIR].join(":") });
+    const run = runSync("python3", ["-m", "unittest", "-v", module], {
+      ...pythonEnv(),
+      PYTHONPATH: [path.join(DOCKER_DIR, "config"), PYTHON_TESTS_DIR].join(":"),
+    });
     // THEN they all pass (the verbose report is in the failure message)
     const summary = /^Ran (\d+) tests? in .*\n\n(OK|FAILED.*)$/m.exec(run.stderr);
     expect({ status: run.status, result: summary?.[2], report: summary?.[2] === "OK" ? "" : run.stderr }).toEqual({ status: 0, result: "OK", report: "" });

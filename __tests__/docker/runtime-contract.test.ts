@@ -110,7 +110,9 @@ describe("the heartbeat DAG and the runtime contract", () => {
   it("holds no literal namespace, metric or probe-variable value anywhere in the image", () => {
     // GIVEN the values the stacks inject WHEN searching every file of the image THEN none appears
     const literals = [HEARTBEAT.namespace, HEARTBEAT.metricName, HEARTBEAT.probeVariable];
-    const found = IMAGE_FILES.flatMap((file) => literals.filter((value) => read(file).includes(value)).map((value) => `${path.relative(DOCKER_DIR, file)}: ${value}`));
+    const found = IMAGE_FILES.flatMap((file) =>
+      literals.filter((value) => read(file).includes(value)).map((value) => `${path.relative(DOCKER_DIR, file)}: ${value}`),
+    );
     expect(found).toEqual([]);
   });
 
@@ -140,7 +142,9 @@ describe("runtime variables across the image", () => {
     // THEN none is unknown to the contract (a typo would silently read nothing)
     expect([...mentioned].filter((name) => !contract.has(name)).sort()).toEqual([]);
     // AND the image reads every variable the task definitions set
-    const code = filesUnder(DOCKER_DIR, (file) => /\.(sh|py)$/.test(file)).map(read).join("\n");
+    const code = filesUnder(DOCKER_DIR, (file) => /\.(sh|py)$/.test(file))
+      .map(read)
+      .join("\n");
     expect([...contract].filter((name) => !contractNamesIn(code).has(name)).sort()).toEqual([]);
   });
 });

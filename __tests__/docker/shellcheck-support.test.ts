@@ -32,7 +32,12 @@ function machine(options: { apt: boolean; update?: "fail" }) {
   fs.mkdirSync(path.join(dir, "bin"));
   if (options.apt) fs.writeFileSync(path.join(dir, "bin", "apt-get"), FAKE_APT_GET, { mode: 0o755 });
   const log = path.join(dir, "apt.log");
-  const env: NodeJS.ProcessEnv = { PATH: path.join(dir, "bin"), FAKE_APT_DIR: dir, FAKE_APT_LOG: log, ...(options.update ? { FAKE_APT_UPDATE: options.update } : {}) };
+  const env: NodeJS.ProcessEnv = {
+    PATH: path.join(dir, "bin"),
+    FAKE_APT_DIR: dir,
+    FAKE_APT_LOG: log,
+    ...(options.update ? { FAKE_APT_UPDATE: options.update } : {}),
+  };
   const calls = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").replace(/\n$/, "").split("\n") : []);
   return { env, calls };
 }

@@ -20,7 +20,13 @@ describe("shell scripts of the image", () => {
 
   it("pass shellcheck (all severities, sourced files followed)", () => {
     // GIVEN every shell script WHEN shellcheck reads them THEN it reports nothing
-    expect(shellcheck(binary, SCRIPTS.map((file) => path.relative(DOCKER_DIR, file)), DOCKER_DIR)).toBe("");
+    expect(
+      shellcheck(
+        binary,
+        SCRIPTS.map((file) => path.relative(DOCKER_DIR, file)),
+        DOCKER_DIR,
+      ),
+    ).toBe("");
   });
 
   it("are valid bash (bash -n) and the executables have a bash shebang", () => {

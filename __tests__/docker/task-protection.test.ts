@@ -27,7 +27,10 @@ class FakeAgent {
     request.on("data", (chunk) => (body += chunk));
     request.on("end", () => {
       this.requests.push({ method: request.method ?? "", url: request.url ?? "", body: body ? JSON.parse(body) : undefined });
-      const [status, answer] = this.answers.shift() ?? [200, { protection: { ProtectionEnabled: JSON.parse(body).ProtectionEnabled, TaskArn: "arn:aws:ecs:eu-west-1:111111111111:task/c/1" } }];
+      const [status, answer] = this.answers.shift() ?? [
+        200,
+        { protection: { ProtectionEnabled: JSON.parse(body).ProtectionEnabled, TaskArn: "arn:aws:ecs:eu-west-1:111111111111:task/c/1" } },
+      ];
       response.writeHead(status, { "Content-Type": "application/json" });
       response.end(JSON.stringify(answer));
       this.waiters.splice(0).forEach((wake) => wake());
@@ -77,12 +80,16 @@ afterEach(() => agent.stop());
 afterAll(removeTempDirs);
 
 function protection(args: string[], extra: Record<string, string> = {}) {
-  return runAsync("python3", ["-m", "airflow_ecs.task_protection", ...args], pythonEnv({
-    ECS_AGENT_URI: agentUri,
-    [RUNTIME_ENV.taskProtectionMinutes]: "45",
-    _AIRFLOW_ECS_TASK_PROTECTION_DIR: stateDir,
-    ...extra,
-  }));
+  return runAsync(
+    "python3",
+    ["-m", "airflow_ecs.task_protection", ...args],
+    pythonEnv({
+      ECS_AGENT_URI: agentUri,
+      [RUNTIME_ENV.taskProtectionMinutes]: "45",
+      _AIRFLOW_ECS_TASK_PROTECTION_DIR: stateDir,
+      ...extra,
+    }),
+  );
 }
 
 /** A task marker as Celery's task_prerun handler writes it, owned by a live process (this one). */

@@ -76,7 +76,13 @@ describe("buildLambda", () => {
     expect(entries[0].data.equals(await bundle(PUBLISHER_LAMBDA.entry))).toBe(true);
     // AND the reported size and hashes are those of the file (base64 is what source_code_hash compares)
     const digest = createHash("sha256").update(zip).digest();
-    expect(built).toEqual({ zipPath: path.join(workDir, "a.zip"), handler: "index.handler", bytes: zip.length, sha256Hex: digest.toString("hex"), sha256Base64: digest.toString("base64") });
+    expect(built).toEqual({
+      zipPath: path.join(workDir, "a.zip"),
+      handler: "index.handler",
+      bytes: zip.length,
+      sha256Hex: digest.toString("hex"),
+      sha256Base64: digest.toString("base64"),
+    });
   });
 
   it("gives the same bytes on every build", async () => {
@@ -130,7 +136,12 @@ describe("the bundle", () => {
     const script =
       "const m = require('./index.js');" +
       "m.handler({}, { getRemainingTimeInMillis: () => 1000 }).then(() => console.log('resolved'), (e) => console.log(typeof m.handler, e.name));";
-    const out = execFileSync(process.execPath, ["-e", script], { cwd: dir, env: { PATH: process.env.PATH ?? "" }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync(process.execPath, ["-e", script], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "" },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
 
     // THEN the module resolves every import from the bundle itself, and the handler rejects on the missing environment
     expect(out.trim().split("\n").pop()).toBe("function ConfigError");

@@ -114,11 +114,16 @@ describe("one invocation in-process", () => {
     // THEN stdout holds one PutMetricData request with the heavy pool's figures (1 worker needed, 0 in the service:
     // 1 short), and CloudWatch was not called
     expect(run.code).toBe(0);
-    const requests = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const requests = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(requests).toHaveLength(1);
     expect(requests[0].Namespace).toBe("AirflowEcs/Queues");
     expect(
-      requests[0].MetricData.filter((d: { Dimensions: { Value: string }[] }) => d.Dimensions[1].Value === "heavy").map((d: { MetricName: string; Value: number }) => [d.MetricName, d.Value]),
+      requests[0].MetricData.filter((d: { Dimensions: { Value: string }[] }) => d.Dimensions[1].Value === "heavy").map(
+        (d: { MetricName: string; Value: number }) => [d.MetricName, d.Value],
+      ),
     ).toEqual([
       ["DesiredWorkers", 1],
       ["QueuedTasks", 3],
@@ -143,7 +148,9 @@ describe("one invocation in-process", () => {
 
     // THEN it exits 1 with the ECS error and made no PutMetricData call
     expect(run.code).toBe(1);
-    expect(failureLines(run.stderr)).toEqual(["queue-depth-publisher: Cannot read the desired count of the worker services in ECS cluster airflow-prod: service airflow-prod-worker-adhoc: ECS reports MISSING"]);
+    expect(failureLines(run.stderr)).toEqual([
+      "queue-depth-publisher: Cannot read the desired count of the worker services in ECS cluster airflow-prod: service airflow-prod-worker-adhoc: ECS reports MISSING",
+    ]);
     expect(cloudWatch.commandCalls(PutMetricDataCommand)).toEqual([]);
   });
 
@@ -156,7 +163,9 @@ describe("one invocation in-process", () => {
 
     // THEN it exits 1 with the connection error and made no PutMetricData call
     expect(run.code).toBe(1);
-    expect(failureLines(run.stderr)).toEqual([`queue-depth-publisher: Cannot connect to PostgreSQL at 127.0.0.1:${port} (database "postgres") as "postgres" with TLS disable: connect ECONNREFUSED 127.0.0.1:${port}`]);
+    expect(failureLines(run.stderr)).toEqual([
+      `queue-depth-publisher: Cannot connect to PostgreSQL at 127.0.0.1:${port} (database "postgres") as "postgres" with TLS disable: connect ECONNREFUSED 127.0.0.1:${port}`,
+    ]);
     expect(cloudWatch.commandCalls(PutMetricDataCommand)).toEqual([]);
   });
 });
@@ -188,7 +197,10 @@ describe("the bundled CLI in a child process", () => {
     expect(fake.targets()).toEqual(["secretsmanager.GetSecretValue", DESCRIBE, PUT, DESCRIBE, PUT]);
     expect(fake.calls[0].body).toEqual({ SecretId: SECRET_ARN });
     // AND DescribeServices named the cluster and the three pool services
-    expect(fake.calls[1].body).toEqual({ cluster: "airflow-prod", services: ["airflow-prod-worker-default", "airflow-prod-worker-heavy", "airflow-prod-worker-adhoc"] });
+    expect(fake.calls[1].body).toEqual({
+      cluster: "airflow-prod",
+      services: ["airflow-prod-worker-default", "airflow-prod-worker-heavy", "airflow-prod-worker-adhoc"],
+    });
     // AND the wire request carries the namespace, names, dimensions, values, units and 1-second resolution
     const body = fake.calls[2].body as { Namespace: string; MetricData: Record<string, unknown>[] };
     expect(body.Namespace).toBe("AirflowEcs/Queues");
@@ -229,9 +241,14 @@ describe("the bundled CLI in a child process", () => {
     // THEN it exits 0 having read the secret and ECS, and printed the request (heavy 3 over) instead of sending it
     expect({ code: run.code, failures: failureLines(run.stderr) }).toEqual({ code: 0, failures: [] });
     expect(fake.targets()).toEqual(["secretsmanager.GetSecretValue", DESCRIBE]);
-    const [request, ...rest] = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as { Namespace: string; MetricData: { MetricName: string; Dimensions: { Value: string }[]; Value: number }[] });
+    const [request, ...rest] = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { Namespace: string; MetricData: { MetricName: string; Dimensions: { Value: string }[]; Value: number }[] });
     expect(rest).toEqual([]);
-    expect(request.MetricData.filter((d) => d.Dimensions[1].Value === "heavy" && d.MetricName.startsWith("Worker")).map((d) => [d.MetricName, d.Value])).toEqual([
+    expect(
+      request.MetricData.filter((d) => d.Dimensions[1].Value === "heavy" && d.MetricName.startsWith("Worker")).map((d) => [d.MetricName, d.Value]),
+    ).toEqual([
       ["WorkerShortfall", 0],
       ["WorkerSurplus", 3],
     ]);
@@ -247,7 +264,9 @@ describe("the bundled CLI in a child process", () => {
 
     // THEN it exits 1 with ECS's reason for that service; CloudWatch was never called
     expect(run.code).toBe(1);
-    expect(failureLines(run.stderr)).toEqual(["queue-depth-publisher: Cannot read the desired count of the worker services in ECS cluster airflow-prod: service airflow-prod-worker-heavy: ECS reports MISSING"]);
+    expect(failureLines(run.stderr)).toEqual([
+      "queue-depth-publisher: Cannot read the desired count of the worker services in ECS cluster airflow-prod: service airflow-prod-worker-heavy: ECS reports MISSING",
+    ]);
     expect(fake.targets()).toEqual(["secretsmanager.GetSecretValue", DESCRIBE]);
   });
 
@@ -278,7 +297,9 @@ describe("the bundled CLI in a child process", () => {
 
     // THEN it exits 1 with the connection error; the secret was read, CloudWatch never called
     expect(run.code).toBe(1);
-    expect(failureLines(run.stderr)).toEqual([`queue-depth-publisher: Cannot connect to PostgreSQL at 127.0.0.1:${port} (database "postgres") as "postgres" with TLS disable: connect ECONNREFUSED 127.0.0.1:${port}`]);
+    expect(failureLines(run.stderr)).toEqual([
+      `queue-depth-publisher: Cannot connect to PostgreSQL at 127.0.0.1:${port} (database "postgres") as "postgres" with TLS disable: connect ECONNREFUSED 127.0.0.1:${port}`,
+    ]);
     expect(fake.targets()).toEqual(["secretsmanager.GetSecretValue"]);
   });
 

@@ -64,7 +64,9 @@ describe("poolDepths", () => {
     const depths = poolDepths(POOLS, rows, currentCounts({ default: 1, heavy: 5, adhoc: 1 }));
 
     // THEN default is 2 short, heavy 3 over, adhoc neither
-    expect(depths.map(({ pool, desiredWorkers, currentWorkers, shortfall, surplus }) => ({ pool, desiredWorkers, currentWorkers, shortfall, surplus }))).toEqual([
+    expect(
+      depths.map(({ pool, desiredWorkers, currentWorkers, shortfall, surplus }) => ({ pool, desiredWorkers, currentWorkers, shortfall, surplus })),
+    ).toEqual([
       { pool: "default", desiredWorkers: 3, currentWorkers: 1, shortfall: 2, surplus: 0 },
       { pool: "heavy", desiredWorkers: 2, currentWorkers: 5, shortfall: 0, surplus: 3 },
       { pool: "adhoc", desiredWorkers: 1, currentWorkers: 1, shortfall: 0, surplus: 0 },
@@ -252,7 +254,16 @@ describe("publishMetricData", () => {
     cloudWatch.on(PutMetricDataCommand).resolves({});
     const data = metricData(
       "prod",
-      Array.from({ length: 144 }, (_, i) => ({ pool: `pool-${i}`, queued: i, running: 0, desiredWorkers: 1, currentWorkers: 1, shortfall: 0, surplus: 0, oldestQueuedSeconds: 0 })),
+      Array.from({ length: 144 }, (_, i) => ({
+        pool: `pool-${i}`,
+        queued: i,
+        running: 0,
+        desiredWorkers: 1,
+        currentWorkers: 1,
+        shortfall: 0,
+        surplus: 0,
+        oldestQueuedSeconds: 0,
+      })),
       new Date(T0),
     );
 
@@ -271,12 +282,20 @@ describe("publishMetricData", () => {
 
   it("fails with the CloudWatch error", async () => {
     // GIVEN a CloudWatch that denies the call
-    cloudWatch.on(PutMetricDataCommand).rejects(Object.assign(new Error("User is not authorized to perform: cloudwatch:PutMetricData"), { name: "AccessDenied" }));
+    cloudWatch
+      .on(PutMetricDataCommand)
+      .rejects(Object.assign(new Error("User is not authorized to perform: cloudwatch:PutMetricData"), { name: "AccessDenied" }));
 
     // WHEN a datum is published
-    const publishing = publishMetricData(cloudWatchPublisher(new CloudWatchClient({ region: "eu-west-1" })), QUEUE_METRICS.namespace, metricData("prod", poolDepths(POOLS, [], currentCounts()), new Date(T0)));
+    const publishing = publishMetricData(
+      cloudWatchPublisher(new CloudWatchClient({ region: "eu-west-1" })),
+      QUEUE_METRICS.namespace,
+      metricData("prod", poolDepths(POOLS, [], currentCounts()), new Date(T0)),
+    );
 
     // THEN the error says which call failed and why
-    await expect(publishing).rejects.toThrow("PutMetricData to AirflowEcs/Queues failed: AccessDenied: User is not authorized to perform: cloudwatch:PutMetricData");
+    await expect(publishing).rejects.toThrow(
+      "PutMetricData to AirflowEcs/Queues failed: AccessDenied: User is not authorized to perform: cloudwatch:PutMetricData",
+    );
   });
 });

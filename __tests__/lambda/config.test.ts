@@ -82,10 +82,18 @@ describe("parseConfig", () => {
     [PUBLISHER_ENV.cluster, " ", `AIRFLOW_ECS_CLUSTER is not set; ${CLUSTER_RULE}`],
     [PUBLISHER_ENV.cluster, "airflow prod", `AIRFLOW_ECS_CLUSTER is "airflow prod"; ${CLUSTER_RULE}`],
     [PUBLISHER_ENV.cluster, "airflow.prod", `AIRFLOW_ECS_CLUSTER is "airflow.prod"; ${CLUSTER_RULE}`],
-    [PUBLISHER_ENV.cluster, "arn:aws:ecs:eu-west-1:333333333333:cluster/airflow-prod", `AIRFLOW_ECS_CLUSTER is "arn:aws:ecs:eu-west-1:333333333333:cluster/airflow-prod"; ${CLUSTER_RULE}`],
+    [
+      PUBLISHER_ENV.cluster,
+      "arn:aws:ecs:eu-west-1:333333333333:cluster/airflow-prod",
+      `AIRFLOW_ECS_CLUSTER is "arn:aws:ecs:eu-west-1:333333333333:cluster/airflow-prod"; ${CLUSTER_RULE}`,
+    ],
     [PUBLISHER_ENV.cluster, "c".repeat(256), `AIRFLOW_ECS_CLUSTER is "${"c".repeat(256)}"; ${CLUSTER_RULE}`],
     [PUBLISHER_ENV.environment, "Prod", 'AIRFLOW_ECS_ENVIRONMENT is "Prod"; expected the environment name (lowercase letters, digits and inner hyphens)'],
-    [PUBLISHER_ENV.dbSecretArn, "rds!db-0123", 'AIRFLOW_ECS_DB_SECRET_ARN is "rds!db-0123"; expected the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)'],
+    [
+      PUBLISHER_ENV.dbSecretArn,
+      "rds!db-0123",
+      'AIRFLOW_ECS_DB_SECRET_ARN is "rds!db-0123"; expected the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)',
+    ],
     [PUBLISHER_ENV.dbHost, "db host", 'AIRFLOW_ECS_DB_HOST is "db host"; expected the database host name or IP address'],
     [PUBLISHER_ENV.dbPort, "5432x", 'AIRFLOW_ECS_DB_PORT is "5432x"; expected an integer from 1 to 65535'],
     [PUBLISHER_ENV.dbPort, "0", 'AIRFLOW_ECS_DB_PORT is "0"; expected an integer from 1 to 65535'],
@@ -127,25 +135,55 @@ describe("parseConfig", () => {
   });
 
   it.each([
-    ["not JSON", valid({ [PUBLISHER_ENV.pools]: "[{name: default}]" }), ["AIRFLOW_ECS_POOLS is not valid JSON; expected a JSON array of {name, service, queues, concurrency, minCount, maxCount}"]],
-    ["an object", pools({ default: POOLS[0] }), [`AIRFLOW_ECS_POOLS is ${JSON.stringify({ default: POOLS[0] })}; expected a JSON array of {name, service, queues, concurrency, minCount, maxCount} with at least one pool`]],
+    [
+      "not JSON",
+      valid({ [PUBLISHER_ENV.pools]: "[{name: default}]" }),
+      ["AIRFLOW_ECS_POOLS is not valid JSON; expected a JSON array of {name, service, queues, concurrency, minCount, maxCount}"],
+    ],
+    [
+      "an object",
+      pools({ default: POOLS[0] }),
+      [
+        `AIRFLOW_ECS_POOLS is ${JSON.stringify({ default: POOLS[0] })}; expected a JSON array of {name, service, queues, concurrency, minCount, maxCount} with at least one pool`,
+      ],
+    ],
     ["empty", pools([]), ["AIRFLOW_ECS_POOLS is []; expected a JSON array of {name, service, queues, concurrency, minCount, maxCount} with at least one pool"]],
     ["a string item", pools(["default"]), ['AIRFLOW_ECS_POOLS[0] is "default"; expected an object {name, service, queues, concurrency, minCount, maxCount}']],
     ["a pool without a service", pools([{ ...POOLS[0], service: undefined }]), [`AIRFLOW_ECS_POOLS[0].service is missing; ${SERVICE_RULE}`]],
     ["an empty service", pools([{ ...POOLS[0], service: "" }]), [`AIRFLOW_ECS_POOLS[0].service is ""; ${SERVICE_RULE}`]],
     ["a service that is not a string", pools([{ ...POOLS[0], service: 42 }]), [`AIRFLOW_ECS_POOLS[0].service is 42; ${SERVICE_RULE}`]],
-    ["a service name with a slash", pools([POOLS[0], { ...POOLS[1], service: "airflow-prod/worker-heavy" }]), [`AIRFLOW_ECS_POOLS[1].service is "airflow-prod/worker-heavy"; ${SERVICE_RULE}`]],
-    ["a service name of 256 characters", pools([{ ...POOLS[0], service: "s".repeat(256) }]), [`AIRFLOW_ECS_POOLS[0].service is "${"s".repeat(256)}"; ${SERVICE_RULE}`]],
+    [
+      "a service name with a slash",
+      pools([POOLS[0], { ...POOLS[1], service: "airflow-prod/worker-heavy" }]),
+      [`AIRFLOW_ECS_POOLS[1].service is "airflow-prod/worker-heavy"; ${SERVICE_RULE}`],
+    ],
+    [
+      "a service name of 256 characters",
+      pools([{ ...POOLS[0], service: "s".repeat(256) }]),
+      [`AIRFLOW_ECS_POOLS[0].service is "${"s".repeat(256)}"; ${SERVICE_RULE}`],
+    ],
     [
       "a service used by two pools",
       pools([POOLS[0], { ...POOLS[1], service: POOLS[0].service }]),
       ['AIRFLOW_ECS_POOLS[1].service "airflow-prod-worker-default" is used by another pool; expected one ECS service per pool'],
     ],
-    ["a bad name", pools([{ ...POOLS[0], name: "Default_Pool" }]), ['AIRFLOW_ECS_POOLS[0].name is "Default_Pool"; expected lowercase letters, digits and inner hyphens']],
+    [
+      "a bad name",
+      pools([{ ...POOLS[0], name: "Default_Pool" }]),
+      ['AIRFLOW_ECS_POOLS[0].name is "Default_Pool"; expected lowercase letters, digits and inner hyphens'],
+    ],
     ["no name", pools([{ ...POOLS[0], name: undefined }]), ["AIRFLOW_ECS_POOLS[0].name is missing; expected lowercase letters, digits and inner hyphens"]],
-    ["a duplicate name", pools([POOLS[0], { ...POOLS[1], name: "default" }]), ['AIRFLOW_ECS_POOLS[1].name "default" is used by another pool; expected unique pool names']],
+    [
+      "a duplicate name",
+      pools([POOLS[0], { ...POOLS[1], name: "default" }]),
+      ['AIRFLOW_ECS_POOLS[1].name "default" is used by another pool; expected unique pool names'],
+    ],
     ["no queues", pools([{ ...POOLS[0], queues: [] }]), ["AIRFLOW_ECS_POOLS[0].queues is []; expected a non-empty array of queue names"]],
-    ["a blank queue", pools([{ ...POOLS[0], queues: ["default", " "] }]), ['AIRFLOW_ECS_POOLS[0].queues is ["default"," "]; expected a non-empty array of queue names']],
+    [
+      "a blank queue",
+      pools([{ ...POOLS[0], queues: ["default", " "] }]),
+      ['AIRFLOW_ECS_POOLS[0].queues is ["default"," "]; expected a non-empty array of queue names'],
+    ],
     [
       "a queue in two pools",
       pools([POOLS[0], { ...POOLS[1], queues: ["heavy", "default"] }]),
@@ -155,7 +193,11 @@ describe("parseConfig", () => {
     ["fractional concurrency", pools([{ ...POOLS[0], concurrency: 1.5 }]), ["AIRFLOW_ECS_POOLS[0].concurrency is 1.5; expected an integer >= 1"]],
     ["a string minCount", pools([{ ...POOLS[0], minCount: "2" }]), ['AIRFLOW_ECS_POOLS[0].minCount is "2"; expected an integer >= 0']],
     ["no maxCount", pools([{ ...POOLS[0], maxCount: undefined }]), ["AIRFLOW_ECS_POOLS[0].maxCount is missing; expected an integer >= 1"]],
-    ["minCount above maxCount", pools([{ ...POOLS[0], minCount: 5, maxCount: 3 }]), ["AIRFLOW_ECS_POOLS[0].minCount (5) is greater than maxCount (3); expected minCount <= maxCount"]],
+    [
+      "minCount above maxCount",
+      pools([{ ...POOLS[0], minCount: 5, maxCount: 3 }]),
+      ["AIRFLOW_ECS_POOLS[0].minCount (5) is greater than maxCount (3); expected minCount <= maxCount"],
+    ],
   ])("rejects AIRFLOW_ECS_POOLS that is %s", (_case, env, expected) => {
     // GIVEN a valid environment whose pools are malformed
     // WHEN it is parsed

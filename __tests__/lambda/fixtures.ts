@@ -65,7 +65,14 @@ export interface TaskInstanceRow {
 }
 
 /** `count` mapped task instances of one task, all in the same state and queue. */
-export function mapped(dag: string, task: string, count: number, state: string | null, queue: string | null, queuedSecondsAgo: number | null = null): TaskInstanceRow[] {
+export function mapped(
+  dag: string,
+  task: string,
+  count: number,
+  state: string | null,
+  queue: string | null,
+  queuedSecondsAgo: number | null = null,
+): TaskInstanceRow[] {
   return Array.from({ length: count }, (_, mapIndex) => ({ dag, task, mapIndex, state, queue, queuedSecondsAgo }));
 }
 
@@ -104,7 +111,10 @@ export async function resetTaskInstances(server: PostgresServer, rows: readonly 
 }
 
 /** The publisher's environment for `server` (any field can be replaced). */
-export function publisherEnv(server: Pick<PostgresServer, "host" | "port" | "database">, overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function publisherEnv(
+  server: Pick<PostgresServer, "host" | "port" | "database">,
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   return {
     [PUBLISHER_ENV.pools]: JSON.stringify(POOLS),
     [PUBLISHER_ENV.cluster]: CLUSTER,

@@ -11,7 +11,19 @@ import { PUBLISHER_ENV } from "../../modules/airflow/runtime-contract";
 import { APPLICATION_NAME } from "../../lambda/queue-depth-publisher/db";
 import { createHandler, handler } from "../../lambda/queue-depth-publisher/index";
 import { freePort, startPostgres, type PostgresServer } from "../support/postgres";
-import { CLUSTER, createTaskInstanceTable, currentCounts, mapped, MIXED_ROWS, POOLS, publisherEnv, resetTaskInstances, SECRET_ARN, T0, withClient } from "./fixtures";
+import {
+  CLUSTER,
+  createTaskInstanceTable,
+  currentCounts,
+  mapped,
+  MIXED_ROWS,
+  POOLS,
+  publisherEnv,
+  resetTaskInstances,
+  SECRET_ARN,
+  T0,
+  withClient,
+} from "./fixtures";
 import { describeServicesAnswer, Harness, silentServer, valueOf } from "./harness";
 
 /**
@@ -55,7 +67,14 @@ function sampleData(at: number, figures: Record<"default" | "heavy" | "adhoc", [
       { Name: "Environment", Value: "prod" },
       { Name: "Pool", Value: pool },
     ];
-    const d = (MetricName: string, Value: number, Unit: "Count" | "Seconds"): MetricDatum => ({ MetricName, Dimensions, Timestamp: new Date(at), Value, Unit, StorageResolution: 1 });
+    const d = (MetricName: string, Value: number, Unit: "Count" | "Seconds"): MetricDatum => ({
+      MetricName,
+      Dimensions,
+      Timestamp: new Date(at),
+      Value,
+      Unit,
+      StorageResolution: 1,
+    });
     return [
       d("DesiredWorkers", desired, "Count"),
       d("QueuedTasks", queued, "Count"),
@@ -112,8 +131,14 @@ describe("a healthy invocation", () => {
     // THEN six PutMetricData calls went out, one per sample, each with all 21 datums of that sample
     const inputs = putInputs();
     expect(inputs).toHaveLength(6);
-    expect(inputs[0]).toEqual({ Namespace: "AirflowEcs/Queues", MetricData: sampleData(T0, { default: [2, 0, 0, 0, 2, 0, 0], heavy: [0, 0, 0, 0, 0, 0, 0], adhoc: [0, 0, 0, 0, 0, 0, 0] }) });
-    expect(inputs[2]).toEqual({ Namespace: "AirflowEcs/Queues", MetricData: sampleData(T0 + 20_000, { default: [3, 40, 0, 5, 2, 1, 0], heavy: [0, 0, 0, 0, 0, 0, 0], adhoc: [0, 0, 0, 0, 0, 0, 0] }) });
+    expect(inputs[0]).toEqual({
+      Namespace: "AirflowEcs/Queues",
+      MetricData: sampleData(T0, { default: [2, 0, 0, 0, 2, 0, 0], heavy: [0, 0, 0, 0, 0, 0, 0], adhoc: [0, 0, 0, 0, 0, 0, 0] }),
+    });
+    expect(inputs[2]).toEqual({
+      Namespace: "AirflowEcs/Queues",
+      MetricData: sampleData(T0 + 20_000, { default: [3, 40, 0, 5, 2, 1, 0], heavy: [0, 0, 0, 0, 0, 0, 0], adhoc: [0, 0, 0, 0, 0, 0, 0] }),
+    });
     expect(inputs.map((i) => i.MetricData![0].Timestamp)).toEqual([0, 10, 20, 30, 40, 50].map((s) => new Date(T0 + s * 1000)));
     expect(inputs.map((i) => valueOf(i, "DesiredWorkers", "default"))).toEqual([2, 2, 3, 3, 2, 2]);
     expect(inputs.map((i) => valueOf(i, "OldestQueuedSeconds", "default"))).toEqual([0, 0, 5, 15, 0, 0]);
@@ -123,7 +148,12 @@ describe("a healthy invocation", () => {
     expect(inputs.map((i) => valueOf(i, "WorkerShortfall", "default"))).toEqual([0, 0, 1, 0, 0, 0]);
     expect(inputs.map((i) => valueOf(i, "WorkerSurplus", "default"))).toEqual([0, 0, 0, 0, 1, 1]);
     // AND each sample read the desired counts once, in one DescribeServices request for the three pool services
-    expect(describeInputs()).toEqual(Array.from({ length: 6 }, () => ({ cluster: "airflow-prod", services: ["airflow-prod-worker-default", "airflow-prod-worker-heavy", "airflow-prod-worker-adhoc"] })));
+    expect(describeInputs()).toEqual(
+      Array.from({ length: 6 }, () => ({
+        cluster: "airflow-prod",
+        services: ["airflow-prod-worker-default", "airflow-prod-worker-heavy", "airflow-prod-worker-adhoc"],
+      })),
+    );
     // AND the handler slept to each sample's slot and reports what it did
     expect(h.sleeps).toEqual([10_000, 10_000, 10_000, 10_000, 10_000]);
     expect(result).toEqual({
@@ -190,7 +220,11 @@ describe("a healthy invocation", () => {
   it("holds one database connection for the whole invocation and closes it at the end", async () => {
     // GIVEN a probe counting the publisher's sessions before each later sample
     const sessions: number[] = [];
-    const count = () => withClient(server, async (c) => (await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [APPLICATION_NAME])).rows[0].n as number);
+    const count = () =>
+      withClient(
+        server,
+        async (c) => (await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [APPLICATION_NAME])).rows[0].n as number,
+      );
     h.onSleep = async () => {
       sessions.push(await count());
     };
@@ -208,12 +242,22 @@ describe("a healthy invocation", () => {
 
   it("publishes in several PutMetricData calls when the pools' datums exceed 1,000, and reads ECS 10 services at a time", async () => {
     // GIVEN 145 pools (1,015 datums per sample), each service at 0 workers
-    const pools = Array.from({ length: 145 }, (_, i) => ({ name: `pool-${i}`, service: `worker-${i}`, queues: [`q${i}`], concurrency: 1, minCount: 0, maxCount: 1 }));
+    const pools = Array.from({ length: 145 }, (_, i) => ({
+      name: `pool-${i}`,
+      service: `worker-${i}`,
+      queues: [`q${i}`],
+      concurrency: 1,
+      minCount: 0,
+      maxCount: 1,
+    }));
     workers = new Map(pools.map((p) => [p.service, 0]));
     await resetTaskInstances(server, mapped("wide", "t", 1, "queued", "q144", 1));
 
     // WHEN one sample is taken
-    const result = await createHandler(h.deps({ env: env({ [PUBLISHER_ENV.pools]: JSON.stringify(pools), [PUBLISHER_ENV.samplesPerInvocation]: "1" }) }))({}, h.context());
+    const result = await createHandler(h.deps({ env: env({ [PUBLISHER_ENV.pools]: JSON.stringify(pools), [PUBLISHER_ENV.samplesPerInvocation]: "1" }) }))(
+      {},
+      h.context(),
+    );
 
     // THEN the sample went out as 1,000 + 15 datums, the last pool's (1 short) in the second call
     expect(result.putMetricDataCalls).toBe(2);
@@ -284,7 +328,11 @@ describe("credentials", () => {
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     expect(result.samples).toBe(1);
     expect(putInputs()).toHaveLength(2);
-    expect(h.logs).toContainEqual({ level: "info", message: "Database rejected the cached credentials; reading the secret again (rotated?)", fields: { secretArn: SECRET_ARN } });
+    expect(h.logs).toContainEqual({
+      level: "info",
+      message: "Database rejected the cached credentials; reading the secret again (rotated?)",
+      fields: { secretArn: SECRET_ARN },
+    });
   });
 
   it("fails without retrying when freshly read credentials are rejected", async () => {
@@ -306,7 +354,9 @@ describe("credentials", () => {
   it("fails before touching the database when the secret cannot be read", async () => {
     // GIVEN a role that may not read the secret
     secrets.reset();
-    secrets.on(GetSecretValueCommand).rejects(Object.assign(new Error("User is not authorized to perform: secretsmanager:GetSecretValue"), { name: "AccessDeniedException" }));
+    secrets
+      .on(GetSecretValueCommand)
+      .rejects(Object.assign(new Error("User is not authorized to perform: secretsmanager:GetSecretValue"), { name: "AccessDeniedException" }));
 
     // WHEN the handler runs
     // THEN the error names the secret and the cause, and nothing was published
@@ -344,7 +394,11 @@ describe("a database failure", () => {
     const message = `Cannot connect to PostgreSQL at 127.0.0.1:${port} (database "postgres") as "publisher" with TLS disable: connect ECONNREFUSED 127.0.0.1:${port}`;
     await expect(run).rejects.toThrow(message);
     expect(cloudWatch.commandCalls(PutMetricDataCommand)).toEqual([]);
-    expect(h.logs).toContainEqual({ level: "error", message: "Queue-depth publishing failed; no datum was published for the failed sample", fields: { error: message } });
+    expect(h.logs).toContainEqual({
+      level: "error",
+      message: "Queue-depth publishing failed; no datum was published for the failed sample",
+      fields: { error: message },
+    });
   });
 
   it("gives up after the connect timeout when the endpoint accepts but never answers", async () => {
@@ -426,7 +480,10 @@ describe("an ECS failure", () => {
     ],
     [
       "INACTIVE",
-      () => ecs.on(DescribeServicesCommand).callsFake(describeServicesAnswer(() => workers, { "airflow-prod-worker-default": { status: "INACTIVE", desiredCount: 0 } })),
+      () =>
+        ecs
+          .on(DescribeServicesCommand)
+          .callsFake(describeServicesAnswer(() => workers, { "airflow-prod-worker-default": { status: "INACTIVE", desiredCount: 0 } })),
       `${PREFIX}service airflow-prod-worker-default: status is INACTIVE; expected ACTIVE`,
     ],
     [
@@ -446,7 +503,11 @@ describe("an ECS failure", () => {
     // THEN it rejects with the cluster, the service and the reason, logs it, and made no PutMetricData call
     await expect(run).rejects.toThrow(message);
     expect(putInputs()).toEqual([]);
-    expect(h.logs).toContainEqual({ level: "error", message: "Queue-depth publishing failed; no datum was published for the failed sample", fields: { error: message } });
+    expect(h.logs).toContainEqual({
+      level: "error",
+      message: "Queue-depth publishing failed; no datum was published for the failed sample",
+      fields: { error: message },
+    });
     // AND it asked once, for the first sample, and took no further sample
     expect(describeInputs()).toEqual([{ cluster: CLUSTER, services: SERVICES }]);
     expect(h.sleeps).toEqual([]);
@@ -478,7 +539,11 @@ describe("an ECS failure", () => {
     );
 
     // THEN no session of the publisher is left once the backend has processed the client's goodbye
-    const count = () => withClient(server, async (c) => (await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [APPLICATION_NAME])).rows[0].n as number);
+    const count = () =>
+      withClient(
+        server,
+        async (c) => (await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [APPLICATION_NAME])).rows[0].n as number,
+      );
     let after = await count();
     for (let i = 0; after !== 0 && i < 50; i++) after = await new Promise<number>((resolve) => setTimeout(() => resolve(count()), 20));
     expect(after).toBe(0);
@@ -496,7 +561,9 @@ describe("an ECS failure", () => {
       const run = createHandler(h.deps({ env: env(), statementTimeoutMs: 300 }))({}, h.context());
 
       // THEN the invocation fails with the database error, the ECS error is logged, and nothing was published
-      await expect(run).rejects.toThrow(`Queue-depth query failed on PostgreSQL at 127.0.0.1:${server.port} (database "postgres"): canceling statement due to statement timeout (SQLSTATE 57014)`);
+      await expect(run).rejects.toThrow(
+        `Queue-depth query failed on PostgreSQL at 127.0.0.1:${server.port} (database "postgres"): canceling statement due to statement timeout (SQLSTATE 57014)`,
+      );
       expect(h.logs).toContainEqual({
         level: "error",
         message: "The ECS read of the failed sample failed too",
@@ -514,7 +581,10 @@ describe("TLS", () => {
   it("connects with verify-full when the server certificate chains to the given CA and names the host", async () => {
     // GIVEN the server's CA
     // WHEN the handler verifies the server against it
-    const result = await createHandler(h.deps({ env: env({ [PUBLISHER_ENV.samplesPerInvocation]: "1" }), tls: { mode: "verify-full", ca: server.caPem! } }))({}, h.context());
+    const result = await createHandler(h.deps({ env: env({ [PUBLISHER_ENV.samplesPerInvocation]: "1" }), tls: { mode: "verify-full", ca: server.caPem! } }))(
+      {},
+      h.context(),
+    );
 
     // THEN the sample is published
     expect(result.samples).toBe(1);
@@ -540,14 +610,36 @@ describe("TLS", () => {
     // GIVEN an unrelated CA
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qdp-ca-"));
     try {
-      execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=other-ca", "-keyout", "k.pem", "-out", "c.pem"], { cwd: dir, stdio: "pipe" });
+      execFileSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "ec",
+          "-pkeyopt",
+          "ec_paramgen_curve:prime256v1",
+          "-nodes",
+          "-days",
+          "1",
+          "-subj",
+          "/CN=other-ca",
+          "-keyout",
+          "k.pem",
+          "-out",
+          "c.pem",
+        ],
+        { cwd: dir, stdio: "pipe" },
+      );
       const otherCa = fs.readFileSync(path.join(dir, "c.pem"), "utf8");
 
       // WHEN the handler verifies the server against it
       const run = createHandler(h.deps({ env: env(), tls: { mode: "verify-full", ca: otherCa } }))({}, h.context());
 
       // THEN the connection fails on the certificate, and nothing was published
-      await expect(run).rejects.toThrow(`Cannot connect to PostgreSQL at 127.0.0.1:${server.port} (database "postgres") as "publisher" with TLS verify-full: unable to verify the first certificate`);
+      await expect(run).rejects.toThrow(
+        `Cannot connect to PostgreSQL at 127.0.0.1:${server.port} (database "postgres") as "publisher" with TLS verify-full: unable to verify the first certificate`,
+      );
       expect(putInputs()).toEqual([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -575,7 +667,9 @@ describe("the configuration", () => {
 
     // WHEN the handler runs
     // THEN the invocation fails with the CloudWatch error and takes no further sample
-    await expect(createHandler(h.deps({ env: env() }))({}, h.context())).rejects.toThrow("PutMetricData to AirflowEcs/Queues failed: Throttling: Rate exceeded");
+    await expect(createHandler(h.deps({ env: env() }))({}, h.context())).rejects.toThrow(
+      "PutMetricData to AirflowEcs/Queues failed: Throttling: Rate exceeded",
+    );
     expect(putInputs()).toHaveLength(1);
   });
 });

@@ -29,7 +29,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const byQueueAndState = (a: { queue: string; state: string }, b: { queue: string; state: string }): number => `${a.queue}/${a.state}`.localeCompare(`${b.queue}/${b.state}`);
+const byQueueAndState = (a: { queue: string; state: string }, b: { queue: string; state: string }): number =>
+  `${a.queue}/${a.state}`.localeCompare(`${b.queue}/${b.state}`);
 
 describe("queue-depth query", () => {
   it("counts only queued and running task instances of the pools' queues, by queue and state, with the oldest queued age", async () => {
@@ -90,13 +91,25 @@ describe("queue-depth query", () => {
   ])("asks for ceil(busy / concurrency) workers: %i busy task instances on a concurrency-16 pool need %i", async (busy, expected) => {
     // GIVEN `busy` task instances of the default pool, half queued and half running
     const queued = Math.floor(busy / 2);
-    await resetTaskInstances(server, [...mapped("fanout", "queued_part", queued, "queued", "default", 5), ...mapped("fanout", "running_part", busy - queued, "running", "default")]);
+    await resetTaskInstances(server, [
+      ...mapped("fanout", "queued_part", queued, "queued", "default", 5),
+      ...mapped("fanout", "running_part", busy - queued, "running", "default"),
+    ]);
 
     // WHEN the pool figures are computed from the database
     const [defaultPool] = poolDepths(POOLS, await queryQueueDepth(db, QUEUES, SAMPLE_TIME), currentCounts({ default: 2 }));
 
     // THEN exact multiples of 16 do not round up, and the shortfall is what the 2 current workers lack
-    expect(defaultPool).toEqual({ pool: "default", queued, running: busy - queued, desiredWorkers: expected, currentWorkers: 2, shortfall: expected - 2, surplus: 0, oldestQueuedSeconds: 5 });
+    expect(defaultPool).toEqual({
+      pool: "default",
+      queued,
+      running: busy - queued,
+      desiredWorkers: expected,
+      currentWorkers: 2,
+      shortfall: expected - 2,
+      surplus: 0,
+      oldestQueuedSeconds: 5,
+    });
   });
 
   it("clamps the desired count to each pool's minCount and maxCount", async () => {

@@ -17,13 +17,17 @@ afterEach(() => ecs.reset());
 describe("readDesiredCounts", () => {
   it("asks DescribeServices for the pools' services in the cluster and returns each desired count by service", async () => {
     // GIVEN three ACTIVE services with desired counts 2, 0 and 1
-    ecs.on(DescribeServicesCommand).callsFake(describeServicesAnswer(counts({ "airflow-prod-worker-default": 2, "airflow-prod-worker-heavy": 0, "airflow-prod-worker-adhoc": 1 })));
+    ecs
+      .on(DescribeServicesCommand)
+      .callsFake(describeServicesAnswer(counts({ "airflow-prod-worker-default": 2, "airflow-prod-worker-heavy": 0, "airflow-prod-worker-adhoc": 1 })));
 
     // WHEN their desired counts are read
     const result = await read();
 
     // THEN one request named the cluster and the three services, and each count came back
-    expect(describeInputs()).toEqual([{ cluster: "airflow-prod", services: ["airflow-prod-worker-default", "airflow-prod-worker-heavy", "airflow-prod-worker-adhoc"] }]);
+    expect(describeInputs()).toEqual([
+      { cluster: "airflow-prod", services: ["airflow-prod-worker-default", "airflow-prod-worker-heavy", "airflow-prod-worker-adhoc"] },
+    ]);
     expect(result).toEqual(
       new Map([
         ["airflow-prod-worker-default", 2],
@@ -57,7 +61,9 @@ describe("readDesiredCounts", () => {
   it("matches services by name whatever order ECS answers in", async () => {
     // GIVEN an answer listing the services in reverse
     ecs.on(DescribeServicesCommand).callsFake((input) => {
-      const answer = describeServicesAnswer(counts({ "airflow-prod-worker-default": 5, "airflow-prod-worker-heavy": 3, "airflow-prod-worker-adhoc": 1 }))(input);
+      const answer = describeServicesAnswer(counts({ "airflow-prod-worker-default": 5, "airflow-prod-worker-heavy": 3, "airflow-prod-worker-adhoc": 1 }))(
+        input,
+      );
       return { ...answer, services: [...answer.services!].reverse() };
     });
 
@@ -91,13 +97,17 @@ describe("readDesiredCounts", () => {
 
     // WHEN one service's count is read
     // THEN the detail follows the reason
-    await expect(read(["airflow-prod-worker-default"])).rejects.toThrow(`${PREFIX}service airflow-prod-worker-default: ECS reports MISSING (service not found in cluster)`);
+    await expect(read(["airflow-prod-worker-default"])).rejects.toThrow(
+      `${PREFIX}service airflow-prod-worker-default: ECS reports MISSING (service not found in cluster)`,
+    );
   });
 
   it("fails when a service is neither described nor listed in failures", async () => {
     // GIVEN an answer that leaves the adhoc service out entirely
     ecs.on(DescribeServicesCommand).callsFake((input) => {
-      const answer = describeServicesAnswer(counts({ "airflow-prod-worker-default": 2, "airflow-prod-worker-heavy": 1, "airflow-prod-worker-adhoc": 1 }))(input);
+      const answer = describeServicesAnswer(counts({ "airflow-prod-worker-default": 2, "airflow-prod-worker-heavy": 1, "airflow-prod-worker-adhoc": 1 }))(
+        input,
+      );
       return { services: answer.services!.filter((s) => s.serviceName !== "airflow-prod-worker-adhoc"), failures: [] };
     });
 
@@ -108,7 +118,11 @@ describe("readDesiredCounts", () => {
 
   it.each(["DRAINING", "INACTIVE"])("fails when a service is %s, whatever its desired count", async (status) => {
     // GIVEN a heavy service that is being deleted (or was)
-    ecs.on(DescribeServicesCommand).callsFake(describeServicesAnswer(counts({ "airflow-prod-worker-default": 2, "airflow-prod-worker-heavy": 0, "airflow-prod-worker-adhoc": 0 }), { "airflow-prod-worker-heavy": { status } }));
+    ecs.on(DescribeServicesCommand).callsFake(
+      describeServicesAnswer(counts({ "airflow-prod-worker-default": 2, "airflow-prod-worker-heavy": 0, "airflow-prod-worker-adhoc": 0 }), {
+        "airflow-prod-worker-heavy": { status },
+      }),
+    );
 
     // WHEN the counts are read
     // THEN the error names the service and its status
@@ -117,7 +131,11 @@ describe("readDesiredCounts", () => {
 
   it("fails when an ACTIVE service comes back without a desired count", async () => {
     // GIVEN an answer without desiredCount for the default service
-    ecs.on(DescribeServicesCommand).callsFake(describeServicesAnswer(counts({ "airflow-prod-worker-default": 2, "airflow-prod-worker-heavy": 0, "airflow-prod-worker-adhoc": 0 }), { "airflow-prod-worker-default": { desiredCount: undefined } }));
+    ecs.on(DescribeServicesCommand).callsFake(
+      describeServicesAnswer(counts({ "airflow-prod-worker-default": 2, "airflow-prod-worker-heavy": 0, "airflow-prod-worker-adhoc": 0 }), {
+        "airflow-prod-worker-default": { desiredCount: undefined },
+      }),
+    );
 
     // WHEN the counts are read
     // THEN the error names the service and the missing field
@@ -126,11 +144,17 @@ describe("readDesiredCounts", () => {
 
   it("lists every unusable service in one error", async () => {
     // GIVEN heavy missing and adhoc draining
-    ecs.on(DescribeServicesCommand).callsFake(describeServicesAnswer(counts({ "airflow-prod-worker-default": 2, "airflow-prod-worker-adhoc": 0 }), { "airflow-prod-worker-adhoc": { status: "DRAINING" } }));
+    ecs.on(DescribeServicesCommand).callsFake(
+      describeServicesAnswer(counts({ "airflow-prod-worker-default": 2, "airflow-prod-worker-adhoc": 0 }), {
+        "airflow-prod-worker-adhoc": { status: "DRAINING" },
+      }),
+    );
 
     // WHEN the counts are read
     // THEN both problems are named, in pool order
-    await expect(read()).rejects.toThrow(`${PREFIX}service airflow-prod-worker-heavy: ECS reports MISSING; service airflow-prod-worker-adhoc: status is DRAINING; expected ACTIVE`);
+    await expect(read()).rejects.toThrow(
+      `${PREFIX}service airflow-prod-worker-heavy: ECS reports MISSING; service airflow-prod-worker-adhoc: status is DRAINING; expected ACTIVE`,
+    );
   });
 
   it.each([
@@ -145,7 +169,9 @@ describe("readDesiredCounts", () => {
     const reading = read();
 
     // THEN the error names the cluster, every service of the failed request, and the API error, which it keeps as cause
-    await expect(reading).rejects.toThrow(`${PREFIX}DescribeServices of airflow-prod-worker-default, airflow-prod-worker-heavy, airflow-prod-worker-adhoc failed: ${name}: ${message}`);
+    await expect(reading).rejects.toThrow(
+      `${PREFIX}DescribeServices of airflow-prod-worker-default, airflow-prod-worker-heavy, airflow-prod-worker-adhoc failed: ${name}: ${message}`,
+    );
     await expect(reading).rejects.toMatchObject({ name: "WorkerServicesUnavailableError", cluster: CLUSTER, cause: { name, message } });
   });
 

@@ -93,19 +93,33 @@ describe("prod survives the loss of any one AZ", () => {
     expect(tier(r, "egress").why).toContain(
       "3 NAT gateways, one per AZ (eu-west-1a, eu-west-1b, eu-west-1c); each private route table uses the NAT gateway of its own AZ (eu-west-1a ← eu-west-1a; eu-west-1b ← eu-west-1b; eu-west-1c ← eu-west-1c)",
     );
-    expect(tier(r, "egress").why).toContain("Interface endpoints (12 services: ec2messages, ecr.api, ecr.dkr, ecs, ecs-agent, ecs-telemetry, logs, monitoring, secretsmanager, ssm, ssmmessages, sts) in eu-west-1a, eu-west-1b, eu-west-1c");
+    expect(tier(r, "egress").why).toContain(
+      "Interface endpoints (12 services: ec2messages, ecr.api, ecr.dkr, ecs, ecs-agent, ecs-telemetry, logs, monitoring, secretsmanager, ssm, ssmmessages, sts) in eu-west-1a, eu-west-1b, eu-west-1c",
+    );
     expect(tier(r, "alb").why).toContain("internet-facing ALB with nodes in 3 AZs (eu-west-1a, eu-west-1b, eu-west-1c)");
     for (const id of ["api-server", "scheduler"]) {
-      expect(tier(r, id).why).toContain("2 tasks (desired_count 2) spread across AZs (placement spread on attribute:ecs.availability-zone; capacity provider airflow-prod-ec2, in eu-west-1a, eu-west-1b, eu-west-1c)");
+      expect(tier(r, id).why).toContain(
+        "2 tasks (desired_count 2) spread across AZs (placement spread on attribute:ecs.availability-zone; capacity provider airflow-prod-ec2, in eu-west-1a, eu-west-1b, eu-west-1c)",
+      );
     }
     expect(tier(r, "worker-default").why).toContain("2 tasks (autoscaling minimum 2, max 12) spread across AZs");
     expect(tier(r, "worker-heavy").why).toContain("0 tasks (autoscaling minimum 0, max 4): scales from zero on demand");
-    expect(tier(r, "rds").why).toContain("postgres db.m7g.large with multi_az = true: a synchronous standby in another AZ of its subnet group (eu-west-1a, eu-west-1b, eu-west-1c)");
-    expect(tier(r, "redis").why).toContain("num_cache_clusters = 2, automatic_failover_enabled = true, multi_az_enabled = true, subnet group in eu-west-1a, eu-west-1b, eu-west-1c");
-    expect(tier(r, "efs").why).toContain("3 mount targets in eu-west-1a, eu-west-1b, eu-west-1c; tasks that mount it run in eu-west-1a, eu-west-1b, eu-west-1c");
-    expect(tier(r, "ecs-capacity").why).toContain("min_size 3, max_size 12, subnets in eu-west-1a, eu-west-1b, eu-west-1c: the ASG balances instances over 3 AZs, so losing one removes up to 1 of 3");
+    expect(tier(r, "rds").why).toContain(
+      "postgres db.m7g.large with multi_az = true: a synchronous standby in another AZ of its subnet group (eu-west-1a, eu-west-1b, eu-west-1c)",
+    );
+    expect(tier(r, "redis").why).toContain(
+      "num_cache_clusters = 2, automatic_failover_enabled = true, multi_az_enabled = true, subnet group in eu-west-1a, eu-west-1b, eu-west-1c",
+    );
+    expect(tier(r, "efs").why).toContain(
+      "3 mount targets in eu-west-1a, eu-west-1b, eu-west-1c; tasks that mount it run in eu-west-1a, eu-west-1b, eu-west-1c",
+    );
+    expect(tier(r, "ecs-capacity").why).toContain(
+      "min_size 3, max_size 12, subnets in eu-west-1a, eu-west-1b, eu-west-1c: the ASG balances instances over 3 AZs, so losing one removes up to 1 of 3",
+    );
     expect(tier(r, "ecs-capacity").why).toContain("max_size 12 ≥ 3 + 1");
-    expect(tier(r, "lambda:queue-depth-publisher").why).toContain("the APIs it calls (ecs, monitoring, secretsmanager, from its role's policies) stay reachable");
+    expect(tier(r, "lambda:queue-depth-publisher").why).toContain(
+      "the APIs it calls (ecs, monitoring, secretsmanager, from its role's policies) stay reachable",
+    );
   });
 
   it("reports the operator tools of one instance as degraded (replaced in minutes), not as serving", () => {
@@ -151,7 +165,9 @@ describe("dev shows its cost-saving weak points", () => {
     const api = tier(report("dev"), "api-server");
     // THEN losing eu-west-1b only needs a replacement, losing eu-west-1a also blocks the replacement's image pull
     expect(api.byAz).toEqual({ "eu-west-1a": "outage", "eu-west-1b": "degraded" });
-    expect(api.why).toContain("but when eu-west-1a fails the replacement cannot start: ecr.api, ecr.dkr, ecs, ecs-agent, ecs-telemetry, logs, secretsmanager are reachable from eu-west-1b only through the NAT gateway in eu-west-1a");
+    expect(api.why).toContain(
+      "but when eu-west-1a fails the replacement cannot start: ecr.api, ecr.dkr, ecs, ecs-agent, ecs-telemetry, logs, secretsmanager are reachable from eu-west-1b only through the NAT gateway in eu-west-1a",
+    );
     expect(report("dev").summary).toMatch(/^dev: 11 of 14 serving-path tiers do not keep serving through the loss of one AZ: egress \(outage\), /);
   });
 });
@@ -170,7 +186,9 @@ describe("a crafted variant flips the NAT verdict", () => {
       expect(tier(report("prod"), "egress").verdict).toBe("serving");
       expect(egress.verdict).toBe("outage");
       expect(egress.byAz).toEqual({ "eu-west-1a": "outage", "eu-west-1b": "serving", "eu-west-1c": "serving" });
-      expect(egress.why).toContain("1 NAT gateway (in eu-west-1a; NAT AZ ← private subnet AZs routed to it: eu-west-1a ← eu-west-1a, eu-west-1b, eu-west-1c): losing eu-west-1a cuts internet egress from the private subnets in eu-west-1b, eu-west-1c as well.");
+      expect(egress.why).toContain(
+        "1 NAT gateway (in eu-west-1a; NAT AZ ← private subnet AZs routed to it: eu-west-1a ← eu-west-1a, eu-west-1b, eu-west-1c): losing eu-west-1a cuts internet egress from the private subnets in eu-west-1b, eu-west-1c as well.",
+      );
       expect(egress.why).toContain("keep those AWS APIs off NAT; through NAT still: internet.");
       // AND the tiers that do not depend on egress keep their verdicts
       expect(tier(r, "rds").verdict).toBe("serving");
@@ -208,6 +226,11 @@ describe("npm run az-report", () => {
     // GIVEN an unknown environment WHEN run against the shared synth THEN the error lists what the synth holds
     const unknown = runError(["--env", "nope", "--from", sharedApp().outdir]);
     expect(unknown.exitCode).toBe(1);
-    expect(unknown.message).toBe(`${stacksDir()} holds no stacks of environment "nope"; it holds: ${repoEnvironments().map((c) => c.name).sort().join(", ")}`);
+    expect(unknown.message).toBe(
+      `${stacksDir()} holds no stacks of environment "nope"; it holds: ${repoEnvironments()
+        .map((c) => c.name)
+        .sort()
+        .join(", ")}`,
+    );
   });
 });

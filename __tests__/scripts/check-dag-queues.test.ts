@@ -142,7 +142,15 @@ describe("scanDagQueues: the queues DAG files use, found with Python's parser", 
       { file: "scopes.py", line: 21, queue: "heavy" },
       { file: "scopes.py", line: 23, queue: "same" },
     ]);
-    expect(scan.unchecked.map((u) => `${u.line} ${u.expression}`)).toEqual(["12 HEAVY", "14 HEAVY", "19 HEAVY", "22 TWICE", "24 REBOUND", "25 HEAVY", "26 UNDEFINED"]);
+    expect(scan.unchecked.map((u) => `${u.line} ${u.expression}`)).toEqual([
+      "12 HEAVY",
+      "14 HEAVY",
+      "19 HEAVY",
+      "22 TWICE",
+      "24 REBOUND",
+      "25 HEAVY",
+      "26 UNDEFINED",
+    ]);
   });
 
   it("reports a file that does not parse with the SyntaxError's line and message, and scans the others", () => {
@@ -172,7 +180,9 @@ describe("checkDagQueues: usages against an environment's worker pools", () => {
       { file: "a.py", line: 2, queue: "ml", message: `a.py:2: queue "ml" is not consumed by any worker pool of dev; ${DEV_POOLS}` },
       { file: "b/c.py", line: 3, queue: "gpu", message: `b/c.py:3: queue "gpu" is not consumed by any worker pool of dev; ${DEV_POOLS}` },
     ]);
-    expect(checkDagQueues(repoEnvironment("prod"), usages).map((p) => p.message)).toEqual([`b/c.py:3: queue "gpu" is not consumed by any worker pool of prod; ${PROD_POOLS}`]);
+    expect(checkDagQueues(repoEnvironment("prod"), usages).map((p) => p.message)).toEqual([
+      `b/c.py:3: queue "gpu" is not consumed by any worker pool of prod; ${PROD_POOLS}`,
+    ]);
   });
 });
 
@@ -203,7 +213,10 @@ describe("npm run check-dag-queues", () => {
 
   it("checks against the named environment's pools only (prod consumes ml)", () => {
     const result = run(["--env", "prod", "--dags", fixture("unconsumed")]);
-    expect([result.code, result.stdout]).toEqual([1, `training.py:12: queue "gpu" is not consumed by any worker pool of prod; ${PROD_POOLS}\nprod: 2 DAG files, 4 queue usages: 1 problem\n`]);
+    expect([result.code, result.stdout]).toEqual([
+      1,
+      `training.py:12: queue "gpu" is not consumed by any worker pool of prod; ${PROD_POOLS}\nprod: 2 DAG files, 4 queue usages: 1 problem\n`,
+    ]);
   });
 
   it("warns about queues it cannot check, and passes", () => {
@@ -295,7 +308,10 @@ describe("npm run check-dag-queues", () => {
       [["--env", "dev"], `--dags <dir> is required\n\n${USAGE}`],
       [["--dags", "dags"], `--env <environment> is required\n\n${USAGE}`],
       [["--env", "dev", "--dags", "dags", "extra"], `unexpected argument "extra"\n\n${USAGE}`],
-      [["--env", "dev", "--dags", "dags", "--nope"], `Unknown option '--nope'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "--nope"\n\n${USAGE}`],
+      [
+        ["--env", "dev", "--dags", "dags", "--nope"],
+        `Unknown option '--nope'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "--nope"\n\n${USAGE}`,
+      ],
     ])("%j", (argv, message) => {
       const error = runError(argv);
       expect([error.exitCode, error.message]).toEqual([2, message]);

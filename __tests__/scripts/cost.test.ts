@@ -51,7 +51,13 @@ function prodWithInstanceType(instanceType: string): { env: SynthesizedEnvironme
 describe("the price table", () => {
   it("is dated, sourced and flagged as unverified, with its assumptions", () => {
     // GIVEN / WHEN the eu-west-1 table THEN it says when, where from, and that it is approximate
-    expect(PRICES_EU_WEST_1).toMatchObject({ region: "eu-west-1", compiled: "2026-11-22", verified: false, hoursPerMonth: 730, file: "scripts/analysis/prices-eu-west-1.ts" });
+    expect(PRICES_EU_WEST_1).toMatchObject({
+      region: "eu-west-1",
+      compiled: "2026-11-22",
+      verified: false,
+      hoursPerMonth: 730,
+      file: "scripts/analysis/prices-eu-west-1.ts",
+    });
     expect(PRICES_EU_WEST_1.source).toContain("not verified live");
     expect(PRICES_EU_WEST_1.assumptions.join("\n")).toContain("730 hours per month; on-demand list prices; no free tier");
     expect(PRICES_EU_WEST_1.excluded.join("\n")).toContain("NAT gateway / interface endpoint data processing");
@@ -86,7 +92,11 @@ describe("line items match hand-computed values", () => {
     expect(item(r, "prod-network", "KMS keys")).toMatchObject({ quantity: 1, monthly: 1 });
     // AND dev's single NAT gateway: 1 × $0.048 × 730 h, and no interface endpoints at all
     expect(item(report("dev"), "dev-network", "NAT gateways")).toMatchObject({ quantity: 1, monthly: 35.04 });
-    expect(report("dev").stacks.find((s) => s.stack === "dev-network")!.items.map((i) => i.item)).not.toContainEqual(expect.stringContaining("interface VPC endpoints"));
+    expect(
+      report("dev")
+        .stacks.find((s) => s.stack === "dev-network")!
+        .items.map((i) => i.item),
+    ).not.toContainEqual(expect.stringContaining("interface VPC endpoints"));
   });
 
   it("prod-compute: container instances at min_size (headline) and max_size, with their root volumes", () => {

@@ -42,7 +42,9 @@ const TASK_ARN = "arn:aws:ecs:eu-west-1:111111111111:task/airflow-dev-cluster/01
 const LOGS = "aws logs tail /airflow/dev/dag-sync --log-stream-names dag-sync/dag-sync/0123456789abcdef";
 
 function publishTarget(value: object | string, env = "dev") {
-  ssm.on(GetParameterCommand, { Name: `/airflow/${env}/dag-delivery` }).resolves({ Parameter: { Value: typeof value === "string" ? value : JSON.stringify(value) } });
+  ssm
+    .on(GetParameterCommand, { Name: `/airflow/${env}/dag-delivery` })
+    .resolves({ Parameter: { Value: typeof value === "string" ? value : JSON.stringify(value) } });
 }
 
 /** Runs the tool in-process with the mocked clients and a fake clock that each sleep advances. */
@@ -80,7 +82,8 @@ async function failure(argv: readonly string[]): Promise<CliError> {
 }
 
 const awsCalls = () => s3.calls().length + ssm.calls().length + ecs.calls().length;
-const inputs = <T>(mock: { commandCalls: (c: T) => { args: [{ input: unknown }] }[] }, command: T) => mock.commandCalls(command).map((c) => c.args[0].input as any);
+const inputs = <T>(mock: { commandCalls: (c: T) => { args: [{ input: unknown }] }[] }, command: T) =>
+  mock.commandCalls(command).map((c) => c.args[0].input as any);
 
 /** A temporary folder holding the given files: content, or content and mode. */
 function folder(files: Record<string, string | { content: string; mode: number }>): string {
@@ -97,7 +100,14 @@ function folder(files: Record<string, string | { content: string; mode: number }
   return dir;
 }
 
-const DAGS = { "hello.py": "from airflow.sdk import dag\n", "lib/util.py": "X = 1\n", "lib/__pycache__/util.cpython-312.pyc": "cache", "old.pyc": "cache", ".DS_Store": "finder", ".git/HEAD": "ref: refs/heads/main\n" };
+const DAGS = {
+  "hello.py": "from airflow.sdk import dag\n",
+  "lib/util.py": "X = 1\n",
+  "lib/__pycache__/util.cpython-312.pyc": "cache",
+  "old.pyc": "cache",
+  ".DS_Store": "finder",
+  ".git/HEAD": "ref: refs/heads/main\n",
+};
 
 interface Entry {
   path: string;
@@ -149,7 +159,10 @@ function stoppedTask(exitCode: number | undefined, extra: Partial<Task> = {}): T
 /** The sync task starts, runs once, then stops with `exitCode`. */
 function syncTaskRuns(exitCode = 0) {
   ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
-  ecs.on(DescribeTasksCommand).resolvesOnce({ tasks: [{ taskArn: TASK_ARN, lastStatus: "RUNNING" }] }).resolves({ tasks: [stoppedTask(exitCode)] });
+  ecs
+    .on(DescribeTasksCommand)
+    .resolvesOnce({ tasks: [{ taskArn: TASK_ARN, lastStatus: "RUNNING" }] })
+    .resolves({ tasks: [stoppedTask(exitCode)] });
 }
 
 const s3Error = (name: string, status: number) => new S3ServiceException({ name, $fault: "client", $metadata: { httpStatusCode: status }, message: name });
@@ -175,13 +188,19 @@ describe("deploy-dags arguments", () => {
 
   it("names the environment's bundles and their sources for an unknown bundle", async () => {
     const error = await failure(["--env", "prod", "--bundle", "nope", "--from", "x"]);
-    expect([error.exitCode, error.message]).toEqual([2, `environment "prod" has no DAG bundle "nope"; its bundles: platform (git), analytics (s3), team (efs)\n\n${USAGE}`]);
+    expect([error.exitCode, error.message]).toEqual([
+      2,
+      `environment "prod" has no DAG bundle "nope"; its bundles: platform (git), analytics (s3), team (efs)\n\n${USAGE}`,
+    ]);
   });
 
   it("requires --bundle when the environment has several bundles", async () => {
     // GIVEN prod (git "platform", s3 "analytics", efs "team") WHEN no bundle is named THEN it asks for one
     const error = await failure(["--env", "prod", "--from", "x"]);
-    expect([error.exitCode, error.message]).toEqual([2, `environment "prod" has several DAG bundles; choose one with --bundle: platform (git), analytics (s3), team (efs)\n\n${USAGE}`]);
+    expect([error.exitCode, error.message]).toEqual([
+      2,
+      `environment "prod" has several DAG bundles; choose one with --bundle: platform (git), analytics (s3), team (efs)\n\n${USAGE}`,
+    ]);
   });
 
   it("has nothing to deploy for a git bundle, and makes no AWS call", async () => {
@@ -191,7 +210,8 @@ describe("deploy-dags arguments", () => {
     // THEN both exit 0 saying what the bundle follows, without creating a client
     expect(uat).toEqual({
       code: 0,
-      stdout: 'bundle "dags" of uat is a git bundle: nothing to deploy. Airflow follows main of https://github.com/example-org/airflow-dags.git (folder dags); pushing to it delivers.\n',
+      stdout:
+        'bundle "dags" of uat is a git bundle: nothing to deploy. Airflow follows main of https://github.com/example-org/airflow-dags.git (folder dags); pushing to it delivers.\n',
       regions: [],
       sleeps: [],
     });
@@ -269,7 +289,11 @@ describe("the release archive", () => {
 
   it("normalizes owners, times and modes: 0755 folders and executables, 0644 other files", async () => {
     // GIVEN an executable script, a private file and a group-writable file
-    const dir = folder({ "run.sh": { content: "#!/bin/sh\n", mode: 0o700 }, "secret.py": { content: "x", mode: 0o600 }, "shared/w.py": { content: "y", mode: 0o666 } });
+    const dir = folder({
+      "run.sh": { content: "#!/bin/sh\n", mode: 0o700 },
+      "secret.py": { content: "x", mode: 0o600 },
+      "shared/w.py": { content: "y", mode: 0o666 },
+    });
     fs.chmodSync(path.join(dir, "shared"), 0o775);
     // WHEN packed and read back
     const entries = await readArchive((await buildReleaseArchive(dir)).bytes);
@@ -447,7 +471,10 @@ describe("deploying an EFS bundle", () => {
     s3.on(PutObjectCommand).rejects(s3Error("PreconditionFailed", 412));
     s3.on(HeadObjectCommand).resolves({ Metadata: { sha256: "0".repeat(64) } });
     const error = await failure(["--env", "dev", "--from", dir, "--version", "v7"]);
-    expect([error.exitCode, error.message]).toEqual([1, "version v7 of bundle dags was already uploaded with different content; versions are immutable, choose another --version"]);
+    expect([error.exitCode, error.message]).toEqual([
+      1,
+      "version v7 of bundle dags was already uploaded with different content; versions are immutable, choose another --version",
+    ]);
     expect(ecs.calls()).toHaveLength(0);
   });
 
@@ -484,7 +511,10 @@ describe("deploying an EFS bundle", () => {
   it("tells to apply the services stack when the delivery parameter is missing", async () => {
     ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ $metadata: { httpStatusCode: 400 }, message: "" }));
     const error = await failure(["--env", "dev", "--from", folder(DAGS)]);
-    expect([error.exitCode, error.message]).toEqual([1, "SSM parameter /airflow/dev/dag-delivery does not exist; apply the services stack of dev first (it publishes where DAGs are delivered)"]);
+    expect([error.exitCode, error.message]).toEqual([
+      1,
+      "SSM parameter /airflow/dev/dag-delivery does not exist; apply the services stack of dev first (it publishes where DAGs are delivered)",
+    ]);
     expect(s3.calls().length + ecs.calls().length).toBe(0);
   });
 
@@ -560,7 +590,10 @@ describe("deploying an EFS bundle", () => {
     publishTarget(DEV);
     s3.on(HeadObjectCommand).rejects(s3Error("Forbidden", 403));
     const error = await failure(["--env", "dev", "--version", "v1"]);
-    expect([error.exitCode, error.message]).toEqual([1, "S3 HeadObject s3://airflow-dev-dags-111111111111/releases/dags/v1.tar.gz failed: Forbidden: Forbidden"]);
+    expect([error.exitCode, error.message]).toEqual([
+      1,
+      "S3 HeadObject s3://airflow-dev-dags-111111111111/releases/dags/v1.tar.gz failed: Forbidden: Forbidden",
+    ]);
   });
 });
 
@@ -591,7 +624,9 @@ describe("deploying an S3 bundle", () => {
       { Bucket: BUCKET, Key: "dags/dags/lib/util.py", Body: DAGS["lib/util.py"] },
     ]);
     // AND only then the keys under the prefix the folder no longer has were deleted; nothing outside it
-    expect(inputs(s3, DeleteObjectsCommand)).toEqual([{ Bucket: BUCKET, Delete: { Objects: [{ Key: "dags/dags/gone.py" }, { Key: "dags/dags/lib/old/x.py" }], Quiet: true } }]);
+    expect(inputs(s3, DeleteObjectsCommand)).toEqual([
+      { Bucket: BUCKET, Delete: { Objects: [{ Key: "dags/dags/gone.py" }, { Key: "dags/dags/lib/old/x.py" }], Quiet: true } },
+    ]);
     const order = s3.calls().map((c) => c.args[0].constructor.name);
     expect(order.lastIndexOf("PutObjectCommand")).toBeLessThan(order.indexOf("DeleteObjectsCommand"));
     expect(result).toMatchObject({ code: 0, stdout: `uploaded 2 files to s3://${BUCKET}/dags/dags/, deleted 2 stale objects (bundle dags of test)\n` });
@@ -646,7 +681,10 @@ describe("deploying an S3 bundle", () => {
     s3.on(PutObjectCommand).resolves({});
     s3.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: "dags/dags/b.py", Code: "AccessDenied", Message: "Access Denied" }] });
     const error = await failure(["--env", "test", "--from", folder({ "a.py": "a" })]);
-    expect([error.exitCode, error.message]).toEqual([1, `uploaded 1 files to s3://${BUCKET}/dags/dags/, but could not delete 1 stale objects: dags/dags/b.py (AccessDenied: Access Denied)`]);
+    expect([error.exitCode, error.message]).toEqual([
+      1,
+      `uploaded 1 files to s3://${BUCKET}/dags/dags/, but could not delete 1 stale objects: dags/dags/b.py (AccessDenied: Access Denied)`,
+    ]);
   });
 
   it("deletes nothing when an upload fails", async () => {
@@ -662,6 +700,10 @@ describe("deploying an S3 bundle", () => {
     const dir = folder({ "a.py": "a" });
     fs.symlinkSync("a.py", path.join(dir, "b.py"));
     const error = await failure(["--env", "test", "--from", dir]);
-    expect([error.exitCode, error.message, awsCalls()]).toEqual([1, `"${path.join(dir, "b.py")}" is a symbolic link; a DAG folder may hold only regular files and folders (the sync task refuses links)`, 0]);
+    expect([error.exitCode, error.message, awsCalls()]).toEqual([
+      1,
+      `"${path.join(dir, "b.py")}" is a symbolic link; a DAG folder may hold only regular files and folders (the sync task refuses links)`,
+      0,
+    ]);
   });
 });

@@ -73,7 +73,9 @@ describe("the diagram", () => {
       const text = JSON.stringify(json.resource ?? {}) + JSON.stringify(json.data ?? {}) + JSON.stringify(json.output ?? {});
       for (const [dataSource, data] of Object.entries(json.data?.terraform_remote_state ?? {})) {
         const key = (data as { config: { key: string } }).config.key; // e.g. prod/network.tfstate
-        const outputs = [...new Set([...text.matchAll(new RegExp(`data\\.terraform_remote_state\\.${dataSource}\\.outputs\\.(\\w+)`, "g"))].map((m) => m[1]))].sort();
+        const outputs = [
+          ...new Set([...text.matchAll(new RegExp(`data\\.terraform_remote_state\\.${dataSource}\\.outputs\\.(\\w+)`, "g"))].map((m) => m[1])),
+        ].sort();
         expected.push({ consumer: `prod-${kind}`, producer: `prod-${path.basename(key, ".tfstate")}`, dataSource, outputs });
       }
     }
@@ -86,7 +88,11 @@ describe("the diagram", () => {
       expect(text).toContain(`  ${node(e.consumer)} -->|"${e.dataSource}: ${e.outputs.length} outputs"| ${node(e.producer)}\n`);
       expect(text).toContain(`| ${e.consumer} | \`${e.dataSource}\` | ${e.producer} | ${e.outputs.length}: ${e.outputs.map((o) => `\`${o}\``).join(", ")} |`);
     }
-    expect(contractEdges(model()).map((e) => `${e.consumer}->${e.producer}`).sort()).toEqual(expected.map((e) => `${e.consumer}->${e.producer}`).sort());
+    expect(
+      contractEdges(model())
+        .map((e) => `${e.consumer}->${e.producer}`)
+        .sort(),
+    ).toEqual(expected.map((e) => `${e.consumer}->${e.producer}`).sort());
     expect(text.match(/ -->\|/g)).toHaveLength(expected.length);
   });
 
@@ -143,6 +149,10 @@ describe("npm run diagram", () => {
     expect(fs.readFileSync(path.join(root, "docs/architecture.md"), "utf8")).toContain("# Architecture: production");
     // AND a missing file is reported the same way
     const missing = run(["--check"], tempRoot());
-    expect(missing).toEqual({ code: 1, stdout: "", stderr: "docs/architecture.md does not exist; run `npm run diagram` to generate it and commit the result\n" });
+    expect(missing).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "docs/architecture.md does not exist; run `npm run diagram` to generate it and commit the result\n",
+    });
   });
 });

@@ -33,10 +33,18 @@ function fakeExec(describeStatuses: object[]) {
 describe("npm run migrate", () => {
   it("runs the compute stack's migration task in its subnets and security group and succeeds when it exits 0", () => {
     // GIVEN a task that runs, then stops with exit code 0
-    const { exec, calls } = fakeExec([{ lastStatus: "RUNNING", containers: [] }, { lastStatus: "STOPPED", containers: [{ name: "migrate", exitCode: 0 }] }]);
+    const { exec, calls } = fakeExec([
+      { lastStatus: "RUNNING", containers: [] },
+      { lastStatus: "STOPPED", containers: [{ name: "migrate", exitCode: 0 }] },
+    ]);
     const log: string[] = [];
     // WHEN the script runs
-    migrate({ env: "dev", timeoutMinutes: 5, outdir: outdir() }, exec, (l) => void log.push(l), () => undefined);
+    migrate(
+      { env: "dev", timeoutMinutes: 5, outdir: outdir() },
+      exec,
+      (l) => void log.push(l),
+      () => undefined,
+    );
     // THEN it started exactly that task definition with private networking and waited for it
     expect(calls[1]).toBe(
       "aws ecs run-task --cluster airflow-dev-cluster --task-definition arn:aws:ecs:eu-west-1:111111111111:task-definition/airflow-dev-migrate:7 --launch-type FARGATE " +
@@ -48,13 +56,24 @@ describe("npm run migrate", () => {
 
   it("fails with the exit code and reason when the migration fails, so services are not rolled", () => {
     const { exec } = fakeExec([{ lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", containers: [{ name: "migrate", exitCode: 1 }] }]);
-    expect(() => migrate({ env: "dev", timeoutMinutes: 5, outdir: outdir() }, exec, () => undefined, () => undefined)).toThrow(
-      new MigrateError("the migration failed: container exit code 1, task stopped: Essential container in task exited; logs: aws logs tail /<prefix>/dev/migrate --since 1h"),
+    expect(() =>
+      migrate(
+        { env: "dev", timeoutMinutes: 5, outdir: outdir() },
+        exec,
+        () => undefined,
+        () => undefined,
+      ),
+    ).toThrow(
+      new MigrateError(
+        "the migration failed: container exit code 1, task stopped: Essential container in task exited; logs: aws logs tail /<prefix>/dev/migrate --since 1h",
+      ),
     );
   });
 
   it("tells the operator to synthesize when the stack is missing, and requires --env", () => {
-    expect(() => migrate({ env: "qa", timeoutMinutes: 5, outdir: outdir() }, fakeExec([]).exec)).toThrow(/has no synthesized stack; run "AIRFLOW_ENVIRONMENTS=qa npm run synth" first$/);
+    expect(() => migrate({ env: "qa", timeoutMinutes: 5, outdir: outdir() }, fakeExec([]).exec)).toThrow(
+      /has no synthesized stack; run "AIRFLOW_ENVIRONMENTS=qa npm run synth" first$/,
+    );
     expect(() => parseArgs([])).toThrow("--env is required; usage: npm run migrate -- --env <env> [--timeout-minutes N]");
     expect(() => parseArgs(["--env", "dev", "--timeout-minutes", "0"])).toThrow('--timeout-minutes is "0"; expected 1-240');
   });

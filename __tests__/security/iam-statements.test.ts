@@ -15,7 +15,9 @@ const stacks = app.stacks.map((s) => ({ ...s, json: JSON.parse(fs.readFileSync(p
 const describeStatement = (f: FoundStatement) => `${f.where} ${f.statement.Sid ?? "(no Sid)"}`;
 /** The AWS default key policy statement: the account root administers the key and delegates use to IAM. */
 const isKeyAdministration = (f: FoundStatement) =>
-  f.where.startsWith("aws_kms_key.") && f.statement.Sid === "AccountAdministersKey" && /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(String((f.statement.Principal as { AWS?: string[] })?.AWS?.[0]));
+  f.where.startsWith("aws_kms_key.") &&
+  f.statement.Sid === "AccountAdministersKey" &&
+  /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(String((f.statement.Principal as { AWS?: string[] })?.AWS?.[0]));
 
 describe.each(stacks.map((s) => [s.id, s] as const))("%s", (_id, stack) => {
   const statements = policyStatements(stack.json);
@@ -31,14 +33,20 @@ describe.each(stacks.map((s) => [s.id, s] as const))("%s", (_id, stack) => {
   });
 
   it("never passes roles on *", () => {
-    const offenders = allows.filter((f) => asList(f.statement.Action).includes("iam:PassRole") && asList(f.statement.Resource).some((r) => r === "*" || r.endsWith(":*")));
+    const offenders = allows.filter(
+      (f) => asList(f.statement.Action).includes("iam:PassRole") && asList(f.statement.Resource).some((r) => r === "*" || r.endsWith(":*")),
+    );
     expect(offenders.map(describeStatement)).toEqual([]);
   });
 
   it("uses Resource * only for actions AWS cannot scope to a resource", () => {
     const offenders = allows
       .filter((f) => f.kind === "identity" && asList(f.statement.Resource).includes("*"))
-      .flatMap((f) => asList(f.statement.Action).filter((a) => !UNSCOPED_ACTIONS.includes(a)).map((a) => `${describeStatement(f)}: ${a}`));
+      .flatMap((f) =>
+        asList(f.statement.Action)
+          .filter((a) => !UNSCOPED_ACTIONS.includes(a))
+          .map((a) => `${describeStatement(f)}: ${a}`),
+      );
     expect(offenders).toEqual([]);
   });
 
@@ -46,10 +54,15 @@ describe.each(stacks.map((s) => [s.id, s] as const))("%s", (_id, stack) => {
     const config = repoEnvironments().find((c) => c.name === stack.environment);
     const owned = (arn: string) =>
       /^\$\{data\.terraform_remote_state\.storage_contract\.outputs\.\w+_secret_arn\}$/.test(arn) ||
-      (config !== undefined && arn.startsWith(`arn:aws:secretsmanager:${config.account.region}:${config.account.id}:secret:${config.namePrefix}/${config.name}/`));
+      (config !== undefined &&
+        arn.startsWith(`arn:aws:secretsmanager:${config.account.region}:${config.account.id}:secret:${config.namePrefix}/${config.name}/`));
     const offenders = allows
       .filter((f) => asList(f.statement.Action).includes("secretsmanager:GetSecretValue"))
-      .flatMap((f) => asList(f.statement.Resource).filter((r) => !owned(r)).map((r) => `${describeStatement(f)}: ${r}`));
+      .flatMap((f) =>
+        asList(f.statement.Resource)
+          .filter((r) => !owned(r))
+          .map((r) => `${describeStatement(f)}: ${r}`),
+      );
     expect(offenders).toEqual([]);
   });
 

@@ -11,7 +11,19 @@ import { sharedApp } from "../support/synth";
 const app = sharedApp();
 
 /** Terraform attributes that hold a secret value when set. */
-const SENSITIVE_ATTRIBUTES = new Set(["password", "master_password", "auth_token", "secret_string", "secret_binary", "secret_string_wo", "password_wo", "private_key", "secret_key", "access_key", "token"]);
+const SENSITIVE_ATTRIBUTES = new Set([
+  "password",
+  "master_password",
+  "auth_token",
+  "secret_string",
+  "secret_binary",
+  "secret_string_wo",
+  "password_wo",
+  "private_key",
+  "secret_key",
+  "access_key",
+  "token",
+]);
 const SECRET_ENV_NAME = /(PASSWORD|SECRET|TOKEN|FERNET|PRIVATE_KEY|_KEY$|BASIC_AUTH|CONN$|BROKER_URL|RESULT_BACKEND)/i;
 /** Names that match the pattern but configure where secrets live rather than hold one. */
 const NOT_SECRET_ENV = new Set(["AIRFLOW__SECRETS__BACKEND", "AIRFLOW__SECRETS__BACKEND_KWARGS"]);
@@ -43,7 +55,8 @@ function containerFindings(text: string, where: string, out: string[]): void {
   const containers = JSON.parse(text) as { name: string; environment?: { name: string; value: string }[] }[];
   for (const container of containers) {
     for (const variable of container.environment ?? []) {
-      if (SECRET_ENV_NAME.test(variable.name) && !NOT_SECRET_ENV.has(variable.name)) out.push(`${where} ${container.name}: environment ${variable.name} looks secret; inject it through "secrets"`);
+      if (SECRET_ENV_NAME.test(variable.name) && !NOT_SECRET_ENV.has(variable.name))
+        out.push(`${where} ${container.name}: environment ${variable.name} looks secret; inject it through "secrets"`);
     }
   }
 }
@@ -64,7 +77,9 @@ describe("the literal-secret scanner", () => {
       resource: {
         aws_db_instance: { db: { password: "hunter2hunter2" } },
         aws_lambda_function: { fn: { environment: [{ variables: { AWS_KEY: "AKIAABCDEFGHIJKLMNOP", DB: "postgresql://airflow:pw123@db:5432/airflow" } }] } },
-        aws_ecs_task_definition: { td: { container_definitions: JSON.stringify([{ name: "web", environment: [{ name: "AIRFLOW__CORE__FERNET_KEY", value: "x" }] }]) } },
+        aws_ecs_task_definition: {
+          td: { container_definitions: JSON.stringify([{ name: "web", environment: [{ name: "AIRFLOW__CORE__FERNET_KEY", value: "x" }] }]) },
+        },
       },
     };
     const out: string[] = [];

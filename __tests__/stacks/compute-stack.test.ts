@@ -1,5 +1,5 @@
 import { ecsAgentConfig } from "../../modules/compute/container-instances";
-import {only, repoEnvironments, resources, snapshotText, stackJson } from "../support/synth";
+import { only, repoEnvironments, resources, snapshotText, stackJson } from "../support/synth";
 
 describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ComputeStack (%s)", (_name, config) => {
   const json = stackJson(config.name, "compute");
@@ -25,15 +25,25 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ComputeStack
       image_id: "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
       instance_type: config.compute.instanceType,
       metadata_options: { http_tokens: "required", http_put_response_hop_limit: 1, http_endpoint: "enabled" },
-      block_device_mappings: [{ device_name: "/dev/xvda", ebs: { encrypted: "true", volume_type: "gp3", volume_size: config.compute.rootVolumeGb, delete_on_termination: "true" } }],
-      network_interfaces: [{ associate_public_ip_address: "false", delete_on_termination: "true", security_groups: ["${data.terraform_remote_state.network_contract.outputs.container_instances_security_group_id}"] }],
+      block_device_mappings: [
+        { device_name: "/dev/xvda", ebs: { encrypted: "true", volume_type: "gp3", volume_size: config.compute.rootVolumeGb, delete_on_termination: "true" } },
+      ],
+      network_interfaces: [
+        {
+          associate_public_ip_address: "false",
+          delete_on_termination: "true",
+          security_groups: ["${data.terraform_remote_state.network_contract.outputs.container_instances_security_group_id}"],
+        },
+      ],
       iam_instance_profile: { arn: "${data.terraform_remote_state.iam_contract.outputs.container_instance_profile_arn}" },
     });
   });
 
   it("configures the ECS agent in user data: cluster, task roles (task protection), IMDS blocked for tasks, stop timeout", () => {
     expect(containerInstances.user_data).toMatch(/^\$\{base64encode\("/);
-    for (const [key, value] of Object.entries(ecsAgentConfig({ clusterName: `${base}-cluster`, containerStopTimeoutSeconds: config.compute.containerStopTimeoutSeconds }))) {
+    for (const [key, value] of Object.entries(
+      ecsAgentConfig({ clusterName: `${base}-cluster`, containerStopTimeoutSeconds: config.compute.containerStopTimeoutSeconds }),
+    )) {
       expect(containerInstances.user_data).toContain(`${key}=${value}`);
     }
     expect(containerInstances.user_data).toContain(`ECS_CONTAINER_STOP_TIMEOUT=${config.compute.containerStopTimeoutSeconds}s`);
@@ -47,7 +57,12 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ComputeStack
       protect_from_scale_in: true,
       lifecycle: { ignore_changes: ["desired_capacity"] },
     });
-    expect(asg.tag).toEqual(expect.arrayContaining([{ key: "AmazonECSManaged", value: "true", propagate_at_launch: true }, { key: "environment", value: config.name, propagate_at_launch: true }]));
+    expect(asg.tag).toEqual(
+      expect.arrayContaining([
+        { key: "AmazonECSManaged", value: "true", propagate_at_launch: true },
+        { key: "environment", value: config.name, propagate_at_launch: true },
+      ]),
+    );
   });
 
   it("scales instances through a capacity provider with managed scaling, termination protection and draining, the cluster default", () => {
@@ -70,7 +85,11 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ComputeStack
     const bastion = all("aws_autoscaling_group").find((g) => g.name === `${base}-bastion`);
     expect(bastion !== undefined).toBe(config.compute.bastion.enabled);
     if (!bastion) return;
-    expect(bastion).toMatchObject({ min_size: 1, max_size: 1, vpc_zone_identifier: "${data.terraform_remote_state.network_contract.outputs.private_subnet_ids}" });
+    expect(bastion).toMatchObject({
+      min_size: 1,
+      max_size: 1,
+      vpc_zone_identifier: "${data.terraform_remote_state.network_contract.outputs.private_subnet_ids}",
+    });
     expect(all("aws_launch_template").find((t) => t.name === `${base}-bastion`)).toMatchObject({
       image_id: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
       metadata_options: { http_tokens: "required", http_put_response_hop_limit: 1 },
@@ -89,21 +108,48 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ComputeStack
   });
 
   it("creates the private DNS namespace workers reach the Execution API in", () => {
-    expect(only(json, "aws_service_discovery_private_dns_namespace")).toMatchObject({ name: `${base}.internal`, vpc: "${data.terraform_remote_state.network_contract.outputs.vpc_id}" });
+    expect(only(json, "aws_service_discovery_private_dns_namespace")).toMatchObject({
+      name: `${base}.internal`,
+      vpc: "${data.terraform_remote_state.network_contract.outputs.vpc_id}",
+    });
   });
 
   it("defines the one-off migration task: db migrate as Airflow's user on a read-only root, with DB credentials and the admin password only", () => {
     const task = all("aws_ecs_task_definition").find((t) => t.family === `${base}-migrate`)!;
     const [container] = JSON.parse(task.container_definitions);
     expect(container).toMatchObject({ name: "migrate", command: ["db", "migrate"], user: "50000:0", readonlyRootFilesystem: true });
-    expect(container.image).toMatch(new RegExp(`^\\$\\{aws_ecr_repository\\.images_repository_\\w+\\.repository_url\\}:${config.airflow.imageTag.replace(/\./g, "\\.")}$`));
-    expect(container.secrets.map((s: any) => s.name).sort()).toEqual(["AIRFLOW_ECS_ADMIN_PASSWORD", "AIRFLOW_ECS_DB_PASSWORD", "AIRFLOW_ECS_DB_USER", "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__CORE__FERNET_KEY"]);
-    expect(task).toMatchObject({ requires_compatibilities: ["FARGATE"], network_mode: "awsvpc", task_role_arn: "${data.terraform_remote_state.iam_contract.outputs.migrate_task_role_arn}" });
+    expect(container.image).toMatch(
+      new RegExp(`^\\$\\{aws_ecr_repository\\.images_repository_\\w+\\.repository_url\\}:${config.airflow.imageTag.replace(/\./g, "\\.")}$`),
+    );
+    expect(container.secrets.map((s: any) => s.name).sort()).toEqual([
+      "AIRFLOW_ECS_ADMIN_PASSWORD",
+      "AIRFLOW_ECS_DB_PASSWORD",
+      "AIRFLOW_ECS_DB_USER",
+      "AIRFLOW__API_AUTH__JWT_SECRET",
+      "AIRFLOW__CORE__FERNET_KEY",
+    ]);
+    expect(task).toMatchObject({
+      requires_compatibilities: ["FARGATE"],
+      network_mode: "awsvpc",
+      task_role_arn: "${data.terraform_remote_state.iam_contract.outputs.migrate_task_role_arn}",
+    });
   });
 
   it("publishes the cluster, capacity, ASG maximum, namespace, repository and migration task", () => {
     expect(Object.keys(json.output ?? {}).sort()).toEqual(
-      ["asg_max_size", "asg_name", "capacity_provider_name", "cluster_arn", "cluster_name", "ecr_repository_url", "migrate_security_group_id", "migrate_subnet_ids", "migrate_task_definition_arn", "service_discovery_namespace_id", "service_discovery_namespace_name"].sort(),
+      [
+        "asg_max_size",
+        "asg_name",
+        "capacity_provider_name",
+        "cluster_arn",
+        "cluster_name",
+        "ecr_repository_url",
+        "migrate_security_group_id",
+        "migrate_subnet_ids",
+        "migrate_task_definition_arn",
+        "service_discovery_namespace_id",
+        "service_discovery_namespace_name",
+      ].sort(),
     );
     expect(json.output!.asg_max_size.value).toMatch(/^\$\{aws_autoscaling_group\.cluster_capacity_group_\w+\.max_size\}$/);
   });

@@ -1,6 +1,6 @@
 import { HEARTBEAT, QUEUE_METRICS } from "../../modules/airflow/runtime-contract";
 import { TASK_ROLE_COMPONENTS } from "../../stacks/contracts/iam";
-import {repoEnvironments, resources, snapshotText, stackJson, type StackJson } from "../support/synth";
+import { repoEnvironments, resources, snapshotText, stackJson, type StackJson } from "../support/synth";
 
 interface Role {
   name: string;
@@ -47,7 +47,10 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
           Effect: "Allow",
           Principal: { Service: ["ecs-tasks.amazonaws.com"] },
           Action: ["sts:AssumeRole"],
-          Condition: { StringEquals: { "aws:SourceAccount": [config.account.id] }, ArnLike: { "aws:SourceArn": [`arn:aws:ecs:${config.account.region}:${config.account.id}:*`] } },
+          Condition: {
+            StringEquals: { "aws:SourceAccount": [config.account.id] },
+            ArnLike: { "aws:SourceArn": [`arn:aws:ecs:${config.account.region}:${config.account.id}:*`] },
+          },
         },
       ]);
     }
@@ -56,7 +59,9 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
   it("lets the execution role pull only the environment's image, write its logs and read exactly the injected secrets", () => {
     const execution = role("task-execution");
     const statement = (sid: string) => execution.statements.find((s) => s.Sid === sid);
-    expect(statement("PullAirflowImage").Resource).toEqual([`arn:aws:ecr:${config.account.region}:${config.account.id}:repository/${config.namePrefix}-${config.name}-airflow`]);
+    expect(statement("PullAirflowImage").Resource).toEqual([
+      `arn:aws:ecr:${config.account.region}:${config.account.id}:repository/${config.namePrefix}-${config.name}-airflow`,
+    ]);
     expect(statement("WriteLogs").Resource).toEqual([
       `arn:aws:logs:${config.account.region}:${config.account.id}:log-group:/${config.namePrefix}/${config.name}/*:log-stream:*`,
       `arn:aws:logs:${config.account.region}:${config.account.id}:log-group:/${config.namePrefix}/${config.name}/*:*`,
@@ -65,7 +70,15 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
     const gitSecrets = config.dags.bundles.flatMap((b) => (b.source === "git" && b.credentialsSecretArn ? [b.credentialsSecretArn] : []));
     expect(statement("InjectTaskSecrets").Resource.sort()).toEqual(
       [
-        ...["db_master_secret_arn", "redis_auth_token_secret_arn", "fernet_key_secret_arn", "api_secret_key_secret_arn", "jwt_secret_secret_arn", "admin_password_secret_arn", "flower_basic_auth_secret_arn"].map(storageRef),
+        ...[
+          "db_master_secret_arn",
+          "redis_auth_token_secret_arn",
+          "fernet_key_secret_arn",
+          "api_secret_key_secret_arn",
+          "jwt_secret_secret_arn",
+          "admin_password_secret_arn",
+          "flower_basic_auth_secret_arn",
+        ].map(storageRef),
         ...gitSecrets,
       ].sort(),
     );
@@ -80,8 +93,24 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
     expect(Object.fromEntries(TASK_ROLE_COMPONENTS.map((c) => [c, [...new Set(actions(role(`${c.replace(/_/g, "-")}-task`)))].sort()]))).toEqual({
       api_server: ["elasticfilesystem:ClientMount", "kms:Decrypt", "s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue"],
       scheduler: ["elasticfilesystem:ClientMount", "kms:Decrypt", "s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue"],
-      dag_processor: ["elasticfilesystem:ClientMount", "kms:Decrypt", "kms:GenerateDataKey", "s3:GetObject", "s3:ListBucket", "s3:PutObject", "secretsmanager:GetSecretValue"],
-      triggerer: ["elasticfilesystem:ClientMount", "kms:Decrypt", "kms:GenerateDataKey", "s3:GetObject", "s3:ListBucket", "s3:PutObject", "secretsmanager:GetSecretValue"],
+      dag_processor: [
+        "elasticfilesystem:ClientMount",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "s3:PutObject",
+        "secretsmanager:GetSecretValue",
+      ],
+      triggerer: [
+        "elasticfilesystem:ClientMount",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "s3:PutObject",
+        "secretsmanager:GetSecretValue",
+      ],
       worker: [
         "cloudwatch:PutMetricData",
         "ecs:GetTaskProtection",
@@ -111,32 +140,45 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
 
   it("mounts the DAG file system only through its access points", () => {
     const mount = role("api-server-task").statements.find((s) => s.Sid === "MountDagFileSystem");
-    expect(mount.Condition).toEqual({ StringEquals: { "elasticfilesystem:AccessPointArn": [storageRef("efs_dags_access_point_arn"), storageRef("efs_plugins_access_point_arn")] } });
+    expect(mount.Condition).toEqual({
+      StringEquals: { "elasticfilesystem:AccessPointArn": [storageRef("efs_dags_access_point_arn"), storageRef("efs_plugins_access_point_arn")] },
+    });
   });
 
   it("gives container instances the ECS agent for this cluster and Session Manager, behind an instance profile", () => {
     const instance = role("container-instance");
     expect(instance.trust.Statement[0].Principal).toEqual({ Service: ["ec2.amazonaws.com"] });
-    expect(instance.statements.find((s) => s.Sid === "JoinCluster").Resource).toEqual([`arn:aws:ecs:${config.account.region}:${config.account.id}:cluster/${config.namePrefix}-${config.name}-cluster`]);
+    expect(instance.statements.find((s) => s.Sid === "JoinCluster").Resource).toEqual([
+      `arn:aws:ecs:${config.account.region}:${config.account.id}:cluster/${config.namePrefix}-${config.name}-cluster`,
+    ]);
     expect(actions(instance)).toEqual(expect.arrayContaining(["ssm:UpdateInstanceInformation", "ssmmessages:OpenDataChannel"]));
-    expect(Object.values(resources(json, "aws_iam_instance_profile")).map((p) => p.name).sort()).toEqual(
-      [`${config.namePrefix}-${config.name}-bastion`, `${config.namePrefix}-${config.name}-container-instance`].sort(),
-    );
+    expect(
+      Object.values(resources(json, "aws_iam_instance_profile"))
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual([`${config.namePrefix}-${config.name}-bastion`, `${config.namePrefix}-${config.name}-container-instance`].sort());
   });
 
   it("limits the bastion to Session Manager and writing DAGs and plugins through the access points", () => {
     expect([...new Set(actions(role("bastion")).map((a) => a.split(":")[0]))].sort()).toEqual(["ec2messages", "elasticfilesystem", "ssm", "ssmmessages"]);
     expect(role("bastion").statements.find((s) => s.Sid === "MountDagFileSystem")).toMatchObject({
       Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-      Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": [storageRef("efs_dags_access_point_arn"), storageRef("efs_plugins_access_point_arn")] } },
+      Condition: {
+        StringEquals: { "elasticfilesystem:AccessPointArn": [storageRef("efs_dags_access_point_arn"), storageRef("efs_plugins_access_point_arn")] },
+      },
     });
   });
 
   it("lets the publisher Lambda read the database secret and publish queue metrics in its namespace only", () => {
     const publisher = role("queue-depth-publisher");
-    expect(publisher.trust.Statement[0]).toMatchObject({ Principal: { Service: ["lambda.amazonaws.com"] }, Condition: { StringEquals: { "aws:SourceAccount": [config.account.id] } } });
+    expect(publisher.trust.Statement[0]).toMatchObject({
+      Principal: { Service: ["lambda.amazonaws.com"] },
+      Condition: { StringEquals: { "aws:SourceAccount": [config.account.id] } },
+    });
     expect(publisher.statements.find((s) => s.Sid === "ReadDatabaseSecret").Resource).toEqual([storageRef("db_master_secret_arn")]);
-    expect(publisher.statements.find((s) => s.Sid === "PublishQueueMetrics").Condition).toEqual({ StringEquals: { "cloudwatch:namespace": [QUEUE_METRICS.namespace] } });
+    expect(publisher.statements.find((s) => s.Sid === "PublishQueueMetrics").Condition).toEqual({
+      StringEquals: { "cloudwatch:namespace": [QUEUE_METRICS.namespace] },
+    });
     expect(publisher.statements.find((s) => s.Sid === "SendToDeadLetterQueue").Resource).toEqual([
       `arn:aws:sqs:${config.account.region}:${config.account.id}:${config.namePrefix}-${config.name}-queue-depth-publisher-dlq`,
     ]);
@@ -152,10 +194,18 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
     const plan = role("ci-plan");
     const apply = role("ci-apply");
     const sub = (r: Role) => r.trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"];
-    expect([sub(plan), sub(apply)]).toEqual([[`repo:${config.ci.githubRepository}:pull_request`], [`repo:${config.ci.githubRepository}:environment:${config.name}`]]);
+    expect([sub(plan), sub(apply)]).toEqual([
+      [`repo:${config.ci.githubRepository}:pull_request`],
+      [`repo:${config.ci.githubRepository}:environment:${config.name}`],
+    ]);
     expect([plan.managed, apply.managed]).toEqual([["arn:aws:iam::aws:policy/ReadOnlyAccess"], ["arn:aws:iam::aws:policy/PowerUserAccess"]]);
-    expect(apply.statements.find((s) => s.Sid === "ManageOwnRoles").Resource).toEqual([`arn:aws:iam::${config.account.id}:role/${config.namePrefix}-${config.name}-*`]);
-    expect(plan.statements.find((s) => s.Sid === "ReadWriteState")).toMatchObject({ Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::${config.state.bucket}/${config.name}/*`] });
+    expect(apply.statements.find((s) => s.Sid === "ManageOwnRoles").Resource).toEqual([
+      `arn:aws:iam::${config.account.id}:role/${config.namePrefix}-${config.name}-*`,
+    ]);
+    expect(plan.statements.find((s) => s.Sid === "ReadWriteState")).toMatchObject({
+      Action: ["s3:GetObject"],
+      Resource: [`arn:aws:s3:::${config.state.bucket}/${config.name}/*`],
+    });
     expect(Object.keys(resources(json, "aws_iam_openid_connect_provider")).length).toBe(config.ci.createOidcProvider ? 1 : 0);
   });
 });
@@ -175,8 +225,17 @@ describe("IAM of DAG delivery, per source", () => {
     const { role } = ofEnv("test");
     for (const part of BUNDLE_READERS) {
       // THEN each reader gets the objects of that prefix and a listing confined to dags/ (HeadBucket has no prefix)
-      expect(statement(role(part), "ReadDagBundles")).toEqual({ Sid: "ReadDagBundles", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucket}/dags/dags/*`] });
-      expect(statement(role(part), "ListDagBundles")).toMatchObject({ Action: ["s3:ListBucket"], Resource: [bucket], Condition: { StringLikeIfExists: { "s3:prefix": ["dags/*"] } } });
+      expect(statement(role(part), "ReadDagBundles")).toEqual({
+        Sid: "ReadDagBundles",
+        Effect: "Allow",
+        Action: ["s3:GetObject"],
+        Resource: [`${bucket}/dags/dags/*`],
+      });
+      expect(statement(role(part), "ListDagBundles")).toMatchObject({
+        Action: ["s3:ListBucket"],
+        Resource: [bucket],
+        Condition: { StringLikeIfExists: { "s3:prefix": ["dags/*"] } },
+      });
     }
     // AND the api-server and scheduler (which only list bundles) and the sync task get no bundle reads
     for (const part of ["api-server-task", "scheduler-task", "dag-sync-task"]) expect(statement(role(part), "ReadDagBundles")).toBeUndefined();
@@ -185,7 +244,9 @@ describe("IAM of DAG delivery, per source", () => {
   it("prod (git + s3 + efs): S3 reads cover the S3 bundle only; the Git deploy key is the only extra secret", () => {
     const { role } = ofEnv("prod");
     expect(statement(role("worker-task"), "ReadDagBundles")!.Resource).toEqual([`${bucket}/dags/analytics/*`]);
-    expect(statement(role("task-execution"), "InjectTaskSecrets")!.Resource).toContain("arn:aws:secretsmanager:eu-west-1:333333333333:secret:airflow/prod/platform-dags-deploy-key-AbC123");
+    expect(statement(role("task-execution"), "InjectTaskSecrets")!.Resource).toContain(
+      "arn:aws:secretsmanager:eu-west-1:333333333333:secret:airflow/prod/platform-dags-deploy-key-AbC123",
+    );
   });
 
   it.each(["dev", "uat"])("%s (no S3 bundle): no component may read the DAG bucket", (env) => {
@@ -197,7 +258,9 @@ describe("IAM of DAG delivery, per source", () => {
 
   it.each(["dev", "test"])("%s (no git bundle): the execution role reads no secret beyond Airflow's own", (env) => {
     const { role } = ofEnv(env);
-    expect(statement(role("task-execution"), "InjectTaskSecrets")!.Resource.every((r: string) => r.startsWith("${data.terraform_remote_state.storage_contract"))).toBe(true);
+    expect(
+      statement(role("task-execution"), "InjectTaskSecrets")!.Resource.every((r: string) => r.startsWith("${data.terraform_remote_state.storage_contract")),
+    ).toBe(true);
   });
 
   it("uat (git with a token): the execution role may read that secret, decrypting only through Secrets Manager", () => {
@@ -209,7 +272,12 @@ describe("IAM of DAG delivery, per source", () => {
 
   it("the sync task reads only uploaded releases and writes the DAG file system only through the DAGs access point", () => {
     const { role } = ofEnv("dev");
-    expect(statement(role("dag-sync-task"), "ReadDagReleases")).toEqual({ Sid: "ReadDagReleases", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucket}/releases/*`] });
+    expect(statement(role("dag-sync-task"), "ReadDagReleases")).toEqual({
+      Sid: "ReadDagReleases",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: [`${bucket}/releases/*`],
+    });
     expect(statement(role("dag-sync-task"), "MountDagFileSystem")).toMatchObject({
       Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
       Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": [storageRef("efs_dags_access_point_arn")] } },
@@ -220,7 +288,9 @@ describe("IAM of DAG delivery, per source", () => {
     it("dev (efs): trusts the listed repository from its dev environment; uploads releases and runs only the sync task", () => {
       const { role } = ofEnv("dev");
       const deploy = role("ci-dags")!;
-      expect(deploy.trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual(["repo:example-org/airflow-dags:environment:dev"]);
+      expect(deploy.trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
+        "repo:example-org/airflow-dags:environment:dev",
+      ]);
       expect(statement(deploy, "UploadEfsReleases")).toMatchObject({ Action: ["s3:PutObject", "s3:GetObject"], Resource: [`${bucket}/releases/dags/*`] });
       expect(statement(deploy, "RunDagSyncTask")).toMatchObject({
         Resource: ["arn:aws:ecs:eu-west-1:111111111111:task-definition/airflow-dev-dag-sync:*"],

@@ -1,6 +1,6 @@
 import { SECURITY_GROUP_ROLES } from "../../modules/network/security-groups";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../modules/network/interface-endpoints";
-import {only, repoEnvironments, resources, snapshotText, stackJson } from "../support/synth";
+import { only, repoEnvironments, resources, snapshotText, stackJson } from "../support/synth";
 
 describe.each(repoEnvironments().map((c) => [c.name, c] as const))("NetworkStack (%s)", (_name, config) => {
   const json = stackJson(config.name, "network");
@@ -32,10 +32,16 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("NetworkStack
   it("lets the flow-log role write only to its own log group", () => {
     const role = only(json, "aws_iam_role");
     const trust = JSON.parse(role.assume_role_policy as string);
-    expect(trust.Statement[0]).toMatchObject({ Principal: { Service: ["vpc-flow-logs.amazonaws.com"] }, Condition: { StringEquals: { "aws:SourceAccount": [config.account.id] } } });
+    expect(trust.Statement[0]).toMatchObject({
+      Principal: { Service: ["vpc-flow-logs.amazonaws.com"] },
+      Condition: { StringEquals: { "aws:SourceAccount": [config.account.id] } },
+    });
     const policy = JSON.parse(only(json, "aws_iam_role_policy").policy as string);
     expect(policy.Statement).toEqual([
-      expect.objectContaining({ Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [expect.stringMatching(/aws_cloudwatch_log_group\..*\.arn/), expect.stringMatching(/\.arn}:\*$/)] }),
+      expect.objectContaining({
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        Resource: [expect.stringMatching(/aws_cloudwatch_log_group\..*\.arn/), expect.stringMatching(/\.arn}:\*$/)],
+      }),
     ]);
   });
 

@@ -2,7 +2,7 @@ import { TLS_POLICY } from "../../modules/alb/airflow-load-balancer";
 import { HEARTBEAT, PUBLISHER_ENV, QUEUE_METRICS } from "../../modules/airflow/runtime-contract";
 import { CADVISOR_IMAGE } from "../../modules/ecs/cadvisor";
 import { worstCaseScaleOutSeconds } from "../../modules/operations/queue-depth-scaling";
-import {only, repoEnvironments, resources, snapshotText, stackJson } from "../support/synth";
+import { only, repoEnvironments, resources, snapshotText, stackJson } from "../support/synth";
 
 const ref = (contract: string, output: string) => `\${data.terraform_remote_state.${contract}_contract.outputs.${output}}`;
 
@@ -16,7 +16,9 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
   const service = (name: string) => all("aws_ecs_service").find((s) => s.name === `${base}-${name}`)!;
   const envOf = (container: Record<string, any>) => Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
   const secretNames = (container: Record<string, any>) => container.secrets.map((s: any) => s.name).sort();
-  const gitCredentialVariables = config.dags.bundles.flatMap((b) => (b.source === "git" && b.credentialsSecretArn ? [`AIRFLOW_CONN_DAG_BUNDLE_${b.name.toUpperCase()}`] : []));
+  const gitCredentialVariables = config.dags.bundles.flatMap((b) =>
+    b.source === "git" && b.credentialsSecretArn ? [`AIRFLOW_CONN_DAG_BUNDLE_${b.name.toUpperCase()}`] : [],
+  );
 
   it("matches the reviewed snapshot", () => {
     expect(snapshotText(json)).toMatchSnapshot();
@@ -43,7 +45,14 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
 
     it(config.alb.certificateArn ? "serves HTTPS with TLS 1.2+ and redirects HTTP" : "serves HTTP only (no certificate configured)", () => {
       const listeners = all("aws_lb_listener").map((l) => [l.port, l.protocol, l.ssl_policy ?? null, l.default_action[0].type]);
-      expect(listeners.sort()).toEqual(config.alb.certificateArn ? [[443, "HTTPS", TLS_POLICY, "forward"], [80, "HTTP", null, "redirect"]].sort() : [[80, "HTTP", null, "forward"]]);
+      expect(listeners.sort()).toEqual(
+        config.alb.certificateArn
+          ? [
+              [443, "HTTPS", TLS_POLICY, "forward"],
+              [80, "HTTP", null, "redirect"],
+            ].sort()
+          : [[80, "HTTP", null, "forward"]],
+      );
     });
 
     it("health-checks the api-server on /api/v2/version and deregisters within 30 s", () => {
@@ -76,7 +85,13 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
       scheduler: {
         command: ["scheduler"],
         health: /curl -fsS http:\/\/localhost:8974\/health/,
-        secrets: ["AIRFLOW_ECS_DB_PASSWORD", "AIRFLOW_ECS_DB_USER", "AIRFLOW_ECS_REDIS_AUTH_TOKEN", "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__CORE__FERNET_KEY"],
+        secrets: [
+          "AIRFLOW_ECS_DB_PASSWORD",
+          "AIRFLOW_ECS_DB_USER",
+          "AIRFLOW_ECS_REDIS_AUTH_TOKEN",
+          "AIRFLOW__API_AUTH__JWT_SECRET",
+          "AIRFLOW__CORE__FERNET_KEY",
+        ],
         sg: "services",
         role: "scheduler",
       },
@@ -114,18 +129,30 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
       // (components that fetch DAG bundles also get the Git bundles' connections: tested with the DAG bundles)
       const gitConnections = ["dag-processor", "triggerer"].includes(name) ? gitCredentialVariables : [];
       expect(secretNames(container)).toEqual([...spec.secrets, ...gitConnections].sort());
-      expect(container.logConfiguration).toMatchObject({ logDriver: "awslogs", options: { "awslogs-group": `/${config.namePrefix}/${config.name}/${name}`, mode: "non-blocking" } });
+      expect(container.logConfiguration).toMatchObject({
+        logDriver: "awslogs",
+        options: { "awslogs-group": `/${config.namePrefix}/${config.name}/${name}`, mode: "non-blocking" },
+      });
       expect(task(name)).toMatchObject({
         execution_role_arn: ref("iam", "task_execution_role_arn"),
         task_role_arn: ref("iam", `${spec.role}_task_role_arn`),
         network_mode: "awsvpc",
       });
-      expect(service(name).network_configuration).toEqual({ subnets: ref("network", "private_subnet_ids"), security_groups: [ref("network", `${spec.sg}_security_group_id`)], assign_public_ip: false });
+      expect(service(name).network_configuration).toEqual({
+        subnets: ref("network", "private_subnet_ids"),
+        security_groups: [ref("network", `${spec.sg}_security_group_id`)],
+        assign_public_ip: false,
+      });
     });
 
     it.each(["api-server", "scheduler", "dag-processor", "triggerer"])("%s starts only after `airflow db check-migrations` succeeds", (name) => {
       const init = containers(name).find((c) => c.name === "wait-for-migrations")!;
-      expect(init).toMatchObject({ essential: false, command: ["db", "check-migrations", "--migration-wait-timeout=600"], user: "50000:0", readonlyRootFilesystem: true });
+      expect(init).toMatchObject({
+        essential: false,
+        command: ["db", "check-migrations", "--migration-wait-timeout=600"],
+        user: "50000:0",
+        readonlyRootFilesystem: true,
+      });
       expect(main(name).dependsOn).toEqual([{ containerName: "wait-for-migrations", condition: "SUCCESS" }]);
     });
 
@@ -157,7 +184,11 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
         AIRFLOW__CORE__AUTH_MANAGER: "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager",
         AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK: "True",
       });
-      expect(JSON.parse(env.AIRFLOW__SECRETS__BACKEND_KWARGS)).toEqual({ connections_prefix: `${config.namePrefix}/${config.name}/connections`, variables_prefix: `${config.namePrefix}/${config.name}/variables`, config_prefix: null });
+      expect(JSON.parse(env.AIRFLOW__SECRETS__BACKEND_KWARGS)).toEqual({
+        connections_prefix: `${config.namePrefix}/${config.name}/connections`,
+        variables_prefix: `${config.namePrefix}/${config.name}/variables`,
+        config_prefix: null,
+      });
     });
 
     it("puts the api-server behind the ALB and in service discovery, with a health-check grace period", () => {
@@ -167,7 +198,10 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
         load_balancer: [{ container_name: "api-server", container_port: 8080, target_group_arn: expect.stringContaining("aws_lb_target_group") }],
         service_registries: { registry_arn: expect.stringContaining("aws_service_discovery_service") },
       });
-      expect(only(json, "aws_service_discovery_service")).toMatchObject({ name: "api-server", dns_config: { namespace_id: ref("compute", "service_discovery_namespace_id"), dns_records: [{ type: "A", ttl: 10 }] } });
+      expect(only(json, "aws_service_discovery_service")).toMatchObject({
+        name: "api-server",
+        dns_config: { namespace_id: ref("compute", "service_discovery_namespace_id"), dns_records: [{ type: "A", ttl: 10 }] },
+      });
     });
 
     it("rolls out every Airflow service safely on the EC2 capacity provider, spread across AZs", () => {
@@ -177,7 +211,10 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
           deployment_minimum_healthy_percent: 100,
           deployment_maximum_percent: 200,
           capacity_provider_strategy: [{ capacity_provider: ref("compute", "capacity_provider_name"), weight: 1, base: 0 }],
-          ordered_placement_strategy: [{ type: "spread", field: "attribute:ecs.availability-zone" }, { type: "binpack", field: "memory" }],
+          ordered_placement_strategy: [
+            { type: "spread", field: "attribute:ecs.availability-zone" },
+            { type: "binpack", field: "memory" },
+          ],
           availability_zone_rebalancing: "ENABLED",
           wait_for_steady_state: true,
         });
@@ -191,19 +228,29 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
     it("consumes its queues with its concurrency, as Airflow's user with warm shutdown", () => {
       expect(container().command).toEqual(["celery", "worker", "--queues", pool.queues.join(","), "--concurrency", String(pool.concurrency)]);
       expect(envOf(container())).toMatchObject({ DUMB_INIT_SETSID: "0", AIRFLOW_ECS_WORKER_POOL: poolName, AIRFLOW_ECS_TASK_PROTECTION_MINUTES: "60" });
-      expect(container().healthCheck.command.join(" ")).toMatch(/celery --app airflow\.providers\.celery\.executors\.celery_executor\.app inspect ping -d "celery@\$\(hostname\)"/);
+      expect(container().healthCheck.command.join(" ")).toMatch(
+        /celery --app airflow\.providers\.celery\.executors\.celery_executor\.app inspect ping -d "celery@\$\(hostname\)"/,
+      );
       expect(container().portMappings).toEqual([{ containerPort: 8793, hostPort: 8793, protocol: "tcp", name: "task-logs" }]);
     });
 
     it(`runs ${pool.cpu} CPU units / ${pool.memory} MiB on ${pool.capacity}`, () => {
-      expect(task(`worker-${poolName}`)).toMatchObject({ cpu: String(pool.cpu), memory: String(pool.memory), requires_compatibilities: [pool.capacity === "ec2" ? "EC2" : "FARGATE"] });
+      expect(task(`worker-${poolName}`)).toMatchObject({
+        cpu: String(pool.cpu),
+        memory: String(pool.memory),
+        requires_compatibilities: [pool.capacity === "ec2" ? "EC2" : "FARGATE"],
+      });
       const strategy = service(`worker-${poolName}`).capacity_provider_strategy[0].capacity_provider;
       expect(strategy).toBe(pool.capacity === "ec2" ? ref("compute", "capacity_provider_name") : pool.capacity === "fargate" ? "FARGATE" : "FARGATE_SPOT");
     });
 
     it(`stops ${pool.capacity === "ec2" ? "within the agent's stop timeout" : "within Fargate's 120 s"} and leaves its size to autoscaling`, () => {
       expect(container().stopTimeout).toBe(pool.capacity === "ec2" ? undefined : 120);
-      expect(service(`worker-${poolName}`)).toMatchObject({ desired_count: pool.minCount, lifecycle: { ignore_changes: ["desired_count"] }, deployment_minimum_healthy_percent: 50 });
+      expect(service(`worker-${poolName}`)).toMatchObject({
+        desired_count: pool.minCount,
+        lifecycle: { ignore_changes: ["desired_count"] },
+        deployment_minimum_healthy_percent: 50,
+      });
     });
   });
 
@@ -294,7 +341,11 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
 
     it("is privileged with read-only host mounts and /dev/kmsg, on the host network port 8080, pinned and health-checked", () => {
       expect(task("cadvisor")).toMatchObject({ network_mode: "host", requires_compatibilities: ["EC2"] });
-      expect(container()).toMatchObject({ image: CADVISOR_IMAGE, privileged: true, portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: "tcp", name: "metrics" }] });
+      expect(container()).toMatchObject({
+        image: CADVISOR_IMAGE,
+        privileged: true,
+        portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: "tcp", name: "metrics" }],
+      });
       expect(container().mountPoints.map((m: any) => [m.containerPath, m.readOnly])).toEqual([
         ["/rootfs", true],
         ["/var/run", true],
@@ -330,25 +381,43 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
       logging_config: { log_format: "JSON", log_group: expect.stringContaining("aws_cloudwatch_log_group") },
     });
     expect(all("aws_cloudwatch_event_rule").find((r) => r.name === `${base}-queue-depth-publisher`)!.schedule_expression).toBe("rate(1 minute)");
-    expect(all("aws_cloudwatch_log_group").find((g) => g.name === `/${config.namePrefix}/${config.name}/lambda/${base}-queue-depth-publisher`)).toMatchObject({ retention_in_days: config.storage.logRetentionDays });
+    expect(all("aws_cloudwatch_log_group").find((g) => g.name === `/${config.namePrefix}/${config.name}/lambda/${base}-queue-depth-publisher`)).toMatchObject({
+      retention_in_days: config.storage.logRetentionDays,
+    });
   });
 
   it("hands the publisher every pool with its service, queues and bounds, and the database secret by ARN", () => {
     const env = publisher.environment.variables;
     expect(JSON.parse(env[PUBLISHER_ENV.pools])).toEqual(
-      config.workerPools.map((p) => ({ name: p.name, service: `${base}-worker-${p.name}`, queues: p.queues, concurrency: p.concurrency, minCount: p.minCount, maxCount: p.maxCount })),
+      config.workerPools.map((p) => ({
+        name: p.name,
+        service: `${base}-worker-${p.name}`,
+        queues: p.queues,
+        concurrency: p.concurrency,
+        minCount: p.minCount,
+        maxCount: p.maxCount,
+      })),
     );
     expect(env[PUBLISHER_ENV.dbSecretArn]).toBe(ref("storage", "db_master_secret_arn"));
   });
 
   it.each(config.workerPools.map((p) => [p.name, p] as const))("scales pool %s on its shortfall and surplus within its bounds", (pool, spec) => {
-    expect(all("aws_appautoscaling_target").find((t) => t.resource_id.endsWith(`/${base}-worker-${pool}`))).toMatchObject({ min_capacity: spec.minCount, max_capacity: spec.maxCount, scalable_dimension: "ecs:service:DesiredCount" });
-    expect(alarm(`${base}-worker-${pool}-scale-out`)).toMatchObject({ metric_name: QUEUE_METRICS.workerShortfall, dimensions: { Environment: config.name, Pool: pool } });
+    expect(all("aws_appautoscaling_target").find((t) => t.resource_id.endsWith(`/${base}-worker-${pool}`))).toMatchObject({
+      min_capacity: spec.minCount,
+      max_capacity: spec.maxCount,
+      scalable_dimension: "ecs:service:DesiredCount",
+    });
+    expect(alarm(`${base}-worker-${pool}-scale-out`)).toMatchObject({
+      metric_name: QUEUE_METRICS.workerShortfall,
+      dimensions: { Environment: config.name, Pool: pool },
+    });
     expect(alarm(`${base}-worker-${pool}-scale-in`)).toMatchObject({ metric_name: QUEUE_METRICS.workerSurplus });
   });
 
   it("decides to scale out within 60 s of a backlog, computed from the synthesized schedule, sampling and alarm", () => {
-    const rate = /^rate\((\d+) minutes?\)$/.exec(all("aws_cloudwatch_event_rule").find((r) => r.name === `${base}-queue-depth-publisher`)!.schedule_expression)!;
+    const rate = /^rate\((\d+) minutes?\)$/.exec(
+      all("aws_cloudwatch_event_rule").find((r) => r.name === `${base}-queue-depth-publisher`)!.schedule_expression,
+    )!;
     const sampling = {
       scheduleSeconds: Number(rate[1]) * 60,
       samplesPerInvocation: Number(publisher.environment.variables[PUBLISHER_ENV.samplesPerInvocation]),
@@ -387,10 +456,18 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
 
   it("redeploys every Airflow service when the database secret's current version changes", () => {
     const rule = all("aws_cloudwatch_event_rule").find((r) => r.name === `${base}-service-redeployer`)!;
-    expect(JSON.parse(rule.event_pattern)).toEqual({ source: ["aws.secretsmanager"], "detail-type": ["Secret Label Updated"], resources: [ref("storage", "db_master_secret_arn")], detail: { labelUpdated: ["AWSCURRENT"] } });
+    expect(JSON.parse(rule.event_pattern)).toEqual({
+      source: ["aws.secretsmanager"],
+      "detail-type": ["Secret Label Updated"],
+      resources: [ref("storage", "db_master_secret_arn")],
+      detail: { labelUpdated: ["AWSCURRENT"] },
+    });
     const redeployer = all("aws_lambda_function").find((f) => f.function_name === `${base}-service-redeployer`)!;
     expect(JSON.parse(redeployer.environment.variables.AIRFLOW_ECS_SERVICES)).toEqual(
-      [...["api-server", "scheduler", "dag-processor", "triggerer", ...(config.airflow.flower.enabled ? ["flower"] : [])], ...config.workerPools.map((p) => `worker-${p.name}`)].map((s) => `${base}-${s}`),
+      [
+        ...["api-server", "scheduler", "dag-processor", "triggerer", ...(config.airflow.flower.enabled ? ["flower"] : [])],
+        ...config.workerPools.map((p) => `worker-${p.name}`),
+      ].map((s) => `${base}-${s}`),
     );
   });
 
@@ -405,10 +482,23 @@ describe("production and development services differ where it matters", () => {
   const prod = synth("prod");
   const dev = synth("dev");
   const lb = (json: typeof prod) => only(json, "aws_lb") as Record<string, any>;
-  const count = (json: typeof prod, name: string) => (Object.values(resources(json, "aws_ecs_service")) as any[]).find((s) => s.name.endsWith(`-${name}`)).desired_count;
+  const count = (json: typeof prod, name: string) =>
+    (Object.values(resources(json, "aws_ecs_service")) as any[]).find((s) => s.name.endsWith(`-${name}`)).desired_count;
 
   it("prod: two api-servers and schedulers, HTTPS, WAF and deletion protection; dev: one each, internal HTTP ALB", () => {
-    expect([count(prod, "api-server"), count(prod, "scheduler"), lb(prod).enable_deletion_protection, lb(prod).internal, Object.keys(resources(prod, "aws_wafv2_web_acl")).length]).toEqual([2, 2, true, false, 1]);
-    expect([count(dev, "api-server"), count(dev, "scheduler"), lb(dev).enable_deletion_protection, lb(dev).internal, Object.keys(resources(dev, "aws_wafv2_web_acl")).length]).toEqual([1, 1, false, true, 0]);
+    expect([
+      count(prod, "api-server"),
+      count(prod, "scheduler"),
+      lb(prod).enable_deletion_protection,
+      lb(prod).internal,
+      Object.keys(resources(prod, "aws_wafv2_web_acl")).length,
+    ]).toEqual([2, 2, true, false, 1]);
+    expect([
+      count(dev, "api-server"),
+      count(dev, "scheduler"),
+      lb(dev).enable_deletion_protection,
+      lb(dev).internal,
+      Object.keys(resources(dev, "aws_wafv2_web_acl")).length,
+    ]).toEqual([1, 1, false, true, 0]);
   });
 });

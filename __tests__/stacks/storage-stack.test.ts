@@ -1,5 +1,5 @@
 import { DATABASE_PARAMETERS } from "../../modules/storage/metadata-database";
-import {only, repoEnvironments, resources, snapshotText, stackJson } from "../support/synth";
+import { only, repoEnvironments, resources, snapshotText, stackJson } from "../support/synth";
 
 const byName = (all: Record<string, Record<string, any>>, predicate: (r: Record<string, any>) => boolean) => Object.values(all).find(predicate)!;
 
@@ -114,13 +114,24 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("StorageStack
     it("is encrypted and backed up, with a mount target in every private subnet", () => {
       expect(only(json, "aws_efs_file_system")).toMatchObject({ encrypted: true, kms_key_id: expect.stringContaining("aws_kms_key.data-key") });
       expect(only(json, "aws_efs_backup_policy").backup_policy).toEqual({ status: "ENABLED" });
-      expect(all("aws_efs_mount_target").map((m) => m.subnet_id).sort()).toEqual(
-        Array.from({ length: config.network.azCount }, (_, i) => `\${element(data.terraform_remote_state.network_contract.outputs.private_subnet_ids, ${i})}`).sort(),
+      expect(
+        all("aws_efs_mount_target")
+          .map((m) => m.subnet_id)
+          .sort(),
+      ).toEqual(
+        Array.from(
+          { length: config.network.azCount },
+          (_, i) => `\${element(data.terraform_remote_state.network_contract.outputs.private_subnet_ids, ${i})}`,
+        ).sort(),
       );
     });
 
     it("pins each access point's root directory and the Airflow user (50000:0)", () => {
-      expect(all("aws_efs_access_point").map((a) => [a.root_directory.path, a.posix_user, a.root_directory.creation_info]).sort()).toEqual([
+      expect(
+        all("aws_efs_access_point")
+          .map((a) => [a.root_directory.path, a.posix_user, a.root_directory.creation_info])
+          .sort(),
+      ).toEqual([
         ["/airflow/dags", { uid: 50000, gid: 0 }, { owner_uid: 50000, owner_gid: 0, permissions: "0775" }],
         ["/airflow/plugins", { uid: 50000, gid: 0 }, { owner_uid: 50000, owner_gid: 0, permissions: "0775" }],
       ]);
@@ -137,13 +148,19 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("StorageStack
   });
 
   describe("buckets", () => {
-    const bucket = (part: string) => byName(resources(json, "aws_s3_bucket"), (b) => b.bucket === `${config.namePrefix}-${config.name}-${part}-${config.account.id}`);
+    const bucket = (part: string) =>
+      byName(resources(json, "aws_s3_bucket"), (b) => b.bucket === `${config.namePrefix}-${config.name}-${part}-${config.account.id}`);
     const of = (type: string, part: string) => byName(resources(json, type), (r) => JSON.stringify(r.bucket).includes(`${part}_bucket`));
 
     it("blocks public access, enforces bucket-owner ownership and versions every bucket", () => {
       for (const part of ["task-logs", "alb-logs", "s3-access-logs"]) {
         expect(bucket(part)).toBeDefined();
-        expect(of("aws_s3_bucket_public_access_block", part)).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+        expect(of("aws_s3_bucket_public_access_block", part)).toMatchObject({
+          block_public_acls: true,
+          block_public_policy: true,
+          ignore_public_acls: true,
+          restrict_public_buckets: true,
+        });
         expect(of("aws_s3_bucket_ownership_controls", part).rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
         expect(of("aws_s3_bucket_versioning", part).versioning_configuration).toEqual({ status: "Enabled" });
         const policy = JSON.parse(of("aws_s3_bucket_policy", part).policy);
@@ -165,7 +182,9 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("StorageStack
     });
 
     it("keeps ALB logs in an SSE-S3 bucket the region's load balancers may write to", () => {
-      expect(of("aws_s3_bucket_server_side_encryption_configuration", "alb-logs").rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "AES256" });
+      expect(of("aws_s3_bucket_server_side_encryption_configuration", "alb-logs").rule[0].apply_server_side_encryption_by_default).toEqual({
+        sse_algorithm: "AES256",
+      });
       const delivery = JSON.parse(of("aws_s3_bucket_policy", "alb-logs").policy).Statement.find((s: any) => s.Sid === "AlbAccessLogDelivery");
       expect(delivery).toMatchObject({ Action: ["s3:PutObject"], Principal: { AWS: ["arn:aws:iam::156460612806:root"] } });
       expect(delivery.Resource[0]).toMatch(new RegExp(`/alb/AWSLogs/${config.account.id}/\\*$`));
@@ -175,13 +194,21 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("StorageStack
       // GIVEN the DAG bucket (S3 bundles under dags/, EFS releases under releases/)
       expect(bucket("dags")).toBeDefined();
       // THEN it is private, versioned, encrypted with the data key and denies plain HTTP and old TLS
-      expect(of("aws_s3_bucket_public_access_block", "dag-code")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+      expect(of("aws_s3_bucket_public_access_block", "dag-code")).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
       expect(of("aws_s3_bucket_versioning", "dag-code").versioning_configuration).toEqual({ status: "Enabled" });
       expect(of("aws_s3_bucket_server_side_encryption_configuration", "dag-code").rule[0]).toEqual({
         apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: expect.stringContaining("aws_kms_key.data-key") },
         bucket_key_enabled: true,
       });
-      expect(JSON.parse(of("aws_s3_bucket_policy", "dag-code").policy).Statement.map((st: any) => st.Sid)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls"]);
+      expect(JSON.parse(of("aws_s3_bucket_policy", "dag-code").policy).Statement.map((st: any) => st.Sid)).toEqual([
+        "DenyInsecureTransport",
+        "DenyOutdatedTls",
+      ]);
       // AND DAG code is kept: only overwritten versions expire (30 days), access is logged
       const rules = of("aws_s3_bucket_lifecycle_configuration", "dag-code").rule as any[];
       expect(rules.map((r) => r.id)).toEqual(["abort-incomplete-uploads", "expire-noncurrent-versions", "remove-expired-delete-markers"]);
@@ -200,7 +227,9 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("StorageStack
 
     it("creates every shared secret under the environment's prefix, encrypted with the data key", () => {
       expect(secrets.map((s) => s.name).sort()).toEqual(
-        ["admin-password", "api-secret-key", "fernet-key", "flower-basic-auth", "jwt-secret", "redis-auth-token", "variables/heartbeat_probe"].map((n) => `${config.namePrefix}/${config.name}/${n}`).sort(),
+        ["admin-password", "api-secret-key", "fernet-key", "flower-basic-auth", "jwt-secret", "redis-auth-token", "variables/heartbeat_probe"]
+          .map((n) => `${config.namePrefix}/${config.name}/${n}`)
+          .sort(),
       );
       expect(secrets.every((s) => String(s.kms_key_id).includes("aws_kms_key.data-key"))).toBe(true);
       expect(secrets.every((s) => s.recovery_window_in_days === (config.production ? 30 : 7))).toBe(true);
@@ -208,7 +237,11 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("StorageStack
 
     it("writes generated values only through write-only attributes, so no value reaches the plan or state", () => {
       expect(versions.every((v) => v.secret_string === undefined && v.secret_binary === undefined)).toBe(true);
-      expect(versions.every((v) => /\$\{ephemeral\.aws_secretsmanager_random_password\.\w+\.random_password\}/.test(v.secret_string_wo) && v.secret_string_wo_version === 1)).toBe(true);
+      expect(
+        versions.every(
+          (v) => /\$\{ephemeral\.aws_secretsmanager_random_password\.\w+\.random_password\}/.test(v.secret_string_wo) && v.secret_string_wo_version === 1,
+        ),
+      ).toBe(true);
       expect(Object.values(json.ephemeral?.aws_secretsmanager_random_password ?? {})).toHaveLength(versions.length);
     });
 
@@ -235,8 +268,20 @@ describe("production and development storage differ where it matters", () => {
   const redis = (json: typeof prod) => only(json, "aws_elasticache_replication_group") as Record<string, any>;
 
   it("prod: Multi-AZ, protected, Performance Insights, replicated broker with snapshots; dev: none of these", () => {
-    expect([db(prod).multi_az, db(prod).deletion_protection, db(prod).performance_insights_enabled, redis(prod).automatic_failover_enabled, redis(prod).snapshot_retention_limit > 0]).toEqual([true, true, true, true, true]);
-    expect([db(dev).multi_az, db(dev).deletion_protection, db(dev).performance_insights_enabled, redis(dev).automatic_failover_enabled, redis(dev).snapshot_retention_limit > 0]).toEqual([false, false, false, false, false]);
+    expect([
+      db(prod).multi_az,
+      db(prod).deletion_protection,
+      db(prod).performance_insights_enabled,
+      redis(prod).automatic_failover_enabled,
+      redis(prod).snapshot_retention_limit > 0,
+    ]).toEqual([true, true, true, true, true]);
+    expect([
+      db(dev).multi_az,
+      db(dev).deletion_protection,
+      db(dev).performance_insights_enabled,
+      redis(dev).automatic_failover_enabled,
+      redis(dev).snapshot_retention_limit > 0,
+    ]).toEqual([false, false, false, false, false]);
     expect(db(prod).backup_retention_period).toBeGreaterThanOrEqual(7);
   });
 });

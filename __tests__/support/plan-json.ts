@@ -38,19 +38,26 @@ interface StackJson {
 }
 
 /** The override file for one stack: local backend, remote state from contract examples. */
-export function offlinePlanOverride(stack: StackUnderTest, json: StackJson, configs: readonly EnvironmentConfig[]): { override: Record<string, unknown>; stateFiles: string[] } {
+export function offlinePlanOverride(
+  stack: StackUnderTest,
+  json: StackJson,
+  configs: readonly EnvironmentConfig[],
+): { override: Record<string, unknown>; stateFiles: string[] } {
   const remote: Record<string, unknown> = {};
   const stateFiles: string[] = [];
   for (const [type, instances] of Object.entries(json.data ?? {})) {
     for (const [name, body] of Object.entries(instances)) {
       if (LOCAL_DATA_SOURCES.has(type)) continue;
       if (type !== "terraform_remote_state") {
-        throw new Error(`stack ${stack.id}: data.${type}.${name} would call AWS at plan time; the offline plan supports remote state and local data sources only`);
+        throw new Error(
+          `stack ${stack.id}: data.${type}.${name} would call AWS at plan time; the offline plan supports remote state and local data sources only`,
+        );
       }
       const key = String(body.config?.key ?? "");
       const match = /^([^/]+)\/([a-z]+)\.tfstate$/.exec(key);
       const config = configs.find((c) => c.name === match?.[1]);
-      if (!match || !config) throw new Error(`stack ${stack.id}: data.terraform_remote_state.${name} reads state key "${key}", which belongs to no known environment stack`);
+      if (!match || !config)
+        throw new Error(`stack ${stack.id}: data.terraform_remote_state.${name} reads state key "${key}", which belongs to no known environment stack`);
       const file = `remote-state/${name}.tfstate`;
       stateFiles.push(file);
       remote[name] = { backend: "local", config: { path: file }, defaults: contractOutputs(match[2] as StackKind, config) };
@@ -106,7 +113,10 @@ export async function planStacksOffline(stacks: readonly PlannableStack[], confi
     });
 
     for (const copy of copies) {
-      check(await terraform(["init", "-input=false", "-no-color"], copy.dir, terraformEnvironment({ TF_PLUGIN_CACHE_DIR: cache })), `terraform init of ${copy.id}`);
+      check(
+        await terraform(["init", "-input=false", "-no-color"], copy.dir, terraformEnvironment({ TF_PLUGIN_CACHE_DIR: cache })),
+        `terraform init of ${copy.id}`,
+      );
     }
     for (const accountId of new Set(stacks.map((s) => s.accountId))) fakes.set(accountId, await FakeAws.start(accountId));
 

@@ -70,10 +70,55 @@ function writeCertificates(dir: string): string {
   const openssl = (args: string[]): void => {
     execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
   };
-  openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=test-ca", "-keyout", "ca.key", "-out", "ca.crt"]);
-  openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr"]);
+  openssl([
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=test-ca",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.crt",
+  ]);
+  openssl([
+    "req",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-subj",
+    "/CN=127.0.0.1",
+    "-keyout",
+    "server.key",
+    "-out",
+    "server.csr",
+  ]);
   fs.writeFileSync(path.join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "server.crt"]);
+  openssl([
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-days",
+    "2",
+    "-extfile",
+    "san.ext",
+    "-out",
+    "server.crt",
+  ]);
   return fs.readFileSync(path.join(dir, "ca.crt"), "utf8");
 }
 
@@ -99,10 +144,24 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
     if (asRoot()) {
       const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
       const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
-      for (const entry of [base, sockets, pwfile, ...(options.tls ? ["server.key", "server.crt"].map((f) => path.join(base, f)) : [])]) fs.chownSync(entry, uid, gid);
+      for (const entry of [base, sockets, pwfile, ...(options.tls ? ["server.key", "server.crt"].map((f) => path.join(base, f)) : [])])
+        fs.chownSync(entry, uid, gid);
     }
     if (options.tls) fs.chmodSync(path.join(base, "server.key"), 0o600);
-    runTool("initdb", ["-D", data, "-U", "postgres", `--pwfile=${pwfile}`, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]);
+    runTool("initdb", [
+      "-D",
+      data,
+      "-U",
+      "postgres",
+      `--pwfile=${pwfile}`,
+      "--auth-local=trust",
+      "--auth-host=scram-sha-256",
+      "-E",
+      "UTF8",
+      "--locale=C",
+      "--no-sync",
+      "--no-instructions",
+    ]);
     const port = await freePort();
     const settings = [
       `port = ${port}`,

@@ -44,7 +44,8 @@ export function ensureShellcheck(options: ShellcheckOptions = {}): string {
     throw new Error(`SHELLCHECK=${env.SHELLCHECK} does not run ("${binary} --version" failed); point it at a working shellcheck or unset it.`);
   }
 
-  const manual = "Install it (Debian/Ubuntu: sudo apt-get install -y shellcheck; other systems: https://github.com/koalaman/shellcheck#installing) and run the tests again.";
+  const manual =
+    "Install it (Debian/Ubuntu: sudo apt-get install -y shellcheck; other systems: https://github.com/koalaman/shellcheck#installing) and run the tests again.";
   if (uid !== 0) {
     throw new Error(`shellcheck is not on PATH and the tests run as a non-root user, so they cannot install it. ${manual}`);
   }

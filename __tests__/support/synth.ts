@@ -79,7 +79,11 @@ export function sharedApp(): SynthesizedApp {
 function withoutMetadata<T>(value: T): T {
   if (Array.isArray(value)) return value.map(withoutMetadata) as T;
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "//").map(([k, v]) => [k, withoutMetadata(v)])) as T;
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== "//")
+        .map(([k, v]) => [k, withoutMetadata(v)]),
+    ) as T;
   }
   return value;
 }

@@ -52,7 +52,6 @@ export interface SynthesizedConfig {
   readonly ephemeral?: Record<string, Record<string, unknown>>;
 }
 
-
 let toolchain: TerraformToolchain | undefined;
 let cliConfig: string | undefined;
 
@@ -61,7 +60,10 @@ export function offlineTerraform(): { toolchain: TerraformToolchain; cliConfig: 
   if (!toolchain || !cliConfig) {
     toolchain = locateToolchain();
     const shared = process.env.AIRFLOW_TF_SHARED_DIR;
-    cliConfig = shared && fs.existsSync(path.join(shared, "offline.tfrc")) ? path.join(shared, "offline.tfrc") : writeOfflineCliConfig(fs.mkdtempSync("/tmp/airflow-tf-"), toolchain);
+    cliConfig =
+      shared && fs.existsSync(path.join(shared, "offline.tfrc"))
+        ? path.join(shared, "offline.tfrc")
+        : writeOfflineCliConfig(fs.mkdtempSync("/tmp/airflow-tf-"), toolchain);
   }
   return { toolchain, cliConfig };
 }
@@ -88,7 +90,6 @@ export function terraform(args: readonly string[], cwd: string, env: NodeJS.Proc
 
 const PLAN_RUN = "offline_plan";
 const INIT_ARGS = ["init", "-backend=false", "-input=false", "-no-color"];
-
 
 /** With AIRFLOW_TF_TIMING set, prints how long each phase of the tiers took (for tuning; never asserted). */
 function phaseTimer(): (phase: string) => void {
@@ -158,7 +159,10 @@ function stackOf(d: Diagnostic, stacks: readonly StackUnderTest[]): string | und
 
 /** Warnings the aggregate itself causes (a stack's backend and provider blocks are inert in a child module). */
 function isAggregateArtefact(d: Diagnostic): boolean {
-  return d.severity === "warning" && /Backend configuration ignored|Redundant empty provider block|provider configurations only in the root/i.test(`${d.summary} ${d.detail}`);
+  return (
+    d.severity === "warning" &&
+    /Backend configuration ignored|Redundant empty provider block|provider configurations only in the root/i.test(`${d.summary} ${d.detail}`)
+  );
 }
 
 function toDiagnostic(raw: { severity: string; summary: string; detail?: string; range?: { filename?: string } }): Diagnostic {
@@ -199,7 +203,11 @@ function parseTestEvents(stdout: string): { status: string; diagnostics: Diagnos
   const diagnostics: Diagnostic[] = [];
   for (const line of stdout.split("\n")) {
     if (!line.trim().startsWith("{")) continue;
-    const event = JSON.parse(line) as { type: string; test_run?: { run: string; progress: string; status?: string }; diagnostic?: Parameters<typeof toDiagnostic>[0] };
+    const event = JSON.parse(line) as {
+      type: string;
+      test_run?: { run: string; progress: string; status?: string };
+      diagnostic?: Parameters<typeof toDiagnostic>[0];
+    };
     if (event.type === "test_run" && event.test_run?.run === PLAN_RUN && event.test_run.progress === "complete") status = event.test_run.status ?? "unknown";
     if (event.type === "diagnostic" && event.diagnostic) diagnostics.push(toDiagnostic(event.diagnostic));
   }

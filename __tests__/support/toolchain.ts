@@ -40,7 +40,9 @@ function platform(): string {
 function providerIn(mirror: string): string | undefined {
   const dir = path.join(mirror, "registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION, platform());
   const unpacked = fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.startsWith(`terraform-provider-aws_v${AWS_PROVIDER_VERSION}`));
-  const packed = fs.existsSync(path.join(mirror, "registry.terraform.io", "hashicorp", "aws", `terraform-provider-aws_${AWS_PROVIDER_VERSION}_${platform()}.zip`));
+  const packed = fs.existsSync(
+    path.join(mirror, "registry.terraform.io", "hashicorp", "aws", `terraform-provider-aws_${AWS_PROVIDER_VERSION}_${platform()}.zip`),
+  );
   return unpacked || packed ? dir : undefined;
 }
 
@@ -52,14 +54,19 @@ export function locateToolchain(): TerraformToolchain {
   const binary = process.env.TERRAFORM_BINARY_NAME ?? "terraform";
   let version: string;
   try {
-    version = JSON.parse(execFileSync(binary, ["version", "-json"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" } })).terraform_version;
+    version = JSON.parse(
+      execFileSync(binary, ["version", "-json"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" } }),
+    ).terraform_version;
   } catch (error) {
     throw new Error(
       `Terraform is required by the test suite but "${binary} version" failed (${(error as Error).message.split("\n")[0]}). ` +
         `Install Terraform >= ${MIN_TERRAFORM_VERSION.join(".")} on PATH or set TERRAFORM_BINARY_NAME.`,
     );
   }
-  if (compareVersions(version, MIN_TERRAFORM_VERSION) < 0) throw new Error(`Terraform ${version} is too old: the stacks use S3-native locking and the tests use terraform test overrides; need >= ${MIN_TERRAFORM_VERSION.join(".")}.`);
+  if (compareVersions(version, MIN_TERRAFORM_VERSION) < 0)
+    throw new Error(
+      `Terraform ${version} is too old: the stacks use S3-native locking and the tests use terraform test overrides; need >= ${MIN_TERRAFORM_VERSION.join(".")}.`,
+    );
 
   const candidates = process.env.TF_PROVIDER_MIRROR ? [process.env.TF_PROVIDER_MIRROR] : MIRROR_CANDIDATES;
   const mirror = candidates.find((dir) => providerIn(dir) !== undefined);

@@ -27,7 +27,9 @@ describe.each(groups.map((g) => [g.bucket, g] as const))("StateBootstrapStack (%
   stack.prepareStack();
   const json = JSON.parse(Testing.synth(stack));
   const byBucket = (type: string, name: string) =>
-    Object.values(json.resource[type] as Record<string, any>).find((r) => JSON.stringify(r.bucket).includes(name === bucketName ? "state_bucket" : "access-logs_bucket"))!;
+    Object.values(json.resource[type] as Record<string, any>).find((r) =>
+      JSON.stringify(r.bucket).includes(name === bucketName ? "state_bucket" : "access-logs_bucket"),
+    )!;
 
   it("matches the reviewed snapshot", () => {
     expect(json).toMatchSnapshot();
@@ -45,7 +47,10 @@ describe.each(groups.map((g) => [g.bucket, g] as const))("StateBootstrapStack (%
   it("versions, encrypts with its rotated KMS key, and blocks all public access", () => {
     expect(byBucket("aws_s3_bucket_versioning", bucketName).versioning_configuration).toEqual({ status: "Enabled" });
     expect(byBucket("aws_s3_bucket_server_side_encryption_configuration", bucketName).rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: expect.stringContaining("aws_kms_key") }, bucket_key_enabled: true },
+      {
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: expect.stringContaining("aws_kms_key") },
+        bucket_key_enabled: true,
+      },
     ]);
     expect(byBucket("aws_s3_bucket_public_access_block", bucketName)).toMatchObject({
       block_public_acls: true,
@@ -77,7 +82,11 @@ describe.each(groups.map((g) => [g.bucket, g] as const))("StateBootstrapStack (%
         Principal: "*",
         Action: ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject"],
         NotResource: [`arn:aws:s3:::${bucketName}/${env}/*`],
-        Condition: { ArnLike: { "aws:PrincipalArn": [`arn:aws:iam::${group.accountId}:role/airflow-${env}-ci-plan`, `arn:aws:iam::${group.accountId}:role/airflow-${env}-ci-apply`] } },
+        Condition: {
+          ArnLike: {
+            "aws:PrincipalArn": [`arn:aws:iam::${group.accountId}:role/airflow-${env}-ci-plan`, `arn:aws:iam::${group.accountId}:role/airflow-${env}-ci-apply`],
+          },
+        },
       })),
     );
   });
@@ -96,6 +105,8 @@ describe.each(groups.map((g) => [g.bucket, g] as const))("StateBootstrapStack (%
     expect(Object.values(json.resource.aws_s3_bucket_logging as Record<string, any>)).toEqual([
       expect.objectContaining({ target_prefix: "state/", target_bucket: expect.stringContaining("access-logs_bucket") }),
     ]);
-    expect(byBucket("aws_s3_bucket_server_side_encryption_configuration", "access-logs").rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }]);
+    expect(byBucket("aws_s3_bucket_server_side_encryption_configuration", "access-logs").rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+    ]);
   });
 });

@@ -51,13 +51,15 @@ function parseArgs(argv: readonly string[]): CliOptions {
     else if (arg === "--help" || arg === "-h") help = true;
     else if (arg === "--tls") {
       const mode = value();
-      if (mode !== "verify-full" && mode !== "require" && mode !== "disable") throw new UsageError(`--tls is "${mode}"; expected verify-full, require or disable`);
+      if (mode !== "verify-full" && mode !== "require" && mode !== "disable")
+        throw new UsageError(`--tls is "${mode}"; expected verify-full, require or disable`);
       tls = mode;
     } else if (arg === "--ca-file") caFile = value();
     else if (arg === "--budget-seconds") {
       const raw = value();
       budgetSeconds = Number(raw);
-      if (!/^\d+$/.test(raw) || budgetSeconds < 1 || budgetSeconds > 900) throw new UsageError(`--budget-seconds is "${raw}"; expected an integer from 1 to 900`);
+      if (!/^\d+$/.test(raw) || budgetSeconds < 1 || budgetSeconds > 900)
+        throw new UsageError(`--budget-seconds is "${raw}"; expected an integer from 1 to 900`);
     } else throw new UsageError(`unknown argument "${arg}"`);
   }
   if (caFile !== undefined && tls !== undefined && tls !== "verify-full") throw new UsageError(`--ca-file needs --tls verify-full, not --tls ${tls}`);

@@ -97,7 +97,11 @@ export function parseConfig(env: Env): PublisherConfig {
   const pools = parsePools(env[PUBLISHER_ENV.pools], problems);
   const cluster = matching(PUBLISHER_ENV.cluster, ECS_NAME, `the name of the ECS cluster of the worker services (${ECS_NAME_RULE})`);
   const environment = matching(PUBLISHER_ENV.environment, ENVIRONMENT_NAME, "the environment name (lowercase letters, digits and inner hyphens)");
-  const dbSecretArn = matching(PUBLISHER_ENV.dbSecretArn, SECRET_ARN, "the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)");
+  const dbSecretArn = matching(
+    PUBLISHER_ENV.dbSecretArn,
+    SECRET_ARN,
+    "the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)",
+  );
   const host = matching(PUBLISHER_ENV.dbHost, HOST, "the database host name or IP address");
   const port = integer(PUBLISHER_ENV.dbPort, 1, 65535);
   const database = required(PUBLISHER_ENV.dbName, "the name of the Airflow metadata database");

@@ -20,7 +20,10 @@ export function defaultTls(caFile: string = LAMBDA_CA_BUNDLE): { tls: TlsSetting
   try {
     return { tls: { mode: "verify-full", ca: fs.readFileSync(caFile) } };
   } catch {
-    return { tls: { mode: "require" }, warning: `CA bundle ${caFile} is not readable: the database connection is encrypted but the server certificate is not verified` };
+    return {
+      tls: { mode: "require" },
+      warning: `CA bundle ${caFile} is not readable: the database connection is encrypted but the server certificate is not verified`,
+    };
   }
 }
 

@@ -63,7 +63,10 @@ function resolveDeps(overrides: Partial<HandlerDeps>): HandlerDeps {
   };
 }
 
-export type QueueDepthHandler = (event: ScheduledEvent | Record<string, never>, context: Pick<Context, "getRemainingTimeInMillis">) => Promise<InvocationResult>;
+export type QueueDepthHandler = (
+  event: ScheduledEvent | Record<string, never>,
+  context: Pick<Context, "getRemainingTimeInMillis">,
+) => Promise<InvocationResult>;
 
 /**
  * The handler with some dependencies replaced. Any failure (environment, secret, database, ECS, CloudWatch) is logged

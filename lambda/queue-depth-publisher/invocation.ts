@@ -57,10 +57,20 @@ async function connect(config: PublisherConfig, deps: InvocationDeps): Promise<M
  * are awaited before anything is decided, so neither is left running; if either fails the sample fails (a database
  * failure is thrown first, the other failure logged).
  */
-async function takeSample(config: PublisherConfig, deps: InvocationDeps, db: MetadataDatabase, queues: readonly string[], sampleTime: Date): Promise<PoolDepth[]> {
+async function takeSample(
+  config: PublisherConfig,
+  deps: InvocationDeps,
+  db: MetadataDatabase,
+  queues: readonly string[],
+  sampleTime: Date,
+): Promise<PoolDepth[]> {
   const [rows, current] = await Promise.allSettled([
     queryQueueDepth(db, queues, sampleTime),
-    readDesiredCounts(deps.describeServices, config.cluster, config.pools.map((p) => p.service)),
+    readDesiredCounts(
+      deps.describeServices,
+      config.cluster,
+      config.pools.map((p) => p.service),
+    ),
   ]);
   if (rows.status === "rejected") {
     if (current.status === "rejected") deps.log.error("The ECS read of the failed sample failed too", { error: (current.reason as Error).message });
@@ -112,7 +122,10 @@ export async function runInvocation(config: PublisherConfig, deps: InvocationDep
       if (i === 0) {
         unroutedQueues = await queryUnroutedQueues(db, queues);
         if (Object.keys(unroutedQueues).length > 0) {
-          deps.log.info("Queued or running task instances on queues no worker pool consumes; ignored for scaling", { environment: config.environment, queues: unroutedQueues });
+          deps.log.info("Queued or running task instances on queues no worker pool consumes; ignored for scaling", {
+            environment: config.environment,
+            queues: unroutedQueues,
+          });
         }
       }
     }

@@ -48,14 +48,19 @@ export function metricData(environment: string, depths: readonly PoolDepth[], ti
  * Splits datums into PutMetricData-sized batches, keeping their order. The size of a datum is estimated from its
  * JSON form with the timestamp as an ISO string, which is longer than the wire encoding, so the estimate errs large.
  */
-export function batchMetricData(datums: readonly MetricDatum[], namespace: string, limits: { maxDatums: number; maxBytes: number } = PUT_METRIC_DATA_LIMITS): MetricDatum[][] {
+export function batchMetricData(
+  datums: readonly MetricDatum[],
+  namespace: string,
+  limits: { maxDatums: number; maxBytes: number } = PUT_METRIC_DATA_LIMITS,
+): MetricDatum[][] {
   const envelope = Buffer.byteLength(JSON.stringify({ Namespace: namespace, MetricData: [] }));
   const batches: MetricDatum[][] = [];
   let current: MetricDatum[] = [];
   let bytes = envelope;
   for (const datum of datums) {
     const size = Buffer.byteLength(JSON.stringify(datum)) + 1;
-    if (envelope + size > limits.maxBytes) throw new Error(`Metric datum ${datum.MetricName} is ${size} bytes; it cannot fit a ${limits.maxBytes}-byte PutMetricData request`);
+    if (envelope + size > limits.maxBytes)
+      throw new Error(`Metric datum ${datum.MetricName} is ${size} bytes; it cannot fit a ${limits.maxBytes}-byte PutMetricData request`);
     if (current.length > 0 && (current.length >= limits.maxDatums || bytes + size > limits.maxBytes)) {
       batches.push(current);
       current = [];

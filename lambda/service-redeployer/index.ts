@@ -43,7 +43,12 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
 }
 
 /** Starts a new deployment of every service; reports all failures together after trying each one. */
-export async function redeploy(config: RedeployerConfig, event: SecretLabelUpdatedEvent, force: ForceNewDeployment, log: (message: string, fields: object) => void): Promise<string[]> {
+export async function redeploy(
+  config: RedeployerConfig,
+  event: SecretLabelUpdatedEvent,
+  force: ForceNewDeployment,
+  log: (message: string, fields: object) => void,
+): Promise<string[]> {
   if (event.detail?.labelUpdated !== "AWSCURRENT") {
     log("Ignored: not a rotation of the current secret version", { labelUpdated: event.detail?.labelUpdated ?? null });
     return [];
@@ -59,7 +64,8 @@ export async function redeploy(config: RedeployerConfig, event: SecretLabelUpdat
     }
   }
   log("Forced new deployments after the database secret rotated", { secret: event.resources ?? [], cluster: config.cluster, started, failures });
-  if (failures.length > 0) throw new Error(`Could not redeploy ${failures.length} of ${config.services.length} services in ${config.cluster}:\n${failures.join("\n")}`);
+  if (failures.length > 0)
+    throw new Error(`Could not redeploy ${failures.length} of ${config.services.length} services in ${config.cluster}:\n${failures.join("\n")}`);
   return started;
 }
 

@@ -110,7 +110,9 @@ export class AirflowService extends Construct {
       network: { subnetIds: props.cluster.subnetIds, securityGroupIds: [props.securityGroupId] },
       minimumHealthyPercent: props.minimumHealthyPercent,
       healthCheckGracePeriodSeconds: props.loadBalancer?.gracePeriodSeconds,
-      loadBalancers: props.loadBalancer ? [{ targetGroupArn: props.loadBalancer.targetGroupArn, containerName: props.component, containerPort: props.loadBalancer.containerPort }] : undefined,
+      loadBalancers: props.loadBalancer
+        ? [{ targetGroupArn: props.loadBalancer.targetGroupArn, containerName: props.component, containerPort: props.loadBalancer.containerPort }]
+        : undefined,
       serviceRegistryArn: registry?.arn,
       autoscaled: props.autoscaled,
     });

@@ -42,7 +42,17 @@ export type BundleUse = "initialize" | "list" | "none";
 
 /** What each component talks to, and so which secrets and settings it receives (airflow-runtime.md, sections 2 and 2.1). */
 export const COMPONENT_NEEDS: Readonly<
-  Record<Component, { readonly db: boolean; readonly broker: boolean; readonly fernet: boolean; readonly apiSecretKey: boolean; readonly jwt: boolean; readonly bundles: BundleUse }>
+  Record<
+    Component,
+    {
+      readonly db: boolean;
+      readonly broker: boolean;
+      readonly fernet: boolean;
+      readonly apiSecretKey: boolean;
+      readonly jwt: boolean;
+      readonly bundles: BundleUse;
+    }
+  >
 > = {
   "api-server": { db: true, broker: false, fernet: true, apiSecretKey: true, jwt: true, bundles: "list" },
   scheduler: { db: true, broker: true, fernet: true, apiSecretKey: false, jwt: true, bundles: "list" },
@@ -166,7 +176,9 @@ export function componentSecrets(component: Component, runtime: AirflowRuntime):
   const needs = COMPONENT_NEEDS[component];
   const s = runtime.secrets;
   return {
-    ...(needs.db ? { [RUNTIME_ENV.dbUser]: jsonKey(runtime.db.masterSecretArn, "username"), [RUNTIME_ENV.dbPassword]: jsonKey(runtime.db.masterSecretArn, "password") } : {}),
+    ...(needs.db
+      ? { [RUNTIME_ENV.dbUser]: jsonKey(runtime.db.masterSecretArn, "username"), [RUNTIME_ENV.dbPassword]: jsonKey(runtime.db.masterSecretArn, "password") }
+      : {}),
     ...(needs.broker ? { [RUNTIME_ENV.redisAuthToken]: runtime.broker.authTokenSecretArn } : {}),
     ...(needs.fernet ? { AIRFLOW__CORE__FERNET_KEY: s.fernetKey } : {}),
     ...(needs.apiSecretKey ? { AIRFLOW__API__SECRET_KEY: s.apiSecretKey } : {}),

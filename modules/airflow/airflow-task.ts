@@ -20,9 +20,21 @@ export function cliProbe(component: Component, command: string): string {
 
 /** Per-component container profile: the port it serves and how ECS knows it is healthy (airflow-runtime.md section 1). */
 export function componentProfile(component: Component, flowerUrlPrefix = ""): { port?: { containerPort: number; name: string }; healthCheck?: HealthCheck } {
-  const http = (port: number, path: string): HealthCheck => ({ command: ["CMD-SHELL", `curl -fsS http://localhost:${port}${path} || exit 1`], interval: 30, timeout: 10, retries: 3, startPeriod: 120 });
+  const http = (port: number, path: string): HealthCheck => ({
+    command: ["CMD-SHELL", `curl -fsS http://localhost:${port}${path} || exit 1`],
+    interval: 30,
+    timeout: 10,
+    retries: 3,
+    startPeriod: 120,
+  });
   // Python CLI probes need seconds to import Airflow.
-  const cli = (command: string): HealthCheck => ({ command: ["CMD-SHELL", `${cliProbe(component, command)} || exit 1`], interval: 60, timeout: 30, retries: 3, startPeriod: 180 });
+  const cli = (command: string): HealthCheck => ({
+    command: ["CMD-SHELL", `${cliProbe(component, command)} || exit 1`],
+    interval: 60,
+    timeout: 30,
+    retries: 3,
+    startPeriod: 180,
+  });
   switch (component) {
     case "api-server":
       return { port: { containerPort: PORTS.apiServer, name: "api" }, healthCheck: http(PORTS.apiServer, "/api/v2/version") };
@@ -107,8 +119,14 @@ export class AirflowTask extends Construct {
       { sourceVolume: "tmp", containerPath: WRITABLE_PATHS.tmp, readOnly: false },
     ];
     if (props.dags) {
-      volumes.push(efsVolume("dags", props.dags.fileSystemId, props.dags.dagsAccessPointId), efsVolume("plugins", props.dags.fileSystemId, props.dags.pluginsAccessPointId));
-      mounts.push({ sourceVolume: "dags", containerPath: DAGS_FOLDER, readOnly: true }, { sourceVolume: "plugins", containerPath: PLUGINS_FOLDER, readOnly: true });
+      volumes.push(
+        efsVolume("dags", props.dags.fileSystemId, props.dags.dagsAccessPointId),
+        efsVolume("plugins", props.dags.fileSystemId, props.dags.pluginsAccessPointId),
+      );
+      mounts.push(
+        { sourceVolume: "dags", containerPath: DAGS_FOLDER, readOnly: true },
+        { sourceVolume: "plugins", containerPath: PLUGINS_FOLDER, readOnly: true },
+      );
     }
 
     const base = {
@@ -121,7 +139,13 @@ export class AirflowTask extends Construct {
       ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],
     };
     const init: ContainerSpec | undefined = props.waitForMigrations
-      ? { ...base, name: "wait-for-migrations", essential: false, command: ["db", "check-migrations", "--migration-wait-timeout=600"], memoryReservation: MIGRATION_CHECK_MEMORY }
+      ? {
+          ...base,
+          name: "wait-for-migrations",
+          essential: false,
+          command: ["db", "check-migrations", "--migration-wait-timeout=600"],
+          memoryReservation: MIGRATION_CHECK_MEMORY,
+        }
       : undefined;
     this.mainContainer = {
       ...base,

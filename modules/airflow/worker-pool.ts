@@ -13,7 +13,10 @@ export function workerCommand(pool: Pick<WorkerPoolConfig, "queues" | "concurren
   return ["celery", "worker", "--queues", pool.queues.join(","), "--concurrency", String(pool.concurrency)];
 }
 
-export interface WorkerPoolProps extends Omit<AirflowServiceProps, "component" | "command" | "size" | "desiredCount" | "capacity" | "stopTimeout" | "autoscaled" | "waitForMigrations"> {
+export interface WorkerPoolProps extends Omit<
+  AirflowServiceProps,
+  "component" | "command" | "size" | "desiredCount" | "capacity" | "stopTimeout" | "autoscaled" | "waitForMigrations"
+> {
   readonly pool: WorkerPoolConfig;
 }
 

@@ -9,8 +9,10 @@ import { HardenedLaunchTemplate } from "./launch-template";
 export const ECS_AMI_PARAMETER = "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
 
 /** The sizing knobs come straight from the environment's `compute` configuration (documented there). */
-export interface ContainerInstancesProps
-  extends Pick<ComputeConfig, "instanceType" | "minInstances" | "maxInstances" | "targetCapacityPercent" | "rootVolumeGb" | "containerStopTimeoutSeconds"> {
+export interface ContainerInstancesProps extends Pick<
+  ComputeConfig,
+  "instanceType" | "minInstances" | "maxInstances" | "targetCapacityPercent" | "rootVolumeGb" | "containerStopTimeoutSeconds"
+> {
   /** Name of launch template, ASG and capacity provider, e.g. `airflow-prod-ec2`. */
   readonly name: string;
   readonly clusterName: string;
@@ -49,7 +51,9 @@ export class ContainerInstances extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerInstancesProps) {
     super(scope, id);
-    const agent = Object.entries(ecsAgentConfig(props)).map(([k, v]) => `${k}=${v}`).join("\n");
+    const agent = Object.entries(ecsAgentConfig(props))
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n");
     this.launchTemplate = new HardenedLaunchTemplate(this, "launch-template", {
       name: props.name,
       imageId: ECS_AMI_PARAMETER,

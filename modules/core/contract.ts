@@ -91,7 +91,8 @@ export function readContract<S extends ContractSpec>(consumer: TerraformStack, p
       enumerable: true,
       // One token per output, created on first use: unread outputs cost nothing, re-reads reuse the token.
       get: () => {
-        if (!read.has(name)) read.set(name, spec.kind === "list" ? remote.getList(name) : spec.kind === "number" ? remote.getNumber(name) : remote.getString(name));
+        if (!read.has(name))
+          read.set(name, spec.kind === "list" ? remote.getList(name) : spec.kind === "number" ? remote.getNumber(name) : remote.getString(name));
         return read.get(name);
       },
     });

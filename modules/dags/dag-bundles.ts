@@ -56,7 +56,11 @@ export function bundleEntry(bundle: DagBundleConfig, dagBucket: string): DagBund
         },
       };
     case "s3":
-      return { name: bundle.name, classpath: BUNDLE_CLASSPATHS.s3, kwargs: { bucket_name: dagBucket, prefix: s3BundlePrefix(bundle.prefix), aws_conn_id: "aws_default", ...refresh } };
+      return {
+        name: bundle.name,
+        classpath: BUNDLE_CLASSPATHS.s3,
+        kwargs: { bucket_name: dagBucket, prefix: s3BundlePrefix(bundle.prefix), aws_conn_id: "aws_default", ...refresh },
+      };
   }
 }
 
@@ -72,7 +76,10 @@ export function dagBundleConfigList(bundles: readonly DagBundleConfig[], dagBuck
  * The Git connections of the bundles: a bundle with credentials reads its connection from its secret (ECS
  * `secrets`), a public repository gets an anonymous one (so Airflow does not warn about a missing connection).
  */
-export function gitConnections(bundles: readonly DagBundleConfig[]): { readonly secrets: Record<string, string>; readonly environment: Record<string, string> } {
+export function gitConnections(bundles: readonly DagBundleConfig[]): {
+  readonly secrets: Record<string, string>;
+  readonly environment: Record<string, string>;
+} {
   const secrets: Record<string, string> = {};
   const environment: Record<string, string> = {};
   for (const bundle of bundles) {

@@ -36,7 +36,9 @@ export interface ContainerSpec {
   readonly stopTimeout?: number;
   readonly dependsOn?: readonly { readonly containerName: string; readonly condition: "START" | "COMPLETE" | "SUCCESS" | "HEALTHY" }[];
   readonly dockerLabels?: Readonly<Record<string, string>>;
-  readonly linuxParameters?: { readonly devices?: readonly { readonly hostPath: string; readonly containerPath: string; readonly permissions: readonly string[] }[] };
+  readonly linuxParameters?: {
+    readonly devices?: readonly { readonly hostPath: string; readonly containerPath: string; readonly permissions: readonly string[] }[];
+  };
   readonly ulimits?: readonly { readonly name: string; readonly softLimit: number; readonly hardLimit: number }[];
 }
 
@@ -63,7 +65,12 @@ export function renderContainerDefinitions(containers: readonly ContainerSpec[],
       privileged: c.privileged ?? false,
       environment: sorted(c.environment, "value"),
       secrets: sorted(c.secrets, "valueFrom"),
-      portMappings: (c.portMappings ?? []).map((p) => ({ containerPort: p.containerPort, hostPort: p.hostPort ?? p.containerPort, protocol: "tcp", ...(p.name ? { name: p.name } : {}) })),
+      portMappings: (c.portMappings ?? []).map((p) => ({
+        containerPort: p.containerPort,
+        hostPort: p.hostPort ?? p.containerPort,
+        protocol: "tcp",
+        ...(p.name ? { name: p.name } : {}),
+      })),
       mountPoints: (c.mountPoints ?? []).map((m) => ({ ...m })),
       volumesFrom: [],
       ...(c.healthCheck ? { healthCheck: { ...c.healthCheck, command: [...c.healthCheck.command] } } : {}),

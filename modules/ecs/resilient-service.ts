@@ -45,7 +45,11 @@ export interface ResilientServiceProps {
 export class ResilientService extends Construct {
   readonly service: EcsService;
 
-  constructor(scope: Construct, id: string, private readonly props: ResilientServiceProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ResilientServiceProps,
+  ) {
     super(scope, id);
     const { placement } = props;
     this.service = new EcsService(this, "service", {
@@ -61,7 +65,9 @@ export class ResilientService extends Construct {
             ? [{ capacityProvider: placement.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1, base: 0 }]
             : undefined,
       platformVersion: placement.kind === "fargate" ? "LATEST" : undefined,
-      networkConfiguration: props.network ? { subnets: props.network.subnetIds, securityGroups: props.network.securityGroupIds, assignPublicIp: false } : undefined,
+      networkConfiguration: props.network
+        ? { subnets: props.network.subnetIds, securityGroups: props.network.securityGroupIds, assignPublicIp: false }
+        : undefined,
       deploymentCircuitBreaker: { enable: true, rollback: true },
       deploymentMinimumHealthyPercent: props.minimumHealthyPercent ?? 100,
       deploymentMaximumPercent: props.maximumPercent ?? 200,

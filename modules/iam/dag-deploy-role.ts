@@ -45,7 +45,11 @@ export class DagDeployRole extends Construct {
       ...(efs.length > 0
         ? [
             // PutObject uploads a release; GetObject answers HeadObject (is this version already uploaded?).
-            { sid: "UploadEfsReleases", actions: ["s3:PutObject", "s3:GetObject"], resources: efs.map((b) => `${bucketArn}/${DAG_BUCKET_LAYOUT.releases}/${b}/*`) },
+            {
+              sid: "UploadEfsReleases",
+              actions: ["s3:PutObject", "s3:GetObject"],
+              resources: efs.map((b) => `${bucketArn}/${DAG_BUCKET_LAYOUT.releases}/${b}/*`),
+            },
             {
               sid: "RunDagSyncTask",
               actions: ["ecs:RunTask"],
@@ -63,7 +67,12 @@ export class DagDeployRole extends Construct {
         : []),
       ...(s3.length > 0
         ? [
-            { sid: "ListS3Bundles", actions: ["s3:ListBucket"], resources: [bucketArn], conditions: [{ test: "StringLike", variable: "s3:prefix", values: s3.map((p) => `${p}/*`) }] },
+            {
+              sid: "ListS3Bundles",
+              actions: ["s3:ListBucket"],
+              resources: [bucketArn],
+              conditions: [{ test: "StringLike", variable: "s3:prefix", values: s3.map((p) => `${p}/*`) }],
+            },
             { sid: "SyncS3Bundles", actions: ["s3:PutObject", "s3:DeleteObject"], resources: s3.map((p) => `${bucketArn}/${p}/*`) },
           ]
         : []),

@@ -60,7 +60,11 @@ export class GitHubCiRoles extends Construct {
     super(scope, id);
     const { arns, naming } = props;
     const providerArn = props.createProvider
-      ? new IamOpenidConnectProvider(this, "github-oidc", { url: `https://${GITHUB_OIDC_HOST}`, clientIdList: ["sts.amazonaws.com"], thumbprintList: GITHUB_THUMBPRINTS }).arn
+      ? new IamOpenidConnectProvider(this, "github-oidc", {
+          url: `https://${GITHUB_OIDC_HOST}`,
+          clientIdList: ["sts.amazonaws.com"],
+          thumbprintList: GITHUB_THUMBPRINTS,
+        }).arn
       : githubOidcProviderArn(arns);
     this.providerArn = providerArn;
     const trust = (subjects: string[]) => githubOidcTrust(providerArn, subjects);
@@ -72,7 +76,12 @@ export class GitHubCiRoles extends Construct {
       values: [`alias/${props.stateBucket.replace(/\./g, "-")}`],
     };
     const stateAccess = (write: boolean): PolicyStatement[] => [
-      { sid: "ListState", actions: ["s3:ListBucket"], resources: [bucketArn], conditions: [{ test: "StringLike", variable: "s3:prefix", values: [`${props.environment}/*`] }] },
+      {
+        sid: "ListState",
+        actions: ["s3:ListBucket"],
+        resources: [bucketArn],
+        conditions: [{ test: "StringLike", variable: "s3:prefix", values: [`${props.environment}/*`] }],
+      },
       {
         sid: "ReadWriteState",
         actions: write ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"],
@@ -80,13 +89,23 @@ export class GitHubCiRoles extends Construct {
       },
       // S3-native locking: the lock file beside each state object.
       ...(write ? [{ sid: "StateLocks", actions: ["s3:DeleteObject"], resources: [`${bucketArn}/${props.environment}/*.tflock`] }] : []),
-      { sid: "StateKey", actions: write ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], resources: [arns.of("kms", "key/*")], conditions: [stateKey] },
+      {
+        sid: "StateKey",
+        actions: write ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
+        resources: [arns.of("kms", "key/*")],
+        conditions: [stateKey],
+      },
       {
         sid: "ReadOwnSecrets",
         actions: ["secretsmanager:GetSecretValue"],
         resources: [arns.of("secretsmanager", `secret:${naming.secretPrefix}/*`)],
       },
-      { sid: "DecryptOwnSecrets", actions: ["kms:Decrypt"], resources: [props.dataKeyArn], conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${arns.region}.amazonaws.com`] }] },
+      {
+        sid: "DecryptOwnSecrets",
+        actions: ["kms:Decrypt"],
+        resources: [props.dataKeyArn],
+        conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${arns.region}.amazonaws.com`] }],
+      },
     ];
 
     this.plan = new ServiceRole(this, "plan", {
@@ -130,12 +149,25 @@ export class GitHubCiRoles extends Construct {
         },
         {
           sid: "ManageOwnInstanceProfiles",
-          actions: ["iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile"],
+          actions: [
+            "iam:CreateInstanceProfile",
+            "iam:DeleteInstanceProfile",
+            "iam:GetInstanceProfile",
+            "iam:AddRoleToInstanceProfile",
+            "iam:RemoveRoleFromInstanceProfile",
+            "iam:TagInstanceProfile",
+          ],
           resources: [own("instance-profile")],
         },
         {
           sid: "ManageGitHubOidcProvider",
-          actions: ["iam:GetOpenIDConnectProvider", "iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint"],
+          actions: [
+            "iam:GetOpenIDConnectProvider",
+            "iam:CreateOpenIDConnectProvider",
+            "iam:DeleteOpenIDConnectProvider",
+            "iam:TagOpenIDConnectProvider",
+            "iam:UpdateOpenIDConnectProviderThumbprint",
+          ],
           resources: [githubOidcProviderArn(arns)],
         },
         {
@@ -146,7 +178,14 @@ export class GitHubCiRoles extends Construct {
             {
               test: "StringEquals",
               variable: "iam:AWSServiceName",
-              values: ["ecs.amazonaws.com", "autoscaling.amazonaws.com", "elasticache.amazonaws.com", "rds.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"],
+              values: [
+                "ecs.amazonaws.com",
+                "autoscaling.amazonaws.com",
+                "elasticache.amazonaws.com",
+                "rds.amazonaws.com",
+                "elasticloadbalancing.amazonaws.com",
+                "ecs.application-autoscaling.amazonaws.com",
+              ],
             },
           ],
         },

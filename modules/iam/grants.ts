@@ -44,7 +44,11 @@ export const TASK_LOG_PREFIX = "logs";
 export const HEARTBEAT_PROBE_PREFIX = "heartbeat";
 
 /** Condition: the KMS key is used only through `service` (e.g. s3, secretsmanager) of the environment's region. */
-export const viaService = (arns: ArnBuilder, service: string) => ({ test: "StringEquals", variable: "kms:ViaService", values: [`${service}.${arns.region}.amazonaws.com`] });
+export const viaService = (arns: ArnBuilder, service: string) => ({
+  test: "StringEquals",
+  variable: "kms:ViaService",
+  values: [`${service}.${arns.region}.amazonaws.com`],
+});
 
 export function pullImages(repositoryArn: string): PolicyStatement[] {
   return [
@@ -55,7 +59,9 @@ export function pullImages(repositoryArn: string): PolicyStatement[] {
 
 /** Create streams and write events in the log groups matching `logGroupArnPattern` (e.g. `...:log-group:/airflow/prod/*`). */
 export function writeLogs(logGroupArnPattern: string): PolicyStatement[] {
-  return [{ sid: "WriteLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroupArnPattern}:log-stream:*`, `${logGroupArnPattern}:*`] }];
+  return [
+    { sid: "WriteLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroupArnPattern}:log-stream:*`, `${logGroupArnPattern}:*`] },
+  ];
 }
 
 /** Read exactly these secrets, decrypting with the data key only through Secrets Manager. */
@@ -101,7 +107,9 @@ export function writeTaskLogs(arns: ArnBuilder, bucketArn: string, dataKeyArn: s
 
 /** The heartbeat's bucket probe: write, read and delete under the probe prefix. */
 export function heartbeatBucketProbe(bucketArn: string): PolicyStatement[] {
-  return [{ sid: "HeartbeatBucketProbe", actions: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], resources: [`${bucketArn}/${HEARTBEAT_PROBE_PREFIX}/*`] }];
+  return [
+    { sid: "HeartbeatBucketProbe", actions: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"], resources: [`${bucketArn}/${HEARTBEAT_PROBE_PREFIX}/*`] },
+  ];
 }
 
 /** Mount the DAG file system through its access points only (IAM-authorized NFS over TLS). */
@@ -154,12 +162,21 @@ export function readDagReleases(arns: ArnBuilder, bucketArn: string, dataKeyArn:
 
 /** PutMetricData limited to one namespace (the only way to scope it). */
 export function putMetrics(namespace: string, sid = "PutMetrics"): PolicyStatement[] {
-  return [{ sid, actions: ["cloudwatch:PutMetricData"], resources: ["*"], conditions: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: [namespace] }] }];
+  return [
+    {
+      sid,
+      actions: ["cloudwatch:PutMetricData"],
+      resources: ["*"],
+      conditions: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: [namespace] }],
+    },
+  ];
 }
 
 /** ECS task scale-in protection of the worker's own tasks (set through the ECS agent endpoint). */
 export function taskProtection(arns: ArnBuilder, clusterName: string): PolicyStatement[] {
-  return [{ sid: "TaskScaleInProtection", actions: ["ecs:UpdateTaskProtection", "ecs:GetTaskProtection"], resources: [arns.of("ecs", `task/${clusterName}/*`)] }];
+  return [
+    { sid: "TaskScaleInProtection", actions: ["ecs:UpdateTaskProtection", "ecs:GetTaskProtection"], resources: [arns.of("ecs", `task/${clusterName}/*`)] },
+  ];
 }
 
 /** What the ECS agent on a container instance needs (AmazonEC2ContainerServiceforEC2Role, scoped to the cluster). */
@@ -170,7 +187,14 @@ export function ecsAgent(arns: ArnBuilder, clusterName: string): PolicyStatement
     { sid: "DiscoverEcsEndpoint", actions: ["ecs:DiscoverPollEndpoint", "ec2:DescribeTags"], resources: ["*"] },
     {
       sid: "JoinCluster",
-      actions: ["ecs:RegisterContainerInstance", "ecs:DeregisterContainerInstance", "ecs:UpdateContainerInstancesState", "ecs:SubmitAttachmentStateChanges", "ecs:SubmitContainerStateChange", "ecs:SubmitTaskStateChange"],
+      actions: [
+        "ecs:RegisterContainerInstance",
+        "ecs:DeregisterContainerInstance",
+        "ecs:UpdateContainerInstancesState",
+        "ecs:SubmitAttachmentStateChanges",
+        "ecs:SubmitContainerStateChange",
+        "ecs:SubmitTaskStateChange",
+      ],
       resources: [cluster],
     },
     { sid: "AgentSession", actions: ["ecs:Poll", "ecs:StartTelemetrySession", "ecs:PutSystemLogEvents"], resources: [instances] },
@@ -200,7 +224,14 @@ export function lambdaVpcAccess(): PolicyStatement[] {
   return [
     {
       sid: "LambdaVpcNetworkInterfaces",
-      actions: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+      actions: [
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+      ],
       resources: ["*"],
     },
   ];

@@ -31,7 +31,15 @@ export interface AirflowOperationsProps {
   readonly pools: readonly { readonly config: WorkerPoolConfig; readonly service: string; readonly target: AppautoscalingTarget }[];
   /** Component (log-metric name) -> log group. */
   readonly logGroups: Readonly<Record<string, string>>;
-  readonly database: { readonly instanceId: string; readonly instanceClass: string; readonly allocatedStorageGb: number; readonly host: string; readonly port: number; readonly name: string; readonly secretArn: string };
+  readonly database: {
+    readonly instanceId: string;
+    readonly instanceClass: string;
+    readonly allocatedStorageGb: number;
+    readonly host: string;
+    readonly port: number;
+    readonly name: string;
+    readonly secretArn: string;
+  };
   readonly broker: { readonly replicationGroupId: string; readonly nodeCount: number };
   readonly alb: { readonly arnSuffix: string; readonly apiTargetGroupArnSuffix: string };
   readonly roles: { readonly publisher: string; readonly redeployer: string };
@@ -72,7 +80,14 @@ export class AirflowOperations extends Construct {
       trigger: { schedule: `rate(${PUBLISHER_SAMPLING.scheduleSeconds / 60} minute)` },
       environment: {
         [PUBLISHER_ENV.pools]: JSON.stringify(
-          props.pools.map((p) => ({ name: p.config.name, service: p.service, queues: p.config.queues, concurrency: p.config.concurrency, minCount: p.config.minCount, maxCount: p.config.maxCount })),
+          props.pools.map((p) => ({
+            name: p.config.name,
+            service: p.service,
+            queues: p.config.queues,
+            concurrency: p.config.concurrency,
+            minCount: p.config.minCount,
+            maxCount: p.config.maxCount,
+          })),
         ),
         [PUBLISHER_ENV.cluster]: props.cluster.name,
         [PUBLISHER_ENV.environment]: props.environment,
@@ -133,7 +148,10 @@ export class AirflowOperations extends Construct {
       notificationTopicArn: notify,
       specs: [
         ...schedulerAlarms(props.cluster.name, props.schedulerService),
-        ...serviceAlarms(props.cluster.name, Object.entries(props.services).map(([id, name]) => ({ id, name }))),
+        ...serviceAlarms(
+          props.cluster.name,
+          Object.entries(props.services).map(([id, name]) => ({ id, name })),
+        ),
         ...apiServerAlarms(props.alb.arnSuffix, props.alb.apiTargetGroupArnSuffix),
         ...databaseAlarms(props.database.instanceId, props.database.instanceClass, props.database.allocatedStorageGb),
         ...brokerAlarms(props.broker.replicationGroupId, props.broker.nodeCount),

@@ -23,7 +23,10 @@ export function logMetricsNamespace(prefix: string, environment: string): string
 
 /** `<Component><Signal>`, e.g. `SchedulerErrors`. */
 export function logMetricName(component: string, signal: LogSignal): string {
-  return `${component.split(/[-_]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("")}${signal}`;
+  return `${component
+    .split(/[-_]/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("")}${signal}`;
 }
 
 export interface LogMetricsProps {

@@ -24,7 +24,14 @@ type Metric = (string | Record<string, unknown>)[];
 
 /** Widgets of the environment's dashboard, as data (tests read them without synthesizing a stack). */
 export function dashboardWidgets(props: OperationsDashboardProps): Record<string, unknown>[] {
-  const q = (metric: string, pool: string): Metric => [QUEUE_METRICS.namespace, metric, QUEUE_METRICS.environmentDimension, props.environment, QUEUE_METRICS.poolDimension, pool];
+  const q = (metric: string, pool: string): Metric => [
+    QUEUE_METRICS.namespace,
+    metric,
+    QUEUE_METRICS.environmentDimension,
+    props.environment,
+    QUEUE_METRICS.poolDimension,
+    pool,
+  ];
   const widget = (title: string, metrics: Metric[], extra: Record<string, unknown> = {}) => ({
     type: "metric",
     width: 12,
@@ -32,18 +39,43 @@ export function dashboardWidgets(props: OperationsDashboardProps): Record<string
     properties: { title, region: props.region, view: "timeSeries", stat: "Maximum", period: 60, metrics, ...extra },
   });
   return [
-    { type: "text", width: 24, height: 2, properties: { markdown: `# Airflow ${props.environment}\nQueue-depth autoscaling, heartbeat, component errors and data stores. Scaling samples every ${10} s.` } },
+    {
+      type: "text",
+      width: 24,
+      height: 2,
+      properties: {
+        markdown: `# Airflow ${props.environment}\nQueue-depth autoscaling, heartbeat, component errors and data stores. Scaling samples every ${10} s.`,
+      },
+    },
     ...props.pools.map((pool) =>
-      widget(`Pool ${pool}: workers and queue depth`, [
-        [...q(QUEUE_METRICS.desiredWorkers, pool), { label: "desired workers" }],
-        [...q(QUEUE_METRICS.currentWorkers, pool), { label: "current workers" }],
-        [...q(QUEUE_METRICS.queuedTasks, pool), { label: "queued tasks", yAxis: "right" }],
-        [...q(QUEUE_METRICS.runningTasks, pool), { label: "running tasks", yAxis: "right" }],
-      ], { period: 10 }),
+      widget(
+        `Pool ${pool}: workers and queue depth`,
+        [
+          [...q(QUEUE_METRICS.desiredWorkers, pool), { label: "desired workers" }],
+          [...q(QUEUE_METRICS.currentWorkers, pool), { label: "current workers" }],
+          [...q(QUEUE_METRICS.queuedTasks, pool), { label: "queued tasks", yAxis: "right" }],
+          [...q(QUEUE_METRICS.runningTasks, pool), { label: "running tasks", yAxis: "right" }],
+        ],
+        { period: 10 },
+      ),
     ),
-    widget("Running and queued tasks, all pools", props.pools.flatMap((pool) => [[...q(QUEUE_METRICS.runningTasks, pool), { label: `${pool} running` }], [...q(QUEUE_METRICS.queuedTasks, pool), { label: `${pool} queued` }]]), { stacked: true }),
-    widget("Heartbeat: successful runs", [[HEARTBEAT.namespace, HEARTBEAT.metricName, HEARTBEAT.environmentDimension, props.environment]], { stat: "Sum", period: HEARTBEAT.intervalSeconds }),
-    widget("Errors by component (log lines)", props.components.map((c) => [props.logNamespace, logMetricName(c, "Errors"), { label: c }]), { stat: "Sum", stacked: true }),
+    widget(
+      "Running and queued tasks, all pools",
+      props.pools.flatMap((pool) => [
+        [...q(QUEUE_METRICS.runningTasks, pool), { label: `${pool} running` }],
+        [...q(QUEUE_METRICS.queuedTasks, pool), { label: `${pool} queued` }],
+      ]),
+      { stacked: true },
+    ),
+    widget("Heartbeat: successful runs", [[HEARTBEAT.namespace, HEARTBEAT.metricName, HEARTBEAT.environmentDimension, props.environment]], {
+      stat: "Sum",
+      period: HEARTBEAT.intervalSeconds,
+    }),
+    widget(
+      "Errors by component (log lines)",
+      props.components.map((c) => [props.logNamespace, logMetricName(c, "Errors"), { label: c }]),
+      { stat: "Sum", stacked: true },
+    ),
     widget("Metadata database", [
       ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", props.dbInstanceId, { label: "CPU %" }],
       ["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", props.dbInstanceId, { label: "connections", yAxis: "right" }],
@@ -61,7 +93,15 @@ export function dashboardWidgets(props: OperationsDashboardProps): Record<string
     ]),
     widget("API: requests, 5xx and latency", [
       ["AWS/ApplicationELB", "RequestCount", "LoadBalancer", props.loadBalancer, { stat: "Sum", label: "requests" }],
-      ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", props.loadBalancer, "TargetGroup", props.targetGroup, { stat: "Sum", label: "target 5xx" }],
+      [
+        "AWS/ApplicationELB",
+        "HTTPCode_Target_5XX_Count",
+        "LoadBalancer",
+        props.loadBalancer,
+        "TargetGroup",
+        props.targetGroup,
+        { stat: "Sum", label: "target 5xx" },
+      ],
       ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", props.loadBalancer, { stat: "p95", label: "p95 latency (s)", yAxis: "right" }],
     ]),
   ];
@@ -73,6 +113,9 @@ export class OperationsDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationsDashboardProps) {
     super(scope, id);
-    this.dashboard = new CloudwatchDashboard(this, "dashboard", { dashboardName: props.name, dashboardBody: JSON.stringify({ widgets: dashboardWidgets(props) }) });
+    this.dashboard = new CloudwatchDashboard(this, "dashboard", {
+      dashboardName: props.name,
+      dashboardBody: JSON.stringify({ widgets: dashboardWidgets(props) }),
+    });
   }
 }

@@ -39,27 +39,62 @@ export function schedulerAlarms(cluster: string, service: string): AlarmSpec[] {
 
 /** CPU and memory of each ECS service (AWS/ECS service metrics). */
 export function serviceAlarms(cluster: string, services: readonly { readonly id: string; readonly name: string }[]): AlarmSpec[] {
-  return services.flatMap(({ id, name }) => [
-    { id: `${id}-cpu`, description: `${name}: CPU above 85% for 15 minutes`, metric: "CPUUtilization", threshold: 85 },
-    { id: `${id}-memory`, description: `${name}: memory above 90% for 15 minutes`, metric: "MemoryUtilization", threshold: 90 },
-  ].map((a) => ({
-    ...a,
-    namespace: "AWS/ECS",
-    dimensions: { ClusterName: cluster, ServiceName: name },
-    statistic: "Average" as const,
-    periodSeconds: 300,
-    evaluationPeriods: 3,
-    comparison: "GreaterThanThreshold" as const,
-  })));
+  return services.flatMap(({ id, name }) =>
+    [
+      { id: `${id}-cpu`, description: `${name}: CPU above 85% for 15 minutes`, metric: "CPUUtilization", threshold: 85 },
+      { id: `${id}-memory`, description: `${name}: memory above 90% for 15 minutes`, metric: "MemoryUtilization", threshold: 90 },
+    ].map((a) => ({
+      ...a,
+      namespace: "AWS/ECS",
+      dimensions: { ClusterName: cluster, ServiceName: name },
+      statistic: "Average" as const,
+      periodSeconds: 300,
+      evaluationPeriods: 3,
+      comparison: "GreaterThanThreshold" as const,
+    })),
+  );
 }
 
 /** The api-server behind the ALB: 5xx from targets and from the ALB itself, unhealthy targets. */
 export function apiServerAlarms(loadBalancer: string, targetGroup: string): AlarmSpec[] {
   const lb = { LoadBalancer: loadBalancer };
   return [
-    { id: "api-target-5xx", description: "api-server answers more than 10 5xx a minute for 5 minutes", namespace: "AWS/ApplicationELB", metric: "HTTPCode_Target_5XX_Count", dimensions: { ...lb, TargetGroup: targetGroup }, statistic: "Sum", periodSeconds: 60, evaluationPeriods: 5, threshold: 10, comparison: "GreaterThanThreshold" },
-    { id: "alb-5xx", description: "The ALB answers more than 10 5xx a minute for 5 minutes (no healthy target, timeouts)", namespace: "AWS/ApplicationELB", metric: "HTTPCode_ELB_5XX_Count", dimensions: lb, statistic: "Sum", periodSeconds: 60, evaluationPeriods: 5, threshold: 10, comparison: "GreaterThanThreshold" },
-    { id: "api-unhealthy-targets", description: "An api-server target fails its health check for 3 minutes", namespace: "AWS/ApplicationELB", metric: "UnHealthyHostCount", dimensions: { ...lb, TargetGroup: targetGroup }, statistic: "Maximum", periodSeconds: 60, evaluationPeriods: 3, threshold: 1, comparison: "GreaterThanOrEqualToThreshold" },
+    {
+      id: "api-target-5xx",
+      description: "api-server answers more than 10 5xx a minute for 5 minutes",
+      namespace: "AWS/ApplicationELB",
+      metric: "HTTPCode_Target_5XX_Count",
+      dimensions: { ...lb, TargetGroup: targetGroup },
+      statistic: "Sum",
+      periodSeconds: 60,
+      evaluationPeriods: 5,
+      threshold: 10,
+      comparison: "GreaterThanThreshold",
+    },
+    {
+      id: "alb-5xx",
+      description: "The ALB answers more than 10 5xx a minute for 5 minutes (no healthy target, timeouts)",
+      namespace: "AWS/ApplicationELB",
+      metric: "HTTPCode_ELB_5XX_Count",
+      dimensions: lb,
+      statistic: "Sum",
+      periodSeconds: 60,
+      evaluationPeriods: 5,
+      threshold: 10,
+      comparison: "GreaterThanThreshold",
+    },
+    {
+      id: "api-unhealthy-targets",
+      description: "An api-server target fails its health check for 3 minutes",
+      namespace: "AWS/ApplicationELB",
+      metric: "UnHealthyHostCount",
+      dimensions: { ...lb, TargetGroup: targetGroup },
+      statistic: "Maximum",
+      periodSeconds: 60,
+      evaluationPeriods: 3,
+      threshold: 1,
+      comparison: "GreaterThanOrEqualToThreshold",
+    },
   ];
 }
 
@@ -80,9 +115,42 @@ export function estimatedMaxConnections(instanceClass: string): number {
 export function databaseAlarms(instanceId: string, instanceClass: string, allocatedStorageGb: number): AlarmSpec[] {
   const dimensions = { DBInstanceIdentifier: instanceId };
   return [
-    { id: "db-cpu", description: "Metadata DB CPU above 80% for 15 minutes", namespace: "AWS/RDS", metric: "CPUUtilization", dimensions, statistic: "Average", periodSeconds: 300, evaluationPeriods: 3, threshold: 80, comparison: "GreaterThanThreshold" },
-    { id: "db-free-storage", description: `Metadata DB free storage below 10% of ${allocatedStorageGb} GiB`, namespace: "AWS/RDS", metric: "FreeStorageSpace", dimensions, statistic: "Minimum", periodSeconds: 300, evaluationPeriods: 1, threshold: Math.round(allocatedStorageGb * 1024 ** 3 * 0.1), comparison: "LessThanThreshold" },
-    { id: "db-connections", description: `Metadata DB connections above 80% of the ~${estimatedMaxConnections(instanceClass)} allowed`, namespace: "AWS/RDS", metric: "DatabaseConnections", dimensions, statistic: "Maximum", periodSeconds: 300, evaluationPeriods: 3, threshold: Math.floor(estimatedMaxConnections(instanceClass) * 0.8), comparison: "GreaterThanThreshold" },
+    {
+      id: "db-cpu",
+      description: "Metadata DB CPU above 80% for 15 minutes",
+      namespace: "AWS/RDS",
+      metric: "CPUUtilization",
+      dimensions,
+      statistic: "Average",
+      periodSeconds: 300,
+      evaluationPeriods: 3,
+      threshold: 80,
+      comparison: "GreaterThanThreshold",
+    },
+    {
+      id: "db-free-storage",
+      description: `Metadata DB free storage below 10% of ${allocatedStorageGb} GiB`,
+      namespace: "AWS/RDS",
+      metric: "FreeStorageSpace",
+      dimensions,
+      statistic: "Minimum",
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      threshold: Math.round(allocatedStorageGb * 1024 ** 3 * 0.1),
+      comparison: "LessThanThreshold",
+    },
+    {
+      id: "db-connections",
+      description: `Metadata DB connections above 80% of the ~${estimatedMaxConnections(instanceClass)} allowed`,
+      namespace: "AWS/RDS",
+      metric: "DatabaseConnections",
+      dimensions,
+      statistic: "Maximum",
+      periodSeconds: 300,
+      evaluationPeriods: 3,
+      threshold: Math.floor(estimatedMaxConnections(instanceClass) * 0.8),
+      comparison: "GreaterThanThreshold",
+    },
   ];
 }
 
@@ -92,9 +160,42 @@ export function brokerAlarms(replicationGroupId: string, nodeCount: number): Ala
     const node = `${replicationGroupId}-${number}`;
     const dimensions = { CacheClusterId: node };
     return [
-      { id: `broker-${number}-memory`, description: `Broker node ${node}: memory above 75% (writes fail when full)`, namespace: "AWS/ElastiCache", metric: "DatabaseMemoryUsagePercentage", dimensions, statistic: "Maximum", periodSeconds: 300, evaluationPeriods: 3, threshold: 75, comparison: "GreaterThanThreshold" },
-      { id: `broker-${number}-cpu`, description: `Broker node ${node}: engine CPU above 80%`, namespace: "AWS/ElastiCache", metric: "EngineCPUUtilization", dimensions, statistic: "Average", periodSeconds: 300, evaluationPeriods: 3, threshold: 80, comparison: "GreaterThanThreshold" },
-      { id: `broker-${number}-evictions`, description: `Broker node ${node}: keys evicted (queued messages lost)`, namespace: "AWS/ElastiCache", metric: "Evictions", dimensions, statistic: "Sum", periodSeconds: 300, evaluationPeriods: 1, threshold: 0, comparison: "GreaterThanThreshold" },
+      {
+        id: `broker-${number}-memory`,
+        description: `Broker node ${node}: memory above 75% (writes fail when full)`,
+        namespace: "AWS/ElastiCache",
+        metric: "DatabaseMemoryUsagePercentage",
+        dimensions,
+        statistic: "Maximum",
+        periodSeconds: 300,
+        evaluationPeriods: 3,
+        threshold: 75,
+        comparison: "GreaterThanThreshold",
+      },
+      {
+        id: `broker-${number}-cpu`,
+        description: `Broker node ${node}: engine CPU above 80%`,
+        namespace: "AWS/ElastiCache",
+        metric: "EngineCPUUtilization",
+        dimensions,
+        statistic: "Average",
+        periodSeconds: 300,
+        evaluationPeriods: 3,
+        threshold: 80,
+        comparison: "GreaterThanThreshold",
+      },
+      {
+        id: `broker-${number}-evictions`,
+        description: `Broker node ${node}: keys evicted (queued messages lost)`,
+        namespace: "AWS/ElastiCache",
+        metric: "Evictions",
+        dimensions,
+        statistic: "Sum",
+        periodSeconds: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparison: "GreaterThanThreshold",
+      },
     ] satisfies AlarmSpec[];
   });
 }
@@ -102,9 +203,42 @@ export function brokerAlarms(replicationGroupId: string, nodeCount: number): Ala
 /** A Lambda: failed invocations, throttles, and messages in its dead-letter queue. */
 export function lambdaAlarms(id: string, functionName: string, deadLetterQueue: string, errorsIn5Minutes: number): AlarmSpec[] {
   return [
-    { id: `${id}-errors`, description: `${functionName}: ${errorsIn5Minutes} or more failed invocations in 5 minutes`, namespace: "AWS/Lambda", metric: "Errors", dimensions: { FunctionName: functionName }, statistic: "Sum", periodSeconds: 300, evaluationPeriods: 1, threshold: errorsIn5Minutes, comparison: "GreaterThanOrEqualToThreshold" },
-    { id: `${id}-throttles`, description: `${functionName}: throttled (an invocation overran its schedule)`, namespace: "AWS/Lambda", metric: "Throttles", dimensions: { FunctionName: functionName }, statistic: "Sum", periodSeconds: 300, evaluationPeriods: 2, threshold: 1, comparison: "GreaterThanOrEqualToThreshold" },
-    { id: `${id}-dead-letters`, description: `${functionName}: failed events in ${deadLetterQueue}`, namespace: "AWS/SQS", metric: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: deadLetterQueue }, statistic: "Maximum", periodSeconds: 300, evaluationPeriods: 1, threshold: 1, comparison: "GreaterThanOrEqualToThreshold" },
+    {
+      id: `${id}-errors`,
+      description: `${functionName}: ${errorsIn5Minutes} or more failed invocations in 5 minutes`,
+      namespace: "AWS/Lambda",
+      metric: "Errors",
+      dimensions: { FunctionName: functionName },
+      statistic: "Sum",
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      threshold: errorsIn5Minutes,
+      comparison: "GreaterThanOrEqualToThreshold",
+    },
+    {
+      id: `${id}-throttles`,
+      description: `${functionName}: throttled (an invocation overran its schedule)`,
+      namespace: "AWS/Lambda",
+      metric: "Throttles",
+      dimensions: { FunctionName: functionName },
+      statistic: "Sum",
+      periodSeconds: 300,
+      evaluationPeriods: 2,
+      threshold: 1,
+      comparison: "GreaterThanOrEqualToThreshold",
+    },
+    {
+      id: `${id}-dead-letters`,
+      description: `${functionName}: failed events in ${deadLetterQueue}`,
+      namespace: "AWS/SQS",
+      metric: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: deadLetterQueue },
+      statistic: "Maximum",
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparison: "GreaterThanOrEqualToThreshold",
+    },
   ];
 }
 

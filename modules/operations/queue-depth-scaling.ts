@@ -44,7 +44,10 @@ export function worstCaseScaleOutSeconds(
 }
 
 /** Step adjustments: k steps of exactly k workers (the alarm threshold is 1, so the lower bound k-1 means value k). */
-export function exactSteps(maxChange: number, direction: 1 | -1): { metricIntervalLowerBound: string; metricIntervalUpperBound?: string; scalingAdjustment: number }[] {
+export function exactSteps(
+  maxChange: number,
+  direction: 1 | -1,
+): { metricIntervalLowerBound: string; metricIntervalUpperBound?: string; scalingAdjustment: number }[] {
   const steps = Math.max(1, Math.min(maxChange, SCALING.maxSteps));
   return Array.from({ length: steps }, (_, i) => ({
     metricIntervalLowerBound: String(i),
@@ -97,7 +100,12 @@ export class QueueDepthScaling extends Construct {
     this.scaleOut = policy("out");
     this.scaleIn = policy("in");
 
-    const alarm = (kind: "out" | "in", metric: string, settings: { periodSeconds: number; evaluationPeriods: number; datapointsToAlarm: number }, action: string) =>
+    const alarm = (
+      kind: "out" | "in",
+      metric: string,
+      settings: { periodSeconds: number; evaluationPeriods: number; datapointsToAlarm: number },
+      action: string,
+    ) =>
       new CloudwatchMetricAlarm(this, `scale-${kind}-alarm`, {
         alarmName: `${props.name}-scale-${kind}`,
         alarmDescription: `${kind === "out" ? "More" : "Fewer"} workers needed in pool ${pool.name} (${metric}); drives its scale-${kind} policy`,

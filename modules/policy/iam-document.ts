@@ -116,7 +116,9 @@ export interface FoundStatement {
 /** Statements of the decodable documents of a resource, with the document they come from. */
 export function statementsOf(resource: ResourceView): readonly FoundStatement[] {
   return resource.cached("policy-statements", () =>
-    policyDocuments(resource).flatMap((document) => ("statements" in document ? document.statements.map((statement, index) => ({ document, statement, index })) : [])),
+    policyDocuments(resource).flatMap((document) =>
+      "statements" in document ? document.statements.map((statement, index) => ({ document, statement, index })) : [],
+    ),
   );
 }
 

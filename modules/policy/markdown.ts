@@ -9,8 +9,7 @@ const code = (text: string) => `\`${text}\``;
 /** The rules of a pack as a Markdown table: id, equivalent ids, what it inspects, why. */
 export function renderRulesMarkdown(pack: RulePack = AIRFLOW_ECS_PACK): string {
   const rows = pack.rules.map(
-    (r) =>
-      `| ${code(r.id)} | ${cell(r.aliases.join(", ") || "—")} | ${cell(r.title)} | ${r.resourceTypes.map(code).join(", ")} | ${cell(r.rationale)} |`,
+    (r) => `| ${code(r.id)} | ${cell(r.aliases.join(", ") || "—")} | ${cell(r.title)} | ${r.resourceTypes.map(code).join(", ")} | ${cell(r.rationale)} |`,
   );
   return ["| Rule | Also | Check | Inspects | Why |", "|---|---|---|---|---|", ...rows].join("\n") + "\n";
 }

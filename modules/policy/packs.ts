@@ -76,8 +76,27 @@ function pack(name: string, description: string, ...parts: readonly (PolicyRule 
   return { name, description, rules: parts.flatMap((p) => ("rules" in p ? p.rules : [p])) };
 }
 
-export const NETWORK_PACK = pack("network", "VPC flow logs, security groups, host hardening", vpcFlowLogs, defaultSecurityGroupClosed, securityGroupDescriptions, noWorldIngress, imdsv2Required, imdsHopLimit, ebsEncrypted, noPublicIp);
-export const LOAD_BALANCER_PACK = pack("load-balancer", "ALB headers, logs, TLS and deletion protection", albDropInvalidHeaders, lbAccessLogs, lbDeletionProtection, listenerHttps, listenerTlsPolicy);
+export const NETWORK_PACK = pack(
+  "network",
+  "VPC flow logs, security groups, host hardening",
+  vpcFlowLogs,
+  defaultSecurityGroupClosed,
+  securityGroupDescriptions,
+  noWorldIngress,
+  imdsv2Required,
+  imdsHopLimit,
+  ebsEncrypted,
+  noPublicIp,
+);
+export const LOAD_BALANCER_PACK = pack(
+  "load-balancer",
+  "ALB headers, logs, TLS and deletion protection",
+  albDropInvalidHeaders,
+  lbAccessLogs,
+  lbDeletionProtection,
+  listenerHttps,
+  listenerTlsPolicy,
+);
 export const ECS_PACK = pack(
   "ecs",
   "ECS cluster, services and decoded container definitions",
@@ -120,7 +139,16 @@ export const DATA_PACK = pack(
   s3TlsOnlyPolicy,
   s3Lifecycle,
 );
-export const IAM_PACK = pack("iam", "Decoded IAM documents, managed policies and KMS keys", noWildcardActions, noStarResource, passRoleScoped, ownSecretsOnly, noAwsManagedPolicies, kmsKeyRotation);
+export const IAM_PACK = pack(
+  "iam",
+  "Decoded IAM documents, managed policies and KMS keys",
+  noWildcardActions,
+  noStarResource,
+  passRoleScoped,
+  ownSecretsOnly,
+  noAwsManagedPolicies,
+  kmsKeyRotation,
+);
 export const SECRETS_PACK = pack("secrets", "Literal secrets and secret encryption", noLiteralSecrets, secretCmk, jsonInspectable);
 export const OPERATIONS_PACK = pack(
   "operations",
@@ -137,4 +165,14 @@ export const OPERATIONS_PACK = pack(
 );
 
 /** Every rule: the pack `applyPolicies` applies by default. */
-export const AIRFLOW_ECS_PACK = pack("airflow-ecs", "Every rule of the project", NETWORK_PACK, LOAD_BALANCER_PACK, ECS_PACK, DATA_PACK, IAM_PACK, SECRETS_PACK, OPERATIONS_PACK);
+export const AIRFLOW_ECS_PACK = pack(
+  "airflow-ecs",
+  "Every rule of the project",
+  NETWORK_PACK,
+  LOAD_BALANCER_PACK,
+  ECS_PACK,
+  DATA_PACK,
+  IAM_PACK,
+  SECRETS_PACK,
+  OPERATIONS_PACK,
+);

@@ -30,8 +30,11 @@ export interface PolicyRule {
 const RULE_ID = /^(CKV2?_AWS_\d+|AwsSolutions-[A-Z0-9]+|AIRFLOW_[A-Z0-9_]+)$/;
 
 /** Declares a rule, checking its id and metadata once at load time. */
-export function defineRule(rule: Omit<PolicyRule, "aliases" | "companions"> & { readonly aliases?: readonly string[]; readonly companions?: readonly string[] }): PolicyRule {
-  if (!RULE_ID.test(rule.id)) throw new Error(`policy rule id "${rule.id}" must be a Checkov (CKV_AWS_n, CKV2_AWS_n), cdk-nag (AwsSolutions-X) or project (AIRFLOW_X) id`);
+export function defineRule(
+  rule: Omit<PolicyRule, "aliases" | "companions"> & { readonly aliases?: readonly string[]; readonly companions?: readonly string[] },
+): PolicyRule {
+  if (!RULE_ID.test(rule.id))
+    throw new Error(`policy rule id "${rule.id}" must be a Checkov (CKV_AWS_n, CKV2_AWS_n), cdk-nag (AwsSolutions-X) or project (AIRFLOW_X) id`);
   if (rule.resourceTypes.length === 0) throw new Error(`policy rule ${rule.id} inspects no resource type`);
   if (!rule.rationale.trim() || rule.rationale.includes("\n")) throw new Error(`policy rule ${rule.id} needs a one-line rationale`);
   return { ...rule, aliases: rule.aliases ?? [], companions: rule.companions ?? [] };

@@ -30,7 +30,10 @@ export function isSecretLookingName(name: string): boolean {
 const verdicts = new Map<string, boolean>();
 
 function judgeName(name: string): boolean {
-  const words = name.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean);
+  const words = name
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter(Boolean);
   if (words.length === 0 || REFERENCE_WORDS.has(words[words.length - 1])) return false;
   if (words.some((w) => SECRET_WORDS.has(w))) return true;
   const joined = ` ${words.join(" ")} `;

@@ -35,7 +35,8 @@ export function validateSuppressions(suppressions: readonly Suppression[], known
     if (typeof s.reason !== "string" || s.reason.trim() === "") {
       throw new SuppressionError(`${what} has no reason: every suppression must say why the finding is acceptable`);
     }
-    if (typeof s.rule !== "string" || !knownRules.has(s.rule)) throw new SuppressionError(`${what} names no known rule: use a rule id of the pack (see renderRulesMarkdown())`);
+    if (typeof s.rule !== "string" || !knownRules.has(s.rule))
+      throw new SuppressionError(`${what} names no known rule: use a rule id of the pack (see renderRulesMarkdown())`);
     if (typeof s.resource !== "string" || s.resource.trim() === "" || s.resource.includes("*")) {
       throw new SuppressionError(`${what} must name exactly one resource (a construct path or Terraform address, no wildcards)`);
     }
@@ -58,7 +59,12 @@ export function appliesToStack(s: Suppression, stackId: string): boolean {
   return stackPatterns(s).some((pattern) => {
     let re = compiled.get(pattern);
     if (!re) {
-      re = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+      re = new RegExp(
+        `^${pattern
+          .split("*")
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*")}$`,
+      );
       compiled.set(pattern, re);
     }
     return re.test(stackId);

@@ -54,13 +54,15 @@ export const SUPPRESSIONS: readonly Suppression[] = [
     rule: "CKV_AWS_334",
     stacks: "*-services",
     resource: "cadvisor/task/definition",
-    reason: "cAdvisor reads host cgroups, /dev/kmsg and the Docker state to report per-container metrics; it needs privileged mode, mounts every host path read-only and is reachable from the VPC only.",
+    reason:
+      "cAdvisor reads host cgroups, /dev/kmsg and the Docker state to report per-container metrics; it needs privileged mode, mounts every host path read-only and is reachable from the VPC only.",
   },
   {
     rule: "AIRFLOW_ECS_NON_ROOT_USER",
     stacks: "*-services",
     resource: "cadvisor/task/definition",
-    reason: "cAdvisor must run as root to read host cgroups and devices; its root filesystem and host mounts are read-only and its task role grants no AWS API.",
+    reason:
+      "cAdvisor must run as root to read host cgroups and devices; its root filesystem and host mounts are read-only and its task role grants no AWS API.",
   },
   {
     rule: "CKV_AWS_2",

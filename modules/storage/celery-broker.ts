@@ -56,7 +56,11 @@ export class CeleryBroker extends Construct {
       dependsOn: [this.authToken.version],
     });
 
-    const subnets = new ElasticacheSubnetGroup(this, "subnets", { name: identifier, subnetIds: props.subnetIds, description: `Private subnets of ${identifier}` });
+    const subnets = new ElasticacheSubnetGroup(this, "subnets", {
+      name: identifier,
+      subnetIds: props.subnetIds,
+      description: `Private subnets of ${identifier}`,
+    });
     const parameters = new ElasticacheParameterGroup(this, "parameters", {
       name: `${identifier}-${family.replace(".", "")}`,
       family,

@@ -58,10 +58,7 @@ const SUMMARIES: readonly (readonly [string, Summarizer])[] = [
         return `ElastiCache Redis ${String(m.literal(rg.stack, rg.body.engine_version) ?? "")}, ${nodes === 1 ? "1 node" : `${nodes} nodes`}${failover ? " (automatic failover)" : ""}`;
       }),
   ],
-  [
-    "aws_efs_file_system",
-    (r, m) => r.map((fs) => `EFS (${counted(m.referencing("aws_efs_mount_target", "file_system_id", fs).length, "mount target")})`),
-  ],
+  ["aws_efs_file_system", (r, m) => r.map((fs) => `EFS (${counted(m.referencing("aws_efs_mount_target", "file_system_id", fs).length, "mount target")})`)],
   ["aws_s3_bucket", (r) => [counted(r.length, "S3 bucket")]],
   ["aws_secretsmanager_secret", (r) => [counted(r.length, "Secrets Manager secret")]],
   ["aws_kms_key", (r) => [counted(r.length, "KMS key")]],
@@ -92,14 +89,18 @@ export function summarizeStack(model: EnvironmentModel, stack: SynthStack): stri
 /** Every contract edge of the environment: consumer → producer per `terraform_remote_state`, sorted. */
 export function contractEdges(model: EnvironmentModel): ContractEdge[] {
   return model.stacks
-    .flatMap((s) => model.contracts(s.id).map((c) => ({ consumer: s.id, producer: c.producer ?? `(unresolved ${c.dataName})`, dataSource: c.dataName, outputs: c.outputs })))
+    .flatMap((s) =>
+      model.contracts(s.id).map((c) => ({ consumer: s.id, producer: c.producer ?? `(unresolved ${c.dataName})`, dataSource: c.dataName, outputs: c.outputs })),
+    )
     .sort((a, b) => a.consumer.localeCompare(b.consumer) || a.producer.localeCompare(b.producer) || a.dataSource.localeCompare(b.dataSource));
 }
 
 /** The stacks in dependency order (producers first; ties by id). */
 export function stackOrder(model: EnvironmentModel, edges: readonly ContractEdge[]): string[] {
   const ids = model.stacks.map((s) => s.id);
-  const graph = Object.fromEntries(ids.map((id) => [id, uniqueSorted(edges.filter((e) => e.consumer === id && ids.includes(e.producer)).map((e) => e.producer))]));
+  const graph = Object.fromEntries(
+    ids.map((id) => [id, uniqueSorted(edges.filter((e) => e.consumer === id && ids.includes(e.producer)).map((e) => e.producer))]),
+  );
   return topologicalOrder(graph);
 }
 
@@ -120,7 +121,9 @@ export function renderArchitecture(model: EnvironmentModel): string {
     "    direction TB",
     ...order.map((id) => `    ${node(model.stack(id))}`),
     "  end",
-    ...edges.map((e) => `  ${nodeId(e.consumer)} -->|"${e.dataSource}: ${e.outputs.length === 1 ? "1 output" : `${e.outputs.length} outputs`}"| ${nodeId(e.producer)}`),
+    ...edges.map(
+      (e) => `  ${nodeId(e.consumer)} -->|"${e.dataSource}: ${e.outputs.length === 1 ? "1 output" : `${e.outputs.length} outputs`}"| ${nodeId(e.producer)}`,
+    ),
   ];
   const backends = model.stacks.map((s) => s3Backend(s.json)).filter((b): b is NonNullable<typeof b> => b !== undefined);
   const buckets = uniqueSorted(backends.map((b) => b.bucket));

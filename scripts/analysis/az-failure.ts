@@ -90,29 +90,38 @@ export function analyzeAzFailure(model: EnvironmentModel): AzReport {
   };
 
   // ---- NAT / egress -------------------------------------------------------------------------------------------
-  const workloadNeeds = uniqueSorted([
-    ...services.flatMap((s) => s.startNeeds),
-    ...lambdaFunctions(model).flatMap((f) => f.needs),
-  ]);
+  const workloadNeeds = uniqueSorted([...services.flatMap((s) => s.startNeeds), ...lambdaFunctions(model).flatMap((f) => f.needs)]);
   const privateSubnets = network.privateSubnets().filter((r) => r.defaultRoute.kind === "nat");
   const endpointServices = [...network.interfaceEndpoints.keys()];
   const endpointAzs = uniqueSorted([...network.interfaceEndpoints.values()].flat());
-  const throughNat = workloadNeeds.filter((n) => n === INTERNET || (!network.interfaceEndpoints.has(n) && !(n === "s3" && privateSubnets.every((p) => p.s3Gateway))));
+  const throughNat = workloadNeeds.filter(
+    (n) => n === INTERNET || (!network.interfaceEndpoints.has(n) && !(n === "s3" && privateSubnets.every((p) => p.s3Gateway))),
+  );
   const endpointNote =
     endpointServices.length > 0
       ? `Interface endpoints (${plural(endpointServices.length, "service")}: ${list(endpointServices)}) in ${list(endpointAzs)}${network.gatewayEndpoints.length > 0 ? ` and the ${list(network.gatewayEndpoints)} gateway endpoint` : ""} keep those AWS APIs off NAT; through NAT still: ${list(throughNat)}.`
       : `No interface endpoints: ${list(throughNat)} (image pulls, secrets, logs, the ECS agent) ${throughNat.length === 1 ? "goes" : "go"} through NAT${network.gatewayEndpoints.length > 0 ? `; only ${list(network.gatewayEndpoints)} has a gateway endpoint` : ""}.`;
   if (network.natGateways.length === 0) {
-    add("egress", "NAT / internet egress", true, uniform(azs, "serving", `No NAT gateways: private subnets have no internet egress by design, so no AZ carries it. ${endpointNote}`));
+    add(
+      "egress",
+      "NAT / internet egress",
+      true,
+      uniform(azs, "serving", `No NAT gateways: private subnets have no internet egress by design, so no AZ carries it. ${endpointNote}`),
+    );
   } else {
     const natAzs = uniqueSorted(network.natGateways.map((n) => n.az ?? "unknown AZ"));
-    const usage = natAzs.map((natAz) => `${natAz} ← ${list(uniqueSorted(privateSubnets.filter((p) => p.defaultRoute.kind === "nat" && p.defaultRoute.natAz === natAz).map((p) => p.subnet.az)))}`);
+    const usage = natAzs.map(
+      (natAz) =>
+        `${natAz} ← ${list(uniqueSorted(privateSubnets.filter((p) => p.defaultRoute.kind === "nat" && p.defaultRoute.natAz === natAz).map((p) => p.subnet.az)))}`,
+    );
     add(
       "egress",
       "NAT / internet egress",
       true,
       combine(azs, (lost) => {
-        const cut = uniqueSorted(privateSubnets.filter((p) => p.subnet.az !== lost && p.defaultRoute.kind === "nat" && p.defaultRoute.natAz === lost).map((p) => p.subnet.az));
+        const cut = uniqueSorted(
+          privateSubnets.filter((p) => p.subnet.az !== lost && p.defaultRoute.kind === "nat" && p.defaultRoute.natAz === lost).map((p) => p.subnet.az),
+        );
         if (cut.length > 0) {
           return {
             verdict: "outage",
@@ -139,13 +148,18 @@ export function analyzeAzFailure(model: EnvironmentModel): AzReport {
       `ALB (${name})`,
       true,
       lbAzs.length >= 2
-        ? uniform(azs, "serving", `${scheme} ALB with nodes in ${lbAzs.length} AZs (${list(lbAzs)}): DNS stops answering with the failed AZ's node and cross-zone balancing sends requests to healthy targets in the other AZs.`)
+        ? uniform(
+            azs,
+            "serving",
+            `${scheme} ALB with nodes in ${lbAzs.length} AZs (${list(lbAzs)}): DNS stops answering with the failed AZ's node and cross-zone balancing sends requests to healthy targets in the other AZs.`,
+          )
         : uniform(azs, "outage", `ALB subnets span ${lbAzs.length === 1 ? `only ${lbAzs[0]}` : "no resolvable AZ"}: losing it takes the entry point down.`),
     );
   }
 
   // ---- ECS services (api-server, scheduler, dag-processor, triggerer, workers, then operator tools) -----------------
-  for (const service of services) add(service.shortName, serviceTierName(service), isServingPath(service.role), analyzeService(service, azs, startBlocked, model));
+  for (const service of services)
+    add(service.shortName, serviceTierName(service), isServingPath(service.role), analyzeService(service, azs, startBlocked, model));
 
   // ---- RDS ----------------------------------------------------------------------------------------------------
   const databases = model.resources("aws_db_instance");
@@ -160,7 +174,11 @@ export function analyzeAzFailure(model: EnvironmentModel): AzReport {
       `RDS ${id}`,
       true,
       multiAz && dbAzs.length >= 2
-        ? uniform(azs, "serving", `${engine} with multi_az = true: a synchronous standby in another AZ of its subnet group (${list(dbAzs)}) is promoted automatically (typically 60-120 s); clients reconnect to the same endpoint.`)
+        ? uniform(
+            azs,
+            "serving",
+            `${engine} with multi_az = true: a synchronous standby in another AZ of its subnet group (${list(dbAzs)}) is promoted automatically (typically 60-120 s); clients reconnect to the same endpoint.`,
+          )
         : uniform(
             azs,
             "outage",
@@ -181,14 +199,27 @@ export function analyzeAzFailure(model: EnvironmentModel): AzReport {
     const group = model.referencedResources(rg.stack, rg.body.subnet_group_name, "aws_elasticache_subnet_group")[0];
     const rgAzs = group ? uniqueSorted(model.subnets(group.stack, group.body.subnet_ids ?? []).subnets.map((s) => s.az)) : [];
     const facts = `num_cache_clusters = ${nodes}, automatic_failover_enabled = ${failover}, multi_az_enabled = ${multiAz}, subnet group in ${list(rgAzs)}`;
-    const missing = [nodes < 2 ? "a single node (no replica)" : "", !failover ? "no automatic failover" : "", !multiAz ? "Multi-AZ off" : "", rgAzs.length < 2 ? "one AZ only" : ""].filter(Boolean);
+    const missing = [
+      nodes < 2 ? "a single node (no replica)" : "",
+      !failover ? "no automatic failover" : "",
+      !multiAz ? "Multi-AZ off" : "",
+      rgAzs.length < 2 ? "one AZ only" : "",
+    ].filter(Boolean);
     add(
       brokers.length === 1 ? "redis" : `redis:${id}`,
       `Redis broker ${id}`,
       true,
       missing.length === 0
-        ? uniform(azs, "serving", `${facts}: a replica in another AZ is promoted and the primary endpoint follows it; unreplicated in-flight messages may be lost and are retried by Airflow.`)
-        : uniform(azs, "outage", `${facts}: ${missing.join(", ")}; losing the primary's AZ stops the Celery broker (queued and in-flight messages lost) until the AZ returns or an operator recreates it.`),
+        ? uniform(
+            azs,
+            "serving",
+            `${facts}: a replica in another AZ is promoted and the primary endpoint follows it; unreplicated in-flight messages may be lost and are retried by Airflow.`,
+          )
+        : uniform(
+            azs,
+            "outage",
+            `${facts}: ${missing.join(", ")}; losing the primary's AZ stops the Celery broker (queued and in-flight messages lost) until the AZ returns or an operator recreates it.`,
+          ),
     );
   }
 
@@ -211,17 +242,32 @@ export function analyzeAzFailure(model: EnvironmentModel): AzReport {
         : uncovered.length > 0
           ? uniform(azs, "degraded", `Regional file system, but ${facts}: tasks placed in ${list(uncovered)} cannot mount it.`)
           : targetAzs.length >= 2
-            ? uniform(azs, "serving", `Regional file system (data in every AZ), ${facts}: tasks in surviving AZs keep mounting through their own AZ's mount target.`)
+            ? uniform(
+                azs,
+                "serving",
+                `Regional file system (data in every AZ), ${facts}: tasks in surviving AZs keep mounting through their own AZ's mount target.`,
+              )
             : uniform(azs, "outage", `Regional file system with mount targets only in ${list(targetAzs)}: losing it leaves no mount target.`),
     );
   }
 
   // ---- EC2 capacity behind the ECS capacity providers, then other Auto Scaling groups (bastion) -------------------
   const capacityAsgs = uniqueByAddress(services.flatMap((s) => s.capacity.asgs).concat(capacityProviderAsgs(model)));
-  for (const asg of capacityAsgs) add(capacityAsgs.length === 1 ? "ecs-capacity" : `ecs-capacity:${asgName(model, asg)}`, `ECS container instances (ASG ${asgName(model, asg)})`, true, analyzeCapacity(model, asg, azs, startBlocked));
+  for (const asg of capacityAsgs)
+    add(
+      capacityAsgs.length === 1 ? "ecs-capacity" : `ecs-capacity:${asgName(model, asg)}`,
+      `ECS container instances (ASG ${asgName(model, asg)})`,
+      true,
+      analyzeCapacity(model, asg, azs, startBlocked),
+    );
   for (const asg of model.resources("aws_autoscaling_group").filter((a) => !capacityAsgs.some((c) => c.stack === a.stack && c.name === a.name))) {
     const name = asgName(model, asg);
-    add(shortNameOf(name, model.name), `${shortNameOf(name, model.name)} (ASG ${name}, operator access)`, false, analyzeStandaloneAsg(model, asg, azs, startBlocked));
+    add(
+      shortNameOf(name, model.name),
+      `${shortNameOf(name, model.name)} (ASG ${name}, operator access)`,
+      false,
+      analyzeStandaloneAsg(model, asg, azs, startBlocked),
+    );
   }
 
   // ---- Lambda functions -----------------------------------------------------------------------------------------
@@ -237,8 +283,14 @@ export function analyzeAzFailure(model: EnvironmentModel): AzReport {
             if (fnAzs.filter((az) => az !== lost).length === 0) return { verdict: "outage", why: `VPC function with subnets only in ${list(fnAzs)}.` };
             const blocked = startBlocked(fn.subnets!, fn.needs, lost);
             return blocked
-              ? { verdict: "outage", why: `VPC function in ${list(fnAzs)} calling ${list(fn.needs)} (from its role's policies): when ${lost} fails, ${blocked}.` }
-              : { verdict: "serving", why: `VPC function in ${list(fnAzs)}: invocations run in the surviving AZs, and the APIs it calls (${list(fn.needs)}, from its role's policies) stay reachable.` };
+              ? {
+                  verdict: "outage",
+                  why: `VPC function in ${list(fnAzs)} calling ${list(fn.needs)} (from its role's policies): when ${lost} fails, ${blocked}.`,
+                }
+              : {
+                  verdict: "serving",
+                  why: `VPC function in ${list(fnAzs)}: invocations run in the surviving AZs, and the APIs it calls (${list(fn.needs)}, from its role's policies) stay reachable.`,
+                };
           }),
     );
   }
@@ -276,7 +328,11 @@ function analyzeService(service: EcsServiceFacts, azs: readonly string[], startB
     const minInstances = Math.min(...service.capacity.asgs.map((a) => asNumber(model.literal(a.stack, a.body.min_size)) ?? 0));
     return minInstances >= 2 && placement.length >= 2
       ? uniform(azs, "serving", `One task per container instance (distinctInstance): present on every instance, in ${list(placement)}.`)
-      : uniform(azs, "degraded", `One task per container instance (distinctInstance); the steady state has ${minInstances} instance(s), so it comes back with the replacement instance.`);
+      : uniform(
+          azs,
+          "degraded",
+          `One task per container instance (distinctInstance); the steady state has ${minInstances} instance(s), so it comes back with the replacement instance.`,
+        );
   }
   const subnets = service.capacity.kind === "ec2" ? service.subnets.filter((s) => placement.includes(s.az)) : service.subnets;
   return combine(azs, (lost) => {
@@ -287,7 +343,8 @@ function analyzeService(service: EcsServiceFacts, azs: readonly string[], startB
     if (survivors.length === 0) return { verdict: "outage", why: `${tasks}: it can run only in ${list(placement)} (${where}).` };
     if (count >= 2 && service.spread && placement.length >= 2) {
       const lostTasks = Math.ceil(count / placement.length);
-      const spreadBy = service.capacity.kind === "ec2" ? "placement spread on attribute:ecs.availability-zone" : "Fargate spreads a service's tasks over its subnets' AZs";
+      const spreadBy =
+        service.capacity.kind === "ec2" ? "placement spread on attribute:ecs.availability-zone" : "Fargate spreads a service's tasks over its subnets' AZs";
       return {
         verdict: "serving",
         why: `${tasks} spread across AZs (${spreadBy}; ${where}): losing one AZ stops at most ${lostTasks}, the other ${count - lostTasks} ${count - lostTasks === 1 ? "keeps" : "keep"} serving while ECS replaces ${lostTasks === 1 ? "it" : "them"}.`,
@@ -352,9 +409,21 @@ function analyzeCapacity(model: EnvironmentModel, asg: ResourceRef, azs: readonl
   return combine(azs, (lost) => {
     if (n < 2) return { verdict: "outage", why: `${facts}: new instances can launch only in ${list(asgAzs)}.` };
     const blocked = startBlocked(subnets, [...ECS_AGENT_SERVICES], lost);
-    if (blocked) return { verdict: "outage", why: `${facts}; when ${lost} fails the ECS agents in the surviving AZs lose the ECS control plane (${blocked}): running tasks keep running, but no task can be placed.` };
-    if (min < 2) return { verdict: "degraded", why: `${facts}: the steady state is ${plural(min, "instance")}, so losing its AZ stops every EC2-placed task until the capacity provider launches a replacement in a surviving AZ (minutes).` };
-    if (max < min + share) return { verdict: "degraded", why: `${facts}: losing an AZ removes up to ${share} of ${min} instances; max_size ${max} < ${min} + ${share}, so replacements wait until the lost instances are terminated.` };
+    if (blocked)
+      return {
+        verdict: "outage",
+        why: `${facts}; when ${lost} fails the ECS agents in the surviving AZs lose the ECS control plane (${blocked}): running tasks keep running, but no task can be placed.`,
+      };
+    if (min < 2)
+      return {
+        verdict: "degraded",
+        why: `${facts}: the steady state is ${plural(min, "instance")}, so losing its AZ stops every EC2-placed task until the capacity provider launches a replacement in a surviving AZ (minutes).`,
+      };
+    if (max < min + share)
+      return {
+        verdict: "degraded",
+        why: `${facts}: losing an AZ removes up to ${share} of ${min} instances; max_size ${max} < ${min} + ${share}, so replacements wait until the lost instances are terminated.`,
+      };
     return {
       verdict: "serving",
       why: `${facts}: the ASG balances instances over ${n} AZs, so losing one removes up to ${share} of ${min}; the others keep their tasks and max_size ${max} ≥ ${min} + ${share} lets the capacity provider add replacements in the surviving AZs at once.`,
@@ -377,7 +446,10 @@ function analyzeStandaloneAsg(model: EnvironmentModel, asg: ResourceRef, azs: re
     const blocked = startBlocked(subnets, SESSION_MANAGER_SERVICES, lost);
     return blocked
       ? { verdict: "outage", why: `${facts}: the replacement launched in a surviving AZ is unreachable by Session Manager when ${lost} fails (${blocked}).` }
-      : { verdict: "degraded", why: `${facts}: losing its AZ loses the instance; the group launches a replacement in a surviving AZ within minutes (Session Manager: ${list(SESSION_MANAGER_SERVICES)} reachable).` };
+      : {
+          verdict: "degraded",
+          why: `${facts}: losing its AZ loses the instance; the group launches a replacement in a surviving AZ within minutes (Session Manager: ${list(SESSION_MANAGER_SERVICES)} reachable).`,
+        };
   });
 }
 

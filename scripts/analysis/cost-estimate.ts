@@ -116,7 +116,13 @@ function lineItems(model: EnvironmentModel, stack: SynthStack, t: PriceTable): L
 
   // ---- network ----------------------------------------------------------------------------------------------------
   const nats = of("aws_nat_gateway").length;
-  fixed("NAT gateways (hourly; data processing excluded)", "aws_nat_gateway", nats, nats * t.natGatewayHourly * H, `${nats} × ${usd(t.natGatewayHourly)}/h × ${H} h`);
+  fixed(
+    "NAT gateways (hourly; data processing excluded)",
+    "aws_nat_gateway",
+    nats,
+    nats * t.natGatewayHourly * H,
+    `${nats} × ${usd(t.natGatewayHourly)}/h × ${H} h`,
+  );
   const eips = of("aws_eip").length;
   fixed("public IPv4 addresses (Elastic IPs)", "aws_eip", eips, eips * t.publicIpv4Hourly * H, `${eips} × ${usd(t.publicIpv4Hourly)}/h × ${H} h`);
   const interfaceEndpoints = of("aws_vpc_endpoint").filter((e) => literal(e, "vpc_endpoint_type") === "Interface");
@@ -132,11 +138,15 @@ function lineItems(model: EnvironmentModel, stack: SynthStack, t: PriceTable): L
   // ---- EC2: Auto Scaling groups and instances -------------------------------------------------------------------------
   for (const asg of of("aws_autoscaling_group")) {
     const name = String(literal(asg, "name") ?? asg.name);
-    if (asg.body.mixed_instances_policy !== undefined) throw new MissingPriceError(`Auto Scaling group ${name} (${asg.stack}) uses a mixed instances policy, which the estimate does not price`);
+    if (asg.body.mixed_instances_policy !== undefined)
+      throw new MissingPriceError(`Auto Scaling group ${name} (${asg.stack}) uses a mixed instances policy, which the estimate does not price`);
     const spec = asg.body.launch_template as Body | undefined;
     const template = spec ? model.referencedResources(asg.stack, spec.id ?? spec.name, "aws_launch_template")[0] : undefined;
     const type = template ? model.literal(template.stack, template.body.instance_type) : undefined;
-    if (!template || typeof type !== "string") throw new MissingPriceError(`cannot determine the instance type of Auto Scaling group ${name} (${asg.stack}): no launch template with a literal instance_type`);
+    if (!template || typeof type !== "string")
+      throw new MissingPriceError(
+        `cannot determine the instance type of Auto Scaling group ${name} (${asg.stack}): no launch template with a literal instance_type`,
+      );
     const hourly = lookup(t, t.ec2Hourly, "EC2 instance type", "ec2Hourly", type, template);
     const min = asNumber(literal(asg, "min_size")) ?? 0;
     const max = asNumber(literal(asg, "max_size")) ?? min;
@@ -170,7 +180,8 @@ function lineItems(model: EnvironmentModel, stack: SynthStack, t: PriceTable): L
   for (const db of of("aws_db_instance")) {
     const id = String(literal(db, "identifier") ?? db.name);
     const engine = String(literal(db, "engine") ?? "");
-    if (engine !== "postgres") throw new MissingPriceError(`unknown RDS engine "${engine}" (aws_db_instance.${db.name} in ${db.stack}): ${t.file} prices PostgreSQL only`);
+    if (engine !== "postgres")
+      throw new MissingPriceError(`unknown RDS engine "${engine}" (aws_db_instance.${db.name} in ${db.stack}): ${t.file} prices PostgreSQL only`);
     const instanceClass = String(literal(db, "instance_class"));
     const hourly = lookup(t, t.rdsPostgresHourly, "RDS instance class", "rdsPostgresHourly", instanceClass, db);
     const copies = isTrue(literal(db, "multi_az")) ? 2 : 1;
@@ -188,9 +199,12 @@ function lineItems(model: EnvironmentModel, stack: SynthStack, t: PriceTable): L
     });
     const retention = asNumber(literal(db, "performance_insights_retention_period")) ?? 7;
     if (isTrue(literal(db, "performance_insights_enabled")) && retention > 7) {
-      throw new MissingPriceError(`Performance Insights retention of ${retention} days (aws_db_instance.${db.name} in ${db.stack}) is a paid tier with no price in ${t.file}`);
+      throw new MissingPriceError(
+        `Performance Insights retention of ${retention} days (aws_db_instance.${db.name} in ${db.stack}) is a paid tier with no price in ${t.file}`,
+      );
     }
-    if (isTrue(literal(db, "manage_master_user_password"))) fixed(`RDS-managed master secret (${id})`, "aws_db_instance", 1, t.secretMonth, `1 × ${usd(t.secretMonth)}/secret-month`);
+    if (isTrue(literal(db, "manage_master_user_password")))
+      fixed(`RDS-managed master secret (${id})`, "aws_db_instance", 1, t.secretMonth, `1 × ${usd(t.secretMonth)}/secret-month`);
   }
 
   // ---- ElastiCache --------------------------------------------------------------------------------------------------
@@ -200,48 +214,105 @@ function lineItems(model: EnvironmentModel, stack: SynthStack, t: PriceTable): L
     const groups = asNumber(literal(rg, "num_node_groups"));
     const replicas = asNumber(literal(rg, "replicas_per_node_group"));
     const nodes = asNumber(literal(rg, "num_cache_clusters")) ?? (groups !== undefined ? groups * ((replicas ?? 0) + 1) : 1);
-    fixed(`ElastiCache ${nodeType} × ${nodes} (${String(literal(rg, "replication_group_id") ?? rg.name)})`, "aws_elasticache_replication_group", nodes, nodes * hourly * H, `${nodes} × ${usd(hourly)}/h × ${H} h`);
+    fixed(
+      `ElastiCache ${nodeType} × ${nodes} (${String(literal(rg, "replication_group_id") ?? rg.name)})`,
+      "aws_elasticache_replication_group",
+      nodes,
+      nodes * hourly * H,
+      `${nodes} × ${usd(hourly)}/h × ${H} h`,
+    );
   }
 
   // ---- storage with assumed usage -------------------------------------------------------------------------------
   const efs = of("aws_efs_file_system").length;
-  fixed(`EFS Standard (${counted(efs, "file system")}, assumed ${t.usage.efsGb} GB each)`, "aws_efs_file_system", efs * t.usage.efsGb, efs * t.usage.efsGb * t.efsStandardGbMonth, `${efs} × ${t.usage.efsGb} GB × ${usd(t.efsStandardGbMonth)}/GB-month`);
+  fixed(
+    `EFS Standard (${counted(efs, "file system")}, assumed ${t.usage.efsGb} GB each)`,
+    "aws_efs_file_system",
+    efs * t.usage.efsGb,
+    efs * t.usage.efsGb * t.efsStandardGbMonth,
+    `${efs} × ${t.usage.efsGb} GB × ${usd(t.efsStandardGbMonth)}/GB-month`,
+  );
   const buckets = of("aws_s3_bucket").length;
-  fixed(`S3 Standard (${counted(buckets, "bucket")}, assumed ${t.usage.s3GbPerBucket} GB each)`, "aws_s3_bucket", buckets * t.usage.s3GbPerBucket, buckets * t.usage.s3GbPerBucket * t.s3StandardGbMonth, `${buckets} × ${t.usage.s3GbPerBucket} GB × ${usd(t.s3StandardGbMonth)}/GB-month`);
+  fixed(
+    `S3 Standard (${counted(buckets, "bucket")}, assumed ${t.usage.s3GbPerBucket} GB each)`,
+    "aws_s3_bucket",
+    buckets * t.usage.s3GbPerBucket,
+    buckets * t.usage.s3GbPerBucket * t.s3StandardGbMonth,
+    `${buckets} × ${t.usage.s3GbPerBucket} GB × ${usd(t.s3StandardGbMonth)}/GB-month`,
+  );
   const repositories = of("aws_ecr_repository").length;
-  fixed(`ECR storage (${counted(repositories, "repository", "repositories")}, assumed ${t.usage.ecrGbPerRepository} GB each)`, "aws_ecr_repository", repositories * t.usage.ecrGbPerRepository, repositories * t.usage.ecrGbPerRepository * t.ecrStorageGbMonth, `${repositories} × ${t.usage.ecrGbPerRepository} GB × ${usd(t.ecrStorageGbMonth)}/GB-month`);
+  fixed(
+    `ECR storage (${counted(repositories, "repository", "repositories")}, assumed ${t.usage.ecrGbPerRepository} GB each)`,
+    "aws_ecr_repository",
+    repositories * t.usage.ecrGbPerRepository,
+    repositories * t.usage.ecrGbPerRepository * t.ecrStorageGbMonth,
+    `${repositories} × ${t.usage.ecrGbPerRepository} GB × ${usd(t.ecrStorageGbMonth)}/GB-month`,
+  );
   const logGroups = of("aws_cloudwatch_log_group").length;
-  fixed(`CloudWatch Logs ingestion (${counted(logGroups, "log group")}, assumed ${t.usage.logsGbPerLogGroup} GB/month each)`, "aws_cloudwatch_log_group", logGroups * t.usage.logsGbPerLogGroup, logGroups * t.usage.logsGbPerLogGroup * t.cloudwatchLogsIngestionGb, `${logGroups} × ${t.usage.logsGbPerLogGroup} GB × ${usd(t.cloudwatchLogsIngestionGb)}/GB`);
+  fixed(
+    `CloudWatch Logs ingestion (${counted(logGroups, "log group")}, assumed ${t.usage.logsGbPerLogGroup} GB/month each)`,
+    "aws_cloudwatch_log_group",
+    logGroups * t.usage.logsGbPerLogGroup,
+    logGroups * t.usage.logsGbPerLogGroup * t.cloudwatchLogsIngestionGb,
+    `${logGroups} × ${t.usage.logsGbPerLogGroup} GB × ${usd(t.cloudwatchLogsIngestionGb)}/GB`,
+  );
 
   // ---- load balancing and WAF ---------------------------------------------------------------------------------------
   for (const lb of of("aws_lb")) {
     const kind = String(literal(lb, "load_balancer_type") ?? "application");
-    if (kind !== "application") throw new MissingPriceError(`unknown load balancer type "${kind}" (aws_lb.${lb.name} in ${lb.stack}): ${t.file} prices Application Load Balancers only`);
+    if (kind !== "application")
+      throw new MissingPriceError(`unknown load balancer type "${kind}" (aws_lb.${lb.name} in ${lb.stack}): ${t.file} prices Application Load Balancers only`);
     const name = String(literal(lb, "name") ?? lb.name);
     fixed(`ALB ${name} (hourly)`, "aws_lb", 1, t.albHourly * H, `1 × ${usd(t.albHourly)}/h × ${H} h`);
-    fixed(`ALB ${name} LCUs (assumed ${t.usage.albLcu} LCU)`, "aws_lb", t.usage.albLcu, t.usage.albLcu * t.albLcuHourly * H, `${t.usage.albLcu} × ${usd(t.albLcuHourly)}/LCU-h × ${H} h`);
+    fixed(
+      `ALB ${name} LCUs (assumed ${t.usage.albLcu} LCU)`,
+      "aws_lb",
+      t.usage.albLcu,
+      t.usage.albLcu * t.albLcuHourly * H,
+      `${t.usage.albLcu} × ${usd(t.albLcuHourly)}/LCU-h × ${H} h`,
+    );
     if (!isTrue(literal(lb, "internal"))) {
       const nodes = model.resolve(lb.stack, lb.body.subnets ?? []).length;
-      fixed(`ALB ${name} public IPv4 addresses (internet-facing, one per AZ)`, "aws_lb", nodes, nodes * t.publicIpv4Hourly * H, `${nodes} × ${usd(t.publicIpv4Hourly)}/h × ${H} h`);
+      fixed(
+        `ALB ${name} public IPv4 addresses (internet-facing, one per AZ)`,
+        "aws_lb",
+        nodes,
+        nodes * t.publicIpv4Hourly * H,
+        `${nodes} × ${usd(t.publicIpv4Hourly)}/h × ${H} h`,
+      );
     }
   }
   for (const acl of of("aws_wafv2_web_acl")) {
-    const rules = typeof acl.body.rule_json === "string" ? (JSON.parse(acl.body.rule_json) as unknown[]).length : Array.isArray(acl.body.rule) ? acl.body.rule.length : 0;
+    const rules =
+      typeof acl.body.rule_json === "string" ? (JSON.parse(acl.body.rule_json) as unknown[]).length : Array.isArray(acl.body.rule) ? acl.body.rule.length : 0;
     const monthly = t.wafWebAclMonth + rules * t.wafRuleMonth + t.usage.wafMillionRequests * t.wafMillionRequests;
-    fixed(`WAF web ACL ${String(literal(acl, "name") ?? acl.name)} (${rules} rules, assumed ${t.usage.wafMillionRequests}M requests)`, "aws_wafv2_web_acl", 1, monthly, `${usd(t.wafWebAclMonth)} + ${rules} × ${usd(t.wafRuleMonth)} + ${t.usage.wafMillionRequests} × ${usd(t.wafMillionRequests)}/M requests`);
+    fixed(
+      `WAF web ACL ${String(literal(acl, "name") ?? acl.name)} (${rules} rules, assumed ${t.usage.wafMillionRequests}M requests)`,
+      "aws_wafv2_web_acl",
+      1,
+      monthly,
+      `${usd(t.wafWebAclMonth)} + ${rules} × ${usd(t.wafRuleMonth)} + ${t.usage.wafMillionRequests} × ${usd(t.wafMillionRequests)}/M requests`,
+    );
   }
 
   // ---- Fargate services (EC2-placed services are paid through the instances) ---------------------------------------
   for (const service of ecsServices(model).filter((s) => s.ref.stack === stack.id && s.capacity.kind !== "ec2")) {
     if (service.cpuArchitecture && service.cpuArchitecture !== "X86_64") {
-      throw new MissingPriceError(`unknown Fargate platform ${service.cpuArchitecture} (aws_ecs_service.${service.ref.name} in ${service.ref.stack}): ${t.file} prices x86_64 Fargate only`);
+      throw new MissingPriceError(
+        `unknown Fargate platform ${service.cpuArchitecture} (aws_ecs_service.${service.ref.name} in ${service.ref.stack}): ${t.file} prices x86_64 Fargate only`,
+      );
     }
     const vcpu = (service.cpu ?? 0) / 1024;
     const gb = (service.memory ?? 0) / 1024;
     const perTaskHour = (p: { vcpuHour: number; gbHour: number }) => vcpu * p.vcpuHour + gb * p.gbHour;
     const hourly = service.capacity.spotShare * perTaskHour(t.fargateSpot) + (1 - service.capacity.spotShare) * perTaskHour(t.fargate);
     const prices = service.capacity.spotShare === 1 ? t.fargateSpot : t.fargate;
-    const label = service.capacity.spotShare === 1 ? "Fargate Spot" : service.capacity.spotShare === 0 ? "Fargate" : `Fargate (${Math.round(service.capacity.spotShare * 100)}% Spot)`;
+    const label =
+      service.capacity.spotShare === 1
+        ? "Fargate Spot"
+        : service.capacity.spotShare === 0
+          ? "Fargate"
+          : `Fargate (${Math.round(service.capacity.spotShare * 100)}% Spot)`;
     items.push({
       item: `${label} ${service.shortName} (${vcpu} vCPU, ${gb} GB; ${service.countSource}, max ${service.maxCount})`,
       resourceType: "aws_ecs_service",
@@ -262,7 +333,14 @@ function lineItems(model: EnvironmentModel, stack: SynthStack, t: PriceTable): L
     const seconds = asNumber(literal(fn, "timeout")) ?? 3;
     const schedules = scheduleExpressions(model, fn);
     if (schedules.length === 0) {
-      items.push({ item: `Lambda ${name} (event-driven)`, resourceType: "aws_lambda_function", quantity: 0, monthly: 0, monthlyAtMax: 0, basis: "no schedule: invoked by events (e.g. secret rotation), assumed negligible" });
+      items.push({
+        item: `Lambda ${name} (event-driven)`,
+        resourceType: "aws_lambda_function",
+        quantity: 0,
+        monthly: 0,
+        monthlyAtMax: 0,
+        basis: "no schedule: invoked by events (e.g. secret rotation), assumed negligible",
+      });
       continue;
     }
     const invocations = sum(schedules.map((s) => invocationsPerMonth(s, H, fn)));
@@ -283,14 +361,38 @@ function lineItems(model: EnvironmentModel, stack: SynthStack, t: PriceTable): L
   const secrets = of("aws_secretsmanager_secret").length;
   fixed("Secrets Manager secrets", "aws_secretsmanager_secret", secrets, secrets * t.secretMonth, `${secrets} × ${usd(t.secretMonth)}/secret-month`);
   const alarms = alarmMetrics(model, of("aws_cloudwatch_metric_alarm"));
-  fixed("CloudWatch alarms, standard resolution", "aws_cloudwatch_metric_alarm", alarms.standard, alarms.standard * t.alarmStandardMetricMonth, `${alarms.standard} alarm metrics × ${usd(t.alarmStandardMetricMonth)}/month`);
-  fixed("CloudWatch alarms, high resolution (period < 60 s)", "aws_cloudwatch_metric_alarm", alarms.highResolution, alarms.highResolution * t.alarmHighResolutionMetricMonth, `${alarms.highResolution} alarm metrics × ${usd(t.alarmHighResolutionMetricMonth)}/month`);
+  fixed(
+    "CloudWatch alarms, standard resolution",
+    "aws_cloudwatch_metric_alarm",
+    alarms.standard,
+    alarms.standard * t.alarmStandardMetricMonth,
+    `${alarms.standard} alarm metrics × ${usd(t.alarmStandardMetricMonth)}/month`,
+  );
+  fixed(
+    "CloudWatch alarms, high resolution (period < 60 s)",
+    "aws_cloudwatch_metric_alarm",
+    alarms.highResolution,
+    alarms.highResolution * t.alarmHighResolutionMetricMonth,
+    `${alarms.highResolution} alarm metrics × ${usd(t.alarmHighResolutionMetricMonth)}/month`,
+  );
   const dashboards = of("aws_cloudwatch_dashboard").length;
   fixed("CloudWatch dashboards", "aws_cloudwatch_dashboard", dashboards, dashboards * t.dashboardMonth, `${dashboards} × ${usd(t.dashboardMonth)}/month`);
   const metrics = customMetrics(model, of("aws_cloudwatch_log_metric_filter"), of("aws_cloudwatch_metric_alarm"));
-  fixed("CloudWatch custom metrics (log metric filters, alarmed custom metrics)", "aws_cloudwatch_log_metric_filter", metrics, metrics * t.customMetricMonth, `${metrics} × ${usd(t.customMetricMonth)}/metric-month`);
+  fixed(
+    "CloudWatch custom metrics (log metric filters, alarmed custom metrics)",
+    "aws_cloudwatch_log_metric_filter",
+    metrics,
+    metrics * t.customMetricMonth,
+    `${metrics} × ${usd(t.customMetricMonth)}/metric-month`,
+  );
   const zones = of("aws_service_discovery_private_dns_namespace").length + of("aws_route53_zone").length;
-  fixed("Route 53 hosted zones (Cloud Map private DNS namespace)", "aws_service_discovery_private_dns_namespace", zones, zones * t.route53HostedZoneMonth, `${zones} × ${usd(t.route53HostedZoneMonth)}/zone-month`);
+  fixed(
+    "Route 53 hosted zones (Cloud Map private DNS namespace)",
+    "aws_service_discovery_private_dns_namespace",
+    zones,
+    zones * t.route53HostedZoneMonth,
+    `${zones} × ${usd(t.route53HostedZoneMonth)}/zone-month`,
+  );
 
   return items;
 }
@@ -299,7 +401,12 @@ function lineItems(model: EnvironmentModel, stack: SynthStack, t: PriceTable): L
 function scheduleExpressions(model: EnvironmentModel, fn: ResourceRef): string[] {
   const schedules: string[] = [];
   for (const target of model.resources("aws_cloudwatch_event_target")) {
-    if (!model.resolve(target.stack, target.body.arn).some((r) => r.kind === "attribute" && r.address.type === fn.type && r.address.name === fn.name && r.address.stack === fn.stack)) continue;
+    if (
+      !model
+        .resolve(target.stack, target.body.arn)
+        .some((r) => r.kind === "attribute" && r.address.type === fn.type && r.address.name === fn.name && r.address.stack === fn.stack)
+    )
+      continue;
     for (const rule of model.referencedResources(target.stack, target.body.rule, "aws_cloudwatch_event_rule")) {
       const expression = model.literal(rule.stack, rule.body.schedule_expression);
       if (typeof expression === "string") schedules.push(expression);
@@ -310,7 +417,10 @@ function scheduleExpressions(model: EnvironmentModel, fn: ResourceRef): string[]
 
 function invocationsPerMonth(expression: string, hours: number, fn: ResourceRef): number {
   const rate = /^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/.exec(expression);
-  if (!rate) throw new MissingPriceError(`cannot estimate the invocations of schedule "${expression}" (aws_lambda_function.${fn.name} in ${fn.stack}): only rate(...) schedules are supported`);
+  if (!rate)
+    throw new MissingPriceError(
+      `cannot estimate the invocations of schedule "${expression}" (aws_lambda_function.${fn.name} in ${fn.stack}): only rate(...) schedules are supported`,
+    );
   const every = Number(rate[1]);
   const perHour = rate[2].startsWith("minute") ? 60 / every : rate[2].startsWith("hour") ? 1 / every : 1 / (24 * every);
   return Math.round(hours * perHour);
@@ -322,7 +432,10 @@ function alarmMetrics(model: EnvironmentModel, alarms: readonly ResourceRef[]): 
   let highResolution = 0;
   for (const alarm of alarms) {
     const queries = Array.isArray(alarm.body.metric_query) ? (alarm.body.metric_query as Body[]) : [];
-    const metrics = queries.length > 0 ? queries.filter((q) => q.metric !== undefined).map((q) => asNumber((q.metric as Body).period) ?? 60) : [asNumber(model.literal(alarm.stack, alarm.body.period)) ?? 60];
+    const metrics =
+      queries.length > 0
+        ? queries.filter((q) => q.metric !== undefined).map((q) => asNumber((q.metric as Body).period) ?? 60)
+        : [asNumber(model.literal(alarm.stack, alarm.body.period)) ?? 60];
     for (const period of metrics) {
       if (period < 60) highResolution += 1;
       else standard += 1;
@@ -335,11 +448,17 @@ function alarmMetrics(model: EnvironmentModel, alarms: readonly ResourceRef[]): 
 function customMetrics(model: EnvironmentModel, filters: readonly ResourceRef[], alarms: readonly ResourceRef[]): number {
   const keys = new Set<string>();
   for (const filter of filters) {
-    for (const m of [filter.body.metric_transformation ?? []].flat() as Body[]) keys.add(`${String(m.namespace)}|${String(m.name)}|${JSON.stringify(m.dimensions ?? {})}`);
+    for (const m of [filter.body.metric_transformation ?? []].flat() as Body[])
+      keys.add(`${String(m.namespace)}|${String(m.name)}|${JSON.stringify(m.dimensions ?? {})}`);
   }
   for (const alarm of alarms) {
-    const queries = Array.isArray(alarm.body.metric_query) ? (alarm.body.metric_query as Body[]).map((q) => q.metric as Body | undefined).filter((m): m is Body => m !== undefined) : [];
-    const metrics = queries.length > 0 ? queries.map((m) => ({ ns: m.namespace, name: m.metric_name, dims: m.dimensions })) : [{ ns: alarm.body.namespace, name: alarm.body.metric_name, dims: alarm.body.dimensions }];
+    const queries = Array.isArray(alarm.body.metric_query)
+      ? (alarm.body.metric_query as Body[]).map((q) => q.metric as Body | undefined).filter((m): m is Body => m !== undefined)
+      : [];
+    const metrics =
+      queries.length > 0
+        ? queries.map((m) => ({ ns: m.namespace, name: m.metric_name, dims: m.dimensions }))
+        : [{ ns: alarm.body.namespace, name: alarm.body.metric_name, dims: alarm.body.dimensions }];
     for (const m of metrics) {
       const ns = String(model.literal(alarm.stack, m.ns) ?? "");
       if (!ns || ns.startsWith("AWS/") || ns.startsWith("ECS/ContainerInsights")) continue;
@@ -364,7 +483,9 @@ export function renderCostReport(report: CostReport): string {
     "|---|---:|---:|",
     ...report.stacks.map((s) => `| ${s.stack} | ${money(s.monthly)} | ${money(s.monthlyAtMax)} |`),
     `| **${report.environment} total** | **${money(report.total.monthly)}** | **${money(report.total.monthlyAtMax)}** |`,
-    ...report.shared.map((s) => `| ${s.stack} (state bucket shared by the environments of its account; not in the total) | ${money(s.monthly)} | ${money(s.monthlyAtMax)} |`),
+    ...report.shared.map(
+      (s) => `| ${s.stack} (state bucket shared by the environments of its account; not in the total) | ${money(s.monthly)} | ${money(s.monthlyAtMax)} |`,
+    ),
   ];
   for (const s of [...report.stacks, ...report.shared]) {
     lines.push("", `## ${s.stack}`, "");
@@ -372,7 +493,11 @@ export function renderCostReport(report: CostReport): string {
       lines.push("No billable resources.");
       continue;
     }
-    lines.push("| Item | Steady state | At max | Basis |", "|---|---:|---:|---|", ...s.items.map((i) => `| ${cell(i.item)} | ${money(i.monthly)} | ${money(i.monthlyAtMax)} | ${cell(i.basis)} |`));
+    lines.push(
+      "| Item | Steady state | At max | Basis |",
+      "|---|---:|---:|---|",
+      ...s.items.map((i) => `| ${cell(i.item)} | ${money(i.monthly)} | ${money(i.monthlyAtMax)} | ${cell(i.basis)} |`),
+    );
   }
   lines.push("", "## Assumptions", "", ...p.assumptions.map((a) => `- ${a}`), "", "## Not included", "", ...p.excluded.map((e) => `- ${e}`), "");
   return lines.join("\n");

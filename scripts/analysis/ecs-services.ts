@@ -123,7 +123,10 @@ function capacityOf(model: EnvironmentModel, service: ResourceRef): Capacity {
           : ((providers.body.default_capacity_provider_strategy as Body[]) ?? []);
     }
   }
-  const entries = strategy.map((s) => ({ weight: asNumber(model.literal(strategyStack, s.weight)) ?? 1, ...resolveProvider(model, strategyStack, s.capacity_provider) }));
+  const entries = strategy.map((s) => ({
+    weight: asNumber(model.literal(strategyStack, s.weight)) ?? 1,
+    ...resolveProvider(model, strategyStack, s.capacity_provider),
+  }));
   const asgs = entries.flatMap((e) => e.asgs);
   const fargate = entries.filter((e) => e.fargate);
   const label = entries.map((e) => e.label).join(" + ") || "unknown capacity";
@@ -143,7 +146,10 @@ export function asgSubnets(model: EnvironmentModel, asg: ResourceRef): SubnetRef
 function scalingTarget(model: EnvironmentModel, serviceName: string): ResourceRef | undefined {
   return model
     .resources("aws_appautoscaling_target")
-    .find((t) => model.literal(t.stack, t.body.service_namespace) === "ecs" && typeof t.body.resource_id === "string" && t.body.resource_id.endsWith(`/${serviceName}`));
+    .find(
+      (t) =>
+        model.literal(t.stack, t.body.service_namespace) === "ecs" && typeof t.body.resource_id === "string" && t.body.resource_id.endsWith(`/${serviceName}`),
+    );
 }
 
 /** The images, secrets and log drivers of a task's containers → what it must reach to start. */

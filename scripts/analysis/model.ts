@@ -204,9 +204,7 @@ export class EnvironmentModel {
 
   /** Resources of `type` (in any stack of the environment) whose attribute `attribute` references `target`. */
   referencing(type: string, attribute: string, target: ResourceAddress): ResourceRef[] {
-    return this.resources(type).filter((r) =>
-      this.resolve(r.stack, r.body[attribute]).some((v) => v.kind === "attribute" && sameAddress(v.address, target)),
-    );
+    return this.resources(type).filter((r) => this.resolve(r.stack, r.body[attribute]).some((v) => v.kind === "attribute" && sameAddress(v.address, target)));
   }
 
   /** The provider region of the environment (the first `aws` provider block that names one). */

@@ -7,7 +7,8 @@
 import { sameAddress, uniqueSorted, type EnvironmentModel, type ResourceAddress, type ResourceRef, type SubnetRef } from "./model";
 
 /** Where a route table's default (0.0.0.0/0) route goes. */
-export type DefaultRoute = { readonly kind: "nat"; readonly nat: ResourceAddress; readonly natAz?: string } | { readonly kind: "internet-gateway" } | { readonly kind: "none" };
+export type DefaultRoute =
+  { readonly kind: "nat"; readonly nat: ResourceAddress; readonly natAz?: string } | { readonly kind: "internet-gateway" } | { readonly kind: "none" };
 
 export interface SubnetRouting {
   readonly subnet: SubnetRef;
@@ -87,7 +88,8 @@ export class NetworkFacts {
     const targets: { stack: string; route: Readonly<Record<string, unknown>> }[] = [];
     for (const route of model.resources("aws_route")) {
       if (model.literal(route.stack, route.body.destination_cidr_block) !== "0.0.0.0/0") continue;
-      if (model.referencedResources(route.stack, route.body.route_table_id, "aws_route_table").some((t) => sameAddress(t, table))) targets.push({ stack: route.stack, route: route.body });
+      if (model.referencedResources(route.stack, route.body.route_table_id, "aws_route_table").some((t) => sameAddress(t, table)))
+        targets.push({ stack: route.stack, route: route.body });
     }
     const inline = Array.isArray(table.body.route) ? (table.body.route as Readonly<Record<string, unknown>>[]) : [];
     for (const route of inline) if (route.cidr_block === "0.0.0.0/0") targets.push({ stack: table.stack, route });

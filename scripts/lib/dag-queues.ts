@@ -82,5 +82,8 @@ export function checkDagQueues(config: Pick<EnvironmentConfig, "name" | "workerP
   const pools = describePools(config);
   return usages
     .filter((usage) => poolOf(config, usage.queue) === undefined)
-    .map((usage) => ({ ...usage, message: `${usage.file}:${usage.line}: queue ${JSON.stringify(usage.queue)} is not consumed by any worker pool of ${config.name}; pools: ${pools}` }));
+    .map((usage) => ({
+      ...usage,
+      message: `${usage.file}:${usage.line}: queue ${JSON.stringify(usage.queue)} is not consumed by any worker pool of ${config.name}; pools: ${pools}`,
+    }));
 }

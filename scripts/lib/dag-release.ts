@@ -71,7 +71,9 @@ export async function collectFolder(dir: string): Promise<FolderEntry[]> {
     root = await fs.promises.stat(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ReleaseContentError(code === "ENOENT" ? `the DAG folder "${dir}" does not exist` : `cannot read the DAG folder "${dir}": ${code ?? (error as Error).message}`);
+    throw new ReleaseContentError(
+      code === "ENOENT" ? `the DAG folder "${dir}" does not exist` : `cannot read the DAG folder "${dir}": ${code ?? (error as Error).message}`,
+    );
   }
   if (!root.isDirectory()) throw new ReleaseContentError(`"${dir}" is not a folder`);
 
@@ -92,7 +94,9 @@ export async function collectFolder(dir: string): Promise<FolderEntry[]> {
       } else if (stat.isFile()) {
         entries.push({ path: rel, absolute, type: "file", mode: stat.mode & 0o111 ? 0o755 : 0o644, size: stat.size });
       } else {
-        throw new ReleaseContentError(`"${absolute}" is not a regular file or folder (a device, socket or pipe); a DAG folder may hold only regular files and folders`);
+        throw new ReleaseContentError(
+          `"${absolute}" is not a regular file or folder (a device, socket or pipe); a DAG folder may hold only regular files and folders`,
+        );
       }
     }
   };
@@ -134,7 +138,13 @@ function tarEntry(name: string, type: "directory" | "file", mode: number, data: 
     const records = Buffer.from(pax.map(([k, v]) => paxRecord(k, v)).join(""), "utf8");
     out.push(header({ name: "././@PaxHeader", prefix: "", mode: 0o644, size: records.length, type: "x" }), pad(records));
   }
-  const fallback = split ?? { prefix: "", name: nameBytes.subarray(0, 100).toString("latin1").replace(/[^\x20-\x7e]/g, "_") };
+  const fallback = split ?? {
+    prefix: "",
+    name: nameBytes
+      .subarray(0, 100)
+      .toString("latin1")
+      .replace(/[^\x20-\x7e]/g, "_"),
+  };
   out.push(header({ ...fallback, mode, size: data.length > MAX_USTAR_SIZE ? 0 : data.length, type: type === "directory" ? "5" : "0" }));
   if (data.length > 0) out.push(pad(data));
   return out;
@@ -202,7 +212,10 @@ export function isValidReleaseVersion(version: string): boolean {
 
 /** `<UTC yyyymmddTHHMMSSZ>-<first 12 hex digits of the archive's SHA-256>`, e.g. `20260115T093000Z-3f2a9c0d1b7e`. */
 export function defaultReleaseVersion(now: Date, sha256: string): string {
-  const stamp = now.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
   return `${stamp}-${sha256.slice(0, 12)}`;
 }
 

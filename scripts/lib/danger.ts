@@ -88,7 +88,8 @@ export function findDangers(stack: string, changes: readonly ResourceChange[]): 
     const danger = (category: DangerCategory, reason: string) => found.push({ stack, address: rc.address, type: rc.type, kind, category, reason });
 
     if (destroys && STATEFUL_TYPES[rc.type]) danger("stateful", STATEFUL_TYPES[rc.type]);
-    if (isBootstrapStack(stack) && (destroys || kind === "update" || kind === "forget")) danger("state-backend", "Terraform state bucket, its key or its policy");
+    if (isBootstrapStack(stack) && (destroys || kind === "update" || kind === "forget"))
+      danger("state-backend", "Terraform state bucket, its key or its policy");
     if (rc.type.startsWith("aws_iam_")) danger("iam", "IAM");
     for (const reason of openIngress(rc, kind)) danger("open-ingress", reason);
   }

@@ -140,7 +140,10 @@ function build(name: string, dir: string): EnvironmentDescription {
       stateRegion: config.state.region,
       image: { airflowVersion: AIRFLOW_VERSION, pythonVersion: PYTHON_VERSION },
       dagDelivery: {
-        role: config.dags.deployRepositories.length > 0 ? `arn:${partitionOf(config.account.region)}:iam::${config.account.id}:role/${dagDeliveryNames(naming).deployRole}` : null,
+        role:
+          config.dags.deployRepositories.length > 0
+            ? `arn:${partitionOf(config.account.region)}:iam::${config.account.id}:role/${dagDeliveryNames(naming).deployRole}`
+            : null,
         repositories: config.dags.deployRepositories,
         bundles: config.dags.bundles.map((b) => ({ name: b.name, source: b.source })),
       },

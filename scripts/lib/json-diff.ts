@@ -62,9 +62,7 @@ function identityKey(before: readonly unknown[], after: readonly unknown[]): str
   const all = [...before, ...after];
   if (all.length === 0 || !all.every(isPlainObject)) return undefined;
   const unique = (items: readonly unknown[], key: string) => new Set(items.map((i) => (i as Record<string, unknown>)[key])).size === items.length;
-  return IDENTITY_KEYS.find(
-    (key) => all.every((i) => typeof (i as Record<string, unknown>)[key] === "string") && unique(before, key) && unique(after, key),
-  );
+  return IDENTITY_KEYS.find((key) => all.every((i) => typeof (i as Record<string, unknown>)[key] === "string") && unique(before, key) && unique(after, key));
 }
 
 function diffInto(before: unknown, after: unknown, path: PathSegment[], out: Difference[]): void {

@@ -14,12 +14,15 @@ export function code(text: string): string {
 
 /** Text for a table cell or summary line: no pipes, no newlines, no HTML. */
 export function plain(text: string): string {
-  return text.replace(/[|]/g, "\\|").replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;")).replace(/\r?\n/g, " ");
+  return text
+    .replace(/[|]/g, "\\|")
+    .replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"))
+    .replace(/\r?\n/g, " ");
 }
 
 /** A value shown compactly: strings as they are (empty as `""`), everything else as JSON, cut at `max` characters. */
 export function compact(value: unknown, max = 120): string {
-  const text = typeof value === "string" && value !== "" && !/[\r\n]/.test(value) ? value : JSON.stringify(value) ?? "null";
+  const text = typeof value === "string" && value !== "" && !/[\r\n]/.test(value) ? value : (JSON.stringify(value) ?? "null");
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 

@@ -87,13 +87,55 @@ export const KNOWN_AFTER_APPLY = "(known after apply)";
 const SENSITIVE_TOKEN = /\(sensitive\)#[0-9a-f]{16}/g;
 
 function sensitiveToken(value: unknown): string {
-  return `${SENSITIVE}#${createHash("sha256").update(JSON.stringify(value) ?? "null").digest("hex").slice(0, 16)}`;
+  return `${SENSITIVE}#${createHash("sha256")
+    .update(JSON.stringify(value) ?? "null")
+    .digest("hex")
+    .slice(0, 16)}`;
 }
 
 /** Words that make a key (or the name in a name/value pair) look like it holds a secret. */
-const SECRET_WORDS = new Set(["password", "passwd", "passphrase", "secret", "token", "credential", "credentials", "privatekey", "apikey", "secretkey", "accesskey", "authtoken", "secretstring", "secretbinary", "fernetkey", "basicauth"]);
+const SECRET_WORDS = new Set([
+  "password",
+  "passwd",
+  "passphrase",
+  "secret",
+  "token",
+  "credential",
+  "credentials",
+  "privatekey",
+  "apikey",
+  "secretkey",
+  "accesskey",
+  "authtoken",
+  "secretstring",
+  "secretbinary",
+  "fernetkey",
+  "basicauth",
+]);
 /** Last words that make such a key a reference or setting, not the secret itself (`secret_arn`, `password_wo_version`). */
-const REFERENCE_WORDS = new Set(["arn", "arns", "id", "ids", "name", "names", "version", "length", "prefix", "enabled", "count", "type", "strategy", "days", "path", "from", "kms", "rotation", "ttl", "source", "location"]);
+const REFERENCE_WORDS = new Set([
+  "arn",
+  "arns",
+  "id",
+  "ids",
+  "name",
+  "names",
+  "version",
+  "length",
+  "prefix",
+  "enabled",
+  "count",
+  "type",
+  "strategy",
+  "days",
+  "path",
+  "from",
+  "kms",
+  "rotation",
+  "ttl",
+  "source",
+  "location",
+]);
 
 function words(key: string): string[] {
   return key
@@ -127,7 +169,8 @@ export function redact(value: unknown, sensitive: unknown = false): unknown {
     const pairName = NAME_KEYS.map((k) => value[k]).find((n) => typeof n === "string") as string | undefined;
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      const secretValue = item !== null && typeof item !== "boolean" && (looksSecret(key) || (key === "value" && pairName !== undefined && looksSecret(pairName)));
+      const secretValue =
+        item !== null && typeof item !== "boolean" && (looksSecret(key) || (key === "value" && pairName !== undefined && looksSecret(pairName)));
       out[key] = secretValue ? sensitiveToken(item) : redact(item, isPlainObject(sensitive) ? sensitive[key] : false);
     }
     return out;

@@ -14,7 +14,10 @@ export const computeContract = defineContract("compute", {
   asg_max_size: output.number("Maximum number of container instances (cAdvisor runs one task per instance)", (c) => c.compute.maxInstances),
   service_discovery_namespace_id: output.string("Private DNS namespace for service discovery", () => "ns-0a1b2c3d4e5f67890"),
   service_discovery_namespace_name: output.string("Domain of the private DNS namespace", (c) => `${naming(c).base}.internal`),
-  ecr_repository_url: output.string("ECR repository of the Airflow image", (c) => `${c.account.id}.dkr.ecr.${c.account.region}.amazonaws.com/${naming(c).imageRepository}`),
+  ecr_repository_url: output.string(
+    "ECR repository of the Airflow image",
+    (c) => `${c.account.id}.dkr.ecr.${c.account.region}.amazonaws.com/${naming(c).imageRepository}`,
+  ),
   migrate_task_definition_arn: output.string("Task definition of the one-off database migration", (c) =>
     new ArnBuilder(c).of("ecs", `task-definition/${naming(c).name("migrate")}:1`),
   ),

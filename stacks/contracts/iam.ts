@@ -7,7 +7,8 @@ import { Naming } from "../../modules/core/naming";
 export const TASK_ROLE_COMPONENTS = ["api_server", "scheduler", "dag_processor", "triggerer", "worker", "flower", "migrate", "cadvisor", "dag_sync"] as const;
 export type TaskRoleComponent = (typeof TASK_ROLE_COMPONENTS)[number];
 
-const roleArn = (part: string) => (c: EnvironmentConfig) => new ArnBuilder(c).of("iam", `role/${new Naming(c.namePrefix, c.name, c.account.id).name(part)}`, "");
+const roleArn = (part: string) => (c: EnvironmentConfig) =>
+  new ArnBuilder(c).of("iam", `role/${new Naming(c.namePrefix, c.name, c.account.id).name(part)}`, "");
 const profileArn = (part: string) => (c: EnvironmentConfig) =>
   new ArnBuilder(c).of("iam", `instance-profile/${new Naming(c.namePrefix, c.name, c.account.id).name(part)}`, "");
 

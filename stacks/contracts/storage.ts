@@ -19,17 +19,22 @@ export const storageContract = defineContract("storage", {
     new ArnBuilder(c).of("secretsmanager", "secret:rds!db-0a1b2c3d-4e5f-6789-abcd-ef0123456789-AbC123"),
   ),
   redis_replication_group_id: output.string("ElastiCache replication group id (alarms, dashboard)", (c) => naming(c).name("broker")),
-  redis_primary_endpoint: output.string("Primary endpoint of the Celery broker (follows failover)", (c) =>
-    `master.${naming(c).name("broker")}.abc123.euw1.cache.amazonaws.com`,
+  redis_primary_endpoint: output.string(
+    "Primary endpoint of the Celery broker (follows failover)",
+    (c) => `master.${naming(c).name("broker")}.abc123.euw1.cache.amazonaws.com`,
   ),
   redis_port: output.number("Redis port (TLS)", () => 6379),
   redis_auth_token_secret_arn: output.string("Secret holding the broker auth token", secretArn("redis-auth-token")),
   efs_file_system_id: output.string("EFS file system of DAGs and plugins", () => "fs-0a1b2c3d4e5f67890"),
   efs_file_system_arn: output.string("EFS file system ARN", (c) => new ArnBuilder(c).of("elasticfilesystem", "file-system/fs-0a1b2c3d4e5f67890")),
   efs_dags_access_point_id: output.string("Access point of /airflow/dags (uid 50000, gid 0)", () => "fsap-0a1b2c3d4e5f67891"),
-  efs_dags_access_point_arn: output.string("ARN of the DAGs access point", (c) => new ArnBuilder(c).of("elasticfilesystem", "access-point/fsap-0a1b2c3d4e5f67891")),
+  efs_dags_access_point_arn: output.string("ARN of the DAGs access point", (c) =>
+    new ArnBuilder(c).of("elasticfilesystem", "access-point/fsap-0a1b2c3d4e5f67891"),
+  ),
   efs_plugins_access_point_id: output.string("Access point of /airflow/plugins (uid 50000, gid 0)", () => "fsap-0a1b2c3d4e5f67892"),
-  efs_plugins_access_point_arn: output.string("ARN of the plugins access point", (c) => new ArnBuilder(c).of("elasticfilesystem", "access-point/fsap-0a1b2c3d4e5f67892")),
+  efs_plugins_access_point_arn: output.string("ARN of the plugins access point", (c) =>
+    new ArnBuilder(c).of("elasticfilesystem", "access-point/fsap-0a1b2c3d4e5f67892"),
+  ),
   task_logs_bucket_name: output.string("S3 bucket of remote task logs", (c) => naming(c).globalName("task-logs")),
   task_logs_bucket_arn: output.string("ARN of the task-log bucket", (c) => `arn:aws:s3:::${naming(c).globalName("task-logs")}`),
   alb_logs_bucket_name: output.string("S3 bucket (SSE-S3) of ALB access logs", (c) => naming(c).globalName("alb-logs")),

@@ -108,7 +108,14 @@ export class StepSandbox {
       ].join("\n"),
     );
     // An npm stand-in: logs `npm <args>` into the same log (so the order against Terraform calls shows); FAIL_NPM fails it.
-    this.executable("npm", ["#!/usr/bin/env bash", 'echo "npm $*" >> "$FAKE_TERRAFORM_LOG"', 'if [ -n "${FAIL_NPM:-}" ]; then echo "Error: simulated npm failure" >&2; exit 1; fi'].join("\n"));
+    this.executable(
+      "npm",
+      [
+        "#!/usr/bin/env bash",
+        'echo "npm $*" >> "$FAKE_TERRAFORM_LOG"',
+        'if [ -n "${FAIL_NPM:-}" ]; then echo "Error: simulated npm failure" >&2; exit 1; fi',
+      ].join("\n"),
+    );
   }
 
   private executable(name: string, text: string): void {

@@ -13,7 +13,12 @@ describe("service redeployer", () => {
   it("forces a new deployment of every service when AWSCURRENT moves", async () => {
     // GIVEN two services WHEN the database secret's current version changes
     const calls: string[] = [];
-    const started = await redeploy(parseConfig(env), rotation, async (cluster, service) => void calls.push(`${cluster}/${service}`), () => undefined);
+    const started = await redeploy(
+      parseConfig(env),
+      rotation,
+      async (cluster, service) => void calls.push(`${cluster}/${service}`),
+      () => undefined,
+    );
     // THEN both are redeployed in the cluster
     expect([started, calls]).toEqual([
       ["airflow-dev-api-server", "airflow-dev-scheduler"],
@@ -24,7 +29,12 @@ describe("service redeployer", () => {
   it("ignores label moves other than AWSCURRENT", async () => {
     const calls: string[] = [];
     const logs: string[] = [];
-    await redeploy(parseConfig(env), { ...rotation, detail: { labelUpdated: "custom" } }, async (_c, s) => void calls.push(s), (m) => void logs.push(m));
+    await redeploy(
+      parseConfig(env),
+      { ...rotation, detail: { labelUpdated: "custom" } },
+      async (_c, s) => void calls.push(s),
+      (m) => void logs.push(m),
+    );
     expect([calls, logs]).toEqual([[], ["Ignored: not a rotation of the current secret version"]]);
   });
 

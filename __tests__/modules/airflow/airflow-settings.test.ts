@@ -63,7 +63,14 @@ const runtime: AirflowRuntime = {
   dags: {
     bundles: [
       { name: "team", source: "efs", refreshIntervalSeconds: 60 },
-      { name: "platform", source: "git", repository: "https://github.com/o/private.git", ref: "main", credentialsSecretArn: "arn:git-token", refreshIntervalSeconds: 300 },
+      {
+        name: "platform",
+        source: "git",
+        repository: "https://github.com/o/private.git",
+        ref: "main",
+        credentialsSecretArn: "arn:git-token",
+        refreshIntervalSeconds: 300,
+      },
       { name: "public", source: "git", repository: "https://github.com/o/public.git", ref: "v1", refreshIntervalSeconds: 300 },
     ],
     bucket: "dag-bucket",
@@ -107,7 +114,14 @@ describe("Airflow settings", () => {
   });
 
   it("shares the JWT secret with every component that issues or checks tokens (all but Flower)", () => {
-    expect(COMPONENTS.filter((c) => "AIRFLOW__API_AUTH__JWT_SECRET" in componentSecrets(c, runtime))).toEqual(["api-server", "scheduler", "dag-processor", "triggerer", "worker", "migrate"]);
+    expect(COMPONENTS.filter((c) => "AIRFLOW__API_AUTH__JWT_SECRET" in componentSecrets(c, runtime))).toEqual([
+      "api-server",
+      "scheduler",
+      "dag-processor",
+      "triggerer",
+      "worker",
+      "migrate",
+    ]);
   });
 
   it("shares [api] secret_key between the log readers and the log servers (api-server, workers, triggerer)", () => {

@@ -13,7 +13,11 @@ const render = (bundles: DagBundleConfig[]) => JSON.parse(dagBundleConfigList(bu
 describe("the DAG bundle list", () => {
   it("points an EFS bundle at its current release on the DAG file system", () => {
     expect(render([{ name: "team", source: "efs", refreshIntervalSeconds: 60 }])).toEqual([
-      { name: "team", classpath: "airflow.dag_processing.bundles.local.LocalDagBundle", kwargs: { path: "/opt/airflow/dags/team/current", refresh_interval: 60 } },
+      {
+        name: "team",
+        classpath: "airflow.dag_processing.bundles.local.LocalDagBundle",
+        kwargs: { path: "/opt/airflow/dags/team/current", refresh_interval: 60 },
+      },
       IMAGE,
     ]);
   });
@@ -33,7 +37,13 @@ describe("the DAG bundle list", () => {
       {
         name: "platform-dags",
         classpath: "airflow.providers.git.bundles.git.GitDagBundle",
-        kwargs: { repo_url: "git@github.com:o/platform.git", tracking_ref: "v2.3.0", subdir: "dags", git_conn_id: "dag_bundle_platform_dags", refresh_interval: 300 },
+        kwargs: {
+          repo_url: "git@github.com:o/platform.git",
+          tracking_ref: "v2.3.0",
+          subdir: "dags",
+          git_conn_id: "dag_bundle_platform_dags",
+          refresh_interval: 300,
+        },
       },
       IMAGE,
     ]);
@@ -64,11 +74,21 @@ describe("the DAG bundle list", () => {
 
   it("gives private repositories their secret and public ones an anonymous connection", () => {
     const connections = gitConnections([
-      { name: "private-repo", source: "git", repository: "https://github.com/o/a.git", ref: "main", credentialsSecretArn: "arn:secret", refreshIntervalSeconds: 300 },
+      {
+        name: "private-repo",
+        source: "git",
+        repository: "https://github.com/o/a.git",
+        ref: "main",
+        credentialsSecretArn: "arn:secret",
+        refreshIntervalSeconds: 300,
+      },
       { name: "public", source: "git", repository: "https://github.com/o/b.git", ref: "main", refreshIntervalSeconds: 300 },
       { name: "team", source: "efs", refreshIntervalSeconds: 60 },
     ]);
-    expect(connections).toEqual({ secrets: { AIRFLOW_CONN_DAG_BUNDLE_PRIVATE_REPO: "arn:secret" }, environment: { AIRFLOW_CONN_DAG_BUNDLE_PUBLIC: '{"conn_type":"git"}' } });
+    expect(connections).toEqual({
+      secrets: { AIRFLOW_CONN_DAG_BUNDLE_PRIVATE_REPO: "arn:secret" },
+      environment: { AIRFLOW_CONN_DAG_BUNDLE_PUBLIC: '{"conn_type":"git"}' },
+    });
   });
 });
 
@@ -111,9 +131,13 @@ describe.each([
 
   it("injects Git credentials from their secret only into dag-processor, triggerer and workers", () => {
     const config = repoEnvironment(env);
-    const withCredentials = config.dags.bundles.filter((b) => b.source === "git" && b.credentialsSecretArn).map((b) => `AIRFLOW_CONN_DAG_BUNDLE_${b.name.toUpperCase().replace(/-/g, "_")}`);
+    const withCredentials = config.dags.bundles
+      .filter((b) => b.source === "git" && b.credentialsSecretArn)
+      .map((b) => `AIRFLOW_CONN_DAG_BUNDLE_${b.name.toUpperCase().replace(/-/g, "_")}`);
     const carriers = Object.entries(containers()).filter(([name, c]) => c.secrets.length > 0 && !name.endsWith("/wait-for-migrations"));
-    expect(carriers.map(([name]) => name.split("/")[1]).sort()).toEqual(withCredentials.length > 0 ? ["dag-processor", "triggerer", ...config.workerPools.map(() => "worker")].sort() : []);
+    expect(carriers.map(([name]) => name.split("/")[1]).sort()).toEqual(
+      withCredentials.length > 0 ? ["dag-processor", "triggerer", ...config.workerPools.map(() => "worker")].sort() : [],
+    );
     for (const [, c] of carriers) expect(c.secrets).toEqual(withCredentials);
   });
 });

@@ -10,14 +10,40 @@ import { sharedApp } from "../../support/synth";
 const app = sharedApp();
 const taskDefinitions = app.stacks.flatMap((stack) => {
   const json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
-  return Object.entries((json.resource?.aws_ecs_task_definition ?? {}) as Record<string, any>).map(([id, td]) => ({ name: `${stack.id}/${td.family ?? id}`, td }));
+  return Object.entries((json.resource?.aws_ecs_task_definition ?? {}) as Record<string, any>).map(([id, td]) => ({
+    name: `${stack.id}/${td.family ?? id}`,
+    td,
+  }));
 });
 
 /** Container-definition keys ECS accepts (the subset of the API this project may use). */
 const ECS_KEYS = new Set([
-  "name", "image", "essential", "command", "entryPoint", "user", "readonlyRootFilesystem", "privileged", "environment", "secrets",
-  "portMappings", "mountPoints", "volumesFrom", "healthCheck", "memory", "memoryReservation", "cpu", "stopTimeout", "startTimeout",
-  "dependsOn", "dockerLabels", "linuxParameters", "ulimits", "logConfiguration", "workingDirectory", "systemControls",
+  "name",
+  "image",
+  "essential",
+  "command",
+  "entryPoint",
+  "user",
+  "readonlyRootFilesystem",
+  "privileged",
+  "environment",
+  "secrets",
+  "portMappings",
+  "mountPoints",
+  "volumesFrom",
+  "healthCheck",
+  "memory",
+  "memoryReservation",
+  "cpu",
+  "stopTimeout",
+  "startTimeout",
+  "dependsOn",
+  "dockerLabels",
+  "linuxParameters",
+  "ulimits",
+  "logConfiguration",
+  "workingDirectory",
+  "systemControls",
 ]);
 const HEALTH_CHECK_RANGES = { interval: [5, 300], timeout: [2, 60], retries: [1, 10], startPeriod: [0, 300] } as const;
 const SECRET_ARN = /^\$\{[^}]+\}(:[A-Za-z0-9_]+::)?$|^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^:]+(:[A-Za-z0-9_]+::)?$/;
@@ -31,7 +57,13 @@ describe.each(taskDefinitions.map((t) => [t.name, t.td] as const))("%s", (_name,
   const fargate = (td.requires_compatibilities as string[]).includes("FARGATE");
 
   it("uses only container-definition keys ECS accepts", () => {
-    expect(containers.flatMap((c) => Object.keys(c).filter((k) => !ECS_KEYS.has(k)).map((k) => `${c.name}.${k}`))).toEqual([]);
+    expect(
+      containers.flatMap((c) =>
+        Object.keys(c)
+          .filter((k) => !ECS_KEYS.has(k))
+          .map((k) => `${c.name}.${k}`),
+      ),
+    ).toEqual([]);
   });
 
   it("keeps health checks inside ECS's ranges and in CMD-SHELL form", () => {
@@ -67,7 +99,11 @@ describe.each(taskDefinitions.map((t) => [t.name, t.td] as const))("%s", (_name,
     for (const c of containers) {
       expect({ container: c.name, readOnly: c.readonlyRootFilesystem }).toEqual({ container: c.name, readOnly: true });
       const exception = c.name === "cadvisor";
-      expect({ container: c.name, privileged: c.privileged, nonRoot: c.user === "50000:0" }).toEqual({ container: c.name, privileged: exception, nonRoot: !exception });
+      expect({ container: c.name, privileged: c.privileged, nonRoot: c.user === "50000:0" }).toEqual({
+        container: c.name,
+        privileged: exception,
+        nonRoot: !exception,
+      });
     }
   });
 });

@@ -35,13 +35,20 @@ describe("policyJson", () => {
   });
 
   it("renders the everyone principal as *", () => {
-    expect(JSON.parse(policyJson([{ sid: "Deny", effect: "Deny", actions: ["s3:*"], principals: [{ type: "*", identifiers: ["*"] }] }])).Statement[0].Principal).toBe("*");
+    expect(
+      JSON.parse(policyJson([{ sid: "Deny", effect: "Deny", actions: ["s3:*"], principals: [{ type: "*", identifiers: ["*"] }] }])).Statement[0].Principal,
+    ).toBe("*");
   });
 
   it("rejects invalid, duplicate or empty statements with a clear message", () => {
     expect(() => policyJson([])).toThrow("a policy needs at least one statement");
     expect(() => policyJson([{ sid: "Bad-Sid", actions: ["s3:GetObject"] }])).toThrow('statement id "Bad-Sid" must be alphanumeric');
-    expect(() => policyJson([{ sid: "A", actions: ["s3:GetObject"] }, { sid: "A", actions: ["s3:PutObject"] }])).toThrow('statement id "A" is used twice in one policy');
+    expect(() =>
+      policyJson([
+        { sid: "A", actions: ["s3:GetObject"] },
+        { sid: "A", actions: ["s3:PutObject"] },
+      ]),
+    ).toThrow('statement id "A" is used twice in one policy');
     expect(() => policyJson([{ sid: "A", actions: [] }])).toThrow("statement A has no actions");
   });
 

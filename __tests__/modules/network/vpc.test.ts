@@ -50,7 +50,13 @@ describe("AirflowVpc", () => {
   it("shares one NAT gateway in single mode", () => {
     const { of } = synth(props({ natGateways: "single" }));
     expect(of("aws_nat_gateway")).toHaveLength(1);
-    expect(new Set(of("aws_route").filter((r) => r.nat_gateway_id).map((r) => r.nat_gateway_id)).size).toBe(1);
+    expect(
+      new Set(
+        of("aws_route")
+          .filter((r) => r.nat_gateway_id)
+          .map((r) => r.nat_gateway_id),
+      ).size,
+    ).toBe(1);
     expect(of("aws_route_table").length).toBe(4);
   });
 

@@ -4,7 +4,9 @@ import { HeartbeatAlarm, heartbeatAlarmSettings } from "../../../modules/operati
 import { LOG_PATTERNS, logMetricName, LogMetrics } from "../../../modules/operations/log-metrics";
 
 describe("HeartbeatAlarm", () => {
-  const json = JSON.parse(Testing.synthScope((scope) => new HeartbeatAlarm(scope, "hb", { name: "airflow-dev-heartbeat", environment: "dev", notificationTopicArn: "arn:topic" })));
+  const json = JSON.parse(
+    Testing.synthScope((scope) => new HeartbeatAlarm(scope, "hb", { name: "airflow-dev-heartbeat", environment: "dev", notificationTopicArn: "arn:topic" })),
+  );
   const alarm = Object.values(json.resource.aws_cloudwatch_metric_alarm)[0] as any;
 
   it("watches the metric the heartbeat DAG publishes, from the shared names", () => {
@@ -12,7 +14,15 @@ describe("HeartbeatAlarm", () => {
   });
 
   it("treats silence as failure and alarms only after three scheduled intervals without a success", () => {
-    expect(alarm).toMatchObject({ treat_missing_data: "breaching", statistic: "Sum", threshold: 1, comparison_operator: "LessThanThreshold", period: HEARTBEAT.intervalSeconds, evaluation_periods: 3, datapoints_to_alarm: 3 });
+    expect(alarm).toMatchObject({
+      treat_missing_data: "breaching",
+      statistic: "Sum",
+      threshold: 1,
+      comparison_operator: "LessThanThreshold",
+      period: HEARTBEAT.intervalSeconds,
+      evaluation_periods: 3,
+      datapoints_to_alarm: 3,
+    });
     expect(alarm.alarm_actions).toEqual(["arn:topic"]);
     expect(alarm.ok_actions).toEqual(["arn:topic"]);
   });
@@ -27,7 +37,15 @@ describe("HeartbeatAlarm", () => {
 
 describe("LogMetrics", () => {
   const json = JSON.parse(
-    Testing.synthScope((scope) => new LogMetrics(scope, "logs", { namespace: "AirflowEcs/Logs/airflow-dev", logGroups: { scheduler: "/airflow/dev/scheduler", "worker-default": "/airflow/dev/worker-default" }, name: "airflow-dev", notificationTopicArn: "arn:topic" })),
+    Testing.synthScope(
+      (scope) =>
+        new LogMetrics(scope, "logs", {
+          namespace: "AirflowEcs/Logs/airflow-dev",
+          logGroups: { scheduler: "/airflow/dev/scheduler", "worker-default": "/airflow/dev/worker-default" },
+          name: "airflow-dev",
+          notificationTopicArn: "arn:topic",
+        }),
+    ),
   );
   const filters = Object.values(json.resource.aws_cloudwatch_log_metric_filter) as any[];
 
@@ -42,7 +60,9 @@ describe("LogMetrics", () => {
         ["/airflow/dev/worker-default", "WorkerDefaultTracebacks", LOG_PATTERNS.Tracebacks],
       ].sort(),
     );
-    expect(filters.every((f) => f.metric_transformation.default_value === "0" && f.metric_transformation.namespace === "AirflowEcs/Logs/airflow-dev")).toBe(true);
+    expect(filters.every((f) => f.metric_transformation.default_value === "0" && f.metric_transformation.namespace === "AirflowEcs/Logs/airflow-dev")).toBe(
+      true,
+    );
   });
 
   it("alarms on a sustained error rate per component", () => {

@@ -1,11 +1,27 @@
 import { Testing } from "cdktf";
-import { apiServerAlarms, brokerAlarms, databaseAlarms, estimatedMaxConnections, lambdaAlarms, PlatformAlarms, schedulerAlarms, serviceAlarms } from "../../../modules/operations/platform-alarms";
+import {
+  apiServerAlarms,
+  brokerAlarms,
+  databaseAlarms,
+  estimatedMaxConnections,
+  lambdaAlarms,
+  PlatformAlarms,
+  schedulerAlarms,
+  serviceAlarms,
+} from "../../../modules/operations/platform-alarms";
 import { dashboardWidgets } from "../../../modules/operations/operations-dashboard";
 
 describe("platform alarms", () => {
   it("alarm when no scheduler task is running, treating missing data as no scheduler", () => {
     expect(schedulerAlarms("c", "airflow-dev-scheduler")).toEqual([
-      expect.objectContaining({ namespace: "ECS/ContainerInsights", metric: "RunningTaskCount", statistic: "Minimum", threshold: 1, comparison: "LessThanThreshold", missing: "breaching" }),
+      expect.objectContaining({
+        namespace: "ECS/ContainerInsights",
+        metric: "RunningTaskCount",
+        statistic: "Minimum",
+        threshold: 1,
+        comparison: "LessThanThreshold",
+        missing: "breaching",
+      }),
     ]);
   });
 
@@ -19,7 +35,11 @@ describe("platform alarms", () => {
 
   it("watch the database's CPU, free storage (10% of the allocation) and connections (80% of the estimated maximum)", () => {
     const [cpu, storage, connections] = databaseAlarms("airflow-prod-metadata", "db.m7g.large", 100);
-    expect([cpu.threshold, storage.threshold, connections.threshold]).toEqual([80, Math.round(100 * 1024 ** 3 * 0.1), Math.floor(estimatedMaxConnections("db.m7g.large") * 0.8)]);
+    expect([cpu.threshold, storage.threshold, connections.threshold]).toEqual([
+      80,
+      Math.round(100 * 1024 ** 3 * 0.1),
+      Math.floor(estimatedMaxConnections("db.m7g.large") * 0.8),
+    ]);
     // RDS PostgreSQL's default: DBInstanceClassMemory / 9531392 (8 GiB -> ~811 with 10% reserved).
     expect(estimatedMaxConnections("db.m7g.large")).toBe(811);
     expect(estimatedMaxConnections("db.r7g.large")).toBe(1622);
@@ -49,13 +69,26 @@ describe("platform alarms", () => {
   });
 
   it("become enabled CloudWatch alarms that notify on alarm and recovery, and reject duplicate ids", () => {
-    const json = JSON.parse(Testing.synthScope((scope) => new PlatformAlarms(scope, "a", { name: "airflow-dev", notificationTopicArn: "arn:topic", specs: schedulerAlarms("c", "s") })));
-    expect(Object.values(json.resource.aws_cloudwatch_metric_alarm)).toEqual([
-      expect.objectContaining({ alarm_name: "airflow-dev-scheduler-not-running", actions_enabled: true, alarm_actions: ["arn:topic"], ok_actions: ["arn:topic"], treat_missing_data: "breaching" }),
-    ]);
-    expect(() => Testing.synthScope((scope) => new PlatformAlarms(scope, "a", { name: "x", notificationTopicArn: "t", specs: [...schedulerAlarms("c", "s"), ...schedulerAlarms("c", "s")] }))).toThrow(
-      'alarm id "scheduler-not-running" is used twice',
+    const json = JSON.parse(
+      Testing.synthScope(
+        (scope) => new PlatformAlarms(scope, "a", { name: "airflow-dev", notificationTopicArn: "arn:topic", specs: schedulerAlarms("c", "s") }),
+      ),
     );
+    expect(Object.values(json.resource.aws_cloudwatch_metric_alarm)).toEqual([
+      expect.objectContaining({
+        alarm_name: "airflow-dev-scheduler-not-running",
+        actions_enabled: true,
+        alarm_actions: ["arn:topic"],
+        ok_actions: ["arn:topic"],
+        treat_missing_data: "breaching",
+      }),
+    ]);
+    expect(() =>
+      Testing.synthScope(
+        (scope) =>
+          new PlatformAlarms(scope, "a", { name: "x", notificationTopicArn: "t", specs: [...schedulerAlarms("c", "s"), ...schedulerAlarms("c", "s")] }),
+      ),
+    ).toThrow('alarm id "scheduler-not-running" is used twice');
   });
 });
 

@@ -6,8 +6,20 @@ import { exactSteps, PUBLISHER_SAMPLING, QueueDepthScaling, SCALING, worstCaseSc
 function synth(pool = { name: "default", minCount: 2, maxCount: 12 }) {
   return JSON.parse(
     Testing.synthScope((scope) => {
-      const target = new AppautoscalingTarget(scope, "target", { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: "service/c/airflow-prod-worker-default", minCapacity: pool.minCount, maxCapacity: pool.maxCount });
-      new QueueDepthScaling(scope, "scaling", { environment: "prod", pool, target, name: "airflow-prod-worker-default", notificationTopicArn: "arn:aws:sns:eu-west-1:333333333333:alarms" });
+      const target = new AppautoscalingTarget(scope, "target", {
+        serviceNamespace: "ecs",
+        scalableDimension: "ecs:service:DesiredCount",
+        resourceId: "service/c/airflow-prod-worker-default",
+        minCapacity: pool.minCount,
+        maxCapacity: pool.maxCount,
+      });
+      new QueueDepthScaling(scope, "scaling", {
+        environment: "prod",
+        pool,
+        target,
+        name: "airflow-prod-worker-default",
+        notificationTopicArn: "arn:aws:sns:eu-west-1:333333333333:alarms",
+      });
     }),
   );
 }
@@ -45,7 +57,12 @@ describe("QueueDepthScaling", () => {
   });
 
   it("alarms when a task waits in the queue for more than 5 minutes", () => {
-    expect(alarm("-queue-backlog")).toMatchObject({ metric_name: QUEUE_METRICS.oldestQueuedSeconds, threshold: 300, comparison_operator: "GreaterThanThreshold", alarm_actions: ["arn:aws:sns:eu-west-1:333333333333:alarms"] });
+    expect(alarm("-queue-backlog")).toMatchObject({
+      metric_name: QUEUE_METRICS.oldestQueuedSeconds,
+      threshold: 300,
+      comparison_operator: "GreaterThanThreshold",
+      alarm_actions: ["arn:aws:sns:eu-west-1:333333333333:alarms"],
+    });
   });
 
   it("builds contiguous steps whose bounds are offsets from the threshold, capped at 20 steps", () => {

@@ -42,7 +42,10 @@ describe("applyPolicies fails synth on every unsuppressed finding", () => {
       ]),
     );
     // AND the report holds both findings, and no stack output was written
-    expect(report.findings.map((f) => `${f.rule} ${f.stack} ${f.address}`)).toEqual(["CKV_AWS_131 prod-services aws_lb.alb_88D76693", "CKV_AWS_150 prod-services aws_lb.alb_88D76693"]);
+    expect(report.findings.map((f) => `${f.rule} ${f.stack} ${f.address}`)).toEqual([
+      "CKV_AWS_131 prod-services aws_lb.alb_88D76693",
+      "CKV_AWS_150 prod-services aws_lb.alb_88D76693",
+    ]);
     expect(fs.existsSync(path.join(outdir, "stacks", "prod-services", "cdk.tf.json"))).toBe(false);
     fs.rmSync(outdir, { recursive: true, force: true });
   });
@@ -89,7 +92,15 @@ describe("applyPolicies fails synth on every unsuppressed finding", () => {
     }
     // THEN every S3 rule of AIRFLOW_ECS_PACK fails it, one annotation each
     expect(error).toEqual(annotationError(report.findings.map((f) => `[scratch/bucket] ${formatFinding(f)}`)));
-    expect(report.findings.map((f) => f.rule)).toEqual(["CKV2_AWS_6", "CKV_AWS_19", "CKV_AWS_145", "CKV_AWS_21", "CKV_AWS_18", "AwsSolutions-S10", "CKV2_AWS_61"]);
+    expect(report.findings.map((f) => f.rule)).toEqual([
+      "CKV2_AWS_6",
+      "CKV_AWS_19",
+      "CKV_AWS_145",
+      "CKV_AWS_21",
+      "CKV_AWS_18",
+      "AwsSolutions-S10",
+      "CKV2_AWS_61",
+    ]);
     expect(report.findings.map((f) => f.rule).every((id) => AIRFLOW_ECS_PACK.rules.some((r) => r.id === id))).toBe(true);
   });
 

@@ -60,7 +60,11 @@ describe("the repository's environments under AIRFLOW_ECS_PACK", () => {
     // GIVEN the built stacks
     const prod = built.environments.get("prod")!.storage;
     // THEN the resolver reads the config the stack carries
-    expect(environmentFromStackConfig(prod)).toEqual({ name: "prod", production: true, secretArnPrefix: "arn:aws:secretsmanager:eu-west-1:333333333333:secret:airflow/prod/" });
+    expect(environmentFromStackConfig(prod)).toEqual({
+      name: "prod",
+      production: true,
+      secretArnPrefix: "arn:aws:secretsmanager:eu-west-1:333333333333:secret:airflow/prod/",
+    });
     expect(environmentFromStackConfig(built.environments.get("dev")!.network)).toMatchObject({ name: "dev", production: false });
     expect(built.bootstraps.map((b) => environmentFromStackConfig(b))).toEqual(built.bootstraps.map(() => undefined));
   });

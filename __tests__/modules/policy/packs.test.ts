@@ -1,7 +1,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import { renderPolicyMarkdown, renderRulesMarkdown, renderSuppressionsMarkdown } from "../../../modules/policy/markdown";
-import { AIRFLOW_ECS_PACK, DATA_PACK, ECS_PACK, IAM_PACK, LOAD_BALANCER_PACK, NETWORK_PACK, OPERATIONS_PACK, SECRETS_PACK } from "../../../modules/policy/packs";
+import {
+  AIRFLOW_ECS_PACK,
+  DATA_PACK,
+  ECS_PACK,
+  IAM_PACK,
+  LOAD_BALANCER_PACK,
+  NETWORK_PACK,
+  OPERATIONS_PACK,
+  SECRETS_PACK,
+} from "../../../modules/policy/packs";
 import { defineRule, type PolicyRule } from "../../../modules/policy/rule";
 import { SUPPRESSIONS } from "../../../modules/policy/suppressions";
 
@@ -11,7 +20,10 @@ const isRule = (value: unknown): value is PolicyRule => typeof value === "object
 
 describe("rule files and packs", () => {
   const files = fs.readdirSync(RULES_DIR, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
-  const exported = files.map((file) => ({ file, rules: Object.values(jest.requireActual<Record<string, unknown>>(path.join(RULES_DIR, file))).filter(isRule) }));
+  const exported = files.map((file) => ({
+    file,
+    rules: Object.values(jest.requireActual<Record<string, unknown>>(path.join(RULES_DIR, file))).filter(isRule),
+  }));
 
   test("one rule per file, and AIRFLOW_ECS_PACK holds every rule once", () => {
     // GIVEN every module under modules/policy/rules
@@ -49,7 +61,9 @@ describe("rule files and packs", () => {
   test("rule metadata is validated when a rule is declared", () => {
     // GIVEN malformed declarations THEN they throw
     const base = { title: "t", rationale: "why", resourceTypes: ["aws_vpc"], check: () => undefined };
-    expect(() => defineRule({ ...base, id: "MY_RULE" })).toThrow(new Error('policy rule id "MY_RULE" must be a Checkov (CKV_AWS_n, CKV2_AWS_n), cdk-nag (AwsSolutions-X) or project (AIRFLOW_X) id'));
+    expect(() => defineRule({ ...base, id: "MY_RULE" })).toThrow(
+      new Error('policy rule id "MY_RULE" must be a Checkov (CKV_AWS_n, CKV2_AWS_n), cdk-nag (AwsSolutions-X) or project (AIRFLOW_X) id'),
+    );
     expect(() => defineRule({ ...base, id: "AIRFLOW_X", resourceTypes: [] })).toThrow(new Error("policy rule AIRFLOW_X inspects no resource type"));
     expect(() => defineRule({ ...base, id: "AIRFLOW_X", rationale: "two\nlines" })).toThrow(new Error("policy rule AIRFLOW_X needs a one-line rationale"));
   });

@@ -25,7 +25,12 @@ const evaluate = (suppressions: readonly Suppression[]) => {
   const { storage } = app();
   return new PolicyEngine({ pack: PACK, suppressions, environmentOf: () => DEV }).evaluate(storage);
 };
-const versioningOnA: Suppression = { rule: "CKV_AWS_21", stacks: "*-storage", resource: "a", reason: "bucket a is a scratch bucket whose objects are rewritten hourly" };
+const versioningOnA: Suppression = {
+  rule: "CKV_AWS_21",
+  stacks: "*-storage",
+  resource: "a",
+  reason: "bucket a is a scratch bucket whose objects are rewritten hourly",
+};
 
 describe("suppressions need a written reason", () => {
   test("a suppression without a reason is rejected", () => {
@@ -57,7 +62,9 @@ describe("suppressions need a written reason", () => {
     expect(() => new PolicyEngine({ pack: PACK, suppressions: [wildcard] })).toThrow(
       new Error("suppression of CKV_AWS_21 on * in *-storage must name exactly one resource (a construct path or Terraform address, no wildcards)"),
     );
-    expect(() => new PolicyEngine({ pack: PACK, suppressions: [versioningOnA, { ...versioningOnA }] })).toThrow(new Error("suppression of CKV_AWS_21 on a in *-storage is listed twice"));
+    expect(() => new PolicyEngine({ pack: PACK, suppressions: [versioningOnA, { ...versioningOnA }] })).toThrow(
+      new Error("suppression of CKV_AWS_21 on a in *-storage is listed twice"),
+    );
   });
 });
 
@@ -77,7 +84,11 @@ describe("a suppression silences exactly one rule on one resource", () => {
     // GIVEN the suppression by address instead of construct path
     const byAddress: Suppression = { ...versioningOnA, resource: "aws_s3_bucket.b" };
     // WHEN evaluated THEN it accepts bucket b's finding only
-    expect(evaluate([byAddress]).findings.filter((f) => f.suppressedBy).map((f) => `${f.rule} ${f.address}`)).toEqual(["CKV_AWS_21 aws_s3_bucket.b"]);
+    expect(
+      evaluate([byAddress])
+        .findings.filter((f) => f.suppressedBy)
+        .map((f) => `${f.rule} ${f.address}`),
+    ).toEqual(["CKV_AWS_21 aws_s3_bucket.b"]);
   });
 });
 
@@ -111,7 +122,9 @@ describe("stale suppressions are reported", () => {
     // THEN the report and a warning annotation on the stack name it
     expect(report.stale).toEqual([{ suppression: ghost, stack: "dev-network" }]);
     const warnings = warned.network.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data);
-    expect(warnings).toEqual(["[policy] stale suppression: CKV_AWS_21 on ghost in *-network matched no finding in dev-network; remove it from modules/policy/suppressions.ts"]);
+    expect(warnings).toEqual([
+      "[policy] stale suppression: CKV_AWS_21 on ghost in *-network matched no finding in dev-network; remove it from modules/policy/suppressions.ts",
+    ]);
 
     // AND with staleSuppressions: "error" the same app fails to synthesize
     const strict = app(false);

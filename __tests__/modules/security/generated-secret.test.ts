@@ -4,8 +4,22 @@ import { GeneratedSecret } from "../../../modules/security/generated-secret";
 describe("GeneratedSecret", () => {
   const json = JSON.parse(
     Testing.synthScope((scope) => {
-      new GeneratedSecret(scope, "fernet", { name: "airflow/dev/fernet-key", description: "Fernet", kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/k", length: 43, suffix: "=" });
-      new GeneratedSecret(scope, "flower", { name: "airflow/dev/flower", description: "Flower", kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/k", length: 32, prefix: "flower:", generation: 2, recoveryWindowDays: 30 });
+      new GeneratedSecret(scope, "fernet", {
+        name: "airflow/dev/fernet-key",
+        description: "Fernet",
+        kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/k",
+        length: 43,
+        suffix: "=",
+      });
+      new GeneratedSecret(scope, "flower", {
+        name: "airflow/dev/flower",
+        description: "Flower",
+        kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/k",
+        length: 32,
+        prefix: "flower:",
+        generation: 2,
+        recoveryWindowDays: 30,
+      });
     }),
   );
 

@@ -3,7 +3,9 @@ import { SecureBucket, type SecureBucketProps } from "../../../modules/storage/s
 
 function synth(props: Partial<SecureBucketProps> = {}) {
   const json = JSON.parse(
-    Testing.synthScope((scope) => new SecureBucket(scope, "b", { bucketName: "example", encryption: { kind: "s3" }, lifecycle: { noncurrentExpireAfterDays: 30 }, ...props })),
+    Testing.synthScope(
+      (scope) => new SecureBucket(scope, "b", { bucketName: "example", encryption: { kind: "s3" }, lifecycle: { noncurrentExpireAfterDays: 30 }, ...props }),
+    ),
   );
   const one = (type: string) => Object.values(json.resource[type] ?? {})[0] as Record<string, any>;
   return { json, one };
@@ -12,7 +14,12 @@ function synth(props: Partial<SecureBucketProps> = {}) {
 describe("SecureBucket", () => {
   it("blocks every form of public access and disables ACLs", () => {
     const { one } = synth();
-    expect(one("aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(one("aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
     expect(one("aws_s3_bucket_ownership_controls").rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
   });
 
@@ -20,19 +27,30 @@ describe("SecureBucket", () => {
     expect(synth({ encryption: { kind: "kms", keyArn: "arn:k" } }).one("aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
       { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "arn:k" }, bucket_key_enabled: true },
     ]);
-    expect(synth().one("aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }]);
+    expect(synth().one("aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+    ]);
   });
 
   it("denies plain HTTP and TLS below 1.2, then appends extra statements, after the public-access block exists", () => {
-    const { one } = synth({ policyStatements: [{ sid: "Extra", actions: ["s3:GetObject"], principals: [{ type: "Service", identifiers: ["x.amazonaws.com"] }] }] });
+    const { one } = synth({
+      policyStatements: [{ sid: "Extra", actions: ["s3:GetObject"], principals: [{ type: "Service", identifiers: ["x.amazonaws.com"] }] }],
+    });
     const policy = one("aws_s3_bucket_policy");
     expect(JSON.parse(policy.policy).Statement.map((s: any) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "Extra"]);
     expect(policy.depends_on).toEqual([expect.stringContaining("aws_s3_bucket_public_access_block")]);
   });
 
   it("expires objects when asked, otherwise cleans expired delete markers; always expires old versions and aborts stale uploads", () => {
-    const ids = (props: Partial<SecureBucketProps>) => synth(props).one("aws_s3_bucket_lifecycle_configuration").rule.map((r: any) => r.id);
-    expect(ids({ lifecycle: { expireAfterDays: 14, noncurrentExpireAfterDays: 7 } })).toEqual(["abort-incomplete-uploads", "expire-noncurrent-versions", "expire-objects"]);
+    const ids = (props: Partial<SecureBucketProps>) =>
+      synth(props)
+        .one("aws_s3_bucket_lifecycle_configuration")
+        .rule.map((r: any) => r.id);
+    expect(ids({ lifecycle: { expireAfterDays: 14, noncurrentExpireAfterDays: 7 } })).toEqual([
+      "abort-incomplete-uploads",
+      "expire-noncurrent-versions",
+      "expire-objects",
+    ]);
     expect(ids({})).toEqual(["abort-incomplete-uploads", "expire-noncurrent-versions", "remove-expired-delete-markers"]);
   });
 

@@ -18,14 +18,21 @@ describe("CKV_AWS_79 IMDSv2 required", () => {
     // GIVEN a launch template leaving IMDS at its defaults (v1 allowed)
     const findings = check(imdsv2Required, (stack) => new LaunchTemplate(stack, "lt", { imageId: "ami-1" }));
     // THEN it is reported
-    expect(findings).toEqual([{ rule: "CKV_AWS_79", address: "aws_launch_template.lt", message: 'metadata_options.http_tokens is not set; set "required" (IMDSv2 only)' }]);
+    expect(findings).toEqual([
+      { rule: "CKV_AWS_79", address: "aws_launch_template.lt", message: 'metadata_options.http_tokens is not set; set "required" (IMDSv2 only)' },
+    ]);
   });
 
   test("Noncompliance 2: an instance with optional tokens", () => {
     // GIVEN an instance with http_tokens optional
-    const findings = check(imdsv2Required, (stack) => new Instance(stack, "vm", { ami: "ami-1", instanceType: "t4g.nano", metadataOptions: { httpTokens: "optional" } }));
+    const findings = check(
+      imdsv2Required,
+      (stack) => new Instance(stack, "vm", { ami: "ami-1", instanceType: "t4g.nano", metadataOptions: { httpTokens: "optional" } }),
+    );
     // THEN it is reported
-    expect(findings).toEqual([{ rule: "CKV_AWS_79", address: "aws_instance.vm", message: 'metadata_options.http_tokens is "optional"; set "required" (IMDSv2 only)' }]);
+    expect(findings).toEqual([
+      { rule: "CKV_AWS_79", address: "aws_instance.vm", message: 'metadata_options.http_tokens is "optional"; set "required" (IMDSv2 only)' },
+    ]);
   });
 
   test("Compliance 1: tokens required", () => {
@@ -44,8 +51,9 @@ describe("CKV_AWS_79 IMDSv2 required", () => {
 describe("CKV_AWS_341 IMDS hop limit 1", () => {
   test("Noncompliance 1: a hop limit of 2 lets containers reach IMDS", () => {
     // GIVEN a launch template with hop limit 2
-    const findings = check(imdsHopLimit, (stack) =>
-      new LaunchTemplate(stack, "lt", { imageId: "ami-1", metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }),
+    const findings = check(
+      imdsHopLimit,
+      (stack) => new LaunchTemplate(stack, "lt", { imageId: "ami-1", metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }),
     );
     // THEN it is reported
     expect(findings).toEqual([{ rule: "CKV_AWS_341", address: "aws_launch_template.lt", message: "metadata_options.http_put_response_hop_limit is 2; set 1" }]);

@@ -17,9 +17,21 @@ import { check } from "../support";
 
 const LOGS = { group: "/airflow/dev/scheduler", region: "eu-west-1", streamPrefix: "scheduler" };
 /** A container as this project renders them: uid 50000, read-only root, awslogs. */
-const airflow: ContainerSpec = { name: "scheduler", image: "airflow:3", user: "50000:0", readonlyRootFilesystem: true, memoryReservation: 512, environment: { AIRFLOW__CORE__EXECUTOR: "CeleryExecutor" } };
+const airflow: ContainerSpec = {
+  name: "scheduler",
+  image: "airflow:3",
+  user: "50000:0",
+  readonlyRootFilesystem: true,
+  memoryReservation: 512,
+  environment: { AIRFLOW__CORE__EXECUTOR: "CeleryExecutor" },
+};
 
-function task(stack: TerraformStack, id: string, containers: string | ContainerSpec[], extra: { volume?: EcsTaskDefinitionVolume[]; taskRoleArn?: string; executionRoleArn?: string } = {}) {
+function task(
+  stack: TerraformStack,
+  id: string,
+  containers: string | ContainerSpec[],
+  extra: { volume?: EcsTaskDefinitionVolume[]; taskRoleArn?: string; executionRoleArn?: string } = {},
+) {
   return new EcsTaskDefinition(stack, id, {
     family: id,
     containerDefinitions: typeof containers === "string" ? containers : renderContainerDefinitions(containers, LOGS),
@@ -33,13 +45,20 @@ describe("CKV_AWS_65 ECS Container Insights", () => {
     const findings = check(clusterContainerInsights, (stack) => new EcsCluster(stack, "cluster", { name: "c" }));
     // THEN it is reported
     expect(findings).toEqual([
-      { rule: "CKV_AWS_65", address: "aws_ecs_cluster.cluster", message: 'Container Insights is off; add setting { name = "containerInsights", value = "enabled" }' },
+      {
+        rule: "CKV_AWS_65",
+        address: "aws_ecs_cluster.cluster",
+        message: 'Container Insights is off; add setting { name = "containerInsights", value = "enabled" }',
+      },
     ]);
   });
 
   test("Noncompliance 2: Container Insights explicitly disabled", () => {
     // GIVEN containerInsights = disabled
-    const findings = check(clusterContainerInsights, (stack) => new EcsCluster(stack, "cluster", { name: "c", setting: [{ name: "containerInsights", value: "disabled" }] }));
+    const findings = check(
+      clusterContainerInsights,
+      (stack) => new EcsCluster(stack, "cluster", { name: "c", setting: [{ name: "containerInsights", value: "disabled" }] }),
+    );
     // THEN it is reported
     expect(findings.map((f) => f.rule)).toEqual(["CKV_AWS_65"]);
   });
@@ -58,8 +77,9 @@ describe("CKV_AWS_65 ECS Container Insights", () => {
 describe("CKV_AWS_333 ECS services get no public IP", () => {
   test("Noncompliance 1: assign_public_ip = true", () => {
     // GIVEN an awsvpc service asking for a public IP
-    const findings = check(serviceNoPublicIp, (stack) =>
-      new EcsService(stack, "svc", { name: "s", networkConfiguration: { subnets: ["subnet-1"], assignPublicIp: true } }),
+    const findings = check(
+      serviceNoPublicIp,
+      (stack) => new EcsService(stack, "svc", { name: "s", networkConfiguration: { subnets: ["subnet-1"], assignPublicIp: true } }),
     );
     // THEN it is reported
     expect(findings).toEqual([{ rule: "CKV_AWS_333", address: "aws_ecs_service.svc", message: "network_configuration.assign_public_ip is not false" }]);
@@ -97,8 +117,16 @@ describe("CKV_AWS_336 read-only root filesystem (decoded container_definitions)"
     const findings = check(taskReadonlyRoot, (stack) => task(stack, "td", JSON.stringify([{ name: "a", readonlyRootFilesystem: false }, { name: "b" }])));
     // THEN both are reported
     expect(findings).toEqual([
-      { rule: "CKV_AWS_336", address: "aws_ecs_task_definition.td", message: 'container "a" has a writable root filesystem (readonlyRootFilesystem is not true)' },
-      { rule: "CKV_AWS_336", address: "aws_ecs_task_definition.td", message: 'container "b" has a writable root filesystem (readonlyRootFilesystem is not true)' },
+      {
+        rule: "CKV_AWS_336",
+        address: "aws_ecs_task_definition.td",
+        message: 'container "a" has a writable root filesystem (readonlyRootFilesystem is not true)',
+      },
+      {
+        rule: "CKV_AWS_336",
+        address: "aws_ecs_task_definition.td",
+        message: 'container "b" has a writable root filesystem (readonlyRootFilesystem is not true)',
+      },
     ]);
   });
 
@@ -121,7 +149,11 @@ describe("AIRFLOW_ECS_NON_ROOT_USER containers run as a non-root user", () => {
     );
     // THEN each is reported
     expect(findings).toEqual([
-      { rule: "AIRFLOW_ECS_NON_ROOT_USER", address: "aws_ecs_task_definition.td", message: 'container "default" sets no user and runs as the image\'s default user (often root); set e.g. "50000:0"' },
+      {
+        rule: "AIRFLOW_ECS_NON_ROOT_USER",
+        address: "aws_ecs_task_definition.td",
+        message: 'container "default" sets no user and runs as the image\'s default user (often root); set e.g. "50000:0"',
+      },
       { rule: "AIRFLOW_ECS_NON_ROOT_USER", address: "aws_ecs_task_definition.td", message: 'container "uid0" runs as root (user "0:0")' },
       { rule: "AIRFLOW_ECS_NON_ROOT_USER", address: "aws_ecs_task_definition.td", message: 'container "named" runs as root (user "root")' },
     ]);
@@ -137,7 +169,9 @@ describe("AIRFLOW_ECS_NON_ROOT_USER containers run as a non-root user", () => {
 describe("AwsSolutions-ECS7 every container logs through awslogs", () => {
   test("Noncompliance 1: no log configuration, and another driver", () => {
     // GIVEN hand-written JSON without awslogs
-    const findings = check(taskAwslogs, (stack) => task(stack, "td", JSON.stringify([{ name: "a" }, { name: "b", logConfiguration: { logDriver: "json-file" } }])));
+    const findings = check(taskAwslogs, (stack) =>
+      task(stack, "td", JSON.stringify([{ name: "a" }, { name: "b", logConfiguration: { logDriver: "json-file" } }])),
+    );
     // THEN both are reported
     expect(findings).toEqual([
       { rule: "AwsSolutions-ECS7", address: "aws_ecs_task_definition.td", message: 'container "a" logs through no log driver; use "awslogs"' },
@@ -155,12 +189,18 @@ describe("AwsSolutions-ECS7 every container logs through awslogs", () => {
 describe("CKV_AWS_97 EFS volumes: TLS and IAM authorization", () => {
   test("Noncompliance 1: an EFS volume without TLS, IAM or access point", () => {
     // GIVEN a bare EFS volume
-    const findings = check(taskEfsEncryption, (stack) => task(stack, "td", [airflow], { volume: [{ name: "dags", efsVolumeConfiguration: { fileSystemId: "fs-1" } }] }));
+    const findings = check(taskEfsEncryption, (stack) =>
+      task(stack, "td", [airflow], { volume: [{ name: "dags", efsVolumeConfiguration: { fileSystemId: "fs-1" } }] }),
+    );
     // THEN each gap is reported
     expect(findings).toEqual([
       { rule: "CKV_AWS_97", address: "aws_ecs_task_definition.td", message: 'EFS volume "dags" does not enable transit_encryption' },
       { rule: "CKV_AWS_97", address: "aws_ecs_task_definition.td", message: 'EFS volume "dags" does not enable IAM authorization (authorization_config.iam)' },
-      { rule: "CKV_AWS_97", address: "aws_ecs_task_definition.td", message: 'EFS volume "dags" mounts without an access point (authorization_config.access_point_id)' },
+      {
+        rule: "CKV_AWS_97",
+        address: "aws_ecs_task_definition.td",
+        message: 'EFS volume "dags" mounts without an access point (authorization_config.access_point_id)',
+      },
     ]);
   });
 
@@ -168,7 +208,13 @@ describe("CKV_AWS_97 EFS volumes: TLS and IAM authorization", () => {
     // GIVEN the project's DAG volume and a scratch volume
     const findings = check(taskEfsEncryption, (stack) =>
       task(stack, "td", [airflow], {
-        volume: [{ name: "tmp" }, { name: "dags", efsVolumeConfiguration: { fileSystemId: "fs-1", transitEncryption: "ENABLED", authorizationConfig: { accessPointId: "fsap-1", iam: "ENABLED" } } }],
+        volume: [
+          { name: "tmp" },
+          {
+            name: "dags",
+            efsVolumeConfiguration: { fileSystemId: "fs-1", transitEncryption: "ENABLED", authorizationConfig: { accessPointId: "fsap-1", iam: "ENABLED" } },
+          },
+        ],
       }),
     );
     // THEN nothing is reported
@@ -184,7 +230,9 @@ describe("CKV_AWS_249 task role differs from execution role", () => {
       task(stack, "td", [airflow], { taskRoleArn: iam.getString("role_arn"), executionRoleArn: iam.getString("role_arn") });
     });
     // THEN the resolved references are compared and reported
-    expect(findings).toEqual([{ rule: "CKV_AWS_249", address: "aws_ecs_task_definition.td", message: "task_role_arn and execution_role_arn are the same role" }]);
+    expect(findings).toEqual([
+      { rule: "CKV_AWS_249", address: "aws_ecs_task_definition.td", message: "task_role_arn and execution_role_arn are the same role" },
+    ]);
   });
 
   test("Compliance 1: two roles", () => {
@@ -227,7 +275,11 @@ describe("AIRFLOW_ECS_NO_SECRET_ENVIRONMENT secrets come through `secrets`, neve
         address: "aws_ecs_task_definition.td",
         message: 'container "scheduler": environment AIRFLOW__CORE__FERNET_KEY looks secret; inject it through "secrets" (valueFrom)',
       },
-      { rule: "AIRFLOW_ECS_NO_SECRET_ENVIRONMENT", address: "aws_ecs_task_definition.td", message: 'container "scheduler": environment AIRFLOW_CONN_WAREHOUSE contains a URL with an embedded password' },
+      {
+        rule: "AIRFLOW_ECS_NO_SECRET_ENVIRONMENT",
+        address: "aws_ecs_task_definition.td",
+        message: 'container "scheduler": environment AIRFLOW_CONN_WAREHOUSE contains a URL with an embedded password',
+      },
     ]);
   });
 

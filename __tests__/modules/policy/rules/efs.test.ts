@@ -13,7 +13,9 @@ describe("CKV_AWS_42 EFS encrypted at rest", () => {
   test("Noncompliance 1: unencrypted", () => {
     // GIVEN a file system without encryption
     // THEN it is reported
-    expect(check(efsEncrypted, (stack) => new EfsFileSystem(stack, "fs", {}))).toEqual([{ rule: "CKV_AWS_42", address: "aws_efs_file_system.fs", message: "encrypted is not set; set true" }]);
+    expect(check(efsEncrypted, (stack) => new EfsFileSystem(stack, "fs", {}))).toEqual([
+      { rule: "CKV_AWS_42", address: "aws_efs_file_system.fs", message: "encrypted is not set; set true" },
+    ]);
   });
 
   test("Compliance 1: encrypted", () => {
@@ -32,8 +34,16 @@ describe("CKV_AWS_329 EFS access points pin a root directory", () => {
     });
     // THEN both are reported
     expect(findings).toEqual([
-      { rule: "CKV_AWS_329", address: "aws_efs_access_point.none", message: "root_directory.path is not set below /; pin the access point to its own directory" },
-      { rule: "CKV_AWS_329", address: "aws_efs_access_point.root", message: "root_directory.path is not set below /; pin the access point to its own directory" },
+      {
+        rule: "CKV_AWS_329",
+        address: "aws_efs_access_point.none",
+        message: "root_directory.path is not set below /; pin the access point to its own directory",
+      },
+      {
+        rule: "CKV_AWS_329",
+        address: "aws_efs_access_point.root",
+        message: "root_directory.path is not set below /; pin the access point to its own directory",
+      },
     ]);
   });
 

@@ -29,7 +29,9 @@ describe("CKV_AWS_29 Redis encrypted at rest", () => {
     // GIVEN a bare replication group
     const findings = check(redisAtRestEncryption, (stack) => new ElasticacheReplicationGroup(stack, "redis", bare));
     // THEN it is reported
-    expect(findings).toEqual([{ rule: "CKV_AWS_29", address: "aws_elasticache_replication_group.redis", message: "at_rest_encryption_enabled is not set; set true" }]);
+    expect(findings).toEqual([
+      { rule: "CKV_AWS_29", address: "aws_elasticache_replication_group.redis", message: "at_rest_encryption_enabled is not set; set true" },
+    ]);
   });
 
   test("Compliance 1: encrypted at rest", () => {
@@ -44,7 +46,9 @@ describe("CKV_AWS_30 Redis encrypted in transit", () => {
     // GIVEN a bare replication group
     const findings = check(redisInTransitEncryption, (stack) => new ElasticacheReplicationGroup(stack, "redis", bare));
     // THEN it is reported
-    expect(findings).toEqual([{ rule: "CKV_AWS_30", address: "aws_elasticache_replication_group.redis", message: "transit_encryption_enabled is not set; set true" }]);
+    expect(findings).toEqual([
+      { rule: "CKV_AWS_30", address: "aws_elasticache_replication_group.redis", message: "transit_encryption_enabled is not set; set true" },
+    ]);
   });
 
   test("Noncompliance 2: TLS preferred, plain text still accepted", () => {
@@ -67,7 +71,11 @@ describe("CKV_AWS_31 Redis requires authentication", () => {
     const findings = check(redisAuth, (stack) => new ElasticacheReplicationGroup(stack, "redis", bare));
     // THEN it is reported
     expect(findings).toEqual([
-      { rule: "CKV_AWS_31", address: "aws_elasticache_replication_group.redis", message: "neither auth_token nor user_group_ids is set; clients connect unauthenticated" },
+      {
+        rule: "CKV_AWS_31",
+        address: "aws_elasticache_replication_group.redis",
+        message: "neither auth_token nor user_group_ids is set; clients connect unauthenticated",
+      },
     ]);
   });
 

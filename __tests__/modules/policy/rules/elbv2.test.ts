@@ -92,7 +92,10 @@ describe("CKV_AWS_150 load balancer deletion protection in production", () => {
 describe("CKV_AWS_2 listeners use HTTPS or only redirect to it", () => {
   test("Noncompliance 1: an HTTP listener forwarding to the api-server", () => {
     // GIVEN a plain HTTP forward listener
-    const findings = check(listenerHttps, (stack) => new LbListener(stack, "http", { loadBalancerArn: "arn:lb", port: 80, protocol: "HTTP", defaultAction: forward }));
+    const findings = check(
+      listenerHttps,
+      (stack) => new LbListener(stack, "http", { loadBalancerArn: "arn:lb", port: 80, protocol: "HTTP", defaultAction: forward }),
+    );
     // THEN it is reported
     expect(findings).toEqual([
       {
@@ -111,14 +114,25 @@ describe("CKV_AWS_2 listeners use HTTPS or only redirect to it", () => {
     });
     // THEN the listener is reported for its rule
     expect(findings).toEqual([
-      { rule: "CKV_AWS_2", address: "aws_lb_listener.http", message: "listener rule aws_lb_listener_rule.flower forwards plain HTTP instead of redirecting to HTTPS" },
+      {
+        rule: "CKV_AWS_2",
+        address: "aws_lb_listener.http",
+        message: "listener rule aws_lb_listener_rule.flower forwards plain HTTP instead of redirecting to HTTPS",
+      },
     ]);
   });
 
   test("Compliance 1: HTTPS plus an HTTP listener that only redirects", () => {
     // GIVEN the production listener pair
     const findings = check(listenerHttps, (stack) => {
-      new LbListener(stack, "https", { loadBalancerArn: "arn:lb", port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", certificateArn: "arn:cert", defaultAction: forward });
+      new LbListener(stack, "https", {
+        loadBalancerArn: "arn:lb",
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        certificateArn: "arn:cert",
+        defaultAction: forward,
+      });
       new LbListener(stack, "redirect", { loadBalancerArn: "arn:lb", port: 80, protocol: "HTTP", defaultAction: redirect });
     });
     // THEN nothing is reported
@@ -129,31 +143,61 @@ describe("CKV_AWS_2 listeners use HTTPS or only redirect to it", () => {
 describe("CKV_AWS_103 TLS 1.2+ listener policy", () => {
   test("Noncompliance 1: an HTTPS listener on the default policy", () => {
     // GIVEN an HTTPS listener without ssl_policy
-    const findings = check(listenerTlsPolicy, (stack) => new LbListener(stack, "https", { loadBalancerArn: "arn:lb", port: 443, protocol: "HTTPS", certificateArn: "arn:cert", defaultAction: forward }));
+    const findings = check(
+      listenerTlsPolicy,
+      (stack) =>
+        new LbListener(stack, "https", { loadBalancerArn: "arn:lb", port: 443, protocol: "HTTPS", certificateArn: "arn:cert", defaultAction: forward }),
+    );
     // THEN it is reported
     expect(findings).toEqual([
       {
         rule: "CKV_AWS_103",
         address: "aws_lb_listener.https",
-        message: "ssl_policy is not set (the default ELBSecurityPolicy-2016-08 accepts TLS 1.0); use a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06",
+        message:
+          "ssl_policy is not set (the default ELBSecurityPolicy-2016-08 accepts TLS 1.0); use a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06",
       },
     ]);
   });
 
   test("Noncompliance 2: a policy that still accepts TLS 1.1", () => {
     // GIVEN ELBSecurityPolicy-TLS13-1-1-2021-06
-    const findings = check(listenerTlsPolicy, (stack) =>
-      new LbListener(stack, "https", { loadBalancerArn: "arn:lb", port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-1-2021-06", certificateArn: "arn:cert", defaultAction: forward }),
+    const findings = check(
+      listenerTlsPolicy,
+      (stack) =>
+        new LbListener(stack, "https", {
+          loadBalancerArn: "arn:lb",
+          port: 443,
+          protocol: "HTTPS",
+          sslPolicy: "ELBSecurityPolicy-TLS13-1-1-2021-06",
+          certificateArn: "arn:cert",
+          defaultAction: forward,
+        }),
     );
     // THEN it is reported
-    expect(findings.map((f) => f.message)).toEqual(['ssl_policy is "ELBSecurityPolicy-TLS13-1-1-2021-06"; use a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06']);
+    expect(findings.map((f) => f.message)).toEqual([
+      'ssl_policy is "ELBSecurityPolicy-TLS13-1-1-2021-06"; use a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06',
+    ]);
   });
 
   test("Compliance 1: TLS 1.2+ policies; HTTP listeners are not in scope", () => {
     // GIVEN two TLS 1.2+ policies and an HTTP redirect
     const findings = check(listenerTlsPolicy, (stack) => {
-      new LbListener(stack, "a", { loadBalancerArn: "arn:lb", port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", certificateArn: "arn:cert", defaultAction: forward });
-      new LbListener(stack, "b", { loadBalancerArn: "arn:lb", port: 8443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-FS-1-2-Res-2020-10", certificateArn: "arn:cert", defaultAction: forward });
+      new LbListener(stack, "a", {
+        loadBalancerArn: "arn:lb",
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        certificateArn: "arn:cert",
+        defaultAction: forward,
+      });
+      new LbListener(stack, "b", {
+        loadBalancerArn: "arn:lb",
+        port: 8443,
+        protocol: "HTTPS",
+        sslPolicy: "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+        certificateArn: "arn:cert",
+        defaultAction: forward,
+      });
       new LbListener(stack, "c", { loadBalancerArn: "arn:lb", port: 80, protocol: "HTTP", defaultAction: redirect });
     });
     // THEN nothing is reported

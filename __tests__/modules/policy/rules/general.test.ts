@@ -12,7 +12,10 @@ describe("AIRFLOW_JSON_INSPECTABLE policies and container definitions are inspec
     // GIVEN a policy and container definitions rendered by Terraform's jsonencode (Checkov's blind spot)
     const findings = check(jsonInspectable, (stack) => {
       const role = new IamRole(stack, "role", { assumeRolePolicy: serviceTrustPolicy(["ecs-tasks.amazonaws.com"], "111111111111") });
-      new IamRolePolicy(stack, "policy", { role: role.id, policy: Fn.jsonencode({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) });
+      new IamRolePolicy(stack, "policy", {
+        role: role.id,
+        policy: Fn.jsonencode({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }),
+      });
       new EcsTaskDefinition(stack, "td", { family: "td", containerDefinitions: Fn.jsonencode([{ name: "app", privileged: true }]) });
     });
     // THEN both are reported as uninspectable
@@ -41,8 +44,15 @@ describe("AIRFLOW_JSON_INSPECTABLE policies and container definitions are inspec
     // GIVEN the project's renderers
     const findings = check(jsonInspectable, (stack) => {
       const role = new IamRole(stack, "role", { assumeRolePolicy: serviceTrustPolicy(["ecs-tasks.amazonaws.com"], "111111111111") });
-      new IamRolePolicy(stack, "policy", { role: role.id, policy: policyJson([{ sid: "Logs", actions: ["logs:PutLogEvents"], resources: ["arn:aws:logs:eu-west-1:111111111111:log-group:/a:*"] }]) });
-      const containers = renderContainerDefinitions([{ name: "app", image: "x", user: "50000:0", readonlyRootFilesystem: true, memoryReservation: 128 }], { group: "/a", region: "eu-west-1", streamPrefix: "a" });
+      new IamRolePolicy(stack, "policy", {
+        role: role.id,
+        policy: policyJson([{ sid: "Logs", actions: ["logs:PutLogEvents"], resources: ["arn:aws:logs:eu-west-1:111111111111:log-group:/a:*"] }]),
+      });
+      const containers = renderContainerDefinitions([{ name: "app", image: "x", user: "50000:0", readonlyRootFilesystem: true, memoryReservation: 128 }], {
+        group: "/a",
+        region: "eu-west-1",
+        streamPrefix: "a",
+      });
       new EcsTaskDefinition(stack, "td", { family: "td", containerDefinitions: containers });
     });
     // THEN nothing is reported

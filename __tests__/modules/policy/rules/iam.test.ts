@@ -23,7 +23,8 @@ function role(stack: TerraformStack, statements: PolicyStatement[]) {
   const r = new IamRole(stack, "role", { name: "airflow-dev-worker", assumeRolePolicy: trust });
   new IamRolePolicy(stack, "policy", { role: r.id, policy: policyJson(statements) });
 }
-const storageState = (stack: TerraformStack, env: string) => new DataTerraformRemoteStateS3(stack, "storage_contract", { bucket: "airflow-tfstate", key: `${env}/storage.tfstate`, region: "eu-west-1" });
+const storageState = (stack: TerraformStack, env: string) =>
+  new DataTerraformRemoteStateS3(stack, "storage_contract", { bucket: "airflow-tfstate", key: `${env}/storage.tfstate`, region: "eu-west-1" });
 
 describe("CKV_AWS_63 no wildcard actions in Allow statements", () => {
   test("Noncompliance 1: service wildcards and NotAction in an identity policy", () => {
@@ -44,11 +45,15 @@ describe("CKV_AWS_63 no wildcard actions in Allow statements", () => {
 
   test("Noncompliance 2: kms:* in a key policy for a principal other than the account root", () => {
     // GIVEN a key policy granting kms:* to a role
-    const findings = check(noWildcardActions, (stack) =>
-      new KmsKey(stack, "key", {
-        enableKeyRotation: true,
-        policy: policyJson([{ sid: "RoleOwnsKey", actions: ["kms:*"], resources: ["*"], principals: [{ type: "AWS", identifiers: ["arn:aws:iam::111111111111:role/ops"] }] }]),
-      }),
+    const findings = check(
+      noWildcardActions,
+      (stack) =>
+        new KmsKey(stack, "key", {
+          enableKeyRotation: true,
+          policy: policyJson([
+            { sid: "RoleOwnsKey", actions: ["kms:*"], resources: ["*"], principals: [{ type: "AWS", identifiers: ["arn:aws:iam::111111111111:role/ops"] }] },
+          ]),
+        }),
     );
     // THEN it is reported
     expect(findings).toEqual([{ rule: "CKV_AWS_63", address: "aws_kms_key.key", message: "policy statement RoleOwnsKey allows the wildcard action kms:*" }]);
@@ -59,7 +64,15 @@ describe("CKV_AWS_63 no wildcard actions in Allow statements", () => {
     const findings = check(noWildcardActions, (stack) => {
       new EncryptionKey(stack, "data-key", { alias: "airflow-dev-data", description: "data", arns });
       new IamPolicy(stack, "deny", {
-        policy: policyJson([{ sid: "DenyAll", effect: "Deny", actions: ["s3:*"], resources: ["*"], conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] }]),
+        policy: policyJson([
+          {
+            sid: "DenyAll",
+            effect: "Deny",
+            actions: ["s3:*"],
+            resources: ["*"],
+            conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+          },
+        ]),
       });
       role(stack, grants.pullImages(arns.of("ecr", "repository/airflow-dev-airflow")));
     });
@@ -71,7 +84,9 @@ describe("CKV_AWS_63 no wildcard actions in Allow statements", () => {
 describe('CKV_AWS_355 Resource "*" only for actions AWS cannot scope', () => {
   test("Noncompliance 1: s3:GetObject on *", () => {
     // GIVEN a statement mixing an unscoped and a scopable action on "*"
-    const findings = check(noStarResource, (stack) => role(stack, [{ sid: "Mixed", actions: ["ecr:GetAuthorizationToken", "s3:GetObject"], resources: ["*"] }]));
+    const findings = check(noStarResource, (stack) =>
+      role(stack, [{ sid: "Mixed", actions: ["ecr:GetAuthorizationToken", "s3:GetObject"], resources: ["*"] }]),
+    );
     // THEN the scopable action is reported
     expect(findings).toEqual([
       {
@@ -109,7 +124,11 @@ describe("AIRFLOW_IAM_PASSROLE_SCOPED iam:PassRole only on named roles", () => {
     );
     // THEN both are reported
     expect(findings).toEqual([
-      { rule: "AIRFLOW_IAM_PASSROLE_SCOPED", address: "aws_iam_role_policy.policy", message: "policy statement PassAny allows iam:PassRole on *; name the roles it may pass" },
+      {
+        rule: "AIRFLOW_IAM_PASSROLE_SCOPED",
+        address: "aws_iam_role_policy.policy",
+        message: "policy statement PassAny allows iam:PassRole on *; name the roles it may pass",
+      },
       {
         rule: "AIRFLOW_IAM_PASSROLE_SCOPED",
         address: "aws_iam_role_policy.policy",
@@ -120,7 +139,9 @@ describe("AIRFLOW_IAM_PASSROLE_SCOPED iam:PassRole only on named roles", () => {
 
   test("Compliance 1: PassRole on the environment's roles", () => {
     // GIVEN the CI apply role's grant on role/airflow-dev-*
-    const findings = check(passRoleScoped, (stack) => role(stack, [{ sid: "ManageOwnRoles", actions: ["iam:GetRole", "iam:PassRole"], resources: ["arn:aws:iam::111111111111:role/airflow-dev-*"] }]));
+    const findings = check(passRoleScoped, (stack) =>
+      role(stack, [{ sid: "ManageOwnRoles", actions: ["iam:GetRole", "iam:PassRole"], resources: ["arn:aws:iam::111111111111:role/airflow-dev-*"] }]),
+    );
     // THEN nothing is reported
     expect(findings).toEqual([]);
   });
@@ -131,7 +152,11 @@ describe("AIRFLOW_IAM_OWN_SECRETS secret reads only of the environment's own sec
     // GIVEN a dev role granted a prod secret ARN and secretsmanager:Get* on "*"
     const findings = check(ownSecretsOnly, (stack) =>
       role(stack, [
-        { sid: "ProdSecret", actions: ["secretsmanager:GetSecretValue"], resources: ["arn:aws:secretsmanager:eu-west-1:333333333333:secret:airflow/prod/fernet-key"] },
+        {
+          sid: "ProdSecret",
+          actions: ["secretsmanager:GetSecretValue"],
+          resources: ["arn:aws:secretsmanager:eu-west-1:333333333333:secret:airflow/prod/fernet-key"],
+        },
         { sid: "AllSecrets", actions: ["secretsmanager:Get*"], resources: ["*"] },
       ]),
     );
@@ -146,7 +171,8 @@ describe("AIRFLOW_IAM_OWN_SECRETS secret reads only of the environment's own sec
       {
         rule: "AIRFLOW_IAM_OWN_SECRETS",
         address: "aws_iam_role_policy.policy",
-        message: "policy statement AllSecrets reads secret * outside the environment's own secrets (arn:aws:secretsmanager:eu-west-1:111111111111:secret:airflow/dev/*)",
+        message:
+          "policy statement AllSecrets reads secret * outside the environment's own secrets (arn:aws:secretsmanager:eu-west-1:111111111111:secret:airflow/dev/*)",
       },
     ]);
   });
@@ -165,7 +191,14 @@ describe("AIRFLOW_IAM_OWN_SECRETS secret reads only of the environment's own sec
 
   test("Noncompliance 3: a stack outside any environment owns no literal secret", () => {
     // GIVEN a literal secret ARN in a stack without environment
-    const findings = check(ownSecretsOnly, (stack) => role(stack, [{ sid: "Read", actions: ["secretsmanager:GetSecretValue"], resources: ["arn:aws:secretsmanager:eu-west-1:111111111111:secret:airflow/dev/x"] }]), null);
+    const findings = check(
+      ownSecretsOnly,
+      (stack) =>
+        role(stack, [
+          { sid: "Read", actions: ["secretsmanager:GetSecretValue"], resources: ["arn:aws:secretsmanager:eu-west-1:111111111111:secret:airflow/dev/x"] },
+        ]),
+      null,
+    );
     // THEN it is reported
     expect(findings.map((f) => f.message)).toEqual([
       "policy statement Read reads secret arn:aws:secretsmanager:eu-west-1:111111111111:secret:airflow/dev/x outside the environment's own secrets (this stack's secrets (the stack belongs to no environment))",
@@ -188,7 +221,14 @@ describe("AIRFLOW_IAM_OWN_SECRETS secret reads only of the environment's own sec
 
   test("Compliance 2: reads in production of production's secrets", () => {
     // GIVEN a prod role reading under airflow/prod/
-    const findings = check(ownSecretsOnly, (stack) => role(stack, [{ sid: "Read", actions: ["secretsmanager:GetSecretValue"], resources: ["arn:aws:secretsmanager:eu-west-1:333333333333:secret:airflow/prod/*"] }]), PROD);
+    const findings = check(
+      ownSecretsOnly,
+      (stack) =>
+        role(stack, [
+          { sid: "Read", actions: ["secretsmanager:GetSecretValue"], resources: ["arn:aws:secretsmanager:eu-west-1:333333333333:secret:airflow/prod/*"] },
+        ]),
+      PROD,
+    );
     // THEN nothing is reported
     expect(findings).toEqual([]);
   });

@@ -15,7 +15,11 @@ describe("CKV_AWS_7 KMS key rotation", () => {
   test("Compliance 1: EncryptionKey rotates; asymmetric keys cannot", () => {
     // GIVEN the project's key and an asymmetric signing key
     const findings = check(kmsKeyRotation, (stack) => {
-      new EncryptionKey(stack, "data", { alias: "airflow-dev-data", description: "data", arns: new ArnBuilder({ account: { id: "111111111111", region: "eu-west-1" } }) });
+      new EncryptionKey(stack, "data", {
+        alias: "airflow-dev-data",
+        description: "data",
+        arns: new ArnBuilder({ account: { id: "111111111111", region: "eu-west-1" } }),
+      });
       new KmsKey(stack, "signing", { customerMasterKeySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY" });
     });
     // THEN nothing is reported

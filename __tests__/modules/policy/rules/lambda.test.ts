@@ -8,7 +8,13 @@ import { lambdaNoSecretEnvironment } from "../../../../modules/policy/rules/lamb
 import { lambdaReservedConcurrency } from "../../../../modules/policy/rules/lambda/reserved-concurrency";
 import { check } from "../support";
 
-const bare: LambdaFunctionConfig = { functionName: "airflow-dev-publisher", role: "arn:aws:iam::111111111111:role/publisher", runtime: "nodejs20.x", handler: "index.handler", filename: "bundle.zip" };
+const bare: LambdaFunctionConfig = {
+  functionName: "airflow-dev-publisher",
+  role: "arn:aws:iam::111111111111:role/publisher",
+  runtime: "nodejs20.x",
+  handler: "index.handler",
+  filename: "bundle.zip",
+};
 /** The queue-depth publisher as the operations module builds it. */
 function publisher(stack: TerraformStack) {
   const dlq = new SqsQueue(stack, "dlq", { name: "airflow-dev-publisher-dlq", sqsManagedSseEnabled: true });
@@ -17,7 +23,9 @@ function publisher(stack: TerraformStack) {
     reservedConcurrentExecutions: 1,
     vpcConfig: { subnetIds: ["subnet-1", "subnet-2"], securityGroupIds: ["sg-1"] },
     deadLetterConfig: { targetArn: dlq.arn },
-    environment: { variables: { AIRFLOW_ECS_DB_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db", AIRFLOW_ECS_DB_HOST: "db.internal" } },
+    environment: {
+      variables: { AIRFLOW_ECS_DB_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db", AIRFLOW_ECS_DB_HOST: "db.internal" },
+    },
   });
 }
 
@@ -105,12 +113,17 @@ describe("CKV_AWS_116 Lambda dead-letter queue or on-failure destination", () =>
 describe("CKV_AWS_45 no secrets in Lambda environment variables", () => {
   test("Noncompliance 1: a password variable and an access key value", () => {
     // GIVEN secret-looking variables
-    const findings = check(lambdaNoSecretEnvironment, (stack) =>
-      new LambdaFunction(stack, "fn", { ...bare, environment: { variables: { DB_PASSWORD: "x", UPLOAD_KEY_OWNER: "AKIAABCDEFGHIJKLMNOP" } } }),
+    const findings = check(
+      lambdaNoSecretEnvironment,
+      (stack) => new LambdaFunction(stack, "fn", { ...bare, environment: { variables: { DB_PASSWORD: "x", UPLOAD_KEY_OWNER: "AKIAABCDEFGHIJKLMNOP" } } }),
     );
     // THEN both are reported
     expect(findings).toEqual([
-      { rule: "CKV_AWS_45", address: "aws_lambda_function.fn", message: "environment variable DB_PASSWORD looks secret; pass a secret ARN and read it at runtime" },
+      {
+        rule: "CKV_AWS_45",
+        address: "aws_lambda_function.fn",
+        message: "environment variable DB_PASSWORD looks secret; pass a secret ARN and read it at runtime",
+      },
       { rule: "CKV_AWS_45", address: "aws_lambda_function.fn", message: "environment variable UPLOAD_KEY_OWNER contains an AWS access key id" },
     ]);
   });

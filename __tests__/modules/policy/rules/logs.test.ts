@@ -35,7 +35,10 @@ describe("CKV_AWS_158 log groups encrypted with KMS", () => {
 
   test("Compliance 1: the environment's logs key", () => {
     // GIVEN kms_key_id set
-    const findings = check(logGroupKms, (stack) => new CloudwatchLogGroup(stack, "logs", { name: "/a", retentionInDays: 14, kmsKeyId: "arn:aws:kms:eu-west-1:111111111111:key/1" }));
+    const findings = check(
+      logGroupKms,
+      (stack) => new CloudwatchLogGroup(stack, "logs", { name: "/a", retentionInDays: 14, kmsKeyId: "arn:aws:kms:eu-west-1:111111111111:key/1" }),
+    );
     // THEN nothing is reported
     expect(findings).toEqual([]);
   });

@@ -51,7 +51,11 @@ describe("CKV_AWS_26 SNS topics encrypted with KMS", () => {
 
   test("Compliance 1: AlarmTopic with its own key", () => {
     // GIVEN the operations module's alarm topic
-    const findings = check(snsEncrypted, (stack) => new AlarmTopic(stack, "alarms", { name: "airflow-dev-alarms", arns: new ArnBuilder({ account: { id: "111111111111", region: "eu-west-1" } }) }));
+    const findings = check(
+      snsEncrypted,
+      (stack) =>
+        new AlarmTopic(stack, "alarms", { name: "airflow-dev-alarms", arns: new ArnBuilder({ account: { id: "111111111111", region: "eu-west-1" } }) }),
+    );
     // THEN nothing is reported
     expect(findings).toEqual([]);
   });

@@ -32,7 +32,9 @@ describe("CKV_AWS_16 RDS storage encrypted", () => {
   test("Noncompliance 1: storage_encrypted not set", () => {
     // GIVEN a bare instance
     // THEN it is reported
-    expect(check(rdsStorageEncrypted, (stack) => db(stack, bare))).toEqual([{ rule: "CKV_AWS_16", address: "aws_db_instance.db", message: "storage_encrypted is not set; set true" }]);
+    expect(check(rdsStorageEncrypted, (stack) => db(stack, bare))).toEqual([
+      { rule: "CKV_AWS_16", address: "aws_db_instance.db", message: "storage_encrypted is not set; set true" },
+    ]);
   });
 
   test("Compliance 1: encrypted", () => {
@@ -79,7 +81,9 @@ describe("CKV_AWS_293 RDS deletion protection in production", () => {
     // GIVEN a bare production instance
     const findings = check(rdsDeletionProtection, (stack) => db(stack, bare), PROD);
     // THEN it is reported
-    expect(findings).toEqual([{ rule: "CKV_AWS_293", address: "aws_db_instance.db", message: "deletion_protection is not set in a production environment; set true" }]);
+    expect(findings).toEqual([
+      { rule: "CKV_AWS_293", address: "aws_db_instance.db", message: "deletion_protection is not set in a production environment; set true" },
+    ]);
   });
 
   test("Compliance 1: protected in production, unprotected in dev", () => {
@@ -95,7 +99,9 @@ describe("CKV_AWS_133 RDS backups (7+ days in production)", () => {
     // GIVEN backup_retention_period = 1 in production
     const findings = check(rdsBackupRetention, (stack) => db(stack, { ...production, backupRetentionPeriod: 1 }), PROD);
     // THEN it is reported
-    expect(findings).toEqual([{ rule: "CKV_AWS_133", address: "aws_db_instance.db", message: "backup_retention_period is 1; production keeps at least 7 days" }]);
+    expect(findings).toEqual([
+      { rule: "CKV_AWS_133", address: "aws_db_instance.db", message: "backup_retention_period is 1; production keeps at least 7 days" },
+    ]);
   });
 
   test("Noncompliance 2: backups off in dev", () => {
@@ -141,7 +147,11 @@ describe("CKV2_AWS_69 RDS forces TLS", () => {
     // GIVEN no parameter_group_name
     // THEN it is reported
     expect(check(rdsForceSsl, (stack) => db(stack, production))).toEqual([
-      { rule: "CKV2_AWS_69", address: "aws_db_instance.db", message: "no parameter_group_name: the default parameter group does not guarantee rds.force_ssl = 1" },
+      {
+        rule: "CKV2_AWS_69",
+        address: "aws_db_instance.db",
+        message: "no parameter_group_name: the default parameter group does not guarantee rds.force_ssl = 1",
+      },
     ]);
   });
 
@@ -179,7 +189,9 @@ describe("CKV_AWS_353 RDS Performance Insights in production", () => {
     // GIVEN a production instance without Performance Insights
     const findings = check(rdsPerformanceInsights, (stack) => db(stack, { ...production, performanceInsightsEnabled: false }), PROD);
     // THEN it is reported
-    expect(findings).toEqual([{ rule: "CKV_AWS_353", address: "aws_db_instance.db", message: "performance_insights_enabled is false in a production environment; set true" }]);
+    expect(findings).toEqual([
+      { rule: "CKV_AWS_353", address: "aws_db_instance.db", message: "performance_insights_enabled is false in a production environment; set true" },
+    ]);
   });
 
   test("Compliance 1: on in production, off in dev", () => {

@@ -29,7 +29,9 @@ describe("CKV2_AWS_6 S3 public access blocked", () => {
   test("Noncompliance 1: no public access block in the stack", () => {
     // GIVEN a bare bucket
     // THEN it is reported
-    expect(check(s3PublicAccessBlock, bare)).toEqual([{ rule: "CKV2_AWS_6", address: "aws_s3_bucket.bucket", message: "no aws_s3_bucket_public_access_block in this stack" }]);
+    expect(check(s3PublicAccessBlock, bare)).toEqual([
+      { rule: "CKV2_AWS_6", address: "aws_s3_bucket.bucket", message: "no aws_s3_bucket_public_access_block in this stack" },
+    ]);
   });
 
   test("Noncompliance 2: a block with two flags off, attached by bucket name", () => {
@@ -47,7 +49,13 @@ describe("CKV2_AWS_6 S3 public access blocked", () => {
     const findings = check(s3PublicAccessBlock, (stack) => {
       const first = new S3Bucket(stack, "first", { bucket: "first" });
       new S3Bucket(stack, "second", { bucket: "second" });
-      new S3BucketPublicAccessBlock(stack, "pab", { bucket: first.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+      new S3BucketPublicAccessBlock(stack, "pab", {
+        bucket: first.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
     });
     // THEN only the second bucket is reported
     expect(findings.map((f) => f.address)).toEqual(["aws_s3_bucket.second"]);
@@ -65,7 +73,11 @@ describe("CKV_AWS_19 S3 default encryption", () => {
     // GIVEN a bare bucket
     // THEN it is reported
     expect(check(s3Encryption, bare)).toEqual([
-      { rule: "CKV_AWS_19", address: "aws_s3_bucket.bucket", message: "no default encryption (aws_s3_bucket_server_side_encryption_configuration) in this stack" },
+      {
+        rule: "CKV_AWS_19",
+        address: "aws_s3_bucket.bucket",
+        message: "no default encryption (aws_s3_bucket_server_side_encryption_configuration) in this stack",
+      },
     ]);
   });
 
@@ -73,7 +85,10 @@ describe("CKV_AWS_19 S3 default encryption", () => {
     // GIVEN an AES256 configuration
     const findings = check(s3Encryption, (stack) => {
       const bucket = bare(stack);
-      new S3BucketServerSideEncryptionConfigurationA(stack, "sse", { bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+      new S3BucketServerSideEncryptionConfigurationA(stack, "sse", {
+        bucket: bucket.id,
+        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      });
     });
     // THEN nothing is reported
     expect(findings).toEqual([]);
@@ -85,11 +100,18 @@ describe("CKV_AWS_145 S3 encrypted with a KMS key", () => {
     // GIVEN an AES256 configuration
     const findings = check(s3KmsEncryption, (stack) => {
       const bucket = bare(stack);
-      new S3BucketServerSideEncryptionConfigurationA(stack, "sse", { bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+      new S3BucketServerSideEncryptionConfigurationA(stack, "sse", {
+        bucket: bucket.id,
+        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      });
     });
     // THEN it is reported
     expect(findings).toEqual([
-      { rule: "CKV_AWS_145", address: "aws_s3_bucket.bucket", message: "default encryption is AES256, not SSE-KMS with a customer-managed key (kms_master_key_id)" },
+      {
+        rule: "CKV_AWS_145",
+        address: "aws_s3_bucket.bucket",
+        message: "default encryption is AES256, not SSE-KMS with a customer-managed key (kms_master_key_id)",
+      },
     ]);
   });
 
@@ -97,7 +119,10 @@ describe("CKV_AWS_145 S3 encrypted with a KMS key", () => {
     // GIVEN one bucket on the AWS managed key and one without encryption
     const findings = check(s3KmsEncryption, (stack) => {
       const bucket = bare(stack);
-      new S3BucketServerSideEncryptionConfigurationA(stack, "sse", { bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] });
+      new S3BucketServerSideEncryptionConfigurationA(stack, "sse", {
+        bucket: bucket.id,
+        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }],
+      });
       new S3Bucket(stack, "plain", { bucket: "plain" });
     });
     // THEN both are reported
@@ -122,7 +147,9 @@ describe("CKV_AWS_21 S3 versioning", () => {
       new S3BucketVersioningA(stack, "versioning", { bucket: bucket.id, versioningConfiguration: { status: "Suspended" } });
     });
     // THEN it is reported
-    expect(findings).toEqual([{ rule: "CKV_AWS_21", address: "aws_s3_bucket.bucket", message: 'versioning is not "Enabled" (aws_s3_bucket_versioning) in this stack' }]);
+    expect(findings).toEqual([
+      { rule: "CKV_AWS_21", address: "aws_s3_bucket.bucket", message: 'versioning is not "Enabled" (aws_s3_bucket_versioning) in this stack' },
+    ]);
   });
 
   test("Compliance 1: versioning enabled", () => {
@@ -152,7 +179,9 @@ describe("AwsSolutions-S10 S3 bucket policy requires TLS", () => {
   test("Noncompliance 1: no bucket policy", () => {
     // GIVEN a bare bucket
     // THEN it is reported
-    expect(check(s3TlsOnlyPolicy, bare)).toEqual([{ rule: "AwsSolutions-S10", address: "aws_s3_bucket.bucket", message: "no bucket policy in this stack denies requests without TLS" }]);
+    expect(check(s3TlsOnlyPolicy, bare)).toEqual([
+      { rule: "AwsSolutions-S10", address: "aws_s3_bucket.bucket", message: "no bucket policy in this stack denies requests without TLS" },
+    ]);
   });
 
   test("Noncompliance 2: a policy that only grants log delivery", () => {
@@ -161,7 +190,12 @@ describe("AwsSolutions-S10 S3 bucket policy requires TLS", () => {
       const bucket = bare(stack);
       new S3BucketPolicy(stack, "policy", {
         bucket: bucket.id,
-        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Delivery", Effect: "Allow", Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Resource: `${bucket.arn}/*` }] }),
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "Delivery", Effect: "Allow", Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Resource: `${bucket.arn}/*` },
+          ],
+        }),
       });
     });
     // THEN it is reported
@@ -180,10 +214,15 @@ describe("CKV2_AWS_61 S3 lifecycle configuration", () => {
     // GIVEN a lifecycle configuration whose one rule is disabled
     const findings = check(s3Lifecycle, (stack) => {
       const bucket = bare(stack);
-      new S3BucketLifecycleConfiguration(stack, "lifecycle", { bucket: bucket.id, rule: [{ id: "off", status: "Disabled", filter: [{}], expiration: [{ days: 30 }] }] });
+      new S3BucketLifecycleConfiguration(stack, "lifecycle", {
+        bucket: bucket.id,
+        rule: [{ id: "off", status: "Disabled", filter: [{}], expiration: [{ days: 30 }] }],
+      });
     });
     // THEN it is reported
-    expect(findings).toEqual([{ rule: "CKV2_AWS_61", address: "aws_s3_bucket.bucket", message: "no enabled lifecycle rule (aws_s3_bucket_lifecycle_configuration) in this stack" }]);
+    expect(findings).toEqual([
+      { rule: "CKV2_AWS_61", address: "aws_s3_bucket.bucket", message: "no enabled lifecycle rule (aws_s3_bucket_lifecycle_configuration) in this stack" },
+    ]);
   });
 
   test("Noncompliance 2: the lifecycle configuration lives in another stack", () => {
@@ -192,7 +231,10 @@ describe("CKV2_AWS_61 S3 lifecycle configuration", () => {
     const storage = new TerraformStack(app, "storage");
     bare(storage);
     const other = new TerraformStack(app, "other");
-    new S3BucketLifecycleConfiguration(other, "lifecycle", { bucket: "bare", rule: [{ id: "expire", status: "Enabled", filter: [{}], expiration: [{ days: 30 }] }] });
+    new S3BucketLifecycleConfiguration(other, "lifecycle", {
+      bucket: "bare",
+      rule: [{ id: "expire", status: "Enabled", filter: [{}], expiration: [{ days: 30 }] }],
+    });
     // WHEN the bucket's stack is evaluated
     const findings = evaluate(s3Lifecycle, storage);
     // THEN it is judged alone and the bucket is reported

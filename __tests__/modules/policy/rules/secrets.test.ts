@@ -23,22 +23,40 @@ describe("AIRFLOW_NO_LITERAL_SECRETS no literal secrets in the configuration", (
     });
     // THEN each is reported on its resource
     expect(findings).toEqual([
-      { rule: "AIRFLOW_NO_LITERAL_SECRETS", address: "provider.aws", message: "access_key is a literal value; use a reference, or a write-only attribute fed by an ephemeral resource" },
-      { rule: "AIRFLOW_NO_LITERAL_SECRETS", address: "provider.aws", message: "secret_key is a literal value; use a reference, or a write-only attribute fed by an ephemeral resource" },
-      { rule: "AIRFLOW_NO_LITERAL_SECRETS", address: "aws_db_instance.db", message: "password is a literal value; use a reference, or a write-only attribute fed by an ephemeral resource" },
+      {
+        rule: "AIRFLOW_NO_LITERAL_SECRETS",
+        address: "provider.aws",
+        message: "access_key is a literal value; use a reference, or a write-only attribute fed by an ephemeral resource",
+      },
+      {
+        rule: "AIRFLOW_NO_LITERAL_SECRETS",
+        address: "provider.aws",
+        message: "secret_key is a literal value; use a reference, or a write-only attribute fed by an ephemeral resource",
+      },
+      {
+        rule: "AIRFLOW_NO_LITERAL_SECRETS",
+        address: "aws_db_instance.db",
+        message: "password is a literal value; use a reference, or a write-only attribute fed by an ephemeral resource",
+      },
       {
         rule: "AIRFLOW_NO_LITERAL_SECRETS",
         address: "aws_secretsmanager_secret_version.version",
         message: "secret_string is a literal value; use a reference, or a write-only attribute fed by an ephemeral resource",
       },
-      { rule: "AIRFLOW_NO_LITERAL_SECRETS", address: "aws_ssm_parameter.param", message: "value is a literal value; use a reference, or a write-only attribute fed by an ephemeral resource" },
+      {
+        rule: "AIRFLOW_NO_LITERAL_SECRETS",
+        address: "aws_ssm_parameter.param",
+        message: "value is a literal value; use a reference, or a write-only attribute fed by an ephemeral resource",
+      },
     ]);
   });
 
   test("Noncompliance 2: an access key inside base64-encoded user data", () => {
     // GIVEN user data built with Fn.base64encode around a script exporting an access key
-    const findings = check(noLiteralSecrets, (stack) =>
-      new LaunchTemplate(stack, "lt", { imageId: "ami-1", userData: Fn.base64encode("#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIAABCDEFGHIJKLMNOP\n") }),
+    const findings = check(
+      noLiteralSecrets,
+      (stack) =>
+        new LaunchTemplate(stack, "lt", { imageId: "ami-1", userData: Fn.base64encode("#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIAABCDEFGHIJKLMNOP\n") }),
     );
     // THEN the decoded script is scanned and reported
     expect(findings).toEqual([{ rule: "AIRFLOW_NO_LITERAL_SECRETS", address: "aws_launch_template.lt", message: "user_data contains an AWS access key id" }]);
@@ -49,7 +67,13 @@ describe("AIRFLOW_NO_LITERAL_SECRETS no literal secrets in the configuration", (
     // password, a plain String parameter and harmless user data
     const findings = check(noLiteralSecrets, (stack) => {
       new AwsProvider(stack, "aws", { region: "eu-west-1" });
-      const secret = new GeneratedSecret(stack, "fernet", { name: "airflow/dev/fernet-key", description: "fernet", kmsKeyArn: "arn:k", length: 43, suffix: "=" });
+      const secret = new GeneratedSecret(stack, "fernet", {
+        name: "airflow/dev/fernet-key",
+        description: "fernet",
+        kmsKeyArn: "arn:k",
+        length: 43,
+        suffix: "=",
+      });
       const token = new DataAwsSecretsmanagerSecretVersion(stack, "token", { secretId: secret.secret.id });
       new ElasticacheReplicationGroup(stack, "redis", { replicationGroupId: "r", description: "r", authToken: token.secretString });
       new DbInstance(stack, "db", { instanceClass: "db.t4g.small", engine: "postgres", manageMasterUserPassword: true });
@@ -72,7 +96,16 @@ describe("CKV_AWS_149 secrets encrypted with a customer-managed key", () => {
 
   test("Compliance 1: GeneratedSecret uses the data key", () => {
     // GIVEN the project's generated secret
-    const findings = check(secretCmk, (stack) => new GeneratedSecret(stack, "jwt", { name: "airflow/dev/jwt-secret", description: "jwt", kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/1", length: 64 }));
+    const findings = check(
+      secretCmk,
+      (stack) =>
+        new GeneratedSecret(stack, "jwt", {
+          name: "airflow/dev/jwt-secret",
+          description: "jwt",
+          kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/1",
+          length: 64,
+        }),
+    );
     // THEN nothing is reported
     expect(findings).toEqual([]);
   });

@@ -29,7 +29,9 @@ describe("CKV2_AWS_11 VPC flow logs", () => {
       new FlowLog(stack, "flow", { vpcId: vpc.id, trafficType: "REJECT", logDestination: "arn:aws:logs:eu-west-1:111111111111:log-group:x" });
     });
     // THEN the VPC is reported for the traffic type
-    expect(findings).toEqual([{ rule: "CKV2_AWS_11", address: "aws_vpc.vpc", message: 'no flow log of the VPC records traffic_type "ALL" (accepted and rejected traffic)' }]);
+    expect(findings).toEqual([
+      { rule: "CKV2_AWS_11", address: "aws_vpc.vpc", message: 'no flow log of the VPC records traffic_type "ALL" (accepted and rejected traffic)' },
+    ]);
   });
 
   test("Noncompliance 3: the stack's flow log records another VPC", () => {
@@ -47,7 +49,11 @@ describe("CKV2_AWS_11 VPC flow logs", () => {
     // GIVEN the VPC and its flow log in different constructs of one stack
     const findings = check(vpcFlowLogs, (stack) => {
       const vpc = new Vpc(new Construct(stack, "network"), "vpc", { cidrBlock: "10.0.0.0/16" });
-      new FlowLog(new Construct(stack, "logs"), "flow", { vpcId: vpc.id, trafficType: "ALL", logDestination: "arn:aws:logs:eu-west-1:111111111111:log-group:x" });
+      new FlowLog(new Construct(stack, "logs"), "flow", {
+        vpcId: vpc.id,
+        trafficType: "ALL",
+        logDestination: "arn:aws:logs:eu-west-1:111111111111:log-group:x",
+      });
     });
     // THEN nothing is reported
     expect(findings).toEqual([]);
@@ -60,7 +66,11 @@ describe("CKV2_AWS_12 default security group allows nothing", () => {
     const findings = check(defaultSecurityGroupClosed, (stack) => new Vpc(stack, "vpc", { cidrBlock: "10.0.0.0/16" }));
     // THEN the VPC is reported
     expect(findings).toEqual([
-      { rule: "CKV2_AWS_12", address: "aws_vpc.vpc", message: "the VPC's default security group is not managed in this stack; add an aws_default_security_group without rules" },
+      {
+        rule: "CKV2_AWS_12",
+        address: "aws_vpc.vpc",
+        message: "the VPC's default security group is not managed in this stack; add an aws_default_security_group without rules",
+      },
     ]);
   });
 
@@ -72,7 +82,11 @@ describe("CKV2_AWS_12 default security group allows nothing", () => {
     });
     // THEN the group is reported
     expect(findings).toEqual([
-      { rule: "CKV2_AWS_12", address: "aws_default_security_group.default", message: "the default security group has 1 ingress and 0 egress rule(s); it must have none" },
+      {
+        rule: "CKV2_AWS_12",
+        address: "aws_default_security_group.default",
+        message: "the default security group has 1 ingress and 0 egress rule(s); it must have none",
+      },
     ]);
   });
 
@@ -90,8 +104,9 @@ describe("CKV2_AWS_12 default security group allows nothing", () => {
 describe("CKV_AWS_23 security groups and rules are described", () => {
   test("Noncompliance 1: a group with the provider's default description and an undescribed inline rule", () => {
     // GIVEN a security group without description and an inline ingress rule without one
-    const findings = check(securityGroupDescriptions, (stack) =>
-      new SecurityGroup(stack, "sg", { vpcId: "vpc-1", ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/8"] }] }),
+    const findings = check(
+      securityGroupDescriptions,
+      (stack) => new SecurityGroup(stack, "sg", { vpcId: "vpc-1", ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/8"] }] }),
     );
     // THEN both are reported
     expect(findings).toEqual([
@@ -104,8 +119,22 @@ describe("CKV_AWS_23 security groups and rules are described", () => {
     // GIVEN an ingress rule, an egress rule and a legacy rule, none described
     const findings = check(securityGroupDescriptions, (stack) => {
       new VpcSecurityGroupIngressRule(stack, "in", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.0.0.0/8" });
-      new VpcSecurityGroupEgressRule(stack, "out", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.0.0.0/8", description: " " });
-      new SecurityGroupRule(stack, "legacy", { type: "ingress", securityGroupId: "sg-1", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] });
+      new VpcSecurityGroupEgressRule(stack, "out", {
+        securityGroupId: "sg-1",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: "10.0.0.0/8",
+        description: " ",
+      });
+      new SecurityGroupRule(stack, "legacy", {
+        type: "ingress",
+        securityGroupId: "sg-1",
+        protocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        cidrBlocks: ["10.0.0.0/8"],
+      });
     });
     // THEN each rule is reported
     expect(findings).toEqual([
@@ -123,7 +152,14 @@ describe("CKV_AWS_23 security groups and rules are described", () => {
         description: "Airflow workers",
         egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "AWS APIs" }],
       });
-      new VpcSecurityGroupIngressRule(stack, "in", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 8793, toPort: 8793, cidrIpv4: "10.0.0.0/16", description: "log server" });
+      new VpcSecurityGroupIngressRule(stack, "in", {
+        securityGroupId: "sg-1",
+        ipProtocol: "tcp",
+        fromPort: 8793,
+        toPort: 8793,
+        cidrIpv4: "10.0.0.0/16",
+        description: "log server",
+      });
     });
     // THEN nothing is reported
     expect(findings).toEqual([]);
@@ -135,7 +171,14 @@ describe("AIRFLOW_VPC_NO_WORLD_INGRESS no ingress from the internet except the A
     // GIVEN an ingress rule from 0.0.0.0/0 on port 22
     const findings = check(noWorldIngress, (stack) => {
       const sg = new SecurityGroup(stack, "bastion", { vpcId: "vpc-1", description: "bastion" });
-      new VpcSecurityGroupIngressRule(stack, "ssh", { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0", description: "ssh" });
+      new VpcSecurityGroupIngressRule(stack, "ssh", {
+        securityGroupId: sg.id,
+        ipProtocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        cidrIpv4: "0.0.0.0/0",
+        description: "ssh",
+      });
     });
     // THEN the rule is reported
     expect(findings).toEqual([
@@ -149,8 +192,14 @@ describe("AIRFLOW_VPC_NO_WORLD_INGRESS no ingress from the internet except the A
 
   test("Noncompliance 2: HTTPS from ::/0 on a group that is not a load balancer's", () => {
     // GIVEN an inline IPv6 ingress on 443 of an application security group
-    const findings = check(noWorldIngress, (stack) =>
-      new SecurityGroup(stack, "api", { vpcId: "vpc-1", description: "api", ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, ipv6CidrBlocks: ["::/0"], description: "https" }] }),
+    const findings = check(
+      noWorldIngress,
+      (stack) =>
+        new SecurityGroup(stack, "api", {
+          vpcId: "vpc-1",
+          description: "api",
+          ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, ipv6CidrBlocks: ["::/0"], description: "https" }],
+        }),
     );
     // THEN it is reported
     expect(findings).toEqual([
@@ -166,7 +215,15 @@ describe("AIRFLOW_VPC_NO_WORLD_INGRESS no ingress from the internet except the A
     // GIVEN a legacy ingress rule for all protocols on the ALB's group (construct path security-groups/alb)
     const findings = check(noWorldIngress, (stack) => {
       const sg = new SecurityGroup(new Construct(stack, "security-groups"), "alb", { vpcId: "vpc-1", description: "alb" });
-      new SecurityGroupRule(stack, "all", { type: "ingress", securityGroupId: sg.id, protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "all" });
+      new SecurityGroupRule(stack, "all", {
+        type: "ingress",
+        securityGroupId: sg.id,
+        protocol: "-1",
+        fromPort: 0,
+        toPort: 0,
+        cidrBlocks: ["0.0.0.0/0"],
+        description: "all",
+      });
     });
     // THEN it is reported
     expect(findings).toEqual([
@@ -183,7 +240,14 @@ describe("AIRFLOW_VPC_NO_WORLD_INGRESS no ingress from the internet except the A
     const findings = check(noWorldIngress, (stack) => {
       const sg = new SecurityGroup(new Construct(stack, "security-groups"), "alb", { vpcId: "vpc-1", description: "alb" });
       for (const port of [80, 443]) {
-        new VpcSecurityGroupIngressRule(stack, `in-${port}`, { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: "0.0.0.0/0", description: "clients" });
+        new VpcSecurityGroupIngressRule(stack, `in-${port}`, {
+          securityGroupId: sg.id,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          cidrIpv4: "0.0.0.0/0",
+          description: "clients",
+        });
       }
     });
     // THEN nothing is reported
@@ -193,7 +257,11 @@ describe("AIRFLOW_VPC_NO_WORLD_INGRESS no ingress from the internet except the A
   test("Compliance 2: 443 from the world on a group an ALB of the same stack uses", () => {
     // GIVEN a group attached to an aws_lb in the stack
     const findings = check(noWorldIngress, (stack) => {
-      const sg = new SecurityGroup(stack, "front", { vpcId: "vpc-1", description: "front", ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "https" }] });
+      const sg = new SecurityGroup(stack, "front", {
+        vpcId: "vpc-1",
+        description: "front",
+        ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "https" }],
+      });
       new Lb(stack, "lb", { securityGroups: [sg.id], subnets: ["subnet-1", "subnet-2"] });
     });
     // THEN nothing is reported
@@ -203,7 +271,14 @@ describe("AIRFLOW_VPC_NO_WORLD_INGRESS no ingress from the internet except the A
   test("Compliance 3: ingress from private ranges and egress to the world", () => {
     // GIVEN ingress from the VPC only and egress to 0.0.0.0/0
     const findings = check(noWorldIngress, (stack) => {
-      new VpcSecurityGroupIngressRule(stack, "in", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 8080, toPort: 8080, cidrIpv4: "10.0.0.0/16", description: "vpc" });
+      new VpcSecurityGroupIngressRule(stack, "in", {
+        securityGroupId: "sg-1",
+        ipProtocol: "tcp",
+        fromPort: 8080,
+        toPort: 8080,
+        cidrIpv4: "10.0.0.0/16",
+        description: "vpc",
+      });
       new VpcSecurityGroupEgressRule(stack, "out", { securityGroupId: "sg-1", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "anywhere" });
     });
     // THEN nothing is reported

@@ -17,7 +17,9 @@ export const ebsEncrypted = defineRule({
       case "aws_launch_template": {
         const mappings = blocks(resource.get("block_device_mappings")).filter((m) => !ephemeral(m));
         if (mappings.length === 0) return "no block_device_mappings: the root volume's encryption is left to the AMI; map it with ebs.encrypted = true";
-        return mappings.filter((m) => !isTrue(block(m.ebs)?.encrypted)).map((m) => `block device ${String(m.device_name ?? "?")} is not encrypted (ebs.encrypted = true)`);
+        return mappings
+          .filter((m) => !isTrue(block(m.ebs)?.encrypted))
+          .map((m) => `block device ${String(m.device_name ?? "?")} is not encrypted (ebs.encrypted = true)`);
       }
       default: {
         const problems: string[] = [];

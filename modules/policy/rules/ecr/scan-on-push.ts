@@ -7,5 +7,6 @@ export const ecrScanOnPush = defineRule({
   title: "ECR scan on push",
   rationale: "Every pushed Airflow image is scanned for known CVEs before a service runs it.",
   resourceTypes: ["aws_ecr_repository"],
-  check: (repo) => (isTrue(block(repo.get("image_scanning_configuration"))?.scan_on_push) ? undefined : "image_scanning_configuration.scan_on_push is not true"),
+  check: (repo) =>
+    isTrue(block(repo.get("image_scanning_configuration"))?.scan_on_push) ? undefined : "image_scanning_configuration.scan_on_push is not true",
 });

@@ -10,6 +10,8 @@ export const taskAwslogs = defineRule({
   check: (task) =>
     containersOf(task).flatMap((c, i) => {
       const driver = c.logConfiguration?.logDriver;
-      return driver === "awslogs" ? [] : [`${containerName(c, i)} logs through ${driver === undefined ? "no log driver" : JSON.stringify(driver)}; use "awslogs"`];
+      return driver === "awslogs"
+        ? []
+        : [`${containerName(c, i)} logs through ${driver === undefined ? "no log driver" : JSON.stringify(driver)}; use "awslogs"`];
     }),
 });

@@ -7,7 +7,8 @@ export const taskNoSecretEnvironment = defineRule({
   id: "AIRFLOW_ECS_NO_SECRET_ENVIRONMENT",
   aliases: ["AVD-AWS-0036", "AwsSolutions-ECS2"],
   title: "Secrets come through `secrets`, never `environment`",
-  rationale: "Plain environment values are readable by anyone with ecs:DescribeTaskDefinition and sit in the Terraform state; secrets must be Secrets Manager references.",
+  rationale:
+    "Plain environment values are readable by anyone with ecs:DescribeTaskDefinition and sit in the Terraform state; secrets must be Secrets Manager references.",
   resourceTypes: ["aws_ecs_task_definition"],
   check: (task) =>
     containersOf(task).flatMap((c, i) =>

@@ -9,5 +9,7 @@ export const redisAuth = defineRule({
   rationale: "Anything that reaches the broker's port could otherwise read or inject Celery tasks, i.e. run code on the workers.",
   resourceTypes: ["aws_elasticache_replication_group"],
   check: (group) =>
-    group.get("auth_token") !== undefined || strings(group.get("user_group_ids")).length > 0 ? undefined : "neither auth_token nor user_group_ids is set; clients connect unauthenticated",
+    group.get("auth_token") !== undefined || strings(group.get("user_group_ids")).length > 0
+      ? undefined
+      : "neither auth_token nor user_group_ids is set; clients connect unauthenticated",
 });

@@ -10,6 +10,8 @@ export const redisInTransitEncryption = defineRule({
   resourceTypes: ["aws_elasticache_replication_group"],
   check: (group) => {
     if (!isTrue(group.get("transit_encryption_enabled"))) return `transit_encryption_enabled is ${show(group.get("transit_encryption_enabled"))}; set true`;
-    return literalString(group.get("transit_encryption_mode")) === "preferred" ? 'transit_encryption_mode is "preferred", which still accepts plain-text clients; use "required"' : undefined;
+    return literalString(group.get("transit_encryption_mode")) === "preferred"
+      ? 'transit_encryption_mode is "preferred", which still accepts plain-text clients; use "required"'
+      : undefined;
   },
 });

@@ -10,5 +10,7 @@ export const albDropInvalidHeaders = defineRule({
   rationale: "Forwarding malformed headers to the api-server opens the door to request smuggling and header injection.",
   resourceTypes: LOAD_BALANCER_TYPES,
   check: (lb) =>
-    !isApplicationLoadBalancer(lb) || isTrue(lb.get("drop_invalid_header_fields")) ? undefined : `drop_invalid_header_fields is ${show(lb.get("drop_invalid_header_fields"))}; set true`,
+    !isApplicationLoadBalancer(lb) || isTrue(lb.get("drop_invalid_header_fields"))
+      ? undefined
+      : `drop_invalid_header_fields is ${show(lb.get("drop_invalid_header_fields"))}; set true`,
 });

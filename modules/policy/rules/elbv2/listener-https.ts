@@ -19,9 +19,14 @@ export const listenerHttps = defineRule({
     if (protocol !== undefined && protocol !== "HTTP") return undefined;
     const problems: string[] = [];
     if (!redirectsToHttps(blocks(listener.get("default_action")))) {
-      problems.push(`the listener serves ${protocol ?? "an unresolved protocol"} without redirecting to HTTPS; serve HTTPS with a certificate, or make its default action a redirect to HTTPS`);
+      problems.push(
+        `the listener serves ${protocol ?? "an unresolved protocol"} without redirecting to HTTPS; serve HTTPS with a certificate, or make its default action a redirect to HTTPS`,
+      );
     }
-    for (const rule of [...stack.referrers("aws_lb_listener_rule", "listener_arn", listener), ...stack.referrers("aws_alb_listener_rule", "listener_arn", listener)]) {
+    for (const rule of [
+      ...stack.referrers("aws_lb_listener_rule", "listener_arn", listener),
+      ...stack.referrers("aws_alb_listener_rule", "listener_arn", listener),
+    ]) {
       if (!redirectsToHttps(blocks(rule.get("action")))) problems.push(`listener rule ${rule.address} forwards plain HTTP instead of redirecting to HTTPS`);
     }
     return problems;

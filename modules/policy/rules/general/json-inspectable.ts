@@ -6,7 +6,8 @@ import { defineRule } from "../../rule";
 export const jsonInspectable = defineRule({
   id: "AIRFLOW_JSON_INSPECTABLE",
   title: "Policies and container definitions are inspectable JSON",
-  rationale: "Policies from jsonencode() or data sources and container definitions from references cannot be decoded at synth, so no rule could vouch for them.",
+  rationale:
+    "Policies from jsonencode() or data sources and container definitions from references cannot be decoded at synth, so no rule could vouch for them.",
   resourceTypes: [...POLICY_DOCUMENT_TYPES, "aws_ecs_task_definition"],
   check: (resource) => {
     if (resource.type === "aws_ecs_task_definition") {

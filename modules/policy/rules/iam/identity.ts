@@ -13,7 +13,13 @@ export function actionCovers(pattern: string, action: string): boolean {
   if (!pattern.includes("*") && !pattern.includes("?")) return pattern.toLowerCase() === action.toLowerCase();
   let re = patterns.get(pattern);
   if (!re) {
-    re = new RegExp(`^${pattern.split(/([*?])/).map((p) => (p === "*" ? ".*" : p === "?" ? "." : p.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("")}$`, "i");
+    re = new RegExp(
+      `^${pattern
+        .split(/([*?])/)
+        .map((p) => (p === "*" ? ".*" : p === "?" ? "." : p.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+        .join("")}$`,
+      "i",
+    );
     patterns.set(pattern, re);
   }
   return re.test(action);

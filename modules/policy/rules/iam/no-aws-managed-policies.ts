@@ -8,7 +8,13 @@ export const noAwsManagedPolicies = defineRule({
   id: "AwsSolutions-IAM4",
   title: "No AWS managed policies",
   rationale: "AWS managed policies are broad and change without review; roles get scoped inline policies.",
-  resourceTypes: ["aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_role"],
+  resourceTypes: [
+    "aws_iam_role_policy_attachment",
+    "aws_iam_policy_attachment",
+    "aws_iam_user_policy_attachment",
+    "aws_iam_group_policy_attachment",
+    "aws_iam_role",
+  ],
   check: (resource) => {
     const arns = resource.type === "aws_iam_role" ? strings(resource.get("managed_policy_arns")) : [literalString(resource.get("policy_arn")) ?? ""];
     return arns.flatMap((arn) => {

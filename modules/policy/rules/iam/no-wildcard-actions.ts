@@ -17,7 +17,8 @@ export const noWildcardActions = defineRule({
   id: "CKV_AWS_63",
   aliases: ["CKV_AWS_62", "AwsSolutions-IAM5"],
   title: "No wildcard actions in Allow statements",
-  rationale: "`service:*` grants every action the service will ever add; each grant names the actions it needs (the KMS key-administration root statement excepted).",
+  rationale:
+    "`service:*` grants every action the service will ever add; each grant names the actions it needs (the KMS key-administration root statement excepted).",
   resourceTypes: POLICY_DOCUMENT_TYPES,
   check: (resource) =>
     statementsOf(resource)

@@ -46,7 +46,9 @@ export const ownSecretsOnly = defineRule({
           .filter((r) => !owned(r, stack))
           .map((r) => {
             const shown = stack.resolve(r);
-            const scope = stack.environment?.secretArnPrefix ? `${stack.environment.secretArnPrefix}*` : "this stack's secrets (the stack belongs to no environment)";
+            const scope = stack.environment?.secretArnPrefix
+              ? `${stack.environment.secretArnPrefix}*`
+              : "this stack's secrets (the stack belongs to no environment)";
             return `${statementName(f)} reads secret ${typeof shown === "string" ? shown : r} outside the environment's own secrets (${scope})`;
           }),
       ),

@@ -9,5 +9,7 @@ export const sqsEncrypted = defineRule({
   rationale: "Dead-lettered events carry the payloads of failed invocations; they must be encrypted at rest.",
   resourceTypes: ["aws_sqs_queue"],
   check: (queue) =>
-    isTrue(queue.get("sqs_managed_sse_enabled")) || queue.get("kms_master_key_id") !== undefined ? undefined : "neither sqs_managed_sse_enabled nor kms_master_key_id is set",
+    isTrue(queue.get("sqs_managed_sse_enabled")) || queue.get("kms_master_key_id") !== undefined
+      ? undefined
+      : "neither sqs_managed_sse_enabled nor kms_master_key_id is set",
 });

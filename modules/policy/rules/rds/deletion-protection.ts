@@ -9,5 +9,7 @@ export const rdsDeletionProtection = defineRule({
   rationale: "A destroy or replacing change must not be able to delete the production metadata database.",
   resourceTypes: ["aws_db_instance", "aws_rds_cluster"],
   check: (db, stack) =>
-    !stack.production || isTrue(db.get("deletion_protection")) ? undefined : `deletion_protection is ${show(db.get("deletion_protection"))} in a production environment; set true`,
+    !stack.production || isTrue(db.get("deletion_protection"))
+      ? undefined
+      : `deletion_protection is ${show(db.get("deletion_protection"))} in a production environment; set true`,
 });

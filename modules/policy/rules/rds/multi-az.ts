@@ -8,5 +8,6 @@ export const rdsMultiAz = defineRule({
   title: "RDS Multi-AZ in production",
   rationale: "A single-AZ database stops every Airflow component until the AZ recovers or a restore finishes.",
   resourceTypes: ["aws_db_instance"],
-  check: (db, stack) => (!stack.production || isTrue(db.get("multi_az")) ? undefined : `multi_az is ${show(db.get("multi_az"))} in a production environment; set true`),
+  check: (db, stack) =>
+    !stack.production || isTrue(db.get("multi_az")) ? undefined : `multi_az is ${show(db.get("multi_az"))} in a production environment; set true`,
 });

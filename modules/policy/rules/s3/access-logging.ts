@@ -11,7 +11,8 @@ export const s3AccessLogging = defineRule({
   resourceTypes: ["aws_s3_bucket"],
   companions: ["aws_s3_bucket_logging"],
   check: (bucket, stack) =>
-    companionsOf(stack, bucket, "aws_s3_bucket_logging").some((l) => l.get("target_bucket") !== undefined) || block(bucket.get("logging"))?.target_bucket !== undefined
+    companionsOf(stack, bucket, "aws_s3_bucket_logging").some((l) => l.get("target_bucket") !== undefined) ||
+    block(bucket.get("logging"))?.target_bucket !== undefined
       ? undefined
       : "server access logging is not configured (aws_s3_bucket_logging) in this stack",
 });

@@ -9,5 +9,7 @@ export const s3Encryption = defineRule({
   resourceTypes: ["aws_s3_bucket"],
   companions: ["aws_s3_bucket_server_side_encryption_configuration"],
   check: (bucket, stack) =>
-    encryptionRules(stack, bucket).some((r) => algorithmOf(r) !== undefined) ? undefined : "no default encryption (aws_s3_bucket_server_side_encryption_configuration) in this stack",
+    encryptionRules(stack, bucket).some((r) => algorithmOf(r) !== undefined)
+      ? undefined
+      : "no default encryption (aws_s3_bucket_server_side_encryption_configuration) in this stack",
 });

@@ -10,7 +10,9 @@ export const s3Lifecycle = defineRule({
   resourceTypes: ["aws_s3_bucket"],
   companions: ["aws_s3_bucket_lifecycle_configuration"],
   check: (bucket, stack) => {
-    const companion = companionsOf(stack, bucket, "aws_s3_bucket_lifecycle_configuration").some((c) => blocks(c.get("rule")).some((r) => literalString(r.status) === "Enabled"));
+    const companion = companionsOf(stack, bucket, "aws_s3_bucket_lifecycle_configuration").some((c) =>
+      blocks(c.get("rule")).some((r) => literalString(r.status) === "Enabled"),
+    );
     const inline = blocks(bucket.get("lifecycle_rule")).some((r) => isTrue(r.enabled));
     return companion || inline ? undefined : "no enabled lifecycle rule (aws_s3_bucket_lifecycle_configuration) in this stack";
   },

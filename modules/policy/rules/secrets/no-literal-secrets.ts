@@ -43,7 +43,8 @@ export const noLiteralSecrets = defineRule({
     const problems: string[] = [];
     for (const attribute of CREDENTIAL_ATTRIBUTES[resource.type] ?? []) {
       if (resource.type === "aws_ssm_parameter" && literalString(resource.get("type")) !== "SecureString") continue;
-      if (values(resource.attrs, attribute).some(literal)) problems.push(`${attribute} is a literal value; use a reference, or a write-only attribute fed by an ephemeral resource`);
+      if (values(resource.attrs, attribute).some(literal))
+        problems.push(`${attribute} is a literal value; use a reference, or a write-only attribute fed by an ephemeral resource`);
     }
     if (USER_DATA_TYPES.includes(resource.type) && resource.get("user_data") !== undefined) {
       const script = stack.resolve(resource.get("user_data"));

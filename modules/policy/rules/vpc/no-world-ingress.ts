@@ -26,7 +26,8 @@ function openings(rule: Attributes, cidrKeys: readonly string[], protocolKey: st
 }
 
 const allPorts = (o: Opening) => o.protocol === "-1" || o.protocol.toLowerCase() === "all";
-const describePorts = (o: Opening) => (allPorts(o) ? "all ports" : o.from === o.to ? `${o.protocol}/${o.from}` : `${o.protocol}/${o.from ?? "?"}-${o.to ?? "?"}`);
+const describePorts = (o: Opening) =>
+  allPorts(o) ? "all ports" : o.from === o.to ? `${o.protocol}/${o.from}` : `${o.protocol}/${o.from ?? "?"}-${o.to ?? "?"}`;
 const isTcp = (o: Opening) => o.protocol.toLowerCase() === "tcp" || o.protocol === "6";
 const publicPortsOnly = (o: Opening) => !allPorts(o) && isTcp(o) && o.from !== undefined && o.from === o.to && PUBLIC_PORTS.has(o.from);
 
@@ -57,7 +58,8 @@ export const noWorldIngress = defineRule({
       found = openings(resource.attrs, ["cidr_ipv4", "cidr_ipv6"], "ip_protocol");
     }
     if (found.length === 0) return undefined;
-    const group: ResourceView | undefined = resource.type === "aws_security_group" ? resource : stack.referenced("aws_security_group", resource.get("security_group_id"));
+    const group: ResourceView | undefined =
+      resource.type === "aws_security_group" ? resource : stack.referenced("aws_security_group", resource.get("security_group_id"));
     const loadBalancer = isLoadBalancerGroup(group, stack);
     return found
       .filter((o) => !(loadBalancer && publicPortsOnly(o)))

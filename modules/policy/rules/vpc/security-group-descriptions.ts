@@ -15,7 +15,8 @@ export const securityGroupDescriptions = defineRule({
   resourceTypes: ["aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"],
   check: (resource) => {
     const problems: string[] = [];
-    if (!described(resource.get("description"))) problems.push(resource.type === "aws_security_group" ? "the security group has no description" : "the rule has no description");
+    if (!described(resource.get("description")))
+      problems.push(resource.type === "aws_security_group" ? "the security group has no description" : "the rule has no description");
     if (resource.type === "aws_security_group") {
       for (const direction of ["ingress", "egress"] as const) {
         blocks(resource.get(direction)).forEach((rule, i) => {

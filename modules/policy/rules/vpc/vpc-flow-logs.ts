@@ -12,7 +12,8 @@ export const vpcFlowLogs = defineRule({
   check: (vpc, stack) => {
     const logs = stack.referrers("aws_flow_log", "vpc_id", vpc);
     if (logs.length === 0) return "no aws_flow_log in this stack records the VPC's traffic";
-    if (!logs.some((l) => literalString(l.get("traffic_type")) === "ALL")) return 'no flow log of the VPC records traffic_type "ALL" (accepted and rejected traffic)';
+    if (!logs.some((l) => literalString(l.get("traffic_type")) === "ALL"))
+      return 'no flow log of the VPC records traffic_type "ALL" (accepted and rejected traffic)';
     return undefined;
   },
 });
