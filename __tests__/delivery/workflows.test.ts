@@ -16,11 +16,24 @@ const describe_ = (env: string): EnvironmentDescription => describeEnvironment(e
 const allDescriptions = () => environments.map((c) => describe_(c.name));
 
 /** `owner/repo[/path]@<40-hex sha>` (with a `# vX.Y.Z` comment) or `@vX.Y.Z`; local reusable workflows. */
+/** The Node.js major every workflow runs: the pinned version of `.node-version` (the one `.ci/run` uses too). */
+const NODE_MAJOR = fs
+  .readFileSync(path.join(__dirname, "..", "..", ".node-version"), "utf8")
+  .trim()
+  .split(".")[0];
+
 const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_./-]+)?@([0-9a-f]{40}|v\d+\.\d+\.\d+)$/;
 
 describe("workflow files", () => {
   it("exist: pull request, deploy (main), apply environment, image, DAG delivery (reusable, for DAG repositories)", () => {
     expect(workflows.map((w) => w.file)).toEqual(["apply-environment.yml", "dag-delivery.yml", "image.yml", "main.yml", "pull-request.yml"]);
+  });
+
+  const withNode = workflows.filter((w) => allSteps([w]).some(({ step }) => step.uses?.startsWith("actions/setup-node@"))).map((w) => w.file);
+  it.each(withNode)("%s sets up the Node.js major of .node-version, the one package.json's engines require", (file) => {
+    const wf = workflow(file);
+    const engines = JSON.parse(fs.readFileSync("package.json", "utf8")).engines.node as string;
+    expect([wf.env?.NODE_VERSION, engines.startsWith(`>=${NODE_MAJOR}.`)]).toEqual([NODE_MAJOR, true]);
   });
 
   let lint: Awaited<ReturnType<typeof createLinter>>;
@@ -289,7 +302,7 @@ describe("pull-request.yml", () => {
     );
     expect(stepNamed(wf.jobs.checks, "Restore the provider mirror").uses).toMatch(/^actions\/cache@/);
     const setupNode = wf.jobs.checks.steps!.find((s) => s.uses?.startsWith("actions/setup-node@"))!;
-    expect([setupNode.with, wf.env?.NODE_VERSION]).toEqual([{ "node-version": "${{ env.NODE_VERSION }}", cache: "npm" }, "20"]);
+    expect([setupNode.with, wf.env?.NODE_VERSION]).toEqual([{ "node-version": "${{ env.NODE_VERSION }}", cache: "npm" }, NODE_MAJOR]);
   });
 
   it("plans every environment in a fail-slow matrix from the stacks tool, skipping forks, with the read-only plan role", () => {
@@ -377,7 +390,7 @@ describe("image.yml", () => {
   const wf = workflow("image.yml");
 
   it("builds on pushes to main that touch docker/, or on demand for one environment", () => {
-    expect(wf.on.push).toEqual({ branches: ["main"], paths: ["docker/**", "modules/airflow/runtime-contract.ts", ".github/workflows/image.yml"] });
+    expect(wf.on.push).toEqual({ branches: ["main"], paths: ["docker/**", "runtime/**", ".github/workflows/image.yml"] });
     expect(wf.on.workflow_dispatch.inputs.environment).toMatchObject({ type: "string", required: false });
   });
 
@@ -515,7 +528,7 @@ describe("dag-delivery.yml", () => {
       deliver: { type: "boolean", required: false, default: true },
     });
     for (const input of Object.values(inputs)) expect(typeof input.description).toBe("string");
-    expect([wf.env?.CHECKPOINT_DISABLE, wf.env?.NODE_VERSION]).toEqual(["1", "20"]);
+    expect([wf.env?.CHECKPOINT_DISABLE, wf.env?.NODE_VERSION]).toEqual(["1", NODE_MAJOR]);
     // Inputs reach scripts only through env: (no expression is expanded into a script's text).
     expect(
       allSteps([wf])

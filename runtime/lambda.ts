@@ -1,3 +1,29 @@
+/** The Lambdas: their bundles (built by scripts/build-lambda.ts, deployed by the services stack) and their environment. */
+
+/** Environment of the queue-depth publisher Lambda. */
+export const PUBLISHER_ENV = {
+  /** JSON array of { name, service, queues, concurrency, minCount, maxCount } (service: the pool's ECS service name). */
+  pools: "AIRFLOW_ECS_POOLS",
+  /** ECS cluster of the worker services. */
+  cluster: "AIRFLOW_ECS_CLUSTER",
+  environment: "AIRFLOW_ECS_ENVIRONMENT",
+  /** ARN of the RDS-managed master secret (JSON with username and password). */
+  dbSecretArn: "AIRFLOW_ECS_DB_SECRET_ARN",
+  dbHost: "AIRFLOW_ECS_DB_HOST",
+  dbPort: "AIRFLOW_ECS_DB_PORT",
+  dbName: "AIRFLOW_ECS_DB_NAME",
+  /** Samples per invocation and the seconds between them (sub-minute reaction with a 1-minute schedule). */
+  samplesPerInvocation: "AIRFLOW_ECS_SAMPLES_PER_INVOCATION",
+  sampleIntervalSeconds: "AIRFLOW_ECS_SAMPLE_INTERVAL_SECONDS",
+} as const;
+
+/** Environment of the service-redeployer Lambda. */
+export const REDEPLOYER_ENV = {
+  cluster: "AIRFLOW_ECS_CLUSTER",
+  /** JSON array of the ECS services to redeploy after the database secret rotates. */
+  services: "AIRFLOW_ECS_SERVICES",
+} as const;
+
 /**
  * The Lambda bundles `npm run build` produces and the services stack deploys: one place for their entry, zip,
  * handler and runtime, read by scripts/build-lambda.ts and the stacks (no esbuild import at synth time).
