@@ -1,7 +1,7 @@
 import { App } from "cdktf";
 import { ConfigError, loadEnvironments } from "./config/load";
 import type { EnvironmentConfig } from "./config/schema";
-import { applyPolicies, type PolicyOptions, type PolicyReport } from "./modules/policy";
+import { applyPolicies, type PolicyOptions, type PolicyReport } from "./modules/rule-pack";
 import { buildEnvironment, type EnvironmentStacks } from "./stacks/environment";
 import { StateBootstrapStack, stateBucketGroups } from "./terraform-state/state-bootstrap-stack";
 
@@ -12,7 +12,7 @@ export interface BuildOptions {
   readonly environmentsDir?: string;
   /** @default cdktf.json's outdir (cdktf.out), or CDKTF_OUTDIR when the cdktf CLI runs the app */
   readonly outdir?: string;
-  /** @default every rule of modules/policy, the repository's suppressions, stale suppressions as warnings */
+  /** @default every rule of modules/rule-pack, the repository's suppressions, stale suppressions as warnings */
   readonly policies?: PolicyOptions;
 }
 
@@ -26,7 +26,7 @@ export interface AirflowApp {
 
 /**
  * Builds the whole app: every environment's stacks plus one state bootstrap per state bucket, checked by the security
- * rule pack (modules/policy) as they synthesize. Configuration is loaded and validated before the App exists, so
+ * rule pack (modules/rule-pack) as they synthesize. Configuration is loaded and validated before the App exists, so
  * invalid input writes nothing.
  */
 export function buildApp(options: BuildOptions = {}): AirflowApp {

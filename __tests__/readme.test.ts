@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../modules/core/project-root";
+import { projectRoot } from "../config/project-root";
 
 const root = projectRoot();
 const documents = ["README.md", "docker/README.md", "terraform-state/README.md", "lambda/queue-depth-publisher/README.md"];

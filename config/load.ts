@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../modules/core/project-root";
+import { projectRoot } from "./project-root";
 import { carveSubnets, parseCidr } from "./cidr";
 import { ENVIRONMENT_SPEC } from "./environment-spec";
 import { applyDefaults, checkShape, deepFreeze, describeValue, type FieldIssue } from "./fields";

@@ -1,7 +1,7 @@
 import { contains, formatCidr, overlaps, parseCidr, type Ipv4Cidr } from "./cidr";
 import type { FieldIssue } from "./fields";
 import { describeFargateSizes, instanceArchitecture, instanceShape, isValidFargateSize, schedulableMemoryMiB } from "./instance-types";
-import { IMAGE_DAG_BUNDLE_NAME } from "../modules/airflow/runtime-contract";
+import { IMAGE_DAG_BUNDLE_NAME } from "../runtime/airflow-image";
 import type { EnvironmentConfig, TaskSize } from "./schema";
 
 /** The Airflow default queue (`[operators] default_queue`): tasks without an explicit queue land here. */

@@ -31,4 +31,3 @@ export const QUEUE_METRICS = {
   environmentDimension: "Environment",
   poolDimension: "Pool",
 } as const;
-

@@ -1,5 +1,5 @@
 /**
- * Bundles each Lambda of lambda/artifacts.ts (the queue-depth publisher, the service redeployer) with esbuild into
+ * Bundles each Lambda of runtime/lambda.ts (the queue-depth publisher, the service redeployer) with esbuild into
  * one CommonJS file and writes it as `index.js` into a deterministic zip: fixed entry order, timestamp and mode, no compression, so the same
  * sources give the same bytes and Terraform's `source_code_hash` only changes when the code does.
  *
@@ -15,7 +15,7 @@ import * as esbuild from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
 import { ZipFile } from "yazl";
-import { LAMBDA_ARTIFACTS, type LambdaArtifact } from "../lambda/artifacts";
+import { LAMBDA_ARTIFACTS, type LambdaArtifact } from "../runtime/lambda";
 
 /** The repository root: the nearest directory above this file holding package.json (works from scripts/ and dist/scripts/). */
 function findRoot(from: string): string {
@@ -30,7 +30,7 @@ export const REPO_ROOT = findRoot(__dirname);
 /** Name of the bundle inside every zip (the handlers are `index.handler`). */
 export const BUNDLE_NAME = "index.js";
 
-/** The queue-depth publisher's artifact (see lambda/artifacts.ts for every bundle and its runtime). */
+/** The queue-depth publisher's artifact (see runtime/lambda.ts for every bundle and its runtime). */
 export const PUBLISHER_LAMBDA = { ...LAMBDA_ARTIFACTS.queueDepthPublisher, bundleName: BUNDLE_NAME } as const;
 
 /**
@@ -111,7 +111,7 @@ export async function buildLambda(options: { outFile?: string; artifact?: Lambda
   return { zipPath, handler: artifact.handler, bytes: zip.length, sha256Hex: digest.toString("hex"), sha256Base64: digest.toString("base64") };
 }
 
-/** Builds every Lambda of lambda/artifacts.ts. */
+/** Builds every Lambda of runtime/lambda.ts. */
 export async function buildAllLambdas(): Promise<BuiltLambda[]> {
   return Promise.all(Object.values(LAMBDA_ARTIFACTS).map((artifact) => buildLambda({ artifact })));
 }

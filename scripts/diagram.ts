@@ -8,7 +8,7 @@
  *   npm run diagram -- --env dev          # docs/architecture-dev.md
  */
 import { ConfigError } from "../config/load";
-import { projectRoot } from "../modules/core/project-root";
+import { projectRoot } from "../config/project-root";
 import { renderArchitecture } from "./analysis/architecture";
 import { EnvironmentModel } from "./analysis/model";
 import { AnalysisInputError, loadEnvironmentStacks } from "./analysis/synthesized";

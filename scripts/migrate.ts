@@ -13,7 +13,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../modules/core/project-root";
+import { projectRoot } from "../config/project-root";
 
 export interface MigrateOptions {
   readonly env: string;

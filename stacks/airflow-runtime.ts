@@ -1,6 +1,6 @@
 import type { EnvironmentConfig } from "../config/schema";
 import type { AirflowRuntime } from "../modules/airflow/airflow-settings";
-import { PORTS } from "../modules/core/ports";
+import { PORTS } from "../runtime/ports";
 import type { ContractValues } from "../modules/core/contract";
 import type { Naming } from "../modules/core/naming";
 import type { StorageContract } from "./contracts/storage";

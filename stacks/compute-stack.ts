@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { AirflowTask } from "../modules/airflow/airflow-task";
-import { RUNTIME_ENV } from "../modules/airflow/runtime-contract";
+import { RUNTIME_ENV } from "../runtime/airflow-image";
 import { AirflowCluster } from "../modules/compute/airflow-cluster";
 import { Bastion } from "../modules/compute/bastion";
 import { ImageRepository } from "../modules/compute/image-repository";

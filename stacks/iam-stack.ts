@@ -1,14 +1,13 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
-import { HEARTBEAT, QUEUE_METRICS } from "../modules/airflow/runtime-contract";
+import { HEARTBEAT, QUEUE_METRICS } from "../runtime/metrics";
 import type { ContractValues } from "../modules/core/contract";
-import type { Naming } from "../modules/core/naming";
 import { bundlesOf, s3BundlePrefix } from "../modules/dags/dag-bundles";
 import { dagDeliveryNames, dagDeliveryParameterName } from "../modules/dags/dag-delivery";
 import { DagDeployRole } from "../modules/iam/dag-deploy-role";
 import { GitHubCiRoles, githubOidcProviderArn } from "../modules/iam/github-ci-roles";
 import * as grants from "../modules/iam/grants";
-import { serviceTrustPolicy, type PolicyStatement } from "../modules/iam/policy";
+import { serviceTrustPolicy, type PolicyStatement } from "../modules/iam/policy-document";
 import { ServiceRole } from "../modules/iam/service-role";
 import { AirflowStack } from "./airflow-stack";
 import { iamContract, TASK_ROLE_COMPONENTS, type IamContract, type TaskRoleComponent } from "./contracts/iam";
@@ -17,16 +16,6 @@ import type { StorageStack } from "./storage-stack";
 
 export interface IamStackProps {
   readonly storage: StorageStack;
-}
-
-/** Names of the Lambdas and their dead-letter queues (created by the services stack, granted here). */
-export function lambdaNames(naming: Naming) {
-  return {
-    publisher: naming.name("queue-depth-publisher"),
-    publisherDlq: naming.name("queue-depth-publisher-dlq"),
-    redeployer: naming.name("service-redeployer"),
-    redeployerDlq: naming.name("service-redeployer-dlq"),
-  };
 }
 
 /**
@@ -53,7 +42,7 @@ export class IamStack extends AirflowStack<IamContract> {
     const dataKey = s.data_kms_key_arn;
     const cluster = naming.cluster;
     const environmentLogs = arns.of("logs", `log-group:${naming.logGroupPrefix}/*`);
-    const lambdas = lambdaNames(naming);
+    const lambdas = naming.lambdas;
     const bundles = config.dags.bundles;
     const s3BundlePrefixes = bundlesOf(bundles, "s3").map((b) => s3BundlePrefix(b.prefix));
     const gitCredentials = [...new Set(bundlesOf(bundles, "git").flatMap((b) => (b.credentialsSecretArn ? [b.credentialsSecretArn] : [])))];

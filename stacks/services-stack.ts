@@ -2,10 +2,10 @@ import type { Construct } from "constructs";
 import type { ComponentConfig, EnvironmentConfig } from "../config/schema";
 import { AirflowLoadBalancer, FLOWER_PATH } from "../modules/alb/airflow-load-balancer";
 import { AirflowService, type AirflowServiceProps, type ClusterTarget } from "../modules/airflow/airflow-service";
-import type { Component } from "../modules/airflow/runtime-contract";
+import type { Component } from "../runtime/airflow-image";
 import { WorkerPool } from "../modules/airflow/worker-pool";
 import type { ContractValues } from "../modules/core/contract";
-import { PORTS } from "../modules/core/ports";
+import { PORTS } from "../runtime/ports";
 import { DagSync } from "../modules/dags/dag-sync";
 import { Cadvisor } from "../modules/ecs/cadvisor";
 import { AirflowOperations } from "../modules/operations/airflow-operations";
@@ -17,8 +17,6 @@ import type { NetworkContract } from "./contracts/network";
 import { servicesContract, type ServicesContract } from "./contracts/services";
 import type { StorageContract } from "./contracts/storage";
 import type { ComputeStack, ComputeStackProps } from "./compute-stack";
-import { lambdaNames } from "./iam-stack";
-import { ALB_LOG_PREFIX } from "./storage-stack";
 
 /** The services read every stack before them: the compute stack's inputs, and the compute stack itself. */
 export interface ServicesStackProps extends ComputeStackProps {
@@ -60,7 +58,7 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
       securityGroupId: network.alb_security_group_id,
       vpcId: network.vpc_id,
       certificateArn: alb.certificateArn,
-      accessLogs: { bucket: storage.alb_logs_bucket_name, prefix: ALB_LOG_PREFIX },
+      accessLogs: { bucket: storage.alb_logs_bucket_name, prefix: naming.albLogPrefix },
       deletionProtection: config.production,
       flower: flowerBehindAlb,
       waf: alb.internetFacing,
@@ -226,7 +224,7 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
       broker: { replicationGroupId: storage.redis_replication_group_id, nodeCount: config.storage.redis.nodeCount },
       alb: { arnSuffix: this.alb.lb.arnSuffix, apiTargetGroupArnSuffix: this.alb.apiTargetGroup.arnSuffix },
       roles: { publisher: iam.publisher_lambda_role_arn, redeployer: iam.redeployer_lambda_role_arn },
-      functionNames: lambdaNames(naming),
+      functionNames: naming.lambdas,
       lambdaNetwork: { subnetIds: network.private_subnet_ids, securityGroupIds: [network.lambda_security_group_id] },
       logRetentionDays: config.storage.logRetentionDays,
       logsKmsKeyArn: network.logs_kms_key_arn,

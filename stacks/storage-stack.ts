@@ -1,6 +1,6 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
-import { HEARTBEAT } from "../modules/airflow/runtime-contract";
+import { HEARTBEAT } from "../runtime/metrics";
 import type { ContractValues } from "../modules/core/contract";
 import { EncryptionKey } from "../modules/security/encryption-key";
 import { GeneratedSecret } from "../modules/security/generated-secret";
@@ -17,9 +17,6 @@ import type { NetworkStack } from "./network-stack";
 export interface StorageStackProps {
   readonly network: NetworkStack;
 }
-
-/** Prefix of ALB access logs in their bucket. */
-export const ALB_LOG_PREFIX = "alb";
 
 /**
  * The Airflow secrets every component shares, generated without entering Terraform state: name, length and the
@@ -159,7 +156,7 @@ export class StorageStack extends AirflowStack<StorageContract> {
           this.arns.partition,
           config.account.id,
           `arn:${this.arns.partition}:s3:::${albLogsName}`,
-          ALB_LOG_PREFIX,
+          naming.albLogPrefix,
         ),
       ],
     });

@@ -4,7 +4,7 @@ import type { EnvironmentConfig } from "../config/schema";
 import { ArnBuilder } from "../modules/core/arn";
 import { Naming } from "../modules/core/naming";
 import { accountProvider } from "../modules/core/provider";
-import type { PolicyStatement } from "../modules/iam/policy";
+import type { PolicyStatement } from "../modules/iam/policy-document";
 import { EncryptionKey } from "../modules/security/encryption-key";
 import { SecureBucket } from "../modules/storage/secure-bucket";
 

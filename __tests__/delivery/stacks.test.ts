@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ENVIRONMENTS_DIR } from "../../config/load";
-import { AIRFLOW_VERSION, PYTHON_VERSION } from "../../modules/airflow/runtime-contract";
+import { AIRFLOW_VERSION, PYTHON_VERSION } from "../../runtime/airflow-image";
 import { describeEnvironment } from "../../scripts/lib/environments";
 import { DependencyCycleError, topologicalOrder, transitiveDependencies } from "../../scripts/lib/graph";
 import { main } from "../../scripts/stacks";

@@ -1,7 +1,8 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { DAG_BUCKET_LAYOUT, DAG_RELEASE_VERSION_PATTERN, DAG_SYNC_COMMAND, EFS_BUNDLE_LAYOUT, RUNTIME_ENV } from "../../modules/airflow/runtime-contract";
+import { DAG_BUCKET_LAYOUT, DAG_RELEASE_VERSION_PATTERN, DAG_SYNC_COMMAND, EFS_BUNDLE_LAYOUT } from "../../runtime/dag-delivery";
+import { RUNTIME_ENV } from "../../runtime/airflow-image";
 import { buildReleaseArchive } from "../../scripts/lib/dag-release";
 import { PYTHON_PATH, pythonEnv, read, removeTempDirs, runSync, tempDir } from "./helpers";
 
@@ -26,7 +27,7 @@ function contractNamesIn(text: string): string[] {
   return [...new Set([...text.matchAll(/(?<![A-Za-z0-9_])AIRFLOW_ECS_[A-Z0-9_]+/g)].map((match) => match[0]))].sort();
 }
 
-describe("the sync module and the runtime contract", () => {
+describe("the sync module and runtime/", () => {
   const constants = pythonConstants(MODULE);
 
   it("is the module DAG_SYNC_COMMAND runs", () => {

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { AIRFLOW_GID, AIRFLOW_HOME, AIRFLOW_UID, AIRFLOW_VERSION, PYTHON_VERSION } from "../../modules/airflow/runtime-contract";
+import { AIRFLOW_GID, AIRFLOW_HOME, AIRFLOW_UID, AIRFLOW_VERSION, PYTHON_VERSION } from "../../runtime/airflow-image";
 import { BUNDLE_CLASSPATHS, IMAGE_DAG_BUNDLE } from "../../modules/dags/dag-bundles";
 import { DOCKER_DIR, pythonEnv, read, runSync } from "./helpers";
 
@@ -60,12 +60,12 @@ function substitute(text: string, values: Record<string, string | undefined>): s
 }
 
 describe("base image and version pins", () => {
-  it("builds FROM the official image tagged with the two version ARGs, whose defaults are the runtime contract's", () => {
+  it("builds FROM the official image tagged with the two version ARGs, whose defaults are runtime/'s", () => {
     // GIVEN the instructions before and of the only FROM
     expect(instructions.filter((instruction) => instruction.keyword === "FROM").map((instruction) => instruction.args)).toEqual([
       "apache/airflow:${AIRFLOW_VERSION}-python${PYTHON_VERSION}",
     ]);
-    // THEN the ARG defaults equal AIRFLOW_VERSION and PYTHON_VERSION of modules/airflow/runtime-contract.ts
+    // THEN the ARG defaults equal AIRFLOW_VERSION and PYTHON_VERSION of runtime/airflow-image.ts
     expect(globalArgs).toEqual({ AIRFLOW_VERSION, PYTHON_VERSION });
     expect(substitute(instructions[firstFrom].args, globalArgs)).toBe(`apache/airflow:${AIRFLOW_VERSION}-python${PYTHON_VERSION}`);
   });

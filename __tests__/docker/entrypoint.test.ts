@@ -1,5 +1,5 @@
 import * as path from "path";
-import { COMPONENTS, RUNTIME_ENV, type Component } from "../../modules/airflow/runtime-contract";
+import { COMPONENTS, RUNTIME_ENV, type Component } from "../../runtime/airflow-image";
 import { ENTRYPOINT, SCRIPTS_DIR, airflowCalls, fakeContainer, officialEntrypointRecord, pythonEnv, removeTempDirs, runSync } from "./helpers";
 
 /**
@@ -11,7 +11,7 @@ import { ENTRYPOINT, SCRIPTS_DIR, airflowCalls, fakeContainer, officialEntrypoin
 const DB_HOST = "airflow-dev-db.c1x2y3z4.eu-west-1.rds.amazonaws.com";
 const REDIS_HOST = "master.airflow-dev-broker.abc123.euw1.cache.amazonaws.com";
 
-/** Every part the task definitions inject, keyed by the runtime-contract names (plain values: no escaping needed). */
+/** Every part the task definitions inject, keyed by the runtime/ names (plain values: no escaping needed). */
 const PARTS: Record<string, string> = {
   [RUNTIME_ENV.dbHost]: DB_HOST,
   [RUNTIME_ENV.dbPort]: "5432",
@@ -244,7 +244,7 @@ describe("configuration errors stop the container before Airflow starts", () => 
   });
 
   it("rejects an unknown component", () => {
-    // GIVEN a component name outside the runtime contract
+    // GIVEN a component name outside runtime/
     // WHEN the entrypoint runs
     const run = entrypoint("webserver" as Component, ["webserver"]);
     // THEN it lists the valid ones and exits 64

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { RUNTIME_ENV } from "../../modules/airflow/runtime-contract";
+import { RUNTIME_ENV } from "../../runtime/airflow-image";
 import { ENTRYPOINT, airflowCalls, fakeContainer, removeTempDirs, runSync } from "./helpers";
 
 /**

@@ -1,12 +1,13 @@
 import * as path from "path";
 import { loadEnvironments } from "../../config/load";
-import { HEARTBEAT, RUNTIME_ENV } from "../../modules/airflow/runtime-contract";
+import { HEARTBEAT } from "../../runtime/metrics";
+import { RUNTIME_ENV } from "../../runtime/airflow-image";
 import { HEARTBEAT_PROBE_PREFIX } from "../../modules/iam/grants";
 import { checkDagQueues, scanDagQueues } from "../../scripts/lib/dag-queues";
 import { DOCKER_DIR, filesUnder, pythonEnv, read, runSync } from "./helpers";
 
 /**
- * The image against the names shared with the stacks (modules/airflow/runtime-contract.ts) and the environments
+ * The image against the names shared with the stacks (runtime/airflow-image.ts) and the environments
  * (config/environments): statically, by reading the sources.
  */
 
@@ -69,7 +70,7 @@ describe("queues the DAGs route to", () => {
   });
 });
 
-describe("the heartbeat DAG and the runtime contract", () => {
+describe("the heartbeat DAG and runtime/", () => {
   const sources = read(HEARTBEAT_DAG) + read(HEARTBEAT_MODULE);
   const constants = pythonConstants(HEARTBEAT_MODULE);
 
@@ -135,7 +136,7 @@ describe("the heartbeat DAG and the runtime contract", () => {
 });
 
 describe("runtime variables across the image", () => {
-  it("are all spelled as in the runtime contract, and every contract variable is read", () => {
+  it("are all spelled as in runtime/, and every contract variable is read", () => {
     // GIVEN every AIRFLOW_ECS_* name in the image's scripts, Python, Dockerfile and README
     const mentioned = new Set(IMAGE_FILES.flatMap((file) => [...contractNamesIn(read(file))]));
     const contract = new Set<string>(Object.values(RUNTIME_ENV));

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as http from "http";
 import type { AddressInfo } from "net";
 import * as path from "path";
-import { RUNTIME_ENV } from "../../modules/airflow/runtime-contract";
+import { RUNTIME_ENV } from "../../runtime/airflow-image";
 import { ENTRYPOINT, fakeContainer, officialEntrypointRecord, pythonEnv, removeTempDirs, runAsync, tempDir } from "./helpers";
 
 /**

@@ -6,7 +6,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PUBLISHER_ENV } from "../../modules/airflow/runtime-contract";
+import { PUBLISHER_ENV } from "../../runtime/lambda";
 import { runCli, USAGE } from "../../lambda/queue-depth-publisher/cli";
 import { bundle } from "../../scripts/build-lambda";
 import { freePort, startPostgres, type PostgresServer } from "../support/postgres";

@@ -1,6 +1,6 @@
 import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
-import { QUEUE_METRICS } from "../../modules/airflow/runtime-contract";
+import { QUEUE_METRICS } from "../../runtime/metrics";
 import { desiredWorkers, poolDepths, workerGap } from "../../lambda/queue-depth-publisher/compute";
 import { batchMetricData, cloudWatchPublisher, metricData, publishMetricData, PUT_METRIC_DATA_LIMITS } from "../../lambda/queue-depth-publisher/publish";
 import { currentCounts, POOLS, T0 } from "./fixtures";

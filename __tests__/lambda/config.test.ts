@@ -1,4 +1,4 @@
-import { PUBLISHER_ENV } from "../../modules/airflow/runtime-contract";
+import { PUBLISHER_ENV } from "../../runtime/lambda";
 import { ConfigError, parseConfig, routedQueues } from "../../lambda/queue-depth-publisher/config";
 import { CLUSTER, POOLS, publisherEnv, SECRET_ARN } from "./fixtures";
 

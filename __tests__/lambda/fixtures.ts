@@ -1,5 +1,5 @@
 import { Client } from "pg";
-import { PUBLISHER_ENV } from "../../modules/airflow/runtime-contract";
+import { PUBLISHER_ENV } from "../../runtime/lambda";
 import type { PoolSpec } from "../../lambda/queue-depth-publisher/config";
 import type { PostgresServer } from "../support/postgres";
 

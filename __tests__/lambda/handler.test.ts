@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { mockClient } from "aws-sdk-client-mock";
 import { Client } from "pg";
-import { PUBLISHER_ENV } from "../../modules/airflow/runtime-contract";
+import { PUBLISHER_ENV } from "../../runtime/lambda";
 import { APPLICATION_NAME } from "../../lambda/queue-depth-publisher/db";
 import { createHandler, handler } from "../../lambda/queue-depth-publisher/index";
 import { freePort, startPostgres, type PostgresServer } from "../support/postgres";

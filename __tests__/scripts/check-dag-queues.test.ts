@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../../modules/core/project-root";
+import { projectRoot } from "../../config/project-root";
 import { main, USAGE } from "../../scripts/check-dag-queues";
 import { checkDagQueues, DAG_QUEUES_SCANNER, DagScanError, scanDagQueues, type DagQueueScan } from "../../scripts/lib/dag-queues";
 import { runTool, toolError } from "../support/cli";

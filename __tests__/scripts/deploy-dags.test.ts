@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { Parser, type ReadEntry } from "tar";
-import { DAG_RELEASE_VERSION_PATTERN } from "../../modules/airflow/runtime-contract";
+import { DAG_RELEASE_VERSION_PATTERN } from "../../runtime/dag-delivery";
 import { main, USAGE } from "../../scripts/deploy-dags";
 import { CliError } from "../../scripts/lib/cli";
 import { buildReleaseArchive, defaultReleaseVersion, releaseKey } from "../../scripts/lib/dag-release";

@@ -6,7 +6,7 @@ import { EnvironmentModel } from "../../scripts/analysis/model";
 import { readSynthesizedEnvironment } from "../../scripts/analysis/synthesized";
 import { diagramPath, main, mermaidBlock, README_SECTION, staleMessage } from "../../scripts/diagram";
 import { sectionMarkers } from "../../scripts/lib/generated-file";
-import { projectRoot } from "../../modules/core/project-root";
+import { projectRoot } from "../../config/project-root";
 import { sharedApp, stackJson } from "../support/synth";
 import { runTool } from "../support/cli";
 

@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { projectRoot } from "../../modules/core/project-root";
-import { AIRFLOW_ECS_PACK } from "../../modules/policy/packs";
-import { SUPPRESSIONS } from "../../modules/policy/suppressions";
+import { projectRoot } from "../../config/project-root";
+import { AIRFLOW_ECS_PACK } from "../../modules/rule-pack/packs";
+import { SUPPRESSIONS } from "../../modules/rule-pack/accepted-findings";
 import { sectionMarkers } from "../../scripts/lib/generated-file";
 import { main, POLICY_DOC, README_SECTION, renderPolicySection } from "../../scripts/policy-doc";
 import { runTool } from "../support/cli";
@@ -19,7 +19,7 @@ function checkout(inside = ""): string {
 }
 
 describe("the README's security-policy section", () => {
-  it("is up to date with modules/policy", () => {
+  it("is up to date with modules/rule-pack", () => {
     // GIVEN the committed README WHEN checked against the rules and suppressions THEN it is current
     const result = run(["--check"], projectRoot());
     expect([result.code, result.stderr]).toEqual([0, ""]);

@@ -1,4 +1,4 @@
-import { HEARTBEAT, QUEUE_METRICS } from "../../modules/airflow/runtime-contract";
+import { HEARTBEAT, QUEUE_METRICS } from "../../runtime/metrics";
 import { TASK_ROLE_COMPONENTS } from "../../stacks/contracts/iam";
 import { repoEnvironments, resources, snapshotText, stackJson, type StackJson } from "../support/synth";
 

@@ -1,5 +1,6 @@
 import { TLS_POLICY } from "../../modules/alb/airflow-load-balancer";
-import { HEARTBEAT, PUBLISHER_ENV, QUEUE_METRICS } from "../../modules/airflow/runtime-contract";
+import { HEARTBEAT, QUEUE_METRICS } from "../../runtime/metrics";
+import { PUBLISHER_ENV } from "../../runtime/lambda";
 import { CADVISOR_IMAGE } from "../../modules/ecs/cadvisor";
 import { worstCaseScaleOutSeconds } from "../../modules/operations/queue-depth-scaling";
 import { only, repoEnvironments, resources, snapshotText, stackJson } from "../support/synth";

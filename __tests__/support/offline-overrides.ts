@@ -1,6 +1,6 @@
 import type { EnvironmentConfig } from "../../config/schema";
-import { CONTRACTS } from "../../stacks/contracts";
 import type { StackKind } from "../../modules/core/contract";
+import { contractExampleValues } from "./contract-examples";
 import type { DataOverride, OverrideResolver } from "./terraform-harness";
 
 /** Data sources the provider evaluates locally: they need no stand-in. */
@@ -12,11 +12,9 @@ const AWS_DATA_STAND_INS: Readonly<Record<string, (body: Record<string, unknown>
   aws_secretsmanager_secret_version: () => ({ secret_string: "OfflinePlanAuthToken0123456789abcdefOfflinePlanAuthToken01234567" }),
 };
 
-/** The example values a producer's contract documents, as a consumer would read them from remote state. */
+/** The example values of a producer's contract (test support), as a consumer would read them from remote state. */
 export function contractOutputs(kind: StackKind, config: EnvironmentConfig): Record<string, unknown> {
-  const contract = CONTRACTS[kind];
-  if (!contract) throw new Error(`no contract is registered for stack kind "${kind}"`);
-  return Object.fromEntries(Object.entries(contract.outputs).map(([name, spec]) => [name, spec.example(config)]));
+  return contractExampleValues(kind, config);
 }
 
 /**

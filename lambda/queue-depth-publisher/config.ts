@@ -1,4 +1,4 @@
-import { PUBLISHER_ENV } from "../../modules/airflow/runtime-contract";
+import { PUBLISHER_ENV } from "../../runtime/lambda";
 
 /**
  * One worker pool as the publisher sees it: its ECS service, the queues it consumes and the bounds of its desired

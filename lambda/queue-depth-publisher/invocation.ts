@@ -1,4 +1,4 @@
-import { QUEUE_METRICS } from "../../modules/airflow/runtime-contract";
+import { QUEUE_METRICS } from "../../runtime/metrics";
 import { poolDepths, type PoolDepth } from "./compute";
 import { routedQueues, type PublisherConfig } from "./config";
 import type { CredentialsSource } from "./credentials";

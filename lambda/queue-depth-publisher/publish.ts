@@ -1,5 +1,5 @@
 import { PutMetricDataCommand, type CloudWatchClient, type MetricDatum, type PutMetricDataCommandInput } from "@aws-sdk/client-cloudwatch";
-import { QUEUE_METRICS } from "../../modules/airflow/runtime-contract";
+import { QUEUE_METRICS } from "../../runtime/metrics";
 import type { PoolDepth } from "./compute";
 
 /** PutMetricData limits: 1,000 datums and 1 MB of request per call. */

@@ -1,5 +1,5 @@
 import { ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs";
-import { REDEPLOYER_ENV } from "../../modules/airflow/runtime-contract";
+import { REDEPLOYER_ENV } from "../../runtime/lambda";
 
 /**
  * Redeploys the Airflow services after the database master secret rotates. ECS resolves container `secrets` only

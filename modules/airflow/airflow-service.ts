@@ -5,7 +5,7 @@ import type { TaskCompatibility } from "../ecs/container-task";
 import { ResilientService, type ServicePlacement } from "../ecs/resilient-service";
 import type { AirflowRuntime } from "./airflow-settings";
 import { AirflowTask, type DagVolumes } from "./airflow-task";
-import type { Component } from "./runtime-contract";
+import type { Component } from "../../runtime/airflow-image";
 
 /** Where the cluster runs tasks, resolved from the compute contract. */
 export interface ClusterTarget {

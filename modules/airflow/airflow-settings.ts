@@ -2,8 +2,9 @@ import { Token } from "cdktf";
 import type { AuthManagerKind, DagBundleConfig } from "../../config/schema";
 import { dagBundleConfigList, gitConnections } from "../dags/dag-bundles";
 import { TASK_LOG_PREFIX } from "../iam/grants";
-import { PORTS } from "../core/ports";
-import { DAGS_FOLDER, HEARTBEAT, PLUGINS_FOLDER, RUNTIME_ENV, secretsBackendKwargs, type Component } from "./runtime-contract";
+import { PORTS } from "../../runtime/ports";
+import { DAGS_FOLDER, PLUGINS_FOLDER, RUNTIME_ENV, secretsBackendKwargs, type Component } from "../../runtime/airflow-image";
+import { HEARTBEAT } from "../../runtime/metrics";
 
 /** Everything an Airflow container's settings are built from, resolved from config and the stack contracts. */
 export interface AirflowRuntime {

@@ -1,10 +1,10 @@
 import type { EcsTaskDefinitionVolume } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { Construct } from "constructs";
 import type { TaskSize } from "../../config/schema";
-import { PORTS } from "../core/ports";
+import { PORTS } from "../../runtime/ports";
 import { ContainerTask, type ContainerSpec, type HealthCheck, type TaskCompatibility } from "../ecs/container-task";
 import { componentEnvironment, componentSecrets, type AirflowRuntime } from "./airflow-settings";
-import { AIRFLOW_GID, AIRFLOW_UID, DAGS_FOLDER, PLUGINS_FOLDER, WRITABLE_PATHS, type Component } from "./runtime-contract";
+import { AIRFLOW_GID, AIRFLOW_UID, DAGS_FOLDER, PLUGINS_FOLDER, WRITABLE_PATHS, type Component } from "../../runtime/airflow-image";
 
 /** The image's library that builds connection URLs from the injected parts (docker/scripts/connections.sh). */
 export const IMAGE_CONNECTIONS_LIBRARY = "/opt/airflow-ecs/scripts/connections.sh";

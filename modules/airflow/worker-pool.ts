@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { WorkerPoolConfig } from "../../config/schema";
 import { AirflowService, type AirflowServiceProps } from "./airflow-service";
-import { RUNTIME_ENV } from "./runtime-contract";
+import { RUNTIME_ENV } from "../../runtime/airflow-image";
 
 /** Fargate's ceiling between SIGTERM and SIGKILL. */
 export const FARGATE_MAX_STOP_TIMEOUT = 120;

@@ -1,5 +1,4 @@
 import { DataTerraformRemoteStateS3, TerraformOutput, TerraformStack } from "cdktf";
-import type { EnvironmentConfig } from "../../config/schema";
 
 /**
  * Stack contracts: the typed, documented set of outputs a stack publishes for the stacks after it.
@@ -13,16 +12,10 @@ import type { EnvironmentConfig } from "../../config/schema";
 export type StackKind = "network" | "storage" | "iam" | "compute" | "services";
 
 export type OutputKind = "string" | "list" | "number";
-type ExampleOf<K extends OutputKind> = K extends "list" ? readonly string[] : K extends "number" ? number : string;
 
 export interface OutputSpec<K extends OutputKind = OutputKind> {
   readonly kind: K;
   readonly description: string;
-  /**
-   * A realistic value for the environment: documentation, and the stand-in a consumer sees in the offline plan
-   * (`override_data`), so it must pass the provider's validation wherever a consumer uses it.
-   */
-  readonly example: (config: EnvironmentConfig) => ExampleOf<K>;
 }
 
 export type ContractSpec = Readonly<Record<string, OutputSpec>>;
@@ -46,11 +39,14 @@ export function defineContract<S extends ContractSpec>(stack: StackKind, outputs
   return { stack, outputs };
 }
 
-/** Output spec builders: `output.string("VPC id", () => "vpc-0123")`. */
+/**
+ * Output spec builders: `output.string("VPC id")`. Offline-plan stand-ins for each output live in test support
+ * (`__tests__/support/contract-examples.ts`), typed against the contract so none can be missing.
+ */
 export const output = {
-  string: (description: string, example: (config: EnvironmentConfig) => string): OutputSpec<"string"> => ({ kind: "string", description, example }),
-  list: (description: string, example: (config: EnvironmentConfig) => readonly string[]): OutputSpec<"list"> => ({ kind: "list", description, example }),
-  number: (description: string, example: (config: EnvironmentConfig) => number): OutputSpec<"number"> => ({ kind: "number", description, example }),
+  string: (description: string): OutputSpec<"string"> => ({ kind: "string", description }),
+  list: (description: string): OutputSpec<"list"> => ({ kind: "list", description }),
+  number: (description: string): OutputSpec<"number"> => ({ kind: "number", description }),
 };
 
 /** Where a stack keeps its state; a consumer's remote-state data source points at the same object. */

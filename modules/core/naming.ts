@@ -56,6 +56,21 @@ export class Naming {
     return this.name("cluster");
   }
 
+  /** Prefix of the ALB's access logs in the ALB-log bucket (the storage stack's bucket policy, the services stack's ALB). */
+  get albLogPrefix(): string {
+    return "alb";
+  }
+
+  /** The Lambdas and their dead-letter queues (created by the services stack, granted by the IAM stack). */
+  get lambdas(): { readonly publisher: string; readonly publisherDlq: string; readonly redeployer: string; readonly redeployerDlq: string } {
+    return {
+      publisher: this.name("queue-depth-publisher"),
+      publisherDlq: this.name("queue-depth-publisher-dlq"),
+      redeployer: this.name("service-redeployer"),
+      redeployerDlq: this.name("service-redeployer-dlq"),
+    };
+  }
+
   /** IAM roles GitHub Actions assumes through OIDC: `plan` (read-only + state read) and `apply` (deploy). */
   ciRole(kind: "plan" | "apply"): string {
     return this.name(`ci-${kind}`);

@@ -1,5 +1,6 @@
 import type { DagBundleConfig, GitDagBundleConfig } from "../../config/schema";
-import { DAG_BUCKET_LAYOUT, efsBundlePath, IMAGE_DAG_BUNDLE_NAME, IMAGE_DAGS_FOLDER } from "../airflow/runtime-contract";
+import { DAG_BUCKET_LAYOUT, efsBundlePath } from "../../runtime/dag-delivery";
+import { IMAGE_DAG_BUNDLE_NAME, IMAGE_DAGS_FOLDER } from "../../runtime/airflow-image";
 
 /**
  * The one place Airflow's `[dag_processor] dag_bundle_config_list` is rendered from the environment's `dags`

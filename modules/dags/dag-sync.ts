@@ -3,16 +3,8 @@ import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { DagBundleConfig } from "../../config/schema";
 import { efsVolume, type DagVolumes } from "../airflow/airflow-task";
-import {
-  AIRFLOW_GID,
-  AIRFLOW_HOME,
-  AIRFLOW_UID,
-  DAG_BUCKET_LAYOUT,
-  DAG_SYNC_COMMAND,
-  DAGS_FOLDER,
-  RUNTIME_ENV,
-  WRITABLE_PATHS,
-} from "../airflow/runtime-contract";
+import { AIRFLOW_GID, AIRFLOW_HOME, AIRFLOW_UID, DAGS_FOLDER, RUNTIME_ENV, WRITABLE_PATHS } from "../../runtime/airflow-image";
+import { DAG_BUCKET_LAYOUT, DAG_SYNC_COMMAND } from "../../runtime/dag-delivery";
 import type { Naming } from "../core/naming";
 import { ContainerTask } from "../ecs/container-task";
 import { bundlesOf } from "./dag-bundles";

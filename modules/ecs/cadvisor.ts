@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { PORTS } from "../core/ports";
+import { PORTS } from "../../runtime/ports";
 import { ContainerTask } from "./container-task";
 import { ResilientService } from "./resilient-service";
 

@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
-import { DAG_BUCKET_LAYOUT } from "../airflow/runtime-contract";
+import { DAG_BUCKET_LAYOUT } from "../../runtime/dag-delivery";
 import type { ArnBuilder } from "../core/arn";
 import { githubOidcTrust } from "./github-ci-roles";
 import { viaService } from "./grants";
-import type { PolicyStatement } from "./policy";
+import type { PolicyStatement } from "./policy-document";
 import { ServiceRole } from "./service-role";
 
 export interface DagDeployRoleProps {

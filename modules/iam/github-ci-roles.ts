@@ -2,8 +2,8 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { Construct } from "constructs";
 import type { ArnBuilder } from "../core/arn";
 import type { Naming } from "../core/naming";
-import type { PolicyStatement } from "./policy";
-import { policyJson } from "./policy";
+import type { PolicyStatement } from "./policy-document";
+import { policyJson } from "./policy-document";
 import { ServiceRole } from "./service-role";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";

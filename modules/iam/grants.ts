@@ -1,6 +1,6 @@
-import { DAG_BUCKET_LAYOUT } from "../airflow/runtime-contract";
+import { DAG_BUCKET_LAYOUT } from "../../runtime/dag-delivery";
 import type { ArnBuilder } from "../core/arn";
-import type { PolicyStatement } from "./policy";
+import type { PolicyStatement } from "./policy-document";
 
 /**
  * Permission building blocks, each scoped to exact ARNs or ARN patterns of one environment. Resource "*" appears

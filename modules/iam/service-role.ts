@@ -3,7 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
-import { policyJson, type PolicyStatement } from "./policy";
+import { policyJson, type PolicyStatement } from "./policy-document";
 
 export interface ServiceRoleProps {
   readonly name: string;

@@ -4,7 +4,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import type { ArnBuilder } from "../core/arn";
-import { policyJson, serviceTrustPolicy } from "../iam/policy";
+import { policyJson, serviceTrustPolicy } from "../iam/policy-document";
 
 export interface VpcFlowLogsProps {
   readonly vpcId: string;

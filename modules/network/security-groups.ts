@@ -2,7 +2,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
-import { PORTS } from "../core/ports";
+import { PORTS } from "../../runtime/ports";
 
 /** The security groups of an environment, one per role; the network contract publishes each id. */
 export const SECURITY_GROUP_ROLES = [

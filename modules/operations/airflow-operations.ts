@@ -1,9 +1,9 @@
 import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { LAMBDA_ARTIFACTS } from "../../lambda/artifacts";
+import { LAMBDA_ARTIFACTS } from "../../runtime/lambda";
 import type { WorkerPoolConfig } from "../../config/schema";
-import { PUBLISHER_ENV, REDEPLOYER_ENV } from "../airflow/runtime-contract";
+import { PUBLISHER_ENV, REDEPLOYER_ENV } from "../../runtime/lambda";
 import type { ArnBuilder } from "../core/arn";
 import { AlarmTopic } from "./alarm-topic";
 import { BundledLambda } from "./bundled-lambda";

@@ -10,8 +10,8 @@ import { Construct } from "constructs";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import type { LambdaArtifact } from "../../lambda/artifacts";
-import { projectRoot } from "../core/project-root";
+import type { LambdaArtifact } from "../../runtime/lambda";
+import { projectRoot } from "../../config/project-root";
 
 /** Content hashes of the bundles, computed once per synth however many environments deploy them. */
 const bundleHashes = new Map<string, string>();
@@ -29,7 +29,7 @@ export type LambdaTrigger = { readonly schedule: string } | { readonly eventPatt
 
 export interface BundledLambdaProps {
   readonly name: string;
-  /** The bundle `npm run build` writes (lambda/artifacts.ts). */
+  /** The bundle `npm run build` writes (runtime/lambda.ts). */
   readonly artifact: LambdaArtifact;
   readonly roleArn: string;
   readonly timeoutSeconds: number;

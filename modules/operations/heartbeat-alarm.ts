@@ -1,6 +1,6 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
-import { HEARTBEAT } from "../airflow/runtime-contract";
+import { HEARTBEAT } from "../../runtime/metrics";
 
 /**
  * The heartbeat alarm, derived from the DAG's schedule: one period per scheduled run, alarming only after three

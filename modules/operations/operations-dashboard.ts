@@ -1,6 +1,6 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { Construct } from "constructs";
-import { HEARTBEAT, QUEUE_METRICS } from "../airflow/runtime-contract";
+import { HEARTBEAT, QUEUE_METRICS } from "../../runtime/metrics";
 import { logMetricName } from "./log-metrics";
 
 export interface OperationsDashboardProps {

@@ -2,7 +2,7 @@ import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-pol
 import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
-import { QUEUE_METRICS } from "../airflow/runtime-contract";
+import { QUEUE_METRICS } from "../../runtime/metrics";
 
 /**
  * How the publisher samples: 5 samples 10 s apart per invocation (0-40 s, so each invocation ends well before the

@@ -6,12 +6,12 @@ import type { EnvironmentResolver } from "./environment";
 import { AIRFLOW_ECS_PACK, type RulePack } from "./packs";
 import { PolicyReport } from "./report";
 import type { Suppression } from "./suppression";
-import { SUPPRESSIONS } from "./suppressions";
+import { SUPPRESSIONS } from "./accepted-findings";
 
 export interface PolicyOptions {
   /** @default AIRFLOW_ECS_PACK (every rule) */
   readonly pack?: RulePack;
-  /** @default SUPPRESSIONS (modules/policy/suppressions.ts) */
+  /** @default SUPPRESSIONS (modules/rule-pack/accepted-findings.ts) */
   readonly suppressions?: readonly Suppression[];
   /**
    * How a stack's environment is found: by default from the `config` every environment stack carries

@@ -14,4 +14,4 @@ export { ResourceView } from "./resource-view";
 export { defineRule, type CheckResult, type PolicyRule } from "./rule";
 export { StackContext } from "./stack-context";
 export { SuppressionError, validateSuppressions, type Suppression } from "./suppression";
-export { SUPPRESSIONS } from "./suppressions";
+export { SUPPRESSIONS } from "./accepted-findings";

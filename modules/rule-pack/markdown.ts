@@ -1,6 +1,6 @@
 import type { RulePack } from "./packs";
 import { stackPatterns, type Suppression } from "./suppression";
-import { SUPPRESSIONS } from "./suppressions";
+import { SUPPRESSIONS } from "./accepted-findings";
 import { AIRFLOW_ECS_PACK } from "./packs";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -25,7 +25,7 @@ export function renderPolicyMarkdown(pack: RulePack = AIRFLOW_ECS_PACK, suppress
   return [
     `### Synth-time policy rules (${pack.rules.length})`,
     "",
-    "Applied by `applyPolicies` (modules/policy) to every stack; any unsuppressed finding fails `cdktf synth`.",
+    "Applied by `applyPolicies` (modules/rule-pack) to every stack; any unsuppressed finding fails `cdktf synth`.",
     "",
     renderRulesMarkdown(pack),
     `### Accepted findings (${suppressions.length})`,

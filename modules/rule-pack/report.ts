@@ -38,7 +38,7 @@ export function formatFinding(f: Finding): string {
 }
 
 export function formatStale(s: StaleSuppression): string {
-  return `[policy] stale suppression: ${suppressionLabel(s.suppression)} matched no finding in ${s.stack}; remove it from modules/policy/suppressions.ts`;
+  return `[policy] stale suppression: ${suppressionLabel(s.suppression)} matched no finding in ${s.stack}; remove it from modules/rule-pack/accepted-findings.ts`;
 }
 
 /** Everything the policy aspect found across the app, filled while the stacks synthesize. */

@@ -1,6 +1,6 @@
 /**
  * Suppressions: an accepted finding of one rule on one resource, with the written reason it is accepted. They live in
- * `suppressions.ts` so the README can list each with its reason (`renderSuppressionsMarkdown`).
+ * `accepted-findings.ts` so the README can list each with its reason (`renderSuppressionsMarkdown`).
  */
 export interface Suppression {
   /** The rule's id as the pack lists it (e.g. `CKV_AWS_145`), not an alias. */

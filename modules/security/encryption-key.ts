@@ -2,7 +2,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
 import type { ArnBuilder } from "../core/arn";
-import { policyJson, type PolicyStatement } from "../iam/policy";
+import { policyJson, type PolicyStatement } from "../iam/policy-document";
 
 export interface EncryptionKeyProps {
   /** Alias without the `alias/` prefix, e.g. `airflow-prod-logs`. */

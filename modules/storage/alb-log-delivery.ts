@@ -1,4 +1,4 @@
-import type { PolicyStatement } from "../iam/policy";
+import type { PolicyStatement } from "../iam/policy-document";
 
 /**
  * Elastic Load Balancing's log-delivery accounts in regions opened before August 2022 (AWS "Enable access logs for

@@ -5,7 +5,7 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { Construct } from "constructs";
 import type { RedisConfig } from "../../config/schema";
-import { PORTS } from "../core/ports";
+import { PORTS } from "../../runtime/ports";
 import { GeneratedSecret } from "../security/generated-secret";
 
 export interface CeleryBrokerProps {

@@ -6,8 +6,8 @@ import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { EfsThroughputMode } from "../../config/schema";
-import { AIRFLOW_GID, AIRFLOW_UID } from "../airflow/runtime-contract";
-import { policyJson } from "../iam/policy";
+import { AIRFLOW_GID, AIRFLOW_UID } from "../../runtime/airflow-image";
+import { policyJson } from "../iam/policy-document";
 
 /** Directories of the file system, each reached only through its own access point. */
 export const DAG_FILE_SYSTEM_PATHS = { dags: "/airflow/dags", plugins: "/airflow/plugins" } as const;

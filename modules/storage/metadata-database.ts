@@ -8,8 +8,8 @@ import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsman
 import { Construct } from "constructs";
 import type { DatabaseConfig } from "../../config/schema";
 import type { ArnBuilder } from "../core/arn";
-import { PORTS } from "../core/ports";
-import { policyJson, serviceTrustPolicy } from "../iam/policy";
+import { PORTS } from "../../runtime/ports";
+import { policyJson, serviceTrustPolicy } from "../iam/policy-document";
 
 /** Server parameters: TLS only, slow-statement and DDL logging (CKV2_AWS_30/69). */
 export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {

@@ -7,7 +7,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
-import { policyJson, type PolicyStatement } from "../iam/policy";
+import { policyJson, type PolicyStatement } from "../iam/policy-document";
 
 /** SSE-KMS with a customer-managed key, or SSE-S3 (required where AWS services cannot use KMS, e.g. ALB logs). */
 export type BucketEncryption = { readonly kind: "kms"; readonly keyArn: string } | { readonly kind: "s3" };

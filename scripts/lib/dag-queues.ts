@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { EnvironmentConfig } from "../../config/schema";
-import { projectRoot } from "../../modules/core/project-root";
+import { projectRoot } from "../../config/project-root";
 
 /**
  * The Celery queues DAG files send tasks to, found exactly with Python's own parser (scripts/lib/dag_queues.py, run

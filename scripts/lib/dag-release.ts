@@ -13,7 +13,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { gzipSync } from "zlib";
-import { DAG_BUCKET_LAYOUT, DAG_RELEASE_VERSION_PATTERN } from "../../modules/airflow/runtime-contract";
+import { DAG_BUCKET_LAYOUT, DAG_RELEASE_VERSION_PATTERN } from "../../runtime/dag-delivery";
 
 /** Modification time of every archive entry (seconds since the epoch). */
 export const RELEASE_ARCHIVE_MTIME = 0;

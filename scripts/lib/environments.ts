@@ -7,7 +7,7 @@ import type { DagSourceKind, EnvironmentConfig } from "../../config/schema";
 import { dagDeliveryNames } from "../../modules/dags/dag-delivery";
 import { buildApp } from "../../main";
 import { partitionOf } from "../../modules/core/arn";
-import { AIRFLOW_VERSION, PYTHON_VERSION } from "../../modules/airflow/runtime-contract";
+import { AIRFLOW_VERSION, PYTHON_VERSION } from "../../runtime/airflow-image";
 import { Naming } from "../../modules/core/naming";
 import { bootstrapStackId } from "../../terraform-state/state-bootstrap-stack";
 import { topologicalOrder, type DependencyGraph } from "./graph";
@@ -38,7 +38,7 @@ export interface EnvironmentDescription {
   readonly ecrRegistry: string;
   readonly stateBucket: string;
   readonly stateRegion: string;
-  /** Build arguments of the Airflow image, from modules/airflow/runtime-contract.ts. */
+  /** Build arguments of the Airflow image, from runtime/airflow-image.ts. */
   readonly image: { readonly airflowVersion: string; readonly pythonVersion: string };
   /**
    * DAG delivery: each bundle with its source (efs and s3 bundles are delivered with `npm run deploy-dags`, git

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { COMPONENT_NEEDS, componentEnvironment, componentSecrets, type AirflowRuntime } from "../../../modules/airflow/airflow-settings";
-import { COMPONENTS } from "../../../modules/airflow/runtime-contract";
+import { COMPONENTS } from "../../../runtime/airflow-image";
 import { sharedApp } from "../../support/synth";
 
 /**

@@ -2,9 +2,9 @@ import { Testing, TerraformStack } from "cdktf";
 import { defineContract, output, publishContract, readContract, type ContractProducer, type StateLocation } from "../../../modules/core/contract";
 
 const sample = defineContract("network", {
-  vpc_id: output.string("VPC id", () => "vpc-1"),
-  private_subnet_ids: output.list("subnets", () => ["subnet-1", "subnet-2"]),
-  max_size: output.number("size", () => 3),
+  vpc_id: output.string("VPC id"),
+  private_subnet_ids: output.list("subnets"),
+  max_size: output.number("size"),
 });
 
 class Producer extends TerraformStack implements ContractProducer<typeof sample.outputs> {
@@ -52,6 +52,6 @@ describe("stack contracts", () => {
   });
 
   it("rejects output names that are not snake_case", () => {
-    expect(() => defineContract("network", { VpcId: output.string("x", () => "y") })).toThrow('contract network: output "VpcId" is not snake_case');
+    expect(() => defineContract("network", { VpcId: output.string("x") })).toThrow('contract network: output "VpcId" is not snake_case');
   });
 });

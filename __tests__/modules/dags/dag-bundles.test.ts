@@ -1,6 +1,6 @@
 import type { DagBundleConfig } from "../../../config/schema";
 import { COMPONENT_NEEDS } from "../../../modules/airflow/airflow-settings";
-import { COMPONENTS } from "../../../modules/airflow/runtime-contract";
+import { COMPONENTS } from "../../../runtime/airflow-image";
 import { dagBundleConfigList, gitConnections, IMAGE_DAG_BUNDLE } from "../../../modules/dags/dag-bundles";
 import { repoEnvironment, stackJson } from "../../support/synth";
 

@@ -1,4 +1,4 @@
-import { policyJson, serviceTrustPolicy } from "../../../modules/iam/policy";
+import { policyJson, serviceTrustPolicy } from "../../../modules/iam/policy-document";
 
 describe("policyJson", () => {
   it("renders typed statements as an IAM policy document, merging principals and conditions", () => {

@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { HEARTBEAT } from "../../../modules/airflow/runtime-contract";
+import { HEARTBEAT } from "../../../runtime/metrics";
 import { HeartbeatAlarm, heartbeatAlarmSettings } from "../../../modules/operations/heartbeat-alarm";
 import { LOG_PATTERNS, logMetricName, LogMetrics } from "../../../modules/operations/log-metrics";
 

@@ -1,6 +1,6 @@
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { Testing } from "cdktf";
-import { QUEUE_METRICS } from "../../../modules/airflow/runtime-contract";
+import { QUEUE_METRICS } from "../../../runtime/metrics";
 import { exactSteps, PUBLISHER_SAMPLING, QueueDepthScaling, SCALING, worstCaseScaleOutSeconds } from "../../../modules/operations/queue-depth-scaling";
 
 function synth(pool = { name: "default", minCount: 2, maxCount: 12 }) {

@@ -6,11 +6,11 @@ import { Construct } from "constructs";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { applyPolicies } from "../../../modules/policy/apply";
-import { formatFinding } from "../../../modules/policy/report";
-import { AIRFLOW_ECS_PACK, type RulePack } from "../../../modules/policy/packs";
-import { albDropInvalidHeaders } from "../../../modules/policy/rules/elbv2/alb-drop-invalid-headers";
-import { lbDeletionProtection } from "../../../modules/policy/rules/elbv2/lb-deletion-protection";
+import { applyPolicies } from "../../../modules/rule-pack/apply";
+import { formatFinding } from "../../../modules/rule-pack/report";
+import { AIRFLOW_ECS_PACK, type RulePack } from "../../../modules/rule-pack/packs";
+import { albDropInvalidHeaders } from "../../../modules/rule-pack/rules/elbv2/alb-drop-invalid-headers";
+import { lbDeletionProtection } from "../../../modules/rule-pack/rules/elbv2/lb-deletion-protection";
 import { DEV, PROD } from "./support";
 
 const PACK: RulePack = { name: "alb", description: "two ALB rules", rules: [albDropInvalidHeaders, lbDeletionProtection] };

@@ -3,10 +3,10 @@ import * as os from "os";
 import * as path from "path";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { buildApp } from "../../../main";
-import { environmentFromStackConfig } from "../../../modules/policy/environment";
-import type { PolicyReport } from "../../../modules/policy/report";
-import { appliesToStack } from "../../../modules/policy/suppression";
-import { SUPPRESSIONS } from "../../../modules/policy/suppressions";
+import { environmentFromStackConfig } from "../../../modules/rule-pack/environment";
+import type { PolicyReport } from "../../../modules/rule-pack/report";
+import { appliesToStack } from "../../../modules/rule-pack/suppression";
+import { SUPPRESSIONS } from "../../../modules/rule-pack/accepted-findings";
 import { repoEnvironment, repoEnvironments } from "../../support/synth";
 
 /** Every environment of the repository, synthesized as `cdktf synth` would, with the policies applied. */
@@ -46,7 +46,7 @@ describe("the repository's environments under AIRFLOW_ECS_PACK", () => {
   });
 
   test("every suppression accepts a finding in every stack it names", () => {
-    // GIVEN modules/policy/suppressions.ts
+    // GIVEN modules/rule-pack/accepted-findings.ts
     // THEN each suppression is used in each of its stacks, and nothing else is accepted
     for (const suppression of SUPPRESSIONS) {
       const used = new Set(report.suppressed.filter((f) => f.suppressedBy === suppression).map((f) => f.stack));

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { renderPolicyMarkdown, renderRulesMarkdown, renderSuppressionsMarkdown } from "../../../modules/policy/markdown";
+import { renderPolicyMarkdown, renderRulesMarkdown, renderSuppressionsMarkdown } from "../../../modules/rule-pack/markdown";
 import {
   AIRFLOW_ECS_PACK,
   DATA_PACK,
@@ -10,11 +10,11 @@ import {
   NETWORK_PACK,
   OPERATIONS_PACK,
   SECRETS_PACK,
-} from "../../../modules/policy/packs";
-import { defineRule, type PolicyRule } from "../../../modules/policy/rule";
-import { SUPPRESSIONS } from "../../../modules/policy/suppressions";
+} from "../../../modules/rule-pack/packs";
+import { defineRule, type PolicyRule } from "../../../modules/rule-pack/rule";
+import { SUPPRESSIONS } from "../../../modules/rule-pack/accepted-findings";
 
-const RULES_DIR = path.join(__dirname, "../../../modules/policy/rules");
+const RULES_DIR = path.join(__dirname, "../../../modules/rule-pack/rules");
 const TESTS_DIR = path.join(__dirname, "rules");
 const isRule = (value: unknown): value is PolicyRule => typeof value === "object" && value !== null && "check" in value && "rationale" in value;
 
@@ -26,7 +26,7 @@ describe("rule files and packs", () => {
   }));
 
   test("one rule per file, and AIRFLOW_ECS_PACK holds every rule once", () => {
-    // GIVEN every module under modules/policy/rules
+    // GIVEN every module under modules/rule-pack/rules
     // THEN none exports more than one rule, and the pack is exactly the exported rules
     expect(exported.filter((e) => e.rules.length > 1).map((e) => e.file)).toEqual([]);
     const ids = exported.flatMap((e) => e.rules.map((r) => r.id)).sort();

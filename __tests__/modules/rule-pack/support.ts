@@ -1,7 +1,7 @@
 import { TerraformStack, Testing } from "cdktf";
-import { PolicyEngine } from "../../../modules/policy/engine";
-import type { EnvironmentInfo } from "../../../modules/policy/environment";
-import type { PolicyRule } from "../../../modules/policy/rule";
+import { PolicyEngine } from "../../../modules/rule-pack/engine";
+import type { EnvironmentInfo } from "../../../modules/rule-pack/environment";
+import type { PolicyRule } from "../../../modules/rule-pack/rule";
 
 export const DEV: EnvironmentInfo = { name: "dev", production: false, secretArnPrefix: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:airflow/dev/" };
 export const PROD: EnvironmentInfo = { name: "prod", production: true, secretArnPrefix: "arn:aws:secretsmanager:eu-west-1:333333333333:secret:airflow/prod/" };

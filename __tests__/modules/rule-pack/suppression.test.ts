@@ -1,11 +1,11 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { TerraformStack, Testing } from "cdktf";
-import { applyPolicies } from "../../../modules/policy/apply";
-import { PolicyEngine } from "../../../modules/policy/engine";
-import type { RulePack } from "../../../modules/policy/packs";
-import { s3Lifecycle } from "../../../modules/policy/rules/s3/lifecycle";
-import { s3Versioning } from "../../../modules/policy/rules/s3/versioning";
-import type { Suppression } from "../../../modules/policy/suppression";
+import { applyPolicies } from "../../../modules/rule-pack/apply";
+import { PolicyEngine } from "../../../modules/rule-pack/engine";
+import type { RulePack } from "../../../modules/rule-pack/packs";
+import { s3Lifecycle } from "../../../modules/rule-pack/rules/s3/lifecycle";
+import { s3Versioning } from "../../../modules/rule-pack/rules/s3/versioning";
+import type { Suppression } from "../../../modules/rule-pack/suppression";
 import { DEV } from "./support";
 
 const PACK: RulePack = { name: "s3", description: "versioning and lifecycle", rules: [s3Versioning, s3Lifecycle] };
@@ -123,7 +123,7 @@ describe("stale suppressions are reported", () => {
     expect(report.stale).toEqual([{ suppression: ghost, stack: "dev-network" }]);
     const warnings = warned.network.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => m.data);
     expect(warnings).toEqual([
-      "[policy] stale suppression: CKV_AWS_21 on ghost in *-network matched no finding in dev-network; remove it from modules/policy/suppressions.ts",
+      "[policy] stale suppression: CKV_AWS_21 on ghost in *-network matched no finding in dev-network; remove it from modules/rule-pack/accepted-findings.ts",
     ]);
 
     // AND with staleSuppressions: "error" the same app fails to synthesize
@@ -131,7 +131,7 @@ describe("stale suppressions are reported", () => {
     applyPolicies(strict.app, { pack: PACK, suppressions: [ghost], environmentOf: () => DEV, staleSuppressions: "error" });
     expect(() => strict.app.synth()).toThrow(
       new Error(
-        'Encountered Annotations with level "ERROR":\n[dev-network] [policy] stale suppression: CKV_AWS_21 on ghost in *-network matched no finding in dev-network; remove it from modules/policy/suppressions.ts\n\nEither fix the issues above, or set the environment variable CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS to ignore these annotations.\n',
+        'Encountered Annotations with level "ERROR":\n[dev-network] [policy] stale suppression: CKV_AWS_21 on ghost in *-network matched no finding in dev-network; remove it from modules/rule-pack/accepted-findings.ts\n\nEither fix the issues above, or set the environment variable CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS to ignore these annotations.\n',
       ),
     );
   });

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterator, List, Mapping, Optional, Sequence, Tuple
 
-# Environment (names of RUNTIME_ENV, modules/airflow/runtime-contract.ts) -----------------------------------------------
+# Environment (names of RUNTIME_ENV, runtime/airflow-image.ts) -----------------------------------------------
 
 BUCKET_ENV = "AIRFLOW_ECS_DAG_BUCKET"
 RELEASES_PREFIX_ENV = "AIRFLOW_ECS_DAG_RELEASES_PREFIX"
@@ -57,7 +57,7 @@ VERSION_ENV = "AIRFLOW_ECS_DAG_SYNC_VERSION"
 #: Test seam: read objects from ``<dir>/<bucket>/<key>`` (metadata: ``<key>.metadata.json``) instead of S3.
 FAKE_S3_DIR_ENV = "_AIRFLOW_ECS_DAG_SYNC_FAKE_S3_DIR"
 
-# Layout (DAG_BUCKET_LAYOUT, EFS_BUNDLE_LAYOUT and DAG_RELEASE_VERSION_PATTERN of the runtime contract) ------------------
+# Layout (DAG_BUCKET_LAYOUT, EFS_BUNDLE_LAYOUT and DAG_RELEASE_VERSION_PATTERN of runtime/) ------------------
 
 #: Same pattern as DAG_RELEASE_VERSION_PATTERN (a test compares them).
 VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"

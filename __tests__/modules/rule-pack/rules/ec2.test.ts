@@ -1,10 +1,10 @@
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { ebsEncrypted } from "../../../../modules/policy/rules/ec2/ebs-encrypted";
-import { imdsHopLimit } from "../../../../modules/policy/rules/ec2/imds-hop-limit";
-import { imdsv2Required } from "../../../../modules/policy/rules/ec2/imdsv2-required";
-import { noPublicIp } from "../../../../modules/policy/rules/ec2/no-public-ip";
+import { ebsEncrypted } from "../../../../modules/rule-pack/rules/ec2/ebs-encrypted";
+import { imdsHopLimit } from "../../../../modules/rule-pack/rules/ec2/imds-hop-limit";
+import { imdsv2Required } from "../../../../modules/rule-pack/rules/ec2/imdsv2-required";
+import { noPublicIp } from "../../../../modules/rule-pack/rules/ec2/no-public-ip";
 import { check } from "../support";
 
 const hardened = {

@@ -1,7 +1,7 @@
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { ImageRepository } from "../../../../modules/compute/image-repository";
-import { ecrImmutableTags } from "../../../../modules/policy/rules/ecr/immutable-tags";
-import { ecrScanOnPush } from "../../../../modules/policy/rules/ecr/scan-on-push";
+import { ecrImmutableTags } from "../../../../modules/rule-pack/rules/ecr/immutable-tags";
+import { ecrScanOnPush } from "../../../../modules/rule-pack/rules/ecr/scan-on-push";
 import { check } from "../support";
 
 describe("CKV_AWS_163 ECR scan on push", () => {

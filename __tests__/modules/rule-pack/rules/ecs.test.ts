@@ -4,15 +4,15 @@ import { EcsTaskDefinition, type EcsTaskDefinitionVolume } from "@cdktf/provider
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { DataTerraformRemoteStateS3, type TerraformStack } from "cdktf";
 import { renderContainerDefinitions, type ContainerSpec } from "../../../../modules/ecs/container-task";
-import { clusterContainerInsights } from "../../../../modules/policy/rules/ecs/cluster-container-insights";
-import { serviceNoPublicIp } from "../../../../modules/policy/rules/ecs/service-no-public-ip";
-import { taskAwslogs } from "../../../../modules/policy/rules/ecs/task-awslogs";
-import { taskEfsEncryption } from "../../../../modules/policy/rules/ecs/task-efs-encryption";
-import { taskNoSecretEnvironment } from "../../../../modules/policy/rules/ecs/task-no-secret-environment";
-import { taskNonRootUser } from "../../../../modules/policy/rules/ecs/task-non-root-user";
-import { taskNotPrivileged } from "../../../../modules/policy/rules/ecs/task-not-privileged";
-import { taskReadonlyRoot } from "../../../../modules/policy/rules/ecs/task-readonly-root";
-import { taskSeparateRoles } from "../../../../modules/policy/rules/ecs/task-separate-roles";
+import { clusterContainerInsights } from "../../../../modules/rule-pack/rules/ecs/cluster-container-insights";
+import { serviceNoPublicIp } from "../../../../modules/rule-pack/rules/ecs/service-no-public-ip";
+import { taskAwslogs } from "../../../../modules/rule-pack/rules/ecs/task-awslogs";
+import { taskEfsEncryption } from "../../../../modules/rule-pack/rules/ecs/task-efs-encryption";
+import { taskNoSecretEnvironment } from "../../../../modules/rule-pack/rules/ecs/task-no-secret-environment";
+import { taskNonRootUser } from "../../../../modules/rule-pack/rules/ecs/task-non-root-user";
+import { taskNotPrivileged } from "../../../../modules/rule-pack/rules/ecs/task-not-privileged";
+import { taskReadonlyRoot } from "../../../../modules/rule-pack/rules/ecs/task-readonly-root";
+import { taskSeparateRoles } from "../../../../modules/rule-pack/rules/ecs/task-separate-roles";
 import { check } from "../support";
 
 const LOGS = { group: "/airflow/dev/scheduler", region: "eu-west-1", streamPrefix: "scheduler" };

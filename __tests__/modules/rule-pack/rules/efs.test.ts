@@ -1,10 +1,10 @@
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
-import { efsAccessPointPosixUser } from "../../../../modules/policy/rules/efs/access-point-posix-user";
-import { efsAccessPointRootDirectory } from "../../../../modules/policy/rules/efs/access-point-root-directory";
-import { efsBackupPolicy } from "../../../../modules/policy/rules/efs/backup-policy";
-import { efsEncrypted } from "../../../../modules/policy/rules/efs/encrypted";
+import { efsAccessPointPosixUser } from "../../../../modules/rule-pack/rules/efs/access-point-posix-user";
+import { efsAccessPointRootDirectory } from "../../../../modules/rule-pack/rules/efs/access-point-root-directory";
+import { efsBackupPolicy } from "../../../../modules/rule-pack/rules/efs/backup-policy";
+import { efsEncrypted } from "../../../../modules/rule-pack/rules/efs/encrypted";
 import { check } from "../support";
 
 const dagsAccessPoint = { fileSystemId: "fs-1", posixUser: { uid: 50000, gid: 0 }, rootDirectory: { path: "/airflow/dags" } };

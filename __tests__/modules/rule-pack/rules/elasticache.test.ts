@@ -1,10 +1,10 @@
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import { ElasticacheReplicationGroup, type ElasticacheReplicationGroupConfig } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import type { TerraformStack } from "cdktf";
-import { redisAtRestEncryption } from "../../../../modules/policy/rules/elasticache/at-rest-encryption";
-import { redisAuth } from "../../../../modules/policy/rules/elasticache/auth";
-import { redisInTransitEncryption } from "../../../../modules/policy/rules/elasticache/in-transit-encryption";
-import { redisMultiAz } from "../../../../modules/policy/rules/elasticache/multi-az";
+import { redisAtRestEncryption } from "../../../../modules/rule-pack/rules/elasticache/at-rest-encryption";
+import { redisAuth } from "../../../../modules/rule-pack/rules/elasticache/auth";
+import { redisInTransitEncryption } from "../../../../modules/rule-pack/rules/elasticache/in-transit-encryption";
+import { redisMultiAz } from "../../../../modules/rule-pack/rules/elasticache/multi-az";
 import { check, DEV, PROD } from "../support";
 
 const bare: ElasticacheReplicationGroupConfig = { replicationGroupId: "broker", description: "broker", nodeType: "cache.t4g.micro", numCacheClusters: 1 };

@@ -1,11 +1,11 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
-import { albDropInvalidHeaders } from "../../../../modules/policy/rules/elbv2/alb-drop-invalid-headers";
-import { lbAccessLogs } from "../../../../modules/policy/rules/elbv2/lb-access-logs";
-import { lbDeletionProtection } from "../../../../modules/policy/rules/elbv2/lb-deletion-protection";
-import { listenerHttps } from "../../../../modules/policy/rules/elbv2/listener-https";
-import { listenerTlsPolicy } from "../../../../modules/policy/rules/elbv2/listener-tls-policy";
+import { albDropInvalidHeaders } from "../../../../modules/rule-pack/rules/elbv2/alb-drop-invalid-headers";
+import { lbAccessLogs } from "../../../../modules/rule-pack/rules/elbv2/lb-access-logs";
+import { lbDeletionProtection } from "../../../../modules/rule-pack/rules/elbv2/lb-deletion-protection";
+import { listenerHttps } from "../../../../modules/rule-pack/rules/elbv2/listener-https";
+import { listenerTlsPolicy } from "../../../../modules/rule-pack/rules/elbv2/listener-tls-policy";
 import { check, DEV, PROD } from "../support";
 
 const goodLb = {

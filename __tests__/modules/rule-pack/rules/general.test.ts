@@ -3,8 +3,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Fn } from "cdktf";
 import { renderContainerDefinitions } from "../../../../modules/ecs/container-task";
-import { policyJson, serviceTrustPolicy } from "../../../../modules/iam/policy";
-import { jsonInspectable } from "../../../../modules/policy/rules/general/json-inspectable";
+import { policyJson, serviceTrustPolicy } from "../../../../modules/iam/policy-document";
+import { jsonInspectable } from "../../../../modules/rule-pack/rules/general/json-inspectable";
 import { check } from "../support";
 
 describe("AIRFLOW_JSON_INSPECTABLE policies and container definitions are inspectable JSON", () => {

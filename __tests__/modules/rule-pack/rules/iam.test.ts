@@ -7,12 +7,12 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { DataTerraformRemoteStateS3, type TerraformStack } from "cdktf";
 import { ArnBuilder } from "../../../../modules/core/arn";
 import * as grants from "../../../../modules/iam/grants";
-import { policyJson, serviceTrustPolicy, type PolicyStatement } from "../../../../modules/iam/policy";
-import { noAwsManagedPolicies } from "../../../../modules/policy/rules/iam/no-aws-managed-policies";
-import { noStarResource } from "../../../../modules/policy/rules/iam/no-star-resource";
-import { noWildcardActions } from "../../../../modules/policy/rules/iam/no-wildcard-actions";
-import { ownSecretsOnly } from "../../../../modules/policy/rules/iam/own-secrets-only";
-import { passRoleScoped } from "../../../../modules/policy/rules/iam/passrole-scoped";
+import { policyJson, serviceTrustPolicy, type PolicyStatement } from "../../../../modules/iam/policy-document";
+import { noAwsManagedPolicies } from "../../../../modules/rule-pack/rules/iam/no-aws-managed-policies";
+import { noStarResource } from "../../../../modules/rule-pack/rules/iam/no-star-resource";
+import { noWildcardActions } from "../../../../modules/rule-pack/rules/iam/no-wildcard-actions";
+import { ownSecretsOnly } from "../../../../modules/rule-pack/rules/iam/own-secrets-only";
+import { passRoleScoped } from "../../../../modules/rule-pack/rules/iam/passrole-scoped";
 import { EncryptionKey } from "../../../../modules/security/encryption-key";
 import { check, PROD } from "../support";
 

@@ -1,6 +1,6 @@
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { ArnBuilder } from "../../../../modules/core/arn";
-import { kmsKeyRotation } from "../../../../modules/policy/rules/kms/key-rotation";
+import { kmsKeyRotation } from "../../../../modules/rule-pack/rules/kms/key-rotation";
 import { EncryptionKey } from "../../../../modules/security/encryption-key";
 import { check } from "../support";
 

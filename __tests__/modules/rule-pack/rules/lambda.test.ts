@@ -2,10 +2,10 @@ import { LambdaFunction, type LambdaFunctionConfig } from "@cdktf/provider-aws/l
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import type { TerraformStack } from "cdktf";
-import { lambdaDeadLetter } from "../../../../modules/policy/rules/lambda/dead-letter";
-import { lambdaInVpc } from "../../../../modules/policy/rules/lambda/in-vpc";
-import { lambdaNoSecretEnvironment } from "../../../../modules/policy/rules/lambda/no-secret-environment";
-import { lambdaReservedConcurrency } from "../../../../modules/policy/rules/lambda/reserved-concurrency";
+import { lambdaDeadLetter } from "../../../../modules/rule-pack/rules/lambda/dead-letter";
+import { lambdaInVpc } from "../../../../modules/rule-pack/rules/lambda/in-vpc";
+import { lambdaNoSecretEnvironment } from "../../../../modules/rule-pack/rules/lambda/no-secret-environment";
+import { lambdaReservedConcurrency } from "../../../../modules/rule-pack/rules/lambda/reserved-concurrency";
 import { check } from "../support";
 
 const bare: LambdaFunctionConfig = {

@@ -1,6 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { logGroupKms } from "../../../../modules/policy/rules/logs/log-group-kms";
-import { logGroupRetention } from "../../../../modules/policy/rules/logs/log-group-retention";
+import { logGroupKms } from "../../../../modules/rule-pack/rules/logs/log-group-kms";
+import { logGroupRetention } from "../../../../modules/rule-pack/rules/logs/log-group-retention";
 import { check } from "../support";
 
 describe("CKV_AWS_66 log groups have a retention", () => {

@@ -3,9 +3,9 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { ArnBuilder } from "../../../../modules/core/arn";
 import { AlarmTopic } from "../../../../modules/operations/alarm-topic";
-import { alarmActionsEnabled } from "../../../../modules/policy/rules/messaging/alarm-actions-enabled";
-import { snsEncrypted } from "../../../../modules/policy/rules/messaging/sns-encrypted";
-import { sqsEncrypted } from "../../../../modules/policy/rules/messaging/sqs-encrypted";
+import { alarmActionsEnabled } from "../../../../modules/rule-pack/rules/messaging/alarm-actions-enabled";
+import { snsEncrypted } from "../../../../modules/rule-pack/rules/messaging/sns-encrypted";
+import { sqsEncrypted } from "../../../../modules/rule-pack/rules/messaging/sqs-encrypted";
 import { check } from "../support";
 
 const alarm: CloudwatchMetricAlarmConfig = {

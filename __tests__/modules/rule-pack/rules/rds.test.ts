@@ -1,14 +1,14 @@
 import { DbInstance, type DbInstanceConfig } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import type { TerraformStack } from "cdktf";
-import { rdsBackupRetention } from "../../../../modules/policy/rules/rds/backup-retention";
-import { rdsDeletionProtection } from "../../../../modules/policy/rules/rds/deletion-protection";
-import { rdsForceSsl } from "../../../../modules/policy/rules/rds/force-ssl";
-import { rdsLogExports } from "../../../../modules/policy/rules/rds/log-exports";
-import { rdsMultiAz } from "../../../../modules/policy/rules/rds/multi-az";
-import { rdsNotPublic } from "../../../../modules/policy/rules/rds/not-public";
-import { rdsPerformanceInsights } from "../../../../modules/policy/rules/rds/performance-insights";
-import { rdsStorageEncrypted } from "../../../../modules/policy/rules/rds/storage-encrypted";
+import { rdsBackupRetention } from "../../../../modules/rule-pack/rules/rds/backup-retention";
+import { rdsDeletionProtection } from "../../../../modules/rule-pack/rules/rds/deletion-protection";
+import { rdsForceSsl } from "../../../../modules/rule-pack/rules/rds/force-ssl";
+import { rdsLogExports } from "../../../../modules/rule-pack/rules/rds/log-exports";
+import { rdsMultiAz } from "../../../../modules/rule-pack/rules/rds/multi-az";
+import { rdsNotPublic } from "../../../../modules/rule-pack/rules/rds/not-public";
+import { rdsPerformanceInsights } from "../../../../modules/rule-pack/rules/rds/performance-insights";
+import { rdsStorageEncrypted } from "../../../../modules/rule-pack/rules/rds/storage-encrypted";
 import { check, DEV, PROD } from "../support";
 
 /** The project's production database settings. */

@@ -5,13 +5,13 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { TerraformStack, Testing } from "cdktf";
-import { s3AccessLogging } from "../../../../modules/policy/rules/s3/access-logging";
-import { s3Encryption } from "../../../../modules/policy/rules/s3/encryption";
-import { s3KmsEncryption } from "../../../../modules/policy/rules/s3/kms-encryption";
-import { s3Lifecycle } from "../../../../modules/policy/rules/s3/lifecycle";
-import { s3PublicAccessBlock } from "../../../../modules/policy/rules/s3/public-access-block";
-import { s3TlsOnlyPolicy } from "../../../../modules/policy/rules/s3/tls-only-policy";
-import { s3Versioning } from "../../../../modules/policy/rules/s3/versioning";
+import { s3AccessLogging } from "../../../../modules/rule-pack/rules/s3/access-logging";
+import { s3Encryption } from "../../../../modules/rule-pack/rules/s3/encryption";
+import { s3KmsEncryption } from "../../../../modules/rule-pack/rules/s3/kms-encryption";
+import { s3Lifecycle } from "../../../../modules/rule-pack/rules/s3/lifecycle";
+import { s3PublicAccessBlock } from "../../../../modules/rule-pack/rules/s3/public-access-block";
+import { s3TlsOnlyPolicy } from "../../../../modules/rule-pack/rules/s3/tls-only-policy";
+import { s3Versioning } from "../../../../modules/rule-pack/rules/s3/versioning";
 import { SecureBucket } from "../../../../modules/storage/secure-bucket";
 import { check, evaluate } from "../support";
 

@@ -7,8 +7,8 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Fn } from "cdktf";
-import { noLiteralSecrets } from "../../../../modules/policy/rules/secrets/no-literal-secrets";
-import { secretCmk } from "../../../../modules/policy/rules/secrets/secret-cmk";
+import { noLiteralSecrets } from "../../../../modules/rule-pack/rules/secrets/no-literal-secrets";
+import { secretCmk } from "../../../../modules/rule-pack/rules/secrets/secret-cmk";
 import { GeneratedSecret } from "../../../../modules/security/generated-secret";
 import { check } from "../support";
 

@@ -7,10 +7,10 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
-import { defaultSecurityGroupClosed } from "../../../../modules/policy/rules/vpc/default-security-group-closed";
-import { noWorldIngress } from "../../../../modules/policy/rules/vpc/no-world-ingress";
-import { securityGroupDescriptions } from "../../../../modules/policy/rules/vpc/security-group-descriptions";
-import { vpcFlowLogs } from "../../../../modules/policy/rules/vpc/vpc-flow-logs";
+import { defaultSecurityGroupClosed } from "../../../../modules/rule-pack/rules/vpc/default-security-group-closed";
+import { noWorldIngress } from "../../../../modules/rule-pack/rules/vpc/no-world-ingress";
+import { securityGroupDescriptions } from "../../../../modules/rule-pack/rules/vpc/security-group-descriptions";
+import { vpcFlowLogs } from "../../../../modules/rule-pack/rules/vpc/vpc-flow-logs";
 import { check } from "../support";
 
 describe("CKV2_AWS_11 VPC flow logs", () => {
