@@ -2,46 +2,17 @@ import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-pol
 import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
+import { SCALING } from "../../config/derived/queue-scaling";
 import { QUEUE_METRICS } from "../../runtime/metrics";
 
-/**
- * How the publisher samples: 5 samples 10 s apart per invocation (0-40 s, so each invocation ends well before the
- * next minute's), one invocation a minute (EventBridge's minimum): a backlog is seen at most 20 s after it appears.
- */
-export const PUBLISHER_SAMPLING = { scheduleSeconds: 60, samplesPerInvocation: 5, sampleIntervalSeconds: 10 } as const;
+// The sampling and alarm timing are derived values of the config layer (the queue-timing rule builds on them).
+export { LATENCY_MARGINS, PUBLISHER_SAMPLING, SCALING, worstCaseScaleOutSeconds } from "../../config/derived/queue-scaling";
 
 /**
- * The scaling alarms. Scale out fast: a 10-second high-resolution period, one breaching datapoint. Scale in slowly:
- * five consecutive minutes of surplus, and a 5-minute cooldown, so short lulls between DAG runs keep their workers.
+ * The queue-backlog alarm: the oldest queued task instance of a pool has waited this long. It stays below the
+ * derived `[scheduler] task_queued_timeout` (config/derived/queue-timing.ts), after which the scheduler requeues it.
  */
-export const SCALING = {
-  scaleOut: { periodSeconds: 10, evaluationPeriods: 1, datapointsToAlarm: 1, cooldownSeconds: 30 },
-  scaleIn: { periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 5, cooldownSeconds: 300 },
-  /** Application Auto Scaling step policies take at most 20 steps. */
-  maxSteps: 20,
-} as const;
-
-/** The queue-backlog alarm: the oldest queued task instance of a pool has waited this long (Airflow fails it at 600 s). */
 export const BACKLOG_ALARM = { thresholdSeconds: 300, periodSeconds: 60, evaluationPeriods: 3 } as const;
-
-/** Margins of the latency bound: invocation start with a cold start and DB connect, and PutMetricData. */
-export const LATENCY_MARGINS = { startupSeconds: 3, publishSeconds: 2 } as const;
-
-/**
- * Worst case from a backlog appearing to the scale-out alarm invoking its policy, from the configuration: the
- * longest gap between two samples (within an invocation, or from the last sample to the next invocation's first,
- * which also pays the invocation's start-up), plus publishing, plus the alarm's evaluation window, plus one period
- * for the alarm's evaluation cadence (a high-resolution alarm is evaluated every period).
- */
-export function worstCaseScaleOutSeconds(
-  sampling: { scheduleSeconds: number; samplesPerInvocation: number; sampleIntervalSeconds: number },
-  alarm: { periodSeconds: number; datapointsToAlarm: number },
-  margins: { startupSeconds: number; publishSeconds: number } = LATENCY_MARGINS,
-): number {
-  const span = (sampling.samplesPerInvocation - 1) * sampling.sampleIntervalSeconds;
-  const maxGap = Math.max(sampling.sampleIntervalSeconds, sampling.scheduleSeconds - span + margins.startupSeconds);
-  return maxGap + margins.publishSeconds + alarm.periodSeconds * alarm.datapointsToAlarm + alarm.periodSeconds;
-}
 
 /** Step adjustments: k steps of exactly k workers (the alarm threshold is 1, so the lower bound k-1 means value k). */
 export function exactSteps(
@@ -128,7 +99,7 @@ export class QueueDepthScaling extends Construct {
       alarm("in", QUEUE_METRICS.workerSurplus, SCALING.scaleIn, this.scaleIn.arn),
       new CloudwatchMetricAlarm(this, "backlog-alarm", {
         alarmName: `${props.name}-queue-backlog`,
-        alarmDescription: `Pool ${pool.name}: a task has been queued for over ${BACKLOG_ALARM.thresholdSeconds} s (Airflow fails queued tasks at 600 s)`,
+        alarmDescription: `Pool ${pool.name}: a task has been queued for over ${BACKLOG_ALARM.thresholdSeconds} s (the scheduler requeues it after [scheduler] task_queued_timeout)`,
         namespace: QUEUE_METRICS.namespace,
         metricName: QUEUE_METRICS.oldestQueuedSeconds,
         dimensions,
