@@ -16,7 +16,7 @@ import {
   isFreeFormSection,
   isKnownSection,
   type AirflowOptionSpec,
-} from "./catalogue";
+} from "./lookup";
 import { MANAGED_OPTIONS } from "./managed";
 
 /** A value kept in Secrets Manager, injected by ECS at task start (never in the task definition). */

@@ -14,7 +14,7 @@ import {
   type OptionComponent,
   type OptionsContext,
 } from "../airflow-options/validate";
-import { environmentVariableName } from "../airflow-options/catalogue";
+import { environmentVariableName } from "../airflow-options/lookup";
 import { airflowCapacity, type AirflowCapacity, type CapacityInputs } from "./capacity";
 import { checkQueueTiming, queueTiming, worstQueuedWait, type QueueTiming, type WorstQueuedWait } from "./queue-timing";
 import type { WorkerPoolConfig } from "../schema";
