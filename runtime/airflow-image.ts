@@ -18,8 +18,15 @@ export const PLUGINS_FOLDER = "/opt/airflow/plugins";
 export const IMAGE_DAGS_FOLDER = "/opt/airflow/image-dags";
 export const IMAGE_DAG_BUNDLE_NAME = "airflow-ecs-image";
 
-/** Writable scratch mounted into every read-only-root container. */
+/**
+ * Writable scratch mounted into every read-only-root container. docker/Dockerfile declares each as a VOLUME, owned
+ * and moded so uid 50000 can write it: Fargate creates a bind mount root-owned 0755 unless the image declares the path
+ * (a test checks both lists agree).
+ */
 export const WRITABLE_PATHS = { logs: "/opt/airflow/logs", tmp: "/tmp" } as const;
+
+/** The log groomer sidecar's command: the image's Python module, run by the official entrypoint's `python` pass-through. */
+export const LOG_GROOMER_COMMAND = ["python", "-m", "airflow_ecs.log_groomer"] as const;
 
 /** What each container runs; the value of AIRFLOW_ECS_COMPONENT, read by the entrypoint. */
 export const COMPONENTS = ["api-server", "scheduler", "dag-processor", "triggerer", "worker", "flower", "migrate"] as const;
@@ -79,6 +86,12 @@ export const RUNTIME_ENV = {
   /** DAG sync task, set per run by deploy-dags (container overrides): the bundle and the version to switch to. */
   dagSyncBundle: "AIRFLOW_ECS_DAG_SYNC_BUNDLE",
   dagSyncVersion: "AIRFLOW_ECS_DAG_SYNC_VERSION",
+  /** Log groomer sidecar: the logs volume it bounds, by age, total size (sparing recently written files), how often. */
+  logGroomerDirectory: "AIRFLOW_ECS_LOG_GROOMER_DIRECTORY",
+  logGroomerMaxAgeMinutes: "AIRFLOW_ECS_LOG_GROOMER_MAX_AGE_MINUTES",
+  logGroomerMaxMegabytes: "AIRFLOW_ECS_LOG_GROOMER_MAX_MEGABYTES",
+  logGroomerActiveMinutes: "AIRFLOW_ECS_LOG_GROOMER_ACTIVE_MINUTES",
+  logGroomerIntervalSeconds: "AIRFLOW_ECS_LOG_GROOMER_INTERVAL_SECONDS",
 } as const;
 
 /** The secrets backend layout: Airflow connections and variables under `<prefix>/<env>/connections|variables/`. */

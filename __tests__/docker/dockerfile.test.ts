@@ -2,46 +2,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { AIRFLOW_GID, AIRFLOW_HOME, AIRFLOW_UID, AIRFLOW_VERSION, PYTHON_VERSION } from "../../runtime/airflow-image";
 import { BUNDLE_CLASSPATHS, IMAGE_DAG_BUNDLE } from "../../modules/dags/dag-bundles";
-import { DOCKER_DIR, pythonEnv, read, runSync } from "./helpers";
+import { DOCKER_DIR, pairs, parseDockerfile, pythonEnv, read, runSync } from "./helpers";
 
 /**
  * docker/Dockerfile read statically (no Docker engine on the development machines; CI builds the image): the base
  * image and its pins, how extra packages are installed, the user, the absence of secrets, and that what the
  * Dockerfile copies and points at exists.
  */
-
-interface Instruction {
-  readonly keyword: string;
-  readonly args: string;
-  readonly line: number;
-}
-
-/** Instructions with continuation lines joined and comment lines dropped (as the Dockerfile frontend does). */
-function parseDockerfile(text: string): Instruction[] {
-  const instructions: Instruction[] = [];
-  let pending: { text: string; line: number } | undefined;
-  text.split("\n").forEach((raw, index) => {
-    const trimmed = raw.trim();
-    if (trimmed === "" || trimmed.startsWith("#")) return;
-    const current = pending ?? { text: "", line: index + 1 };
-    const continued = trimmed.endsWith("\\");
-    current.text += `${continued ? trimmed.slice(0, -1) : trimmed} `;
-    pending = continued ? current : undefined;
-    if (!continued) {
-      const [, keyword, args] = /^(\S+)\s*(.*)$/s.exec(current.text.trim())!;
-      instructions.push({ keyword: keyword.toUpperCase(), args: args.trim(), line: current.line });
-    }
-  });
-  return instructions;
-}
-
-/** `NAME=value` pairs of an ARG, ENV or LABEL instruction (values may be single- or double-quoted). */
-function pairs(args: string): [string, string | undefined][] {
-  return [...args.matchAll(/([A-Za-z0-9_.-]+)(?:=("(?:[^"\\]|\\.)*"|'[^']*'|\S+))?/g)].map((match) => [
-    match[1],
-    match[2] === undefined ? undefined : match[2].replace(/^(["'])(.*)\1$/s, "$2"),
-  ]);
-}
 
 const instructions = parseDockerfile(read(path.join(DOCKER_DIR, "Dockerfile")));
 const firstFrom = instructions.findIndex((instruction) => instruction.keyword === "FROM");

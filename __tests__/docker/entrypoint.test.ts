@@ -156,8 +156,10 @@ describe("which component gets which URL", () => {
     scheduler: { database: true, celery: true },
     "dag-processor": { database: true, celery: false },
     triggerer: { database: true, celery: false },
-    worker: { database: false, celery: true },
-    flower: { database: false, celery: true },
+    // Airflow 3 workers run tasks through the Execution API, but every `airflow` process still reads
+    // sql_alchemy_conn (settings, the CLI action log, the result backend's default; apache/airflow#65420).
+    worker: { database: true, celery: true },
+    flower: { database: true, celery: true },
     migrate: { database: true, celery: false },
   };
 
@@ -167,8 +169,7 @@ describe("which component gets which URL", () => {
     const run = entrypoint(component, COMMANDS[component]);
     expect(run.stderr).not.toContain("error:");
     const record = officialEntrypointRecord(run.stdout);
-    // THEN the database URLs are present only where the metadata database is used (Airflow 3 workers use it only
-    // through the Celery result backend), the Celery URLs only on scheduler, workers and Flower
+    // THEN every component gets the database URLs, the Celery URLs only scheduler, workers and Flower
     const present = URL_VARIABLES.filter((name) => record.env[name] !== undefined);
     const expected = [
       ...(EXPECTED[component].database ? ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC"] : []),
@@ -211,7 +212,7 @@ describe("configuration errors stop the container before Airflow starts", () => 
     ["api-server", RUNTIME_ENV.dbName, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"],
     ["api-server", RUNTIME_ENV.dbUser, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"],
     ["api-server", RUNTIME_ENV.dbPassword, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"],
-    ["worker", RUNTIME_ENV.dbPassword, "AIRFLOW__CELERY__RESULT_BACKEND"],
+    ["worker", RUNTIME_ENV.dbPassword, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"],
     ["worker", RUNTIME_ENV.redisHost, "AIRFLOW__CELERY__BROKER_URL"],
     ["flower", RUNTIME_ENV.redisAuthToken, "AIRFLOW__CELERY__BROKER_URL"],
   ] as const)("%s without %s fails naming the variable", (component, missing, target) => {
@@ -281,7 +282,7 @@ describe("waiting for the metadata database", () => {
     expect(officialEntrypointRecord(run.stdout).args).toEqual(["triggerer"]);
   });
 
-  it("does not wait when AIRFLOW_ECS_DB_WAIT_SECONDS is 0, nor for components without the database", () => {
+  it("does not wait when AIRFLOW_ECS_DB_WAIT_SECONDS is 0, nor for workers, which get the URL but start without the database", () => {
     // GIVEN a database that never answers
     // WHEN the scheduler starts with no wait budget, and a worker starts with one
     const scheduler = entrypoint("scheduler", ["scheduler"], { [RUNTIME_ENV.dbWaitSeconds]: "0", FAKE_DB_CHECK_FAILURES: "always" });

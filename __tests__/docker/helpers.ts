@@ -29,6 +29,39 @@ export function read(file: string): string {
   return fs.readFileSync(file, "utf8");
 }
 
+export interface Instruction {
+  readonly keyword: string;
+  readonly args: string;
+  readonly line: number;
+}
+
+/** Instructions with continuation lines joined and comment lines dropped (as the Dockerfile frontend does). */
+export function parseDockerfile(text: string): Instruction[] {
+  const instructions: Instruction[] = [];
+  let pending: { text: string; line: number } | undefined;
+  text.split("\n").forEach((raw, index) => {
+    const trimmed = raw.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) return;
+    const current = pending ?? { text: "", line: index + 1 };
+    const continued = trimmed.endsWith("\\");
+    current.text += `${continued ? trimmed.slice(0, -1) : trimmed} `;
+    pending = continued ? current : undefined;
+    if (!continued) {
+      const [, keyword, args] = /^(\S+)\s*(.*)$/s.exec(current.text.trim())!;
+      instructions.push({ keyword: keyword.toUpperCase(), args: args.trim(), line: current.line });
+    }
+  });
+  return instructions;
+}
+
+/** `NAME=value` pairs of an ARG, ENV or LABEL instruction (values may be single- or double-quoted). */
+export function pairs(args: string): [string, string | undefined][] {
+  return [...args.matchAll(/([A-Za-z0-9_.-]+)(?:=("(?:[^"\\]|\\.)*"|'[^']*'|\S+))?/g)].map((match) => [
+    match[1],
+    match[2] === undefined ? undefined : match[2].replace(/^(["'])(.*)\1$/s, "$2"),
+  ]);
+}
+
 const tempDirs: string[] = [];
 
 /** A fresh temporary directory, removed by `removeTempDirs` (call it in afterAll). */
@@ -107,7 +140,7 @@ if wait_for:
  * A fake `airflow` CLI for the entrypoint tests. Every call is appended to $FAKE_AIRFLOW_LOG (one line of
  * arguments). Behaviour, from the environment: FAKE_DB_CHECK_FAILURES (failures before `db check` succeeds; "always"
  * never succeeds), FAKE_MIGRATE_EXIT, FAKE_USERS_LIST_FILE (printed by `users list`), FAKE_USERS_LIST_EXIT,
- * FAKE_USERS_CREATE_EXIT.
+ * FAKE_USERS_CREATE_EXIT, FAKE_POOLS_SET_EXIT.
  */
 export function fakeAirflow(binDir: string): string {
   return writeExecutable(
@@ -134,6 +167,8 @@ case "$1 $2" in
     exit "\${FAKE_USERS_LIST_EXIT:-0}" ;;
   "users create")
     exit "\${FAKE_USERS_CREATE_EXIT:-0}" ;;
+  "pools set")
+    exit "\${FAKE_POOLS_SET_EXIT:-0}" ;;
 esac
 `,
   );

@@ -10,6 +10,8 @@ import { ENTRYPOINT, airflowCalls, fakeContainer, removeTempDirs, runSync } from
 
 const FAB = "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager";
 const ADMIN_CREATE = "users create --username admin --email admin@example.com --firstname Airflow --lastname Admin --role Admin --password pw d!";
+/** The derived default_pool size the migrate task definition sets (config/derived/capacity.ts). */
+const POOL_SET = "pools set default_pool 208 Default pool";
 
 let workDir: string;
 let binDir: string;
@@ -46,6 +48,7 @@ function migrate(overrides: Record<string, string | undefined> = {}, command: st
     [RUNTIME_ENV.adminUsername]: "admin",
     [RUNTIME_ENV.adminEmail]: "admin@example.com",
     [RUNTIME_ENV.adminPassword]: "pw d!",
+    AIRFLOW__CORE__DEFAULT_POOL_TASK_SLOT_COUNT: "208",
   };
   for (const [name, value] of Object.entries(overrides)) {
     if (value === undefined) delete env[name];
@@ -72,7 +75,7 @@ describe("the migrate component", () => {
     const run = migrate({ FAKE_USERS_LIST_FILE: usersListing("No data found\n") });
     // THEN it migrates, lists the users and creates the admin with the FAB Admin role
     expect(run.status).toBe(0);
-    expect(airflowCalls(airflowLog)).toEqual(["db check", "db migrate", "users list --output json", ADMIN_CREATE]);
+    expect(airflowCalls(airflowLog)).toEqual(["db check", "db migrate", POOL_SET, "users list --output json", ADMIN_CREATE]);
     expect(run.stderr).toContain("airflow-ecs-entrypoint: admin user admin created\n");
   });
 
@@ -94,7 +97,7 @@ describe("the migrate component", () => {
     const run = migrate({ FAKE_USERS_LIST_FILE: usersListing(listing) });
     // THEN it migrates and stops after listing the users
     expect(run.status).toBe(0);
-    expect(airflowCalls(airflowLog)).toEqual(["db check", "db migrate", "users list --output json"]);
+    expect(airflowCalls(airflowLog)).toEqual(["db check", "db migrate", POOL_SET, "users list --output json"]);
     expect(run.stderr).toContain("airflow-ecs-entrypoint: admin user admin exists; not creating it\n");
   });
 
@@ -128,7 +131,7 @@ describe("the migrate component", () => {
     expect(run.stderr).toContain(
       `airflow-ecs-entrypoint: error: ${RUNTIME_ENV.adminPassword} is not set or empty; the migrate component needs it to build the first admin user\n`,
     );
-    expect(airflowCalls(airflowLog)).toEqual(["db check", "db migrate"]);
+    expect(airflowCalls(airflowLog)).toEqual(["db check", "db migrate", POOL_SET]);
   });
 
   it("skips the admin with the simple auth manager, which has no user table", () => {
@@ -137,8 +140,30 @@ describe("the migrate component", () => {
     const run = migrate({ AIRFLOW__CORE__AUTH_MANAGER: "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager" });
     // THEN it only migrates
     expect(run.status).toBe(0);
-    expect(airflowCalls(airflowLog)).toEqual(["db check", "db migrate"]);
+    expect(airflowCalls(airflowLog)).toEqual(["db check", "db migrate", POOL_SET]);
     expect(run.stderr).toContain("the auth manager is not FAB");
+  });
+
+  it("sizes the existing default_pool to the derived slots after migrating, before the admin", () => {
+    // GIVEN a database whose default_pool was created with Airflow's default 128 slots (the option works only then)
+    // WHEN the migrate task runs with the derived size
+    const run = migrate({ FAKE_USERS_LIST_FILE: usersListing("No data found\n") });
+    // THEN it sets the pool with the 3.1 CLI (name, slots, description) right after the migration
+    expect(run.status).toBe(0);
+    expect(airflowCalls(airflowLog).slice(1, 3)).toEqual(["db migrate", POOL_SET]);
+    expect(run.stderr).toContain("airflow-ecs-entrypoint: setting default_pool to 208 slots\n");
+  });
+
+  it("fails when the pool cannot be set, or its size is not a number of slots", () => {
+    const failing = migrate({ FAKE_POOLS_SET_EXIT: "1" });
+    expect(failing.status).toBe(70);
+    expect(failing.stderr).toContain('airflow-ecs-entrypoint: error: "airflow pools set default_pool 208" failed; default_pool keeps its old size\n');
+    expect(airflowCalls(airflowLog).filter((call) => call.startsWith("users"))).toEqual([]);
+    const malformed = migrate({ AIRFLOW__CORE__DEFAULT_POOL_TASK_SLOT_COUNT: "lots" });
+    expect(malformed.status).toBe(64);
+    expect(malformed.stderr).toContain(
+      'airflow-ecs-entrypoint: error: AIRFLOW__CORE__DEFAULT_POOL_TASK_SLOT_COUNT = "lots" is not a number of slots (1-999999)\n',
+    );
   });
 
   it("passes migration options through and rejects any other command", () => {

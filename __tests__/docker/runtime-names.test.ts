@@ -1,7 +1,7 @@
 import * as path from "path";
 import { loadEnvironments } from "../../config/load";
 import { HEARTBEAT } from "../../runtime/metrics";
-import { RUNTIME_ENV } from "../../runtime/airflow-image";
+import { LOG_GROOMER_COMMAND, RUNTIME_ENV } from "../../runtime/airflow-image";
 import { HEARTBEAT_PROBE_PREFIX } from "../../modules/iam/grants";
 import { checkDagQueues, scanDagQueues } from "../../scripts/lib/dag-queues";
 import { DOCKER_DIR, filesUnder, pythonEnv, read, runSync } from "./helpers";
@@ -67,6 +67,24 @@ describe("queues the DAGs route to", () => {
 
   it("for the heartbeat is the default queue, which every environment must consume", () => {
     expect(new Set(queuesOf(HEARTBEAT_DAG))).toEqual(new Set(["default"]));
+  });
+});
+
+describe("the log groomer and runtime/", () => {
+  const module = path.join(DOCKER_DIR, "config", ...LOG_GROOMER_COMMAND[2].split(".")) + ".py";
+  const constants = pythonConstants(module);
+
+  it("is the module LOG_GROOMER_COMMAND runs, reading exactly the contract's logGroomer* variables", () => {
+    expect(LOG_GROOMER_COMMAND.slice(0, 2)).toEqual(["python", "-m"]);
+    const expected = Object.entries(RUNTIME_ENV)
+      .filter(([key]) => key.startsWith("logGroomer"))
+      .map(([, name]) => name)
+      .sort();
+    expect(expected).toHaveLength(5);
+    expect([...contractNamesIn(read(module))].sort()).toEqual(expected);
+    expect([constants.DIRECTORY_ENV, constants.MAX_AGE_ENV, constants.MAX_MEGABYTES_ENV, constants.ACTIVE_ENV, constants.INTERVAL_ENV].sort()).toEqual(
+      expected,
+    );
   });
 });
 

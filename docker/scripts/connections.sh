@@ -48,13 +48,19 @@ ecs_is_component() {
 }
 
 # ecs_component_needs COMPONENT NEED: succeeds when COMPONENT needs NEED.
-#   database - AIRFLOW__DATABASE__SQL_ALCHEMY_CONN(_ASYNC) and the wait for the database before starting
-#   celery   - AIRFLOW__CELERY__BROKER_URL and AIRFLOW__CELERY__RESULT_BACKEND
-# Airflow 3 Celery workers talk to the database only through the Celery result backend (task state goes
-# through the api-server's Execution API), so they get no SQLAlchemy URL.
+#   database      - AIRFLOW__DATABASE__SQL_ALCHEMY_CONN(_ASYNC)
+#   database-wait - the wait for the database before starting (it serves the component's own work)
+#   celery        - AIRFLOW__CELERY__BROKER_URL and AIRFLOW__CELERY__RESULT_BACKEND
+# Airflow 3 Celery workers run tasks through the api-server's Execution API, yet every `airflow` process reads
+# [database] sql_alchemy_conn: settings.initialize() builds its engines from it (sqlite under AIRFLOW_HOME when
+# unset), the CLI's action log writes a row through the ORM when `airflow celery worker` starts, and the result
+# backend defaults to it (apache/airflow#65420: 3.1 workers failing to start without it). Workers and Flower
+# already hold the database credentials for the result backend, so they get the URL too, but do not wait for
+# the database: they start without it, and a worker must not hold up a scale-out on a database check.
 ecs_component_needs() {
     case $2 in
-        database) [[ $1 =~ ^(api-server|scheduler|dag-processor|triggerer|migrate)$ ]] ;;
+        database) [[ $1 =~ ^(api-server|scheduler|dag-processor|triggerer|worker|flower|migrate)$ ]] ;;
+        database-wait) [[ $1 =~ ^(api-server|scheduler|dag-processor|triggerer|migrate)$ ]] ;;
         celery) [[ $1 =~ ^(scheduler|worker|flower)$ ]] ;;
         *) return 1 ;;
     esac

@@ -54,7 +54,7 @@ main() {
 
     ecs_export_connections "${component}" || exit
     export CONNECTION_CHECK_MAX_COUNT=0
-    if ecs_component_needs "${component}" database; then
+    if ecs_component_needs "${component}" database-wait; then
         ecs_wait_for_database || exit
     fi
 

@@ -4,9 +4,13 @@
 # official /entrypoint once the database URL is built and the database answers.
 #   1. `airflow db migrate [options]`; a failure ends the task with Airflow's exit status. (The image's
 #      _AIRFLOW_DB_MIGRATE switch runs `airflow db migrate || true` and would hide it.)
-#   2. With the FAB auth manager: create the first admin (AIRFLOW_ECS_ADMIN_USERNAME / _EMAIL / _PASSWORD) when no
+#   2. Size `default_pool` to AIRFLOW__CORE__DEFAULT_POOL_TASK_SLOT_COUNT (the slots of every worker pool at its
+#      largest, derived by config/derived/capacity.ts). Airflow reads that option only when it first creates the
+#      pool, so an existing pool is set with `airflow pools set default_pool <slots> "Default pool"` (the 3.1 CLI:
+#      name, slots, description; it updates the pool in place). A failure ends the task non-zero.
+#   3. With the FAB auth manager: create the first admin (AIRFLOW_ECS_ADMIN_USERNAME / _EMAIL / _PASSWORD) when no
 #      user of that name exists; a failure to list or create users ends the task non-zero. The simple auth manager
-#      has no user table, so step 2 is skipped there.
+#      has no user table, so step 3 is skipped there.
 set -euo pipefail
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -55,6 +59,23 @@ run_migration() {
     ecs_log "metadata database migrated"
 }
 
+size_default_pool() {
+    local slots=${AIRFLOW__CORE__DEFAULT_POOL_TASK_SLOT_COUNT:-}
+    if [[ -z ${slots} ]]; then
+        ecs_log "AIRFLOW__CORE__DEFAULT_POOL_TASK_SLOT_COUNT is not set: leaving default_pool as it is"
+        return 0
+    fi
+    if ! [[ ${slots} =~ ^[1-9][0-9]{0,5}$ ]]; then
+        ecs_error "AIRFLOW__CORE__DEFAULT_POOL_TASK_SLOT_COUNT = \"${slots}\" is not a number of slots (1-999999)"
+        return 64
+    fi
+    ecs_log "setting default_pool to ${slots} slots"
+    if ! airflow pools set default_pool "${slots}" "Default pool"; then
+        ecs_error "\"airflow pools set default_pool ${slots}\" failed; default_pool keeps its old size"
+        return 70
+    fi
+}
+
 ensure_admin() {
     if [[ ${AIRFLOW__CORE__AUTH_MANAGER:-} != *FabAuthManager* ]]; then
         ecs_log "the auth manager is not FAB (AIRFLOW__CORE__AUTH_MANAGER=${AIRFLOW__CORE__AUTH_MANAGER:-<default>}): no admin user to create"
@@ -91,4 +112,5 @@ ensure_admin() {
 }
 
 run_migration "$@" || exit
+size_default_pool || exit
 ensure_admin || exit
