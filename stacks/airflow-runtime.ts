@@ -1,4 +1,6 @@
 import type { EnvironmentConfig } from "../config/schema";
+import { resolveAirflowOptions } from "../config/derived/airflow-options";
+import { albSubnetCidrs } from "../config/derived/proxy";
 import type { AirflowRuntime } from "../modules/airflow/airflow-settings";
 import { PORTS } from "../runtime/ports";
 import type { ContractValues } from "../modules/core/contract";
@@ -20,6 +22,10 @@ export function airflowRuntime(
   endpoints: { readonly namespace: string; readonly baseUrl?: string; readonly flowerUrlPrefix?: string; readonly dagBucket?: string },
 ): AirflowRuntime {
   const { config, naming } = stack;
+  const options = resolveAirflowOptions(config);
+  if (options.issues.length > 0) {
+    throw new Error(`environment "${config.name}": ${options.issues.map((i) => `${i.path} = ${JSON.stringify(i.value)} ${i.problem}`).join("; ")}`);
+  }
   return {
     environment: config.name,
     region: config.account.region,
@@ -44,6 +50,8 @@ export function airflowRuntime(
     executionApiUrl: executionApiUrl(endpoints.namespace),
     baseUrl: endpoints.baseUrl,
     jwtIssuer: naming.base,
+    forwardedAllowIps: albSubnetCidrs(config),
+    options: options.components,
     flowerUrlPrefix: endpoints.flowerUrlPrefix,
     dags: endpoints.dagBucket !== undefined ? { bundles: config.dags.bundles, bucket: endpoints.dagBucket } : undefined,
   };

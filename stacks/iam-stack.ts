@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+import { optionSecretArns, resolveAirflowOptions } from "../config/derived/airflow-options";
 import { HEARTBEAT, QUEUE_METRICS } from "../runtime/metrics";
 import type { ContractValues } from "../modules/core/contract";
 import { bundlesOf, s3BundlePrefix } from "../modules/dags/dag-bundles";
@@ -76,6 +77,8 @@ export class IamStack extends AirflowStack<IamContract> {
             s.flower_basic_auth_secret_arn,
             // Git DAG bundles' connections (token or deploy key), only where git bundles have credentials.
             ...gitCredentials,
+            // The environment's own Airflow options kept in Secrets Manager (airflow.config), exactly those.
+            ...optionSecretArns(resolveAirflowOptions(config)),
           ],
           dataKey,
           "InjectTaskSecrets",

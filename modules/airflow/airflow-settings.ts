@@ -5,6 +5,7 @@ import { TASK_LOG_PREFIX } from "../iam/grants";
 import { PORTS } from "../../runtime/ports";
 import { DAGS_FOLDER, PLUGINS_FOLDER, RUNTIME_ENV, secretsBackendKwargs, type Component } from "../../runtime/airflow-image";
 import { HEARTBEAT } from "../../runtime/metrics";
+import type { ComponentOptions } from "../../config/derived/airflow-options";
 
 /** Everything an Airflow container's settings are built from, resolved from config and the stack contracts. */
 export interface AirflowRuntime {
@@ -27,8 +28,15 @@ export interface AirflowRuntime {
   readonly executionApiUrl: string;
   /** Public URL of the UI (ALB); tasks that serve no UI leave it out. */
   readonly baseUrl?: string;
-  /** JWT issuer shared by every component (the environment's base name). */
+  /** JWT issuer shared by every component (the environment's base name); the API tokens' audience derives from it. */
   readonly jwtIssuer: string;
+  /**
+   * Addresses whose X-Forwarded-For/-Proto headers the api-server trusts (`--proxy-headers`): the CIDRs of the
+   * subnets the ALB sits in. Required for the api-server.
+   */
+  readonly forwardedAllowIps?: readonly string[];
+  /** Each component's Airflow options: derived capacity and queue timing, and the environment's own options. */
+  readonly options: Readonly<Record<Component, ComponentOptions>>;
   /** Flower's path prefix behind the ALB, if it is there. */
   readonly flowerUrlPrefix?: string;
   /** The environment's DAG bundles and the DAG bucket S3 bundles live in; tasks that read no DAGs leave it out. */
@@ -59,7 +67,7 @@ export const COMPONENT_NEEDS: Readonly<
   scheduler: { db: true, broker: true, fernet: true, apiSecretKey: false, jwt: true, bundles: "list" },
   "dag-processor": { db: true, broker: false, fernet: true, apiSecretKey: false, jwt: true, bundles: "initialize" },
   triggerer: { db: true, broker: false, fernet: true, apiSecretKey: true, jwt: true, bundles: "initialize" },
-  // Workers and Flower use the database only as the Celery result backend.
+  // Workers and Flower run tasks through the Execution API, but still get the database URL (see connections.sh).
   worker: { db: true, broker: true, fernet: false, apiSecretKey: true, jwt: true, bundles: "initialize" },
   flower: { db: true, broker: true, fernet: false, apiSecretKey: false, jwt: false, bundles: "none" },
   migrate: { db: true, broker: false, fernet: true, apiSecretKey: false, jwt: true, bundles: "none" },
@@ -69,6 +77,9 @@ export const AUTH_MANAGERS: Readonly<Record<AuthManagerKind, string>> = {
   fab: "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager",
   simple: "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
 };
+
+/** `[api_auth] jwt_audience`: the `aud` of API tokens, set alike on every component (Airflow calls it strongly encouraged). */
+export const jwtAudience = (jwtIssuer: string): string => `${jwtIssuer}-api`;
 
 /** Workers and the triggerer advertise their task IP (read from ECS task metadata) so the api-server can fetch live logs. */
 export const HOSTNAME_CALLABLE = "airflow_local_settings.ecs_task_ip";
@@ -97,6 +108,7 @@ export function componentEnvironment(component: Component, runtime: AirflowRunti
     AIRFLOW__CORE__HOSTNAME_CALLABLE: HOSTNAME_CALLABLE,
     ...(runtime.baseUrl ? { AIRFLOW__API__BASE_URL: runtime.baseUrl } : {}),
     AIRFLOW__API_AUTH__JWT_ISSUER: runtime.jwtIssuer,
+    AIRFLOW__API_AUTH__JWT_AUDIENCE: jwtAudience(runtime.jwtIssuer),
     AIRFLOW__OPERATORS__DEFAULT_QUEUE: "default",
     AIRFLOW__LOGGING__REMOTE_LOGGING: "True",
     AIRFLOW__LOGGING__REMOTE_BASE_LOG_FOLDER: `s3://${runtime.taskLogsBucket}/${TASK_LOG_PREFIX}`,
@@ -140,6 +152,11 @@ export function componentEnvironment(component: Component, runtime: AirflowRunti
     case "api-server":
       // One uvicorn worker per task (Airflow 3.1's default; more tasks scale it out).
       env.AIRFLOW__API__WORKERS = "1";
+      // `--proxy-headers` makes uvicorn honour X-Forwarded-For/-Proto only from these peers (default 127.0.0.1, so
+      // behind the ALB they were ignored). uvicorn >= 0.31 parses CIDRs; the ALB's subnets are tighter than the VPC.
+      if (!runtime.forwardedAllowIps?.length)
+        throw new Error("the api-server sits behind the ALB: its runtime needs the ALB subnets' CIDRs (forwardedAllowIps)");
+      env.FORWARDED_ALLOW_IPS = runtime.forwardedAllowIps.join(",");
       break;
     case "scheduler":
       Object.assign(env, {
@@ -155,10 +172,13 @@ export function componentEnvironment(component: Component, runtime: AirflowRunti
         AIRFLOW__CELERY__WORKER_PREFETCH_MULTIPLIER: "1",
         AIRFLOW__CELERY__TASK_ACKS_LATE: "True",
         AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT: String(PORTS.workerLogs),
+        // Uploaded task logs leave the task's disk (the log groomer bounds what an upload leaves behind).
+        AIRFLOW__LOGGING__DELETE_LOCAL_LOGS: "True",
       });
       break;
     case "triggerer":
       env.AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT = String(PORTS.triggererLogs);
+      env.AIRFLOW__LOGGING__DELETE_LOCAL_LOGS = "True";
       break;
     case "flower":
       if (runtime.flowerUrlPrefix) env.AIRFLOW__CELERY__FLOWER_URL_PREFIX = runtime.flowerUrlPrefix;
@@ -166,7 +186,11 @@ export function componentEnvironment(component: Component, runtime: AirflowRunti
     default:
       break;
   }
-  return env;
+  // Derived options and the environment's own (validated: none sets what the platform manages above); an option
+  // kept in Secrets Manager replaces a plain value of the same name.
+  const merged = { ...env, ...runtime.options[component].environment };
+  for (const name of Object.keys(runtime.options[component].secrets)) delete merged[name];
+  return merged;
 }
 
 /** A JSON key of a Secrets Manager secret, as an ECS `valueFrom`. */
@@ -188,5 +212,7 @@ export function componentSecrets(component: Component, runtime: AirflowRuntime):
     ...(component === "flower" ? { AIRFLOW__CELERY__FLOWER_BASIC_AUTH: s.flowerBasicAuth } : {}),
     // Git bundles' credentials: only where bundles are initialized.
     ...(needs.bundles === "initialize" && runtime.dags ? gitConnections(runtime.dags.bundles).secrets : {}),
+    // The environment's own options kept in Secrets Manager.
+    ...runtime.options[component].secrets,
   };
 }

@@ -3,7 +3,9 @@ import { Construct } from "constructs";
 import type { TaskSize } from "../../config/schema";
 import { PORTS } from "../../runtime/ports";
 import { ContainerTask, type ContainerSpec, type HealthCheck, type TaskCompatibility } from "../ecs/container-task";
+import { dagProcessorHealthCheck } from "../../config/derived/dag-processor-health";
 import { componentEnvironment, componentSecrets, type AirflowRuntime } from "./airflow-settings";
+import { COMPONENTS_WITH_LOCAL_LOGS, LOG_GROOMER_MEMORY, logGroomerContainer } from "./log-groomer";
 import { AIRFLOW_GID, AIRFLOW_UID, DAGS_FOLDER, PLUGINS_FOLDER, WRITABLE_PATHS, type Component } from "../../runtime/airflow-image";
 
 /** The image's library that builds connection URLs from the injected parts (docker/scripts/connections.sh). */
@@ -18,8 +20,14 @@ export function cliProbe(component: Component, command: string): string {
   return `bash -c '. ${IMAGE_CONNECTIONS_LIBRARY} && ecs_export_connections ${component} && export CONNECTION_CHECK_MAX_COUNT=0 AIRFLOW__LOGGING__LOGGING_LEVEL=ERROR && exec ${command}'`;
 }
 
-/** Per-component container profile: the port it serves and how ECS knows it is healthy (airflow-runtime.md section 1). */
-export function componentProfile(component: Component, flowerUrlPrefix = ""): { port?: { containerPort: number; name: string }; healthCheck?: HealthCheck } {
+/**
+ * Per-component container profile: the port it serves and how ECS knows it is healthy (airflow-runtime.md section 1).
+ * The dag-processor's check tolerates the longest stall of its heartbeat its bundles' refreshes allow.
+ */
+export function componentProfile(
+  component: Component,
+  runtime: Pick<AirflowRuntime, "flowerUrlPrefix" | "dags">,
+): { port?: { containerPort: number; name: string }; healthCheck?: HealthCheck } {
   const http = (port: number, path: string): HealthCheck => ({
     command: ["CMD-SHELL", `curl -fsS http://localhost:${port}${path} || exit 1`],
     interval: 30,
@@ -28,20 +36,19 @@ export function componentProfile(component: Component, flowerUrlPrefix = ""): { 
     startPeriod: 120,
   });
   // Python CLI probes need seconds to import Airflow.
-  const cli = (command: string): HealthCheck => ({
+  const cli = (command: string, timing = { interval: 60, timeout: 30, retries: 3, startPeriod: 180 }): HealthCheck => ({
     command: ["CMD-SHELL", `${cliProbe(component, command)} || exit 1`],
-    interval: 60,
-    timeout: 30,
-    retries: 3,
-    startPeriod: 180,
+    ...timing,
   });
   switch (component) {
     case "api-server":
       return { port: { containerPort: PORTS.apiServer, name: "api" }, healthCheck: http(PORTS.apiServer, "/api/v2/version") };
     case "scheduler":
       return { healthCheck: http(PORTS.schedulerHealth, "/health") };
-    case "dag-processor":
-      return { healthCheck: cli("airflow jobs check --job-type DagProcessorJob --local") };
+    case "dag-processor": {
+      const { toleratedStallSeconds: _stall, ...timing } = dagProcessorHealthCheck(runtime.dags?.bundles ?? []);
+      return { healthCheck: cli("airflow jobs check --job-type DagProcessorJob --local", timing) };
+    }
     case "triggerer":
       return { port: { containerPort: PORTS.triggererLogs, name: "trigger-logs" }, healthCheck: cli("airflow jobs check --job-type TriggererJob --local") };
     case "worker":
@@ -50,7 +57,7 @@ export function componentProfile(component: Component, flowerUrlPrefix = ""): { 
         healthCheck: cli('celery --app airflow.providers.celery.executors.celery_executor.app inspect ping -d "celery@$(hostname)"'),
       };
     case "flower":
-      return { port: { containerPort: PORTS.flower, name: "flower" }, healthCheck: http(PORTS.flower, `${flowerUrlPrefix}/healthcheck`) };
+      return { port: { containerPort: PORTS.flower, name: "flower" }, healthCheck: http(PORTS.flower, `${runtime.flowerUrlPrefix ?? ""}/healthcheck`) };
     case "migrate":
       return {};
   }
@@ -100,7 +107,8 @@ export const MIGRATION_CHECK_MEMORY = 384;
 /**
  * An Airflow component's task definition: the image as uid 50000 with a read-only root filesystem (scratch volumes
  * for logs and /tmp), settings and secrets for what the component talks to, its health check and port, the DAG and
- * plugin folders from EFS, and an optional init container gating start on applied migrations.
+ * plugin folders from EFS, an optional init container gating start on applied migrations, and the log groomer
+ * sidecar where the component keeps logs on its task's disk.
  */
 export class AirflowTask extends Construct {
   readonly task: ContainerTask;
@@ -111,7 +119,7 @@ export class AirflowTask extends Construct {
     const { component, runtime } = props;
     const environment = { ...componentEnvironment(component, runtime), ...props.extraEnvironment };
     const secrets = componentSecrets(component, runtime);
-    const profile = componentProfile(component, runtime.flowerUrlPrefix);
+    const profile = componentProfile(component, runtime);
 
     const volumes: EcsTaskDefinitionVolume[] = [{ name: "logs" }, { name: "tmp" }];
     const mounts: { sourceVolume: string; containerPath: string; readOnly: boolean }[] = [
@@ -147,13 +155,14 @@ export class AirflowTask extends Construct {
           memoryReservation: MIGRATION_CHECK_MEMORY,
         }
       : undefined;
+    const groomer = COMPONENTS_WITH_LOCAL_LOGS.includes(component) ? logGroomerContainer(props.image, "logs") : undefined;
     this.mainContainer = {
       ...base,
       name: component,
       command: props.command,
       portMappings: profile.port ? [profile.port] : undefined,
       healthCheck: profile.healthCheck,
-      memoryReservation: props.size.memory - (init ? MIGRATION_CHECK_MEMORY : 0),
+      memoryReservation: props.size.memory - (init ? MIGRATION_CHECK_MEMORY : 0) - (groomer ? LOG_GROOMER_MEMORY : 0),
       stopTimeout: props.stopTimeout,
       dependsOn: init ? [{ containerName: init.name, condition: "SUCCESS" }] : undefined,
     };
@@ -165,7 +174,7 @@ export class AirflowTask extends Construct {
       memory: props.size.memory,
       executionRoleArn: props.executionRoleArn,
       taskRoleArn: props.taskRoleArn,
-      containers: init ? [init, this.mainContainer] : [this.mainContainer],
+      containers: [...(init ? [init] : []), this.mainContainer, ...(groomer ? [groomer] : [])],
       volumes,
       logGroupName: props.logGroupName,
       logRetentionDays: props.logRetentionDays,

@@ -67,8 +67,9 @@ export function trafficPolicy(options: TrafficPolicyOptions): { peers: PeerRule[
   const p = PORTS;
   const peers: PeerRule[] = [
     { from: "alb", to: "api_server", port: p.apiServer, purpose: "ALB forwards UI and API requests" },
+    // Only workers call the Execution API over the network. In Airflow 3.1 the triggerer and the dag-processor serve
+    // it in-process (InProcessExecutionAPI) and use the database directly; the scheduler and Flower never call it.
     { from: "workers", to: "api_server", port: p.apiServer, purpose: "workers call the Execution API" },
-    { from: "services", to: "api_server", port: p.apiServer, purpose: "triggerer and dag-processor call the Execution API" },
     { from: "api_server", to: "workers", port: p.workerLogs, purpose: "api-server reads live task logs" },
     { from: "api_server", to: "services", port: p.triggererLogs, purpose: "api-server reads live trigger logs" },
     ...(["api_server", "services", "workers", "lambda"] as const).map((from) => ({

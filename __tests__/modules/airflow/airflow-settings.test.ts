@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
-import { COMPONENT_NEEDS, componentEnvironment, componentSecrets, type AirflowRuntime } from "../../../modules/airflow/airflow-settings";
-import { COMPONENTS } from "../../../runtime/airflow-image";
+import { COMPONENT_NEEDS, componentEnvironment, componentSecrets, jwtAudience, type AirflowRuntime } from "../../../modules/airflow/airflow-settings";
+import { findOption } from "../../../config/airflow-options/catalogue";
+import type { ComponentOptions } from "../../../config/derived/airflow-options";
+import { COMPONENTS, type Component } from "../../../runtime/airflow-image";
 import { sharedApp } from "../../support/synth";
 
 /**
@@ -45,7 +47,25 @@ const VERIFIED_AIRFLOW_OPTIONS = new Set([
   "AIRFLOW__CELERY__FLOWER_BASIC_AUTH", // [celery] flower_basic_auth (sensitive)
   "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT", // [celery_broker_transport_options] visibility_timeout
   "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", // [dag_processor] dag_bundle_config_list (3.0.0)
+  "AIRFLOW__API_AUTH__JWT_AUDIENCE", // [api_auth] jwt_audience (3.0.0; "strongly encouraged", same on every component)
+  "AIRFLOW__LOGGING__DELETE_LOCAL_LOGS", // [logging] delete_local_logs (2.6.0; read by the S3 remote log IO)
+  // Derived by config/derived (capacity and queue timing):
+  "AIRFLOW__CORE__PARALLELISM", // [core] parallelism (per scheduler)
+  "AIRFLOW__CORE__DEFAULT_POOL_TASK_SLOT_COUNT", // [core] default_pool_task_slot_count (2.2.0; only when the pool is created)
+  "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG", // [core] max_active_tasks_per_dag (2.2.0)
+  "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES", // [dag_processor] parsing_processes
+  "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT", // [scheduler] task_queued_timeout (2.6.0)
+  "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT_CHECK_INTERVAL", // [scheduler] task_queued_timeout_check_interval (2.6.0)
+  "AIRFLOW__EXECUTION_API__JWT_EXPIRATION_TIME", // [execution_api] jwt_expiration_time (3.0.0)
+  // config/environments/prod.json's own airflow.config:
+  "AIRFLOW__CORE__DEFAULT_TASK_RETRIES", // [core] default_task_retries
+  "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT", // [core] dagbag_import_timeout (the dag-processor only)
 ]);
+
+const noOptions: Readonly<Record<Component, ComponentOptions>> = Object.fromEntries(COMPONENTS.map((c) => [c, { environment: {}, secrets: {} }])) as Record<
+  Component,
+  ComponentOptions
+>;
 
 const runtime: AirflowRuntime = {
   environment: "dev",
@@ -59,6 +79,8 @@ const runtime: AirflowRuntime = {
   executionApiUrl: "http://api-server.ns:8080/execution/",
   baseUrl: "https://airflow.example.com",
   jwtIssuer: "airflow-dev",
+  forwardedAllowIps: ["10.10.160.0/22", "10.10.164.0/22"],
+  options: noOptions,
   flowerUrlPrefix: "/flower",
   dags: {
     bundles: [
@@ -98,7 +120,7 @@ describe("Airflow settings", () => {
     expect(componentEnvironment("migrate", withoutDags).AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST).toBeUndefined();
   });
 
-  it("set only Airflow options that exist in Airflow 3.1, in every synthesized task definition", () => {
+  it("set only Airflow options that exist in Airflow 3.1 (checked here and in the option catalogue), in every synthesized task definition", () => {
     const app = sharedApp();
     const used = new Set<string>();
     for (const stack of app.stacks) {
@@ -111,6 +133,11 @@ describe("Airflow settings", () => {
     }
     expect([...used].filter((name) => !VERIFIED_AIRFLOW_OPTIONS.has(name))).toEqual([]);
     expect(used.size).toBeGreaterThan(20);
+    const unknown = [...used].filter((name) => {
+      const [, section, key] = /^AIRFLOW__(.+)__(.+)$/.exec(name)!;
+      return !findOption(section, key) && !findOption(section.replace(/_/g, "."), key);
+    });
+    expect(unknown).toEqual([]);
   });
 
   it("shares the JWT secret with every component that issues or checks tokens (all but Flower)", () => {
@@ -151,7 +178,7 @@ describe("Airflow settings", () => {
     expect(COMPONENTS.filter((c) => componentEnvironment(c, runtime).AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK === "True")).toEqual(["scheduler"]);
   });
 
-  it("does not wait for the database in workers and Flower (they only use it as the result backend)", () => {
+  it("does not wait for the database in workers and Flower (they start without it; see connections.sh)", () => {
     expect(COMPONENTS.filter((c) => COMPONENT_NEEDS[c].db).map((c) => [c, componentEnvironment(c, runtime).AIRFLOW_ECS_DB_WAIT_SECONDS])).toEqual([
       ["api-server", "120"],
       ["scheduler", "120"],
@@ -161,5 +188,39 @@ describe("Airflow settings", () => {
       ["flower", "0"],
       ["migrate", "120"],
     ]);
+  });
+
+  it("sets the same API token audience on every component, next to the shared issuer", () => {
+    const audiences = new Set(COMPONENTS.map((c) => componentEnvironment(c, runtime).AIRFLOW__API_AUTH__JWT_AUDIENCE));
+    expect([...audiences]).toEqual([jwtAudience("airflow-dev")]);
+    expect(jwtAudience("airflow-dev")).toBe("airflow-dev-api");
+  });
+
+  it("trusts forwarded headers on the api-server only, from the ALB's subnets, and refuses an api-server without them", () => {
+    expect(COMPONENTS.filter((c) => componentEnvironment(c, runtime).FORWARDED_ALLOW_IPS !== undefined)).toEqual(["api-server"]);
+    expect(componentEnvironment("api-server", runtime).FORWARDED_ALLOW_IPS).toBe("10.10.160.0/22,10.10.164.0/22");
+    const { forwardedAllowIps: _ips, ...withoutIps } = runtime;
+    expect(() => componentEnvironment("api-server", withoutIps)).toThrow(
+      "the api-server sits behind the ALB: its runtime needs the ALB subnets' CIDRs (forwardedAllowIps)",
+    );
+  });
+
+  it("deletes uploaded task and trigger logs from the task's disk (workers and the triggerer write them)", () => {
+    expect(COMPONENTS.filter((c) => componentEnvironment(c, runtime).AIRFLOW__LOGGING__DELETE_LOCAL_LOGS === "True")).toEqual(["triggerer", "worker"]);
+  });
+
+  it("adds each component's options, an option kept in Secrets Manager replacing a plain value", () => {
+    // GIVEN a derived option for the scheduler and the api-server's workers moved to a secret
+    const options = {
+      ...noOptions,
+      scheduler: { environment: { AIRFLOW__CORE__PARALLELISM: "208" }, secrets: {} },
+      "api-server": { environment: {}, secrets: { AIRFLOW__API__WORKERS: "arn:workers" } },
+    };
+    const withOptions = { ...runtime, options };
+    // THEN the scheduler gets it, the api-server's plain value gives way to the secret, nobody else changes
+    expect(componentEnvironment("scheduler", withOptions).AIRFLOW__CORE__PARALLELISM).toBe("208");
+    expect(componentEnvironment("api-server", withOptions).AIRFLOW__API__WORKERS).toBeUndefined();
+    expect(componentSecrets("api-server", withOptions).AIRFLOW__API__WORKERS).toBe("arn:workers");
+    expect(Object.keys(componentEnvironment("worker", withOptions))).toEqual(Object.keys(componentEnvironment("worker", runtime)));
   });
 });

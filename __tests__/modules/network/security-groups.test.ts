@@ -56,6 +56,11 @@ describe("AirflowSecurityGroups", () => {
     );
   });
 
+  it("lets only workers and the ALB (and the bastion) reach the api-server: the triggerer and dag-processor use an in-process Execution API", () => {
+    expect(flows(options({ bastion: false })).filter((f) => f.includes("->api_server"))).toEqual(["alb->api_server:8080", "workers->api_server:8080"]);
+    expect(flows(options())).not.toContain("services->api_server:8080");
+  });
+
   it("never opens the database, broker or file system to the ALB", () => {
     expect(flows(options()).filter((f) => f.startsWith("alb->") && !f.startsWith("alb->api_server"))).toEqual([]);
   });
