@@ -142,7 +142,8 @@ function checkTiming(wait: WorstQueuedWait, timing: QueueTiming, settings: Recor
 }
 
 /**
- * Resolves the options of every component and checks the rules. Issues cover the options themselves (unknown, managed, wrong type, secret in plain text) and the rules.
+ * Resolves the options of every component and checks the rules. Issues cover the options themselves (unknown,
+ * managed, wrong type, secret in plain text) and the rules, each at the path of the setting that breaks it.
  */
 export function resolveAirflowOptions(env: AirflowOptionsEnvironment): ResolvedAirflowOptions {
   const context: OptionsContext = { accountId: env.account.id, region: env.account.region, plainOnly: RULE_CHECKED_OPTIONS };
