@@ -1,3 +1,4 @@
+import type { FieldIssue } from "../fields";
 import type { DagSourceKind } from "../schema";
 
 /**
@@ -58,4 +59,26 @@ export function dagProcessorHealthCheck(bundles: readonly { readonly source: Dag
     startPeriod: PROBE.startPeriod,
     toleratedStallSeconds: stall,
   };
+}
+
+/**
+ * The environment-level check behind `dagProcessorHealthCheck`: the bundles' longest refreshes together must fit what
+ * an ECS health check can tolerate. The issue sits on the bundle whose refresh pushes the sum over the bound.
+ */
+export function checkBundleRefreshes(bundles: readonly { readonly source: DagSourceKind; readonly maxRefreshSeconds?: number }[]): FieldIssue[] {
+  let stall = PARSING_LOOP_OVERHEAD_SECONDS;
+  for (const [i, bundle] of bundles.entries()) {
+    const refresh = bundle.maxRefreshSeconds ?? DEFAULT_MAX_REFRESH_SECONDS[bundle.source];
+    stall += refresh;
+    if (stall > MAX_TOLERABLE_STALL_SECONDS) {
+      return [
+        {
+          path: `dags.bundles[${i}].maxRefreshSeconds`,
+          value: refresh,
+          problem: `brings the bundles' refreshes to ${stall - PARSING_LOOP_OVERHEAD_SECONDS} s, which with the dag-processor's ${PARSING_LOOP_OVERHEAD_SECONDS} s loop stalls its heartbeat longer than any ECS health check tolerates (${MAX_TOLERABLE_STALL_SECONDS} s: 8 intervals of 300 s); expected the bundles' maxRefreshSeconds to add up to at most ${MAX_TOLERABLE_STALL_SECONDS - PARSING_LOOP_OVERHEAD_SECONDS}`,
+        },
+      ];
+    }
+  }
+  return [];
 }

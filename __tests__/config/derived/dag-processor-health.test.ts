@@ -1,4 +1,9 @@
-import { dagProcessorHealthCheck, ECS_HEALTH_CHECK_LIMITS, MAX_TOLERABLE_STALL_SECONDS } from "../../../config/derived/dag-processor-health";
+import {
+  checkBundleRefreshes,
+  dagProcessorHealthCheck,
+  ECS_HEALTH_CHECK_LIMITS,
+  MAX_TOLERABLE_STALL_SECONDS,
+} from "../../../config/derived/dag-processor-health";
 import { repoEnvironments } from "../../support/synth";
 
 /** The dag-processor's health check survives the longest bundle refresh the environment allows. */
@@ -33,6 +38,18 @@ describe("the dag-processor health check", () => {
     expect(() => dagProcessorHealthCheck([{ source: "git", maxRefreshSeconds: MAX_TOLERABLE_STALL_SECONDS }])).toThrow(
       `the DAG bundles' refreshes may stall the dag-processor for ${MAX_TOLERABLE_STALL_SECONDS + 30} s; an ECS health check tolerates at most ${MAX_TOLERABLE_STALL_SECONDS} s`,
     );
+  });
+
+  it("reports the bundle whose refresh makes the stall intolerable, with the numbers", () => {
+    expect(checkBundleRefreshes([{ source: "git", maxRefreshSeconds: 1800 }, { source: "s3" }, { source: "git", maxRefreshSeconds: 600 }])).toEqual([
+      {
+        path: "dags.bundles[2].maxRefreshSeconds",
+        value: 600,
+        problem:
+          "brings the bundles' refreshes to 2520 s, which with the dag-processor's 30 s loop stalls its heartbeat longer than any ECS health check tolerates (2400 s: 8 intervals of 300 s); expected the bundles' maxRefreshSeconds to add up to at most 2370",
+      },
+    ]);
+    expect(checkBundleRefreshes([{ source: "git", maxRefreshSeconds: 2370 }])).toEqual([]);
   });
 
   it.each(repoEnvironments().map((env) => [env.name, env] as const))(
