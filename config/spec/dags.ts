@@ -26,41 +26,49 @@ const common = {
   }),
 };
 
-const bundle = variant("source", "DAG bundle", {
-  /** DAG files on the environment's EFS file system, delivered by `npm run deploy-dags` (atomic release switch). */
-  efs: { ...common },
-  /** Airflow's GitDagBundle: every component clones the repository and follows `ref`. */
-  git: {
-    ...common,
-    repository: str("a clone URL: https://host/owner/repo.git (without credentials) or git@host:owner/repo.git", {
-      pattern: /^(https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~\/-]+|(ssh:\/\/)?git@[A-Za-z0-9.-]+[:\/][A-Za-z0-9._~\/-]+)$/,
-      doc: "Clone URL: `https://host/owner/repo.git` (no credentials in it) or `git@host:owner/repo.git`.",
-    }),
-    ref: str("a branch or tag name, or a full 40-character commit SHA (letters, digits, . _ / -; no ..)", {
-      pattern: REPOSITORY_PATH,
-      doc: "Branch or tag to follow, or a full 40-character commit SHA to pin.",
-    }),
-    subdir: str("a relative folder of the repository such as dags (letters, digits, . _ / -; no ..)", {
-      pattern: REPOSITORY_PATH,
-      optional: true,
-      doc: "Folder of the repository holding the DAGs (absent: the repository root).",
-    }),
-    credentialsSecretArn: str("a Secrets Manager secret ARN, e.g. arn:aws:secretsmanager:eu-west-1:123456789012:secret:airflow/dev/dags-git-AbC123", {
-      pattern: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9\/_+=.@-]+-[A-Za-z0-9]{6}$/,
-      optional: true,
-      doc: 'Secrets Manager secret (in the environment\'s account and region) holding the Airflow git connection as JSON: a token (`{"conn_type": "git", "login": "x-access-token", "password": "<token>"}`) or a deploy key (`{"conn_type": "git", "extra": {"private_key": "<key>"}}`). Required for SSH URLs; leave out for public HTTPS repositories.',
-    }),
+const bundle = variant(
+  "source",
+  "DAG bundle",
+  {
+    efs: { ...common },
+    git: {
+      ...common,
+      repository: str("a clone URL: https://host/owner/repo.git (without credentials) or git@host:owner/repo.git", {
+        pattern: /^(https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~\/-]+|(ssh:\/\/)?git@[A-Za-z0-9.-]+[:\/][A-Za-z0-9._~\/-]+)$/,
+        doc: "Clone URL: `https://host/owner/repo.git` (no credentials in it) or `git@host:owner/repo.git`.",
+      }),
+      ref: str("a branch or tag name, or a full 40-character commit SHA (letters, digits, . _ / -; no ..)", {
+        pattern: REPOSITORY_PATH,
+        doc: "Branch or tag to follow, or a full 40-character commit SHA to pin.",
+      }),
+      subdir: str("a relative folder of the repository such as dags (letters, digits, . _ / -; no ..)", {
+        pattern: REPOSITORY_PATH,
+        optional: true,
+        doc: "Folder of the repository holding the DAGs (absent: the repository root).",
+      }),
+      credentialsSecretArn: str("a Secrets Manager secret ARN, e.g. arn:aws:secretsmanager:eu-west-1:123456789012:secret:airflow/dev/dags-git-AbC123", {
+        pattern: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9\/_+=.@-]+-[A-Za-z0-9]{6}$/,
+        optional: true,
+        doc: 'Secrets Manager secret (in the environment\'s account and region) holding the Airflow git connection as JSON: a token (`{"conn_type": "git", "login": "x-access-token", "password": "<token>"}`) or a deploy key (`{"conn_type": "git", "extra": {"private_key": "<key>"}}`). Required for SSH URLs; leave out for public HTTPS repositories.',
+      }),
+    },
+    s3: {
+      ...common,
+      prefix: str("a folder under dags/ in the DAG bucket: lowercase letters, digits, . _ - and inner slashes, no ..", {
+        pattern: /^(?!.*\.\.)[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/,
+        doc: "Folder of the bundle under `dags/` in the environment's DAG bucket (`s3://<dag bucket>/dags/<prefix>/`).",
+        derive: derived("the bundle name", bundleName),
+      }),
+    },
   },
-  /** Airflow's S3DagBundle on the environment's DAG bucket: every component syncs the prefix. */
-  s3: {
-    ...common,
-    prefix: str("a folder under dags/ in the DAG bucket: lowercase letters, digits, . _ - and inner slashes, no ..", {
-      pattern: /^(?!.*\.\.)[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/,
-      doc: "Folder of the bundle under `dags/` in the environment's DAG bucket (`s3://<dag bucket>/dags/<prefix>/`).",
-      derive: derived("the bundle name", bundleName),
-    }),
+  {
+    variantDocs: {
+      efs: "DAG files on the environment's EFS file system, delivered by `npm run deploy-dags` (atomic release switch).",
+      git: "Airflow's GitDagBundle: every component clones the repository and follows `ref`.",
+      s3: "Airflow's S3DagBundle on the environment's DAG bucket: every component syncs the prefix.",
+    },
   },
-});
+);
 
 export const dags = obj(
   {

@@ -31,7 +31,11 @@ export interface Derivation<Rule extends object = object> {
   readonly from: Rule;
 }
 
-/** A derived default: `describe` says in words what `from(parent, config)` computes. */
+/**
+ * A derived default: `describe` says in words what `from(parent, config)` computes. Write `from` as a named function
+ * with annotated parameters and return type (`function stateRegion(_state: StateConfig, config: EnvironmentConfig):
+ * string`): an arrow whose return type TypeScript must infer from the config makes the config's inference circular.
+ */
 export function derived<Rule extends object>(describe: string, from: Rule): Derivation<Rule> {
   return { describe, from };
 }
@@ -138,6 +142,8 @@ export interface VariantField<
   readonly discriminator: D;
   /** Noun used in messages, e.g. "DAG bundle" ("is not a field of a git DAG bundle"). */
   readonly noun: string;
+  /** What each variant is, for the docs. */
+  readonly variantDocs?: { readonly [kind: string]: string };
   /** Each variant's object spec; at runtime its fields start with the discriminator. */
   readonly variants: { readonly [K in keyof Vs]: ObjectField<Vs[K]> };
 }
@@ -274,12 +280,11 @@ export function record<Values extends FieldSpec, const O extends FieldOptions<Re
  * An object of one of several shapes, chosen by its `discriminator` field; the discriminator is added to every
  * variant (first), so the inferred type is a discriminated union.
  */
-export function variant<const D extends string, Vs extends Variants, const O extends FieldOptions<VariantInput<D, Vs>> = object>(
-  discriminator: D,
-  noun: string,
-  variants: Vs,
-  options?: O,
-): VariantField<Vs, D, VariantValue<D, Vs>, VariantInput<D, Vs>, PresenceFrom<O>> & DerivedBy<O> {
+export function variant<
+  const D extends string,
+  Vs extends Variants,
+  const O extends FieldOptions<VariantInput<D, Vs>> & { readonly variantDocs?: { readonly [K in keyof Vs]: string } } = object,
+>(discriminator: D, noun: string, variants: Vs, options?: O): VariantField<Vs, D, VariantValue<D, Vs>, VariantInput<D, Vs>, PresenceFrom<O>> & DerivedBy<O> {
   const objects = Object.fromEntries(Object.entries(variants).map(([kind, fields]) => [kind, obj({ [discriminator]: oneOf([kind]), ...fields })]));
   return field({ kind: "variant", discriminator, noun, variants: objects, ...options }) as unknown as VariantField<
     Vs,
