@@ -40,7 +40,7 @@ function rejectedValues(spec: FieldSpec): unknown[] {
     case "union":
       return [null, ["not", "a", "scalar"]];
     case "record":
-      return ["not an object", { "!! not a key !!": sample(spec.values) }];
+      return ["not an object", { "aws:reserved": sample(spec.values) }];
     case "variant":
       return ["not an object", { [spec.discriminator]: "not-a-variant" }];
   }
