@@ -7,7 +7,7 @@ export const orderNatGateway = defineRule({
   id: "AIRFLOW_ORDER_NAT_GATEWAY",
   title: "Public NAT gateway after the VPC's internet gateway",
   rationale:
-    "A public NAT gateway needs the VPC's internet gateway attached (Gateway.NotAttached otherwise), and nothing in its attributes refers to it: the AWS provider's documentation asks for depends_on.",
+    "A public NAT gateway only works once its VPC's internet gateway is attached, and none of its attributes refers to the gateway: the AWS provider's documentation asks for depends_on on it.",
   resourceTypes: ["aws_nat_gateway"],
   companions: ["aws_subnet", "aws_vpc", "aws_internet_gateway", "aws_internet_gateway_attachment"],
   check: (nat, stack) => {
