@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { projectRoot } from "./project-root";
-import { carveSubnets, parseCidr } from "./cidr";
 import { ENVIRONMENT_SPEC } from "./environment-spec";
-import { applyDefaults, checkShape, deepFreeze, describeValue, type FieldIssue } from "./fields";
-import type { DagSourceKind, EnvironmentConfig } from "./schema";
+import type { EnvironmentConfig } from "./schema";
+import { checkShape, describeValue, type FieldIssue } from "./spec/check";
+import { completeConfig, deepFreeze } from "./spec/defaults";
 import { validateEnvironment, validateEnvironmentSet } from "./validate";
 
 /** Thrown before anything is synthesized when an environment file is unreadable or invalid. */
@@ -41,39 +41,10 @@ export function parseEnvironment(file: string, text: string): EnvironmentConfig 
   }
   if (shapeIssues.length > 0) throw new ConfigError(shapeIssues.map((issue) => where(issue, envName)));
 
-  const config = applyDerivedDefaults(applyDefaults(ENVIRONMENT_SPEC, raw) as Mutable<EnvironmentConfig>);
+  const config = completeConfig(ENVIRONMENT_SPEC, raw);
   const issues = validateEnvironment(config);
   if (issues.length > 0) throw new ConfigError(issues.map((issue) => where(issue, config.name)));
   return deepFreeze(config);
-}
-
-/** A local folder is cheap to rescan; a fetch or an S3 listing is not. */
-const DEFAULT_REFRESH_SECONDS: Readonly<Record<DagSourceKind, number>> = { efs: 60, git: 300, s3: 300 };
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
-
-/** Defaults computed from other fields (documented on the schema). */
-function applyDerivedDefaults(config: Mutable<EnvironmentConfig>): EnvironmentConfig {
-  const { network, account } = config;
-  config.state = {
-    bucket: config.state.bucket ?? `${config.namePrefix}-tfstate-${account.id}`,
-    region: config.state.region ?? account.region,
-  };
-  if (!network.availabilityZones) {
-    network.availabilityZones = Array.from({ length: network.azCount }, (_, i) => `${account.region}${String.fromCharCode(97 + i)}`);
-  }
-  if (!network.subnets) {
-    const vpc = parseCidr(network.vpcCidr);
-    // An invalid VPC CIDR is reported by validateEnvironment; leave the layout empty rather than guess one.
-    network.subnets = vpc && vpc.prefix >= 16 && vpc.prefix <= 20 ? carveSubnets(vpc, network.azCount) : { public: [], private: [] };
-  }
-  config.ci = { ...config.ci, createOidcProvider: config.ci.createOidcProvider ?? config.ci.githubRepository !== undefined };
-  config.dags.bundles = config.dags.bundles.map((bundle) => ({
-    ...bundle,
-    refreshIntervalSeconds: bundle.refreshIntervalSeconds ?? DEFAULT_REFRESH_SECONDS[bundle.source],
-    ...(bundle.source === "s3" ? { prefix: bundle.prefix ?? bundle.name } : {}),
-  }));
-  return config;
 }
 
 function describeJsonError(text: string, error: Error): string {

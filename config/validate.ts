@@ -1,5 +1,5 @@
 import { contains, formatCidr, overlaps, parseCidr, type Ipv4Cidr } from "./cidr";
-import type { FieldIssue } from "./fields";
+import type { FieldIssue } from "./spec/check";
 import { describeFargateSizes, instanceArchitecture, instanceShape, isValidFargateSize, schedulableMemoryMiB } from "./instance-types";
 import { IMAGE_DAG_BUNDLE_NAME } from "../runtime/airflow-image";
 import type { EnvironmentConfig, TaskSize } from "./schema";

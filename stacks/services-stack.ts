@@ -110,7 +110,7 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
         securityGroupId: network.api_server_security_group_id,
         taskRoleArn: iam.api_server_task_role_arn,
         stopTimeout: 30,
-        loadBalancer: { targetGroupArn: this.alb.apiTargetGroup.arn, containerPort: PORTS.apiServer, gracePeriodSeconds: 180 },
+        loadBalancer: { ...this.alb.apiTarget, containerPort: PORTS.apiServer, gracePeriodSeconds: 180 },
         discovery: { namespaceId: compute.service_discovery_namespace_id, name: API_SERVER_DISCOVERY_NAME },
       }),
       scheduler: component("scheduler", airflow.scheduler, {
@@ -142,9 +142,7 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
           taskRoleArn: iam.flower_task_role_arn,
           waitForMigrations: false,
           stopTimeout: 10,
-          loadBalancer: this.alb.flowerTargetGroup
-            ? { targetGroupArn: this.alb.flowerTargetGroup.arn, containerPort: PORTS.flower, gracePeriodSeconds: 120 }
-            : undefined,
+          loadBalancer: this.alb.flowerTarget ? { ...this.alb.flowerTarget, containerPort: PORTS.flower, gracePeriodSeconds: 120 } : undefined,
         },
       );
     }

@@ -128,7 +128,7 @@ export class StorageStack extends AirflowStack<StorageContract> {
       bucketName: naming.globalName("task-logs"),
       encryption: { kind: "kms", keyArn: dataKeyArn },
       lifecycle: { expireAfterDays: storage.taskLogExpirationDays, noncurrentExpireAfterDays: 7 },
-      accessLogs: { bucket: accessLogs.name, prefix: "task-logs/" },
+      accessLogs: { bucket: accessLogs, prefix: "task-logs/" },
       forceDestroy: !production,
     });
 
@@ -138,7 +138,7 @@ export class StorageStack extends AirflowStack<StorageContract> {
       bucketName: naming.globalName("dags"),
       encryption: { kind: "kms", keyArn: dataKeyArn },
       lifecycle: { noncurrentExpireAfterDays: 30 },
-      accessLogs: { bucket: accessLogs.name, prefix: "dags/" },
+      accessLogs: { bucket: accessLogs, prefix: "dags/" },
       forceDestroy: !production,
     });
 
@@ -148,7 +148,7 @@ export class StorageStack extends AirflowStack<StorageContract> {
       // ALB access-log delivery cannot write to SSE-KMS buckets.
       encryption: { kind: "s3" },
       lifecycle: { expireAfterDays: storage.albLogExpirationDays, noncurrentExpireAfterDays: 7 },
-      accessLogs: { bucket: accessLogs.name, prefix: "alb-logs/" },
+      accessLogs: { bucket: accessLogs, prefix: "alb-logs/" },
       forceDestroy: !production,
       policyStatements: [
         albLogDeliveryStatement(

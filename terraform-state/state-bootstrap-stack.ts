@@ -123,7 +123,7 @@ export class StateBootstrapStack extends TerraformStack {
       bucketName: group.bucket,
       encryption: { kind: "kms", keyArn: key.arn },
       lifecycle: { noncurrentExpireAfterDays: STATE_VERSION_RETENTION.days, keepNoncurrentVersions: STATE_VERSION_RETENTION.newest },
-      accessLogs: { bucket: accessLogs.name, prefix: "state/" },
+      accessLogs: { bucket: accessLogs, prefix: "state/" },
       preventDestroy: true,
       policyStatements: stateIsolationStatements(group, `arn:${arns.partition}:s3:::${group.bucket}`, arns),
     });

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ENVIRONMENT_SPEC } from "../../config/environment-spec";
-import type { FieldSpec } from "../../config/fields";
+import type { FieldSpec } from "../../config/spec/language";
 import { ConfigError, ENVIRONMENTS_DIR, parseEnvironment } from "../../config/load";
 
 /**
@@ -29,14 +29,18 @@ function rejectedValues(spec: FieldSpec): unknown[] {
       return [12345, spec.oneOf ? "not-one-of-the-options" : "!!not a valid value!!"];
     case "integer":
       return ["7", 1.5, spec.max + 1];
+    case "number":
+      return ["7", spec.max + 1];
     case "boolean":
       return ["true"];
     case "object":
       return ["not an object"];
     case "array":
       return ["not a list", Array.from({ length: spec.maxItems + 1 }, () => structuredClone(sample(spec.items)))];
+    case "union":
+      return [null, ["not", "a", "scalar"]];
     case "record":
-      return [{ "aws:reserved": "x" }];
+      return ["not an object", { "aws:reserved": sample(spec.values) }];
     case "variant":
       return ["not an object", { [spec.discriminator]: "not-a-variant" }];
   }
@@ -44,16 +48,34 @@ function rejectedValues(spec: FieldSpec): unknown[] {
 
 /** A valid-looking value of a field (for building over-long lists). */
 function sample(spec: FieldSpec): unknown {
-  return spec.kind === "string" ? "x" : spec.kind === "integer" ? spec.min : spec.kind === "boolean" ? true : spec.kind === "array" ? [] : {};
+  switch (spec.kind) {
+    case "string":
+      return "x";
+    case "integer":
+    case "number":
+      return spec.min;
+    case "boolean":
+      return true;
+    case "union":
+      return sample(spec.members[0]);
+    case "array":
+      return [];
+    default:
+      return {};
+  }
 }
 
 type Field = [path: string, spec: FieldSpec, base?: Case["base"]];
 
-/** Every field path in the spec (list items at index 0, each variant of a variant object), with the spec that governs it. */
+/**
+ * Every field path in the spec (list items at index 0, a record's values under its example key, each variant of a
+ * variant object), with the spec that governs it.
+ */
 function fields(spec: FieldSpec, at = "", base?: Case["base"]): Field[] {
   const here: Field[] = at ? [[at, spec, base]] : [];
   if (spec.kind === "object") return [...here, ...Object.entries(spec.fields).flatMap(([k, f]) => fields(f, at ? `${at}.${k}` : k, base))];
   if (spec.kind === "array") return [...here, ...fields(spec.items, `${at}[0]`, base).filter(([p]) => p !== `${at}[0]`)];
+  if (spec.kind === "record") return [...here, ...fields(spec.values, `${at}.${spec.keyExample}`, base)];
   if (spec.kind === "variant") {
     return [
       ...here,

@@ -1,5 +1,6 @@
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { Construct } from "constructs";
+import type { AlbTarget } from "../alb/airflow-load-balancer";
 import type { CapacityKind, TaskSize } from "../../config/schema";
 import type { TaskCompatibility } from "../ecs/container-task";
 import { ResilientService, type ServicePlacement } from "../ecs/resilient-service";
@@ -49,7 +50,7 @@ export interface AirflowServiceProps {
   /** @default 100 */
   readonly minimumHealthyPercent?: number;
   /** Register the service behind a target group of the ALB. */
-  readonly loadBalancer?: { readonly targetGroupArn: string; readonly containerPort: number; readonly gracePeriodSeconds: number };
+  readonly loadBalancer?: AlbTarget & { readonly containerPort: number; readonly gracePeriodSeconds: number };
   /** Register tasks in the private DNS namespace under this name (A records). */
   readonly discovery?: { readonly namespaceId: string; readonly name: string };
   /** Desired count is driven by Application Auto Scaling after creation. @default false */
@@ -111,7 +112,14 @@ export class AirflowService extends Construct {
       minimumHealthyPercent: props.minimumHealthyPercent,
       healthCheckGracePeriodSeconds: props.loadBalancer?.gracePeriodSeconds,
       loadBalancers: props.loadBalancer
-        ? [{ targetGroupArn: props.loadBalancer.targetGroupArn, containerName: props.component, containerPort: props.loadBalancer.containerPort }]
+        ? [
+            {
+              targetGroupArn: props.loadBalancer.targetGroupArn,
+              routedBy: props.loadBalancer.routedBy,
+              containerName: props.component,
+              containerPort: props.loadBalancer.containerPort,
+            },
+          ]
         : undefined,
       serviceRegistryArn: registry?.arn,
       autoscaled: props.autoscaled,

@@ -4,6 +4,7 @@ import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { PORTS } from "../../runtime/ports";
 
@@ -13,6 +14,16 @@ export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 export const API_HEALTH_PATH = "/api/v2/version";
 /** Path prefix Flower serves under when it sits behind the ALB. */
 export const FLOWER_PATH = "/flower";
+
+/** A target group of the ALB and the listener or listener rule that routes to it. */
+export interface AlbTarget {
+  readonly targetGroupArn: string;
+  /**
+   * The listener or listener rule forwarding to the target group. ECS refuses a service whose target group no load
+   * balancer uses yet, so services registering in the target group wait for it (AIRFLOW_ORDER_ECS_SERVICE_LISTENER).
+   */
+  readonly routedBy: ITerraformDependable;
+}
 
 export interface AirflowLoadBalancerProps {
   /** ALB name (<= 32 characters); target groups are named after it. */
@@ -41,6 +52,10 @@ export class AirflowLoadBalancer extends Construct {
   readonly lb: Lb;
   readonly apiTargetGroup: LbTargetGroup;
   readonly flowerTargetGroup?: LbTargetGroup;
+  /** The api-server's target group, routed by the application listener's default action. */
+  readonly apiTarget: AlbTarget;
+  /** Flower's target group, routed by the `/flower` listener rule; undefined unless `flower`. */
+  readonly flowerTarget?: AlbTarget;
   /** Listener serving the application (HTTPS, or HTTP without a certificate). */
   readonly listener: LbListener;
   readonly https: boolean;
@@ -94,13 +109,15 @@ export class AirflowLoadBalancer extends Construct {
       this.listener = new LbListener(this, "http", { loadBalancerArn: this.lb.arn, port: PORTS.http, protocol: "HTTP", defaultAction: [forward] });
     }
 
+    this.apiTarget = { targetGroupArn: this.apiTargetGroup.arn, routedBy: this.listener };
     if (this.flowerTargetGroup) {
-      new LbListenerRule(this, "flower-rule", {
+      const flowerRule = new LbListenerRule(this, "flower-rule", {
         listenerArn: this.listener.arn,
         priority: 10,
         condition: [{ pathPattern: { values: [FLOWER_PATH, `${FLOWER_PATH}/*`] } }],
         action: [{ type: "forward", targetGroupArn: this.flowerTargetGroup.arn }],
       });
+      this.flowerTarget = { targetGroupArn: this.flowerTargetGroup.arn, routedBy: flowerRule };
     }
 
     if (props.waf) {

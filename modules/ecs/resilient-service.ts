@@ -1,5 +1,6 @@
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { EcsService, type EcsServiceLoadBalancer } from "@cdktf/provider-aws/lib/ecs-service";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 
 /** Where a service's tasks run. */
@@ -10,6 +11,15 @@ export type ServicePlacement =
   | { readonly kind: "fargate"; readonly spot: boolean }
   /** EC2 launch type without the capacity provider: for per-host daemons that must not drive capacity scaling. */
   | { readonly kind: "ec2-launch-type" };
+
+/** A target group the service registers its tasks in, and what routes traffic to it. */
+export interface ServiceLoadBalancer extends EcsServiceLoadBalancer {
+  /**
+   * The listener or listener rule forwarding to the target group: ECS refuses a target group no load balancer uses
+   * yet, so the service waits for it (AIRFLOW_ORDER_ECS_SERVICE_LISTENER).
+   */
+  readonly routedBy: ITerraformDependable;
+}
 
 export interface ResilientServiceProps {
   readonly name: string;
@@ -26,7 +36,8 @@ export interface ResilientServiceProps {
   readonly maximumPercent?: number;
   /** Seconds before load-balancer health checks count (services behind the ALB). */
   readonly healthCheckGracePeriodSeconds?: number;
-  readonly loadBalancers?: readonly EcsServiceLoadBalancer[];
+  /** Target groups to register tasks in. @default none */
+  readonly loadBalancers?: readonly ServiceLoadBalancer[];
   /** Cloud Map service to register tasks in. */
   readonly serviceRegistryArn?: string;
   /** One task per container instance. */
@@ -72,7 +83,7 @@ export class ResilientService extends Construct {
       deploymentMinimumHealthyPercent: props.minimumHealthyPercent ?? 100,
       deploymentMaximumPercent: props.maximumPercent ?? 200,
       healthCheckGracePeriodSeconds: props.healthCheckGracePeriodSeconds,
-      loadBalancer: props.loadBalancers ? [...props.loadBalancers] : undefined,
+      loadBalancer: props.loadBalancers?.map(({ routedBy: _routedBy, ...target }) => target),
       serviceRegistries: props.serviceRegistryArn ? { registryArn: props.serviceRegistryArn } : undefined,
       orderedPlacementStrategy:
         placement.kind === "capacity-provider"
@@ -87,6 +98,7 @@ export class ResilientService extends Construct {
       propagateTags: "SERVICE",
       waitForSteadyState: props.waitForSteadyState ?? true,
       lifecycle: props.autoscaled ? { ignoreChanges: ["desired_count"] } : undefined,
+      dependsOn: props.loadBalancers?.map((target) => target.routedBy),
     });
   }
 

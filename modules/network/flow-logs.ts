@@ -40,7 +40,7 @@ export class VpcFlowLogs extends Construct {
         resources: [this.logGroup.arn, `${this.logGroup.arn}:*`],
       },
     ]);
-    new IamRolePolicy(this, "policy", { name: "write-flow-logs", role: role.id, policy: write });
+    const rolePolicy = new IamRolePolicy(this, "policy", { name: "write-flow-logs", role: role.id, policy: write });
     this.flowLog = new FlowLog(this, "flow-log", {
       vpcId: props.vpcId,
       trafficType: "ALL",
@@ -48,6 +48,8 @@ export class VpcFlowLogs extends Construct {
       logDestination: this.logGroup.arn,
       iamRoleArn: role.arn,
       maxAggregationInterval: 60,
+      // EC2 does not check the role; a flow log created before its permissions reports "Access error".
+      dependsOn: [rolePolicy],
     });
   }
 }

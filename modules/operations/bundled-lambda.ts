@@ -102,17 +102,19 @@ export class BundledLambda extends Construct {
       description: props.description,
       ...("schedule" in props.trigger ? { scheduleExpression: props.trigger.schedule } : { eventPattern: JSON.stringify(props.trigger.eventPattern) }),
     });
-    new CloudwatchEventTarget(this, "target", {
-      rule: this.rule.name,
-      arn: this.fn.arn,
-      retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: props.maxEventAgeSeconds },
-    });
-    new LambdaPermission(this, "invoke-permission", {
+    const invokePermission = new LambdaPermission(this, "invoke-permission", {
       statementId: "AllowEventBridge",
       action: "lambda:InvokeFunction",
       functionName: this.fn.functionName,
       principal: "events.amazonaws.com",
       sourceArn: this.rule.arn,
+    });
+    // EventBridge does not check the permission; events delivered before it exists fail (AIRFLOW_ORDER_EVENT_TARGET).
+    new CloudwatchEventTarget(this, "target", {
+      rule: this.rule.name,
+      arn: this.fn.arn,
+      retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: props.maxEventAgeSeconds },
+      dependsOn: [invokePermission],
     });
   }
 }

@@ -43,6 +43,25 @@ import { logGroupRetention } from "./rules/logs/log-group-retention";
 import { alarmActionsEnabled } from "./rules/messaging/alarm-actions-enabled";
 import { snsEncrypted } from "./rules/messaging/sns-encrypted";
 import { sqsEncrypted } from "./rules/messaging/sqs-encrypted";
+import { orderEcsCapacityProvider } from "./rules/ordering/ecs-capacity-provider";
+import { orderEcsServiceDiscovery } from "./rules/ordering/ecs-service-discovery";
+import { orderEcsServiceListener } from "./rules/ordering/ecs-service-listener";
+import { orderEcsTaskEfs } from "./rules/ordering/ecs-task-efs";
+import { orderElastiCacheGroups } from "./rules/ordering/elasticache-groups";
+import { orderEventTarget } from "./rules/ordering/event-target";
+import { orderFlowLogDelivery } from "./rules/ordering/flow-log-delivery";
+import { orderLambdaRole } from "./rules/ordering/lambda-role";
+import { orderLbLogBucket } from "./rules/ordering/lb-log-bucket";
+import { orderListenerCertificate } from "./rules/ordering/listener-certificate";
+import { orderLogGroupFirst } from "./rules/ordering/log-group-first";
+import { orderLogGroupKey } from "./rules/ordering/log-group-key";
+import { orderNatGateway } from "./rules/ordering/nat-gateway";
+import { orderRdsGroups } from "./rules/ordering/rds-groups";
+import { orderRdsMonitoringRole } from "./rules/ordering/rds-monitoring-role";
+import { orderS3LoggingTarget } from "./rules/ordering/s3-logging-target";
+import { orderScalingTarget } from "./rules/ordering/scaling-target";
+import { orderSecretRotation } from "./rules/ordering/secret-rotation";
+import { orderSnsSubscription } from "./rules/ordering/sns-subscription";
 import { rdsBackupRetention } from "./rules/rds/backup-retention";
 import { rdsDeletionProtection } from "./rules/rds/deletion-protection";
 import { rdsForceSsl } from "./rules/rds/force-ssl";
@@ -164,6 +183,34 @@ export const OPERATIONS_PACK = pack(
   logGroupKms,
 );
 
+/**
+ * Creation order: every resource AWS checks against another resource of the same stack when it creates it waits
+ * for that resource (by reference or depends_on), so the first `terraform apply` of a stack needs no retry.
+ */
+export const ORDERING_PACK = pack(
+  "ordering",
+  "Resources wait for what AWS checks when it creates them",
+  orderS3LoggingTarget,
+  orderLbLogBucket,
+  orderFlowLogDelivery,
+  orderNatGateway,
+  orderLogGroupKey,
+  orderLogGroupFirst,
+  orderLambdaRole,
+  orderRdsMonitoringRole,
+  orderRdsGroups,
+  orderElastiCacheGroups,
+  orderSecretRotation,
+  orderEcsServiceListener,
+  orderEcsCapacityProvider,
+  orderEcsServiceDiscovery,
+  orderEcsTaskEfs,
+  orderScalingTarget,
+  orderListenerCertificate,
+  orderSnsSubscription,
+  orderEventTarget,
+);
+
 /** Every rule: the pack `applyPolicies` applies by default. */
 export const AIRFLOW_ECS_PACK = pack(
   "airflow-ecs",
@@ -175,4 +222,5 @@ export const AIRFLOW_ECS_PACK = pack(
   IAM_PACK,
   SECRETS_PACK,
   OPERATIONS_PACK,
+  ORDERING_PACK,
 );

@@ -110,6 +110,17 @@ export class ResourceView {
     return this.attrs[attribute];
   }
 
+  /**
+   * The `depends_on` entries as cdktf renders them: tokens that resolve to addresses (`StackContext.dependencies`
+   * resolves them). A meta-argument, so not in `attrs` unless the element synthesized through `toTerraform()`.
+   */
+  get dependsOn(): readonly string[] {
+    const synthesized = this.attrs.depends_on;
+    if (Array.isArray(synthesized)) return synthesized.filter((d): d is string => typeof d === "string");
+    const declared = (this.element as { dependsOn?: unknown }).dependsOn;
+    return Array.isArray(declared) ? declared.filter((d): d is string => typeof d === "string") : [];
+  }
+
   /** Computes a derived value once per view (decoded JSON, for example) and shares it between rules. */
   cached<T>(key: string, compute: () => T): T {
     if (this.memo.has(key)) return this.memo.get(key) as T;

@@ -9,6 +9,22 @@ const RESOLVER = new DefaultTokenResolver(new StringConcat());
  */
 const ADDRESS = /\b((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)/g;
 
+/** The `${…}` expressions of a rendered string (escaped `$${` is literal text), nested braces included. */
+function expressionsIn(text: string): string[] {
+  const found: string[] = [];
+  for (let start = text.indexOf("${"); start >= 0; start = text.indexOf("${", start + 2)) {
+    if (start > 0 && text[start - 1] === "$") continue;
+    let depth = 0;
+    let end = start + 1;
+    for (; end < text.length; end++) {
+      if (text[end] === "{") depth++;
+      else if (text[end] === "}" && --depth === 0) break;
+    }
+    found.push(text.slice(start + 2, end));
+  }
+  return found;
+}
+
 /**
  * One stack under evaluation: its environment, its inspected resources indexed by type once, and reference lookups
  * for companion checks (a bucket's public-access block, a VPC's flow log). Only the few attribute values that link
@@ -68,6 +84,57 @@ export class StackContext {
     };
     visit(value);
     return out;
+  }
+
+  /**
+   * Addresses a value refers to inside Terraform expressions (`${aws_s3_bucket_policy.logs.id}` refers to
+   * `aws_s3_bucket_policy.logs`), walking lists, nested blocks and tokens. Literal text outside `${…}` never counts:
+   * only an expression makes Terraform order one resource after another.
+   */
+  expressionReferences(value: unknown): ReadonlySet<string> {
+    const out = new Set<string>();
+    const visit = (v: unknown): void => {
+      if (v === undefined || v === null) return;
+      if (typeof v === "string") {
+        const text = this.resolve(v);
+        if (typeof text !== "string") return visit(text);
+        for (const expression of expressionsIn(text)) for (const m of expression.matchAll(ADDRESS)) out.add(`${m[1]}.${m[2]}`);
+      } else if (Array.isArray(v)) v.forEach(visit);
+      else if (Token.isUnresolved(v)) visit(this.resolve(v));
+      else if (typeof v === "object") Object.values(v).forEach(visit);
+    };
+    visit(value);
+    return out;
+  }
+
+  /** Addresses a resource lists in `depends_on` (explicit dependencies); computed once per resource. */
+  explicitDependencies(resource: ResourceView): ReadonlySet<string> {
+    return resource.cached("explicit-dependencies", () => {
+      const found = new Set<string>();
+      for (const entry of resource.dependsOn) {
+        const text = this.resolve(entry);
+        if (typeof text !== "string") continue;
+        for (const m of text.matchAll(ADDRESS)) found.add(`${m[1]}.${m[2]}`);
+      }
+      return found;
+    });
+  }
+
+  /** Addresses a resource's attributes refer to (implicit dependencies); computed once per resource. */
+  implicitDependencies(resource: ResourceView): ReadonlySet<string> {
+    return resource.cached("implicit-dependencies", () => {
+      const { depends_on: _explicit, ...attributes } = resource.attrs;
+      return this.expressionReferences(attributes);
+    });
+  }
+
+  /**
+   * Whether `resource` waits for `target` in `terraform apply`: it lists it in `depends_on` (explicit) or refers to it
+   * in an expression (implicit). Direct dependencies only. The explicit list is read first: it is short, while the
+   * implicit one resolves every attribute (container definitions included).
+   */
+  dependsOn(resource: ResourceView, target: ResourceView): boolean {
+    return this.explicitDependencies(resource).has(target.address) || this.implicitDependencies(resource).has(target.address);
   }
 
   /** The resource of `type` a value refers to, if it is in this stack. */

@@ -76,7 +76,7 @@ export class MetadataDatabase extends Construct {
       name: `${identifier}-monitoring`,
       assumeRolePolicy: serviceTrustPolicy([arns.servicePrincipal("monitoring.rds")], arns.account),
     });
-    new IamRolePolicy(this, "monitoring-policy", {
+    const monitoringPolicy = new IamRolePolicy(this, "monitoring-policy", {
       name: "enhanced-monitoring",
       role: monitoring.id,
       // AmazonRDSEnhancedMonitoringRole, scoped to this account and region.
@@ -127,7 +127,8 @@ export class MetadataDatabase extends Construct {
       performanceInsightsRetentionPeriod: config.performanceInsights ? 7 : undefined,
       monitoringInterval: 60,
       monitoringRoleArn: monitoring.arn,
-      dependsOn: logGroups,
+      // RDS checks the monitoring role's permissions when it creates the instance (AIRFLOW_ORDER_RDS_MONITORING_ROLE).
+      dependsOn: [...logGroups, monitoringPolicy],
     });
     this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
 

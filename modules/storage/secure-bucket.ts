@@ -29,8 +29,12 @@ export interface SecureBucketProps {
   readonly lifecycle: BucketLifecycle;
   /** Statements added to the bucket policy after the TLS-only denies (e.g. log delivery grants). */
   readonly policyStatements?: readonly PolicyStatement[];
-  /** Server access logging target. */
-  readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
+  /**
+   * Server access logging target. A bucket of the same stack, so the logging configuration waits for its policy
+   * and ownership controls: S3 checks the target when logging is switched on (AIRFLOW_ORDER_S3_LOGGING_TARGET).
+   * @default no server access logging
+   */
+  readonly accessLogs?: { readonly bucket: SecureBucket; readonly prefix: string };
   /**
    * Terraform refuses to destroy the bucket (state, audit data).
    * @default false
@@ -51,6 +55,8 @@ export interface SecureBucketProps {
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
   readonly policy: S3BucketPolicy;
+  /** Bucket-owner-enforced object ownership (ACLs disabled). */
+  readonly ownership: S3BucketOwnershipControls;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -67,7 +73,7 @@ export class SecureBucket extends Construct {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    this.ownership = new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket,
       rule: [
@@ -99,7 +105,13 @@ export class SecureBucket extends Construct {
     new S3BucketLifecycleConfiguration(this, "lifecycle", { bucket, rule: rules });
 
     if (props.accessLogs) {
-      new S3BucketLoggingA(this, "access-logs", { bucket, targetBucket: props.accessLogs.bucket, targetPrefix: props.accessLogs.prefix });
+      const target = props.accessLogs.bucket;
+      new S3BucketLoggingA(this, "access-logs", {
+        bucket,
+        targetBucket: target.name,
+        targetPrefix: props.accessLogs.prefix,
+        dependsOn: [target.policy, target.ownership],
+      });
     }
 
     const arn = this.bucket.arn;

@@ -9,6 +9,7 @@ import {
   LOAD_BALANCER_PACK,
   NETWORK_PACK,
   OPERATIONS_PACK,
+  ORDERING_PACK,
   SECRETS_PACK,
 } from "../../../modules/rule-pack/packs";
 import { defineRule, type PolicyRule } from "../../../modules/rule-pack/rule";
@@ -35,9 +36,9 @@ describe("rule files and packs", () => {
   });
 
   test("the service packs compose AIRFLOW_ECS_PACK", () => {
-    // GIVEN the seven service packs
-    // THEN the service packs together are the whole pack, without overlap
-    const parts = [NETWORK_PACK, LOAD_BALANCER_PACK, ECS_PACK, DATA_PACK, IAM_PACK, SECRETS_PACK, OPERATIONS_PACK].flatMap((p) => p.rules);
+    // GIVEN the seven service packs and the ordering pack
+    // THEN they together are the whole pack, without overlap
+    const parts = [NETWORK_PACK, LOAD_BALANCER_PACK, ECS_PACK, DATA_PACK, IAM_PACK, SECRETS_PACK, OPERATIONS_PACK, ORDERING_PACK].flatMap((p) => p.rules);
     expect(parts).toEqual([...AIRFLOW_ECS_PACK.rules]);
   });
 

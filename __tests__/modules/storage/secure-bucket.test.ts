@@ -54,6 +54,28 @@ describe("SecureBucket", () => {
     expect(ids({})).toEqual(["abort-incomplete-uploads", "expire-noncurrent-versions", "remove-expired-delete-markers"]);
   });
 
+  it("switches server access logging on only after the target bucket's policy and ownership controls exist", () => {
+    // GIVEN a bucket logging to another SecureBucket
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        const target = new SecureBucket(scope, "target", { bucketName: "logs", encryption: { kind: "s3" }, lifecycle: { noncurrentExpireAfterDays: 7 } });
+        new SecureBucket(scope, "b", {
+          bucketName: "example",
+          encryption: { kind: "s3" },
+          lifecycle: { noncurrentExpireAfterDays: 7 },
+          accessLogs: { bucket: target, prefix: "example/" },
+        });
+      }),
+    );
+    // THEN the logging configuration names the target bucket and waits for its policy and ownership controls
+    const [logging] = Object.values(json.resource.aws_s3_bucket_logging) as Record<string, any>[];
+    expect(logging.target_bucket).toMatch(/^\$\{aws_s3_bucket\.target_bucket_\w+\.bucket\}$/);
+    expect(logging.depends_on).toEqual([
+      expect.stringMatching(/^aws_s3_bucket_policy\.target_policy_/),
+      expect.stringMatching(/^aws_s3_bucket_ownership_controls\.target_ownership_/),
+    ]);
+  });
+
   it("protects the bucket from destroy when asked", () => {
     expect(synth({ preventDestroy: true }).one("aws_s3_bucket").lifecycle).toEqual({ prevent_destroy: true });
     expect(synth().one("aws_s3_bucket").lifecycle).toBeUndefined();
