@@ -3,6 +3,7 @@ import * as path from "path";
 import { ENVIRONMENT_SPEC } from "../../config/environment-spec";
 import type { FieldSpec } from "../../config/spec/language";
 import { ConfigError, ENVIRONMENTS_DIR, parseEnvironment } from "../../config/load";
+import { recordEntry } from "../../config/spec/check";
 
 /**
  * Every field of the environment file has at least one rejected value with a clear message: the test walks the
@@ -75,7 +76,7 @@ function fields(spec: FieldSpec, at = "", base?: Case["base"]): Field[] {
   const here: Field[] = at ? [[at, spec, base]] : [];
   if (spec.kind === "object") return [...here, ...Object.entries(spec.fields).flatMap(([k, f]) => fields(f, at ? `${at}.${k}` : k, base))];
   if (spec.kind === "array") return [...here, ...fields(spec.items, `${at}[0]`, base).filter(([p]) => p !== `${at}[0]`)];
-  if (spec.kind === "record") return [...here, ...fields(spec.values, `${at}.${spec.keyExample}`, base)];
+  if (spec.kind === "record") return [...here, ...fields(spec.values, recordEntry(at, spec.keyExample), base)];
   if (spec.kind === "variant") {
     return [
       ...here,
@@ -89,8 +90,13 @@ function fields(spec: FieldSpec, at = "", base?: Case["base"]): Field[] {
   return here;
 }
 
+/** Path segments: `a.b[0]` -> a, b, 0; a record key holding dots is written `a["core.parallelism"]`. */
+function segments(fieldPath: string): string[] {
+  return [...fieldPath.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]|([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? JSON.parse(`"${m[1]}"`) : (m[2] ?? m[3])));
+}
+
 function setAt(target: Record<string, any>, fieldPath: string, value: unknown): void {
-  const keys = fieldPath.replace(/\[(\d+)\]/g, ".$1").split(".");
+  const keys = segments(fieldPath);
   let node: any = target;
   keys.slice(0, -1).forEach((key, i) => {
     node[key] ??= /^\d+$/.test(keys[i + 1]) ? [] : {};

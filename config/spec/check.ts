@@ -2,7 +2,7 @@
  * Walks a parsed environment file against its spec, so a typo'd key, a string where a number belongs or an
  * out-of-range value is reported with its path and what is allowed. Cross-field rules live in `../validate.ts`.
  */
-import type { FieldSpec, ObjectField, ScalarField, VariantField } from "./language";
+import type { FieldSpec, ObjectField, UnionMember, VariantField } from "./language";
 
 /** A problem found in one field: where, what was there, and what would have been accepted. */
 export interface FieldIssue {
@@ -70,8 +70,8 @@ export function checkShape(spec: FieldSpec, value: unknown, path: string, issues
       const entries = Object.entries(value);
       if (entries.length > spec.maxEntries) report(`has ${entries.length} entries; at most ${spec.maxEntries} allowed`);
       for (const [key, item] of entries) {
-        if (!spec.keyPattern.test(key)) report(`is not an allowed key; expected ${spec.keyAllowed}`, join(path, key), key);
-        checkShape(spec.values, item, join(path, key), issues);
+        if (!spec.keyPattern.test(key)) report(`is not an allowed key; expected ${spec.keyAllowed}`, recordEntry(path, key), key);
+        checkShape(spec.values, item, recordEntry(path, key), issues);
       }
       return;
     }
@@ -107,14 +107,16 @@ function checkVariant(spec: VariantField, value: unknown, path: string, issues: 
 }
 
 /** Accepted when one member accepts; otherwise the member of the value's own type explains why not, if there is one. */
-function checkUnion(members: readonly ScalarField[], value: unknown, path: string, issues: FieldIssue[], expected: string): void {
+function checkUnion(members: readonly UnionMember[], value: unknown, path: string, issues: FieldIssue[], expected: string): void {
   const attempts = members.map((member) => {
     const found: FieldIssue[] = [];
     checkShape(member, value, path, found);
     return { member, found };
   });
   if (attempts.some(({ found }) => found.length === 0)) return;
-  const sameType = attempts.find(({ member }) => typeof value === (member.kind === "integer" ? "number" : member.kind));
+  const sameType = attempts.find(({ member }) =>
+    member.kind === "object" ? isPlainObject(value) : typeof value === (member.kind === "integer" ? "number" : member.kind),
+  );
   if (sameType) issues.push(...sameType.found);
   else issues.push({ path, value, problem: `is a ${typeName(value)}; expected ${expected}` });
 }
@@ -186,4 +188,9 @@ function alternatives(texts: readonly string[]): string {
 
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
+}
+
+/** The path of a record's entry: `tags.team`, or `airflow.config["core.parallelism"]` when the key holds a dot. */
+export function recordEntry(path: string, key: string): string {
+  return key.includes(".") ? `${path}[${JSON.stringify(key)}]` : join(path, key);
 }

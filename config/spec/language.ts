@@ -93,10 +93,16 @@ export interface BooleanField<P extends Presence = Presence> extends FieldBase<b
 
 export type ScalarField = StringField | IntegerField | NumberField | BooleanField;
 
-/** A value any one of `members` accepts (e.g. an Airflow option: a string, a number or a boolean). */
+/** What a union may hold: scalars, and objects (told apart from scalars by their type; at most one object member). */
+export type UnionMember = ScalarField | ObjectField;
+
+/**
+ * A value any one of `members` accepts (e.g. an Airflow option: a string, a number, a boolean, or an object naming the
+ * secret that holds it).
+ */
 export interface UnionField<V = unknown, P extends Presence = Presence> extends FieldBase<V, V, P> {
   readonly kind: "union";
-  readonly members: readonly ScalarField[];
+  readonly members: readonly UnionMember[];
 }
 
 export interface Fields {
@@ -226,7 +232,7 @@ export function bool<O extends FieldOptions<boolean> = object>(options?: O): Boo
   return field({ kind: "boolean", ...options }) as BooleanField<PresenceFrom<O>> & DerivedBy<O>;
 }
 
-export function union<const M extends readonly ScalarField[], O extends FieldOptions<ValueOf<M[number]>> = object>(
+export function union<const M extends readonly UnionMember[], O extends FieldOptions<ValueOf<M[number]>> = object>(
   members: M,
   options?: O,
 ): UnionField<ValueOf<M[number]>, PresenceFrom<O>> & DerivedBy<O> {

@@ -62,6 +62,35 @@ describe("checking a value against its field", () => {
     expect(issuesOf(tags, [])[0].problem).toBe("is a array; expected an object of tag keys to strings");
   });
 
+  it("takes an object member in a union, told apart from the scalars by the value's type", () => {
+    // GIVEN an option value that may also name the secret holding it
+    const withSecret = union([str("text"), num(-10, 10), obj({ secretArn: str("a secret ARN", { pattern: /^arn:/ }) })]);
+    // THEN the object is accepted, a bad object is explained by the object member, and null or a list by all members
+    expect(issuesOf(withSecret, { secretArn: "arn:x" })).toEqual([]);
+    expect(issuesOf(withSecret, { secretArn: "x" })).toEqual([{ path: "field.secretArn", value: "x", problem: "is not allowed; expected a secret ARN" }]);
+    expect(issuesOf(withSecret, { arn: "arn:x" }).map((i) => `${i.path}: ${i.problem}`)).toEqual([
+      "field.arn: is not a known field; allowed fields here: secretArn",
+      "field.secretArn: is required; expected a string: a secret ARN",
+    ]);
+    for (const value of [null, [1]]) {
+      expect(issuesOf(withSecret, value)[0].problem).toMatch(/expected a string: text, a number from -10 to 10 or an object with fields secretArn$/);
+    }
+  });
+
+  it("writes a record key that holds dots in brackets, so the path stays readable", () => {
+    const optionsByName = record({
+      keyPattern: /^[a-z_.]+$/,
+      keyAllowed: "section.key names",
+      keyExample: "core.parallelism",
+      values: num(0, 10),
+      maxEntries: 5,
+    });
+    expect(issuesOf(optionsByName, { "core.parallelism": 64, plain: 64 }, "airflow.config").map((i) => i.path)).toEqual([
+      'airflow.config["core.parallelism"]',
+      "airflow.config.plain",
+    ]);
+  });
+
   it("reports a missing required field, but not a missing defaulted, derived or optional one", () => {
     const spec = obj({ a: int(1, 2), b: int(1, 2, { default: 1 }), c: str("text", { optional: true }) });
     expect(issuesOf(spec, {}, "")).toEqual([{ path: "a", value: undefined, problem: "is required; expected an integer from 1 to 2" }]);
