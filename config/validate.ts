@@ -3,6 +3,8 @@ import type { FieldIssue } from "./spec/check";
 import { describeFargateSizes, instanceArchitecture, instanceShape, isValidFargateSize, schedulableMemoryMiB } from "./instance-types";
 import { IMAGE_DAG_BUNDLE_NAME } from "../runtime/airflow-image";
 import type { EnvironmentConfig, TaskSize } from "./schema";
+import { resolveAirflowOptions } from "./derived/airflow-options";
+import { checkBundleRefreshes } from "./derived/dag-processor-health";
 
 /** The Airflow default queue (`[operators] default_queue`): tasks without an explicit queue land here. */
 export const DEFAULT_QUEUE = "default";
@@ -24,6 +26,8 @@ export function validateEnvironment(config: EnvironmentConfig): FieldIssue[] {
   checkData(config, report);
   checkAlb(config, report);
   checkDags(config, report);
+  // The environment's own Airflow options, and the rules of the runtime values derived from the environment.
+  issues.push(...resolveAirflowOptions(config).issues, ...checkBundleRefreshes(config.dags.bundles));
   return issues;
 }
 

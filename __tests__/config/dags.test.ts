@@ -35,7 +35,11 @@ describe("dags defaults", () => {
     const raw = devWith(undefined);
     delete raw.dags;
     // THEN the environment gets the EFS bundle, 5 kept releases and no deploy repositories
-    expect(parse(raw).dags).toEqual({ bundles: [{ name: "dags", source: "efs", refreshIntervalSeconds: 60 }], keepReleases: 5, deployRepositories: [] });
+    expect(parse(raw).dags).toEqual({
+      bundles: [{ name: "dags", source: "efs", refreshIntervalSeconds: 60, maxRefreshSeconds: 0 }],
+      keepReleases: 5,
+      deployRepositories: [],
+    });
   });
 
   it("fills each source's refresh interval and the S3 prefix from the bundle name", () => {
@@ -50,10 +54,17 @@ describe("dags defaults", () => {
       }),
     );
     expect(config.dags.bundles).toEqual([
-      { name: "team", source: "efs", refreshIntervalSeconds: 60 },
-      { name: "platform", source: "git", repository: "https://github.com/example-org/platform-dags.git", ref: "v1.2.0", refreshIntervalSeconds: 300 },
-      { name: "analytics", source: "s3", prefix: "analytics", refreshIntervalSeconds: 300 },
-      { name: "ml", source: "s3", prefix: "ml/prod", refreshIntervalSeconds: 120 },
+      { name: "team", source: "efs", refreshIntervalSeconds: 60, maxRefreshSeconds: 0 },
+      {
+        name: "platform",
+        source: "git",
+        repository: "https://github.com/example-org/platform-dags.git",
+        ref: "v1.2.0",
+        refreshIntervalSeconds: 300,
+        maxRefreshSeconds: 120,
+      },
+      { name: "analytics", source: "s3", prefix: "analytics", refreshIntervalSeconds: 300, maxRefreshSeconds: 120 },
+      { name: "ml", source: "s3", prefix: "ml/prod", refreshIntervalSeconds: 120, maxRefreshSeconds: 120 },
     ]);
   });
 });
@@ -72,7 +83,7 @@ describe("dags validation", () => {
 
     it("rejects a field of another source (an EFS bundle has no repository)", () => {
       expect(problems({ bundles: [{ name: "team", source: "efs", repository: "https://github.com/a/b.git" }] })).toEqual([
-        `${where}dags.bundles[0].repository = "https://github.com/a/b.git" is not a known field; allowed fields here: source, name, refreshIntervalSeconds`,
+        `${where}dags.bundles[0].repository = "https://github.com/a/b.git" is not a known field; allowed fields here: source, name, refreshIntervalSeconds, maxRefreshSeconds`,
       ]);
     });
 
@@ -177,6 +188,31 @@ describe("dags validation", () => {
       });
       expect(found).toEqual([
         `${where}dags.bundles[1].prefix = "team/sub" overlaps dags.bundles[0].prefix (team); expected S3 bundles in separate folders (a bundle syncs everything under its prefix)`,
+      ]);
+    });
+  });
+
+  describe("maxRefreshSeconds (the dag-processor's health check tolerates the sum)", () => {
+    it("takes a bundle's own bound, and refuses one beyond what any health check tolerates", () => {
+      expect(
+        parse(devWith({ bundles: [{ name: "platform", source: "git", repository: "https://github.com/o/r.git", ref: "main", maxRefreshSeconds: 600 }] })).dags
+          .bundles[0].maxRefreshSeconds,
+      ).toBe(600);
+      expect(problems({ bundles: [{ name: "team", source: "efs", maxRefreshSeconds: 2400 }] })).toEqual([
+        `${where}dags.bundles[0].maxRefreshSeconds = 2400 is out of range; expected an integer from 0 to 2370`,
+      ]);
+    });
+
+    it("refuses bundles whose refreshes together stall the dag-processor too long, on the bundle that tips it", () => {
+      const git = (name: string, seconds: number) => ({
+        name,
+        source: "git",
+        repository: "https://github.com/o/r.git",
+        ref: "main",
+        maxRefreshSeconds: seconds,
+      });
+      expect(problems({ bundles: [git("a", 1800), git("b", 600)] })).toEqual([
+        `${where}dags.bundles[1].maxRefreshSeconds = 600 brings the bundles' refreshes to 2400 s, which with the dag-processor's 30 s loop stalls its heartbeat longer than any ECS health check tolerates (2400 s: 8 intervals of 300 s); expected the bundles' maxRefreshSeconds to add up to at most 2370`,
       ]);
     });
   });

@@ -5,7 +5,7 @@
  * (refused: a Secrets Manager reference is accepted instead). Pure functions: input is the raw value from the file,
  * output is the accepted settings and the problems, each naming the option and what is allowed.
  */
-import type { FieldIssue } from "../fields";
+import type { FieldIssue } from "../spec/check";
 import type { Component } from "../../runtime/airflow-image";
 import {
   catalogueAirflowVersion,

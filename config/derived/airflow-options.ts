@@ -4,7 +4,7 @@
  * and the rules the result must keep (every worker slot reachable; no queued task outliving its token). A broken
  * rule is an issue naming the option and the numbers, reported before anything is synthesized.
  */
-import type { FieldIssue } from "../fields";
+import type { FieldIssue } from "../spec/check";
 import { COMPONENTS, type Component } from "../../runtime/airflow-image";
 import {
   checkAirflowOptions,

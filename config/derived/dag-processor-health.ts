@@ -1,4 +1,4 @@
-import type { FieldIssue } from "../fields";
+import type { FieldIssue } from "../spec/check";
 import type { DagSourceKind } from "../schema";
 
 /**

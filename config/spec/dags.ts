@@ -1,5 +1,6 @@
 /** How DAG code reaches the components: Airflow DAG bundles from EFS, Git or S3 (README "Deploying DAGs"). */
 import type { DagBundleConfig, S3DagBundleConfig } from "../schema";
+import { DEFAULT_MAX_REFRESH_SECONDS, MAX_TOLERABLE_STALL_SECONDS, PARSING_LOOP_OVERHEAD_SECONDS } from "../derived/dag-processor-health";
 import { derived, int, list, obj, str, variant } from "./language";
 
 /** A local folder is cheap to rescan; a fetch or an S3 listing is not. */
@@ -7,6 +8,10 @@ const DEFAULT_REFRESH_SECONDS = { efs: 60, git: 300, s3: 300 } as const;
 
 function refreshSeconds(bundle: DagBundleConfig): number {
   return DEFAULT_REFRESH_SECONDS[bundle.source];
+}
+
+function maxRefreshSeconds(bundle: DagBundleConfig): number {
+  return DEFAULT_MAX_REFRESH_SECONDS[bundle.source];
 }
 
 function bundleName(bundle: S3DagBundleConfig): string {
@@ -23,6 +28,10 @@ const common = {
   refreshIntervalSeconds: int(10, 86400, {
     doc: "Seconds between refreshes: how often Airflow looks for new files (EFS), fetches the repository (Git) or syncs the prefix (S3).",
     derive: derived("60 for efs, 300 for git and s3", refreshSeconds),
+  }),
+  maxRefreshSeconds: int(0, MAX_TOLERABLE_STALL_SECONDS - PARSING_LOOP_OVERHEAD_SECONDS, {
+    doc: "The longest one refresh of the bundle may take (a Git fetch, an S3 sync): the dag-processor refreshes in its heartbeat loop, so its health check tolerates the sum over the bundles (config/derived/dag-processor-health.ts).",
+    derive: derived("0 for efs (a local bundle's refresh does nothing), 120 for git and s3", maxRefreshSeconds),
   }),
 };
 

@@ -84,7 +84,7 @@ const runtime: AirflowRuntime = {
   flowerUrlPrefix: "/flower",
   dags: {
     bundles: [
-      { name: "team", source: "efs", refreshIntervalSeconds: 60 },
+      { name: "team", source: "efs", refreshIntervalSeconds: 60, maxRefreshSeconds: 0 },
       {
         name: "platform",
         source: "git",
@@ -92,8 +92,9 @@ const runtime: AirflowRuntime = {
         ref: "main",
         credentialsSecretArn: "arn:git-token",
         refreshIntervalSeconds: 300,
+        maxRefreshSeconds: 120,
       },
-      { name: "public", source: "git", repository: "https://github.com/o/public.git", ref: "v1", refreshIntervalSeconds: 300 },
+      { name: "public", source: "git", repository: "https://github.com/o/public.git", ref: "v1", refreshIntervalSeconds: 300, maxRefreshSeconds: 120 },
     ],
     bucket: "dag-bucket",
   },

@@ -12,7 +12,7 @@ const render = (bundles: DagBundleConfig[]) => JSON.parse(dagBundleConfigList(bu
 
 describe("the DAG bundle list", () => {
   it("points an EFS bundle at its current release on the DAG file system", () => {
-    expect(render([{ name: "team", source: "efs", refreshIntervalSeconds: 60 }])).toEqual([
+    expect(render([{ name: "team", source: "efs", refreshIntervalSeconds: 60, maxRefreshSeconds: 0 }])).toEqual([
       {
         name: "team",
         classpath: "airflow.dag_processing.bundles.local.LocalDagBundle",
@@ -31,6 +31,7 @@ describe("the DAG bundle list", () => {
       subdir: "dags",
       credentialsSecretArn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:k-AbC123",
       refreshIntervalSeconds: 300,
+      maxRefreshSeconds: 120,
     };
     const text = dagBundleConfigList([bundle], BUCKET);
     expect(JSON.parse(text)).toEqual([
@@ -52,7 +53,7 @@ describe("the DAG bundle list", () => {
   });
 
   it("syncs an S3 bundle from its folder under dags/ of the DAG bucket with the task role's credentials", () => {
-    expect(render([{ name: "analytics", source: "s3", prefix: "analytics/prod", refreshIntervalSeconds: 120 }])).toEqual([
+    expect(render([{ name: "analytics", source: "s3", prefix: "analytics/prod", refreshIntervalSeconds: 120, maxRefreshSeconds: 120 }])).toEqual([
       {
         name: "analytics",
         classpath: "airflow.providers.amazon.aws.bundles.s3.S3DagBundle",
@@ -64,9 +65,9 @@ describe("the DAG bundle list", () => {
 
   it("lists mixed bundles in config order, the image's platform DAGs last", () => {
     const names = render([
-      { name: "platform", source: "git", repository: "https://github.com/o/p.git", ref: "main", refreshIntervalSeconds: 300 },
-      { name: "team", source: "s3", prefix: "team", refreshIntervalSeconds: 300 },
-      { name: "legacy", source: "efs", refreshIntervalSeconds: 60 },
+      { name: "platform", source: "git", repository: "https://github.com/o/p.git", ref: "main", refreshIntervalSeconds: 300, maxRefreshSeconds: 120 },
+      { name: "team", source: "s3", prefix: "team", refreshIntervalSeconds: 300, maxRefreshSeconds: 120 },
+      { name: "legacy", source: "efs", refreshIntervalSeconds: 60, maxRefreshSeconds: 0 },
     ]).map((b: { name: string }) => b.name);
     expect(names).toEqual(["platform", "team", "legacy", "airflow-ecs-image"]);
     expect(IMAGE_DAG_BUNDLE).toEqual(IMAGE);
@@ -81,9 +82,10 @@ describe("the DAG bundle list", () => {
         ref: "main",
         credentialsSecretArn: "arn:secret",
         refreshIntervalSeconds: 300,
+        maxRefreshSeconds: 120,
       },
-      { name: "public", source: "git", repository: "https://github.com/o/b.git", ref: "main", refreshIntervalSeconds: 300 },
-      { name: "team", source: "efs", refreshIntervalSeconds: 60 },
+      { name: "public", source: "git", repository: "https://github.com/o/b.git", ref: "main", refreshIntervalSeconds: 300, maxRefreshSeconds: 120 },
+      { name: "team", source: "efs", refreshIntervalSeconds: 60, maxRefreshSeconds: 0 },
     ]);
     expect(connections).toEqual({
       secrets: { AIRFLOW_CONN_DAG_BUNDLE_PRIVATE_REPO: "arn:secret" },
