@@ -4,7 +4,7 @@ import { BACKLOG_HEADROOM_SECONDS, REQUEUE_MARGIN_SECONDS, WORKER_START_SECONDS 
 import { LOG_GROOMING } from "../../modules/airflow/log-groomer";
 import { PUBLISHER_ENV } from "../../runtime/lambda";
 import { RUNTIME_ENV, WRITABLE_PATHS } from "../../runtime/airflow-image";
-import { repoEnvironments, resources, stackJson } from "../support/synth";
+import { environmentStacks, repoEnvironments, resources, stackJson, synthJson } from "../support/synth";
 
 /**
  * The runtime rules, checked on what `cdktf synth` writes (not on the functions that derive them): per environment,
@@ -156,3 +156,30 @@ function only(json: ReturnType<typeof stackJson>, type: string): Json {
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
   return found[0] as Json;
 }
+
+describe("an environment's Airflow option kept in Secrets Manager", () => {
+  const SECRET = "arn:aws:secretsmanager:eu-west-1:333333333333:secret:airflow/prod/sentry-AbC123";
+  // GIVEN prod with the Sentry DSN as a secret reference, for the workers only
+  const config = structuredClone(repoEnvironments().find((c) => c.name === "prod")!) as any;
+  config.airflow.componentConfig = { worker: { "sentry.sentry_dsn": { secretArn: SECRET } } };
+  const stacks = environmentStacks(config);
+
+  it("reaches the workers through ECS secrets, never as a plain variable, and no other component", () => {
+    const definitions = Object.values(resources(synthJson(stacks.services), "aws_ecs_task_definition")) as Json[];
+    const holders = definitions.flatMap((td) =>
+      (JSON.parse(td.container_definitions) as Json[])
+        .filter((c) => c.secrets.some((s: Json) => s.name === "AIRFLOW__SENTRY__SENTRY_DSN" && s.valueFrom === SECRET))
+        .map((c) => `${td.family}/${c.name}`),
+    );
+    expect(holders.sort()).toEqual(["airflow-prod-worker-default/worker", "airflow-prod-worker-heavy/worker"]);
+    expect(JSON.stringify(definitions.map((td) => JSON.parse(td.container_definitions).map((c: Json) => c.environment)))).not.toContain(SECRET);
+  });
+
+  it("is readable by the task execution role, which injects it, and by no other role", () => {
+    const policies = Object.values(resources(synthJson(stacks.iam), "aws_iam_role_policy")) as Json[];
+    const execution = policies.find((p) => p.name === "airflow-prod-task-execution")!;
+    const inject = JSON.parse(execution.policy).Statement.find((st: Json) => st.Sid === "InjectTaskSecrets");
+    expect(inject.Resource).toContain(SECRET);
+    expect(policies.filter((p) => p !== execution && String(p.policy).includes(SECRET))).toEqual([]);
+  });
+});
