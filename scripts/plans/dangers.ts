@@ -1,5 +1,5 @@
-import { deepEqual, isPlainObject } from "./json-diff";
-import { changeKind, isChanging, type ChangeKind, type ResourceChange } from "./terraform-plan";
+import { deepEqual, isPlainObject } from "../lib/json-diff";
+import { changeKind, isChanging, type ChangeKind, type ResourceChange } from "../lib/terraform-plan";
 
 /**
  * The changes a reviewer must look at before anything else: data loss, permission changes, the state backend, and
