@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { LambdaArtifact } from "../../runtime/lambda";
 import { projectRoot } from "../../config/project-root";
+import { constructError } from "../core/construct-error";
 
 /** Content hashes of the bundles, computed once per synth however many environments deploy them. */
 const bundleHashes = new Map<string, string>();
@@ -64,7 +65,7 @@ export class BundledLambda extends Construct {
     super(scope, id);
     const zip = path.join(projectRoot(), props.artifact.zipPath);
     if (!fs.existsSync(zip)) {
-      throw new Error(`Lambda bundle ${props.artifact.zipPath} for ${props.name} does not exist; build it first with "npm run build"`);
+      throw constructError(this, `Lambda bundle ${props.artifact.zipPath} for ${props.name} does not exist; build it first with "npm run build"`);
     }
     const bundle = new TerraformAsset(this, "bundle", { path: zip, type: AssetType.FILE, assetHash: bundleHash(zip) });
     this.logGroup = new CloudwatchLogGroup(this, "logs", { name: props.logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: props.logsKmsKeyArn });

@@ -1,5 +1,6 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
+import { constructError } from "../core/construct-error";
 
 /** One CloudWatch alarm, as data: the specs below are reviewable and testable without synthesizing. */
 export interface AlarmSpec {
@@ -257,7 +258,7 @@ export class PlatformAlarms extends Construct {
     super(scope, id);
     const ids = new Set<string>();
     this.alarms = props.specs.map((spec) => {
-      if (ids.has(spec.id)) throw new Error(`alarm id "${spec.id}" is used twice`);
+      if (ids.has(spec.id)) throw constructError(this, `alarm id "${spec.id}" is used twice`);
       ids.add(spec.id);
       return new CloudwatchMetricAlarm(this, spec.id, {
         alarmName: `${props.name}-${spec.id}`,
