@@ -173,4 +173,9 @@ export class AirflowTask extends Construct {
       region: runtime.region,
     });
   }
+
+  /** ARN of the task definition: what the component's service (or a one-off RunTask) starts. */
+  get taskDefinitionArn(): string {
+    return this.task.taskDefinitionArn;
+  }
 }

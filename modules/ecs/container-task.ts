@@ -141,4 +141,9 @@ export class ContainerTask extends Construct {
       dependsOn: [this.logGroup],
     });
   }
+
+  /** ARN of the task definition (its latest revision), what services and RunTask start. */
+  get taskDefinitionArn(): string {
+    return this.definition.arn;
+  }
 }

@@ -44,6 +44,8 @@ export interface ResilientServiceProps {
  */
 export class ResilientService extends Construct {
   readonly service: EcsService;
+  /** The ECS service name (as configured, so alarms and scaling targets need no reference to the resource). */
+  readonly serviceName: string;
 
   constructor(
     scope: Construct,
@@ -52,6 +54,7 @@ export class ResilientService extends Construct {
   ) {
     super(scope, id);
     const { placement } = props;
+    this.serviceName = props.name;
     this.service = new EcsService(this, "service", {
       name: props.name,
       cluster: props.clusterArn,
