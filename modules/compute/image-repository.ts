@@ -3,6 +3,7 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { Construct } from "constructs";
 
 export interface ImageRepositoryProps {
+  /** Repository name, e.g. `airflow-prod-airflow`. */
   readonly name: string;
   /** Tagged images kept (older ones expire). @default 50 */
   readonly keepTaggedImages?: number;
@@ -12,6 +13,7 @@ export interface ImageRepositoryProps {
 
 /** The ECR repository of the Airflow image: immutable tags, scan on push, KMS encryption, lifecycle rules. */
 export class ImageRepository extends Construct {
+  /** The ECR repository. */
   readonly repository: EcrRepository;
 
   constructor(scope: Construct, id: string, props: ImageRepositoryProps) {
@@ -42,5 +44,15 @@ export class ImageRepository extends Construct {
         ],
       }),
     });
+  }
+
+  /** `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
+  get repositoryUrl(): string {
+    return this.repository.repositoryUrl;
+  }
+
+  /** The image of a tag in this repository, `<repositoryUrl>:<tag>`. */
+  imageUri(tag: string): string {
+    return `${this.repositoryUrl}:${tag}`;
   }
 }

@@ -123,6 +123,7 @@ export interface AirflowSecurityGroupsProps extends TrafficPolicyOptions {
 
 /** Creates one security group per role and one rule resource per allowed flow, each with a description. */
 export class AirflowSecurityGroups extends Construct {
+  /** One security group per role. */
   readonly groups: Readonly<Record<SecurityGroupRole, SecurityGroup>>;
 
   constructor(scope: Construct, id: string, props: AirflowSecurityGroupsProps) {
@@ -171,5 +172,10 @@ export class AirflowSecurityGroups extends Construct {
         else new VpcSecurityGroupEgressRule(this, ruleId, props);
       });
     }
+  }
+
+  /** The id of one role's security group. */
+  securityGroupId(role: SecurityGroupRole): string {
+    return this.groups[role].id;
   }
 }

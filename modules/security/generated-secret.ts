@@ -3,6 +3,14 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 
+/**
+ * Days a deleted secret of an environment stays restorable: production keeps the maximum, 30, so a mistaken
+ * deletion can be undone; other environments the minimum, 7, so they can be torn down and rebuilt quickly.
+ */
+export function secretRecoveryWindowDays(production: boolean): number {
+  return production ? 30 : 7;
+}
+
 export interface GeneratedSecretProps {
   /** Secrets Manager name, e.g. `airflow/prod/fernet-key`. */
   readonly name: string;

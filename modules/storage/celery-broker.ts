@@ -35,7 +35,9 @@ export const BROKER_PARAMETERS: Readonly<Record<string, string>> = { "maxmemory-
  * held in this stack's state; see the README's security section.
  */
 export class CeleryBroker extends Construct {
+  /** The ElastiCache replication group. */
   readonly replicationGroup: ElasticacheReplicationGroup;
+  /** The auth token's secret. */
   readonly authToken: GeneratedSecret;
 
   constructor(scope: Construct, id: string, props: CeleryBrokerProps) {
@@ -102,5 +104,23 @@ export class CeleryBroker extends Construct {
         logType,
       })),
     });
+  }
+
+  get replicationGroupId(): string {
+    return this.replicationGroup.replicationGroupId;
+  }
+
+  /** The primary endpoint: follows a failover. */
+  get primaryEndpoint(): string {
+    return this.replicationGroup.primaryEndpointAddress;
+  }
+
+  get port(): number {
+    return this.replicationGroup.port;
+  }
+
+  /** ARN of the secret holding the auth token. */
+  get authTokenSecretArn(): string {
+    return this.authToken.arn;
   }
 }

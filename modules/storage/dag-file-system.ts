@@ -30,7 +30,9 @@ export interface DagFileSystemProps {
  * that bypass the access points.
  */
 export class DagFileSystem extends Construct {
+  /** The EFS file system. */
   readonly fileSystem: EfsFileSystem;
+  /** One access point per directory (`dags`, `plugins`). */
   readonly accessPoints: Readonly<Record<keyof typeof DAG_FILE_SYSTEM_PATHS, EfsAccessPoint>>;
 
   constructor(scope: Construct, id: string, props: DagFileSystemProps) {
@@ -95,5 +97,18 @@ export class DagFileSystem extends Construct {
         },
       ]),
     });
+  }
+
+  get fileSystemId(): string {
+    return this.fileSystem.id;
+  }
+
+  get fileSystemArn(): string {
+    return this.fileSystem.arn;
+  }
+
+  /** The access point of one directory. */
+  accessPoint(directory: keyof typeof DAG_FILE_SYSTEM_PATHS): EfsAccessPoint {
+    return this.accessPoints[directory];
   }
 }

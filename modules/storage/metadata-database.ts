@@ -45,6 +45,7 @@ export interface MetadataDatabaseProps {
  * log exports, enhanced monitoring, and Performance Insights, Multi-AZ and deletion protection per environment.
  */
 export class MetadataDatabase extends Construct {
+  /** The RDS instance. */
   readonly instance: DbInstance;
   /** ARN of the RDS-managed master secret (JSON: username, password). */
   readonly masterSecretArn: string;
@@ -138,5 +139,24 @@ export class MetadataDatabase extends Construct {
       rotateImmediately: false,
       rotationRules: { automaticallyAfterDays: config.masterSecretRotationDays },
     });
+  }
+
+  /** The DB instance identifier (alarm and dashboard dimension). */
+  get identifier(): string {
+    return this.instance.identifier;
+  }
+
+  /** Hostname clients connect to. */
+  get address(): string {
+    return this.instance.address;
+  }
+
+  get port(): number {
+    return this.instance.port;
+  }
+
+  /** The Airflow database. */
+  get databaseName(): string {
+    return this.instance.dbName;
   }
 }
