@@ -5,9 +5,15 @@ import { Construct } from "constructs";
 export interface ImageRepositoryProps {
   /** Repository name, e.g. `airflow-prod-airflow`. */
   readonly name: string;
-  /** Tagged images kept (older ones expire). @default 50 */
+  /**
+   * Tagged images kept (older ones expire).
+   * @default 50
+   */
   readonly keepTaggedImages?: number;
-  /** Allow `terraform destroy` with images inside (throwaway environments). @default false */
+  /**
+   * Allow `terraform destroy` with images inside (throwaway environments).
+   * @default false
+   */
   readonly forceDelete?: boolean;
 }
 

@@ -14,11 +14,15 @@ import type { NatGatewayMode, SubnetLayout } from "../../config/schema";
 export interface AirflowVpcProps {
   /** Base of every Name tag, e.g. `airflow-prod`. */
   readonly name: string;
+  /** The VPC's IPv4 CIDR. */
   readonly cidr: string;
+  /** The AZs, in the order of the subnet lists. */
   readonly availabilityZones: readonly string[];
+  /** One public and one private CIDR per AZ. */
   readonly subnets: SubnetLayout;
   /** "per-az": each private subnet routes through the NAT gateway in its own AZ; "single": all share the first. */
   readonly natGateways: NatGatewayMode;
+  /** Region of the S3 gateway endpoint. */
   readonly region: string;
 }
 

@@ -58,9 +58,13 @@ export interface AirflowOperationsProps {
  * alarm topic and the dashboard.
  */
 export class AirflowOperations extends Construct {
+  /** The encrypted alarm topic every alarm notifies. */
   readonly topic: AlarmTopic;
+  /** The queue-depth metric publisher. */
   readonly publisher: BundledLambda;
+  /** The redeployer that follows database secret rotation. */
   readonly redeployer: BundledLambda;
+  /** Queue-depth autoscaling, one per worker pool. */
   readonly scaling: readonly QueueDepthScaling[];
 
   constructor(scope: Construct, id: string, props: AirflowOperationsProps) {

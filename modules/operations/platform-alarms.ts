@@ -6,16 +6,28 @@ import { constructError } from "../core/construct-error";
 export interface AlarmSpec {
   /** Suffix of the alarm name and construct id. */
   readonly id: string;
+  /** What the alarm means, shown in the notification. */
   readonly description: string;
+  /** Metric namespace, e.g. `AWS/RDS`. */
   readonly namespace: string;
+  /** Metric name. */
   readonly metric: string;
+  /** Metric dimensions. */
   readonly dimensions: Readonly<Record<string, string>>;
+  /** Statistic compared with the threshold. */
   readonly statistic: "Average" | "Maximum" | "Minimum" | "Sum";
+  /** Length of one datapoint. */
   readonly periodSeconds: number;
+  /** Consecutive breaching datapoints that raise the alarm. */
   readonly evaluationPeriods: number;
+  /** Threshold the statistic is compared with. */
   readonly threshold: number;
+  /** How the statistic is compared with the threshold. */
   readonly comparison: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold";
-  /** @default "notBreaching" */
+  /**
+   * How missing datapoints count.
+   * @default "notBreaching"
+   */
   readonly missing?: "breaching" | "notBreaching" | "missing";
 }
 
@@ -246,12 +258,15 @@ export function lambdaAlarms(id: string, functionName: string, deadLetterQueue: 
 export interface PlatformAlarmsProps {
   /** Alarm name prefix, e.g. `airflow-prod`. */
   readonly name: string;
+  /** The alarms, each with an id unique among them. */
   readonly specs: readonly AlarmSpec[];
+  /** Topic notified on ALARM and on recovery. */
   readonly notificationTopicArn: string;
 }
 
 /** Creates an alarm per spec, notifying the topic on ALARM and on recovery. */
 export class PlatformAlarms extends Construct {
+  /** The alarms, in spec order. */
   readonly alarms: CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: PlatformAlarmsProps) {

@@ -14,19 +14,31 @@ export function secretRecoveryWindowDays(production: boolean): number {
 export interface GeneratedSecretProps {
   /** Secrets Manager name, e.g. `airflow/prod/fernet-key`. */
   readonly name: string;
+  /** What the secret is for. */
   readonly description: string;
+  /** KMS key encrypting the secret. */
   readonly kmsKeyArn: string;
   /** Characters of the generated part. */
   readonly length: number;
-  /** Text around the generated part: `{ suffix: "=" }` turns 43 alphanumerics into a Fernet key. @default none */
+  /**
+   * Text before the generated part, e.g. `flower:` for a basic-auth pair.
+   * @default - none
+   */
   readonly prefix?: string;
+  /**
+   * Text after the generated part: `"="` turns 43 alphanumerics into a Fernet key.
+   * @default - none
+   */
   readonly suffix?: string;
   /**
    * Bump to generate and store a new value (a rotation); anything else leaves the stored value alone.
    * @default 1
    */
   readonly generation?: number;
-  /** @default 7 */
+  /**
+   * Days a deleted secret can still be restored.
+   * @default 7
+   */
   readonly recoveryWindowDays?: number;
 }
 
@@ -37,7 +49,9 @@ export interface GeneratedSecretProps {
  * cdktf 0.21 has no bindings for ephemeral resources, so the generator is added as a raw `ephemeral` block.
  */
 export class GeneratedSecret extends Construct {
+  /** The secret. */
   readonly secret: SecretsmanagerSecret;
+  /** Its version holding the generated value (write-only). */
   readonly version: SecretsmanagerSecretVersion;
 
   constructor(scope: Construct, id: string, props: GeneratedSecretProps) {

@@ -11,15 +11,23 @@ import { GeneratedSecret } from "../security/generated-secret";
 export interface CeleryBrokerProps {
   /** Replication group id (<= 40 characters), e.g. `airflow-prod-broker`. */
   readonly identifier: string;
+  /** Engine version, node type and count, snapshot retention. */
   readonly config: RedisConfig;
+  /** Private subnets of the subnet group. */
   readonly subnetIds: string[];
+  /** Security group of the nodes. */
   readonly securityGroupId: string;
+  /** KMS key encrypting the data at rest and the auth token's secret. */
   readonly kmsKeyArn: string;
+  /** KMS key encrypting the log group. */
   readonly logsKmsKeyArn: string;
+  /** CloudWatch Logs group of the slow and engine logs (created here). */
   readonly logGroupName: string;
+  /** Retention of the log group. */
   readonly logRetentionDays: number;
   /** Secrets Manager name of the auth token. */
   readonly authTokenSecretName: string;
+  /** Days a deleted auth-token secret can still be restored. */
   readonly secretRecoveryDays: number;
 }
 

@@ -15,11 +15,15 @@ export const DAG_FILE_SYSTEM_PATHS = { dags: "/airflow/dags", plugins: "/airflow
 export interface DagFileSystemProps {
   /** Creation token and Name tag, e.g. `airflow-prod-dags`. */
   readonly name: string;
+  /** EFS throughput mode. */
   readonly throughputMode: EfsThroughputMode;
+  /** KMS key encrypting the file system. */
   readonly kmsKeyArn: string;
   /** One mount target per private subnet. */
   readonly subnetIds: string[];
+  /** Number of private subnets (the list is a token of unknown length at synth). */
   readonly subnetCount: number;
+  /** Security group of the mount targets (NFS from the Airflow tasks and the bastion). */
   readonly securityGroupId: string;
 }
 

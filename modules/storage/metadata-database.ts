@@ -28,14 +28,19 @@ export const MASTER_USERNAME = "airflow_admin";
 export interface MetadataDatabaseProps {
   /** DB identifier, e.g. `airflow-prod-metadata`. */
   readonly identifier: string;
+  /** Engine, class, storage, Multi-AZ, backups, protection, Performance Insights, secret rotation. */
   readonly config: DatabaseConfig;
+  /** Private subnets of the subnet group. */
   readonly subnetIds: string[];
+  /** Security group of the instance. */
   readonly securityGroupId: string;
   /** Encrypts storage, the master secret and Performance Insights. */
   readonly kmsKeyArn: string;
   /** Encrypts the exported log groups. */
   readonly logsKmsKeyArn: string;
+  /** Retention of the exported log groups. */
   readonly logRetentionDays: number;
+  /** ARNs of the environment's account and region (the monitoring role). */
   readonly arns: ArnBuilder;
 }
 
