@@ -5,7 +5,7 @@ import { PUBLISHER_ENV, REDEPLOYER_ENV } from "../../runtime/lambda";
 import type { ArnBuilder } from "../core/arn";
 import type { Naming } from "../core/naming";
 import { AlarmTopic } from "./alarm-topic";
-import { BundledLambda } from "./bundled-lambda";
+import { BundledLambda, type BundledLambdaProps } from "./bundled-lambda";
 import { HeartbeatAlarm } from "./heartbeat-alarm";
 import { LogMetrics, logMetricsNamespace } from "./log-metrics";
 import type { MonitoredBroker, MonitoredDatabase, MonitoredLoadBalancer, OperatedService, ScalablePool } from "./operated-resources";
@@ -52,6 +52,75 @@ export interface AirflowOperationsProps {
   readonly logsKmsKeyArn: string;
 }
 
+/** The queue-depth publisher: every minute, samples each pool's queued and running tasks and publishes what it needs. */
+export function queueDepthPublisherFunction(props: AirflowOperationsProps): BundledLambdaProps {
+  const { naming, database } = props;
+  const name = naming.lambdas.publisher;
+  return {
+    name,
+    artifact: LAMBDA_ARTIFACTS.queueDepthPublisher,
+    description: "Publishes per-pool queue depth and the worker count it needs (Helm chart rule) for autoscaling",
+    roleArn: props.lambdaRoles.publisher,
+    ...PUBLISHER_FUNCTION,
+    vpc: props.lambdaNetwork,
+    trigger: { schedule: `rate(${PUBLISHER_SAMPLING.scheduleSeconds / 60} minute)` },
+    environment: {
+      [PUBLISHER_ENV.pools]: JSON.stringify(
+        props.pools.map(({ pool, serviceName }) => ({
+          name: pool.name,
+          service: serviceName,
+          queues: pool.queues,
+          concurrency: pool.concurrency,
+          minCount: pool.minCount,
+          maxCount: pool.maxCount,
+        })),
+      ),
+      [PUBLISHER_ENV.cluster]: props.cluster.name,
+      [PUBLISHER_ENV.environment]: naming.environment,
+      [PUBLISHER_ENV.dbSecretArn]: database.connection.masterSecretArn,
+      [PUBLISHER_ENV.dbHost]: database.connection.host,
+      [PUBLISHER_ENV.dbPort]: Token.asString(database.connection.port),
+      [PUBLISHER_ENV.dbName]: database.connection.name,
+      [PUBLISHER_ENV.samplesPerInvocation]: String(PUBLISHER_SAMPLING.samplesPerInvocation),
+      [PUBLISHER_ENV.sampleIntervalSeconds]: String(PUBLISHER_SAMPLING.sampleIntervalSeconds),
+    },
+    logGroupName: naming.logGroup(`lambda/${name}`),
+    logRetentionDays: props.logRetentionDays,
+    logsKmsKeyArn: props.logsKmsKeyArn,
+  };
+}
+
+/** The redeployer: when the database master secret rotates, redeploys every service so new tasks read the new password. */
+export function serviceRedeployerFunction(props: AirflowOperationsProps): BundledLambdaProps {
+  const { naming } = props;
+  const name = naming.lambdas.redeployer;
+  return {
+    name,
+    artifact: LAMBDA_ARTIFACTS.serviceRedeployer,
+    description: "Redeploys the Airflow services after the database master secret rotates",
+    roleArn: props.lambdaRoles.redeployer,
+    timeoutSeconds: 60,
+    memoryMb: 128,
+    reservedConcurrency: 1,
+    maxEventAgeSeconds: 3600,
+    trigger: {
+      eventPattern: {
+        source: ["aws.secretsmanager"],
+        "detail-type": ["Secret Label Updated"],
+        resources: [props.database.connection.masterSecretArn],
+        detail: { labelUpdated: ["AWSCURRENT"] },
+      },
+    },
+    environment: {
+      [REDEPLOYER_ENV.cluster]: props.cluster.name,
+      [REDEPLOYER_ENV.services]: JSON.stringify(props.services.map((s) => s.serviceName)),
+    },
+    logGroupName: naming.logGroup(`lambda/${name}`),
+    logRetentionDays: props.logRetentionDays,
+    logsKmsKeyArn: props.logsKmsKeyArn,
+  };
+}
+
 /**
  * Operations of an environment: queue-depth autoscaling per worker pool (publisher Lambda + step policies), the
  * redeployer that follows database secret rotation, the heartbeat alarm, log-derived metrics, platform alarms, the
@@ -71,70 +140,13 @@ export class AirflowOperations extends Construct {
     super(scope, id);
     const { naming, database } = props;
     const base = naming.base;
+    const { publisher: publisherName, redeployer: redeployerName } = naming.lambdas;
     const environment = naming.environment;
     this.topic = new AlarmTopic(this, "alarm-topic", { name: `${base}-alarms`, email: props.alarmEmail, arns: props.arns });
     const notify = this.topic.arn;
 
-    const publisherName = naming.lambdas.publisher;
-    this.publisher = new BundledLambda(this, "queue-depth-publisher", {
-      name: publisherName,
-      artifact: LAMBDA_ARTIFACTS.queueDepthPublisher,
-      description: "Publishes per-pool queue depth and the worker count it needs (Helm chart rule) for autoscaling",
-      roleArn: props.lambdaRoles.publisher,
-      ...PUBLISHER_FUNCTION,
-      vpc: props.lambdaNetwork,
-      trigger: { schedule: `rate(${PUBLISHER_SAMPLING.scheduleSeconds / 60} minute)` },
-      environment: {
-        [PUBLISHER_ENV.pools]: JSON.stringify(
-          props.pools.map(({ pool, serviceName }) => ({
-            name: pool.name,
-            service: serviceName,
-            queues: pool.queues,
-            concurrency: pool.concurrency,
-            minCount: pool.minCount,
-            maxCount: pool.maxCount,
-          })),
-        ),
-        [PUBLISHER_ENV.cluster]: props.cluster.name,
-        [PUBLISHER_ENV.environment]: environment,
-        [PUBLISHER_ENV.dbSecretArn]: database.connection.masterSecretArn,
-        [PUBLISHER_ENV.dbHost]: database.connection.host,
-        [PUBLISHER_ENV.dbPort]: Token.asString(database.connection.port),
-        [PUBLISHER_ENV.dbName]: database.connection.name,
-        [PUBLISHER_ENV.samplesPerInvocation]: String(PUBLISHER_SAMPLING.samplesPerInvocation),
-        [PUBLISHER_ENV.sampleIntervalSeconds]: String(PUBLISHER_SAMPLING.sampleIntervalSeconds),
-      },
-      logGroupName: naming.logGroup(`lambda/${publisherName}`),
-      logRetentionDays: props.logRetentionDays,
-      logsKmsKeyArn: props.logsKmsKeyArn,
-    });
-
-    const redeployerName = naming.lambdas.redeployer;
-    this.redeployer = new BundledLambda(this, "service-redeployer", {
-      name: redeployerName,
-      artifact: LAMBDA_ARTIFACTS.serviceRedeployer,
-      description: "Redeploys the Airflow services after the database master secret rotates",
-      roleArn: props.lambdaRoles.redeployer,
-      timeoutSeconds: 60,
-      memoryMb: 128,
-      reservedConcurrency: 1,
-      maxEventAgeSeconds: 3600,
-      trigger: {
-        eventPattern: {
-          source: ["aws.secretsmanager"],
-          "detail-type": ["Secret Label Updated"],
-          resources: [database.connection.masterSecretArn],
-          detail: { labelUpdated: ["AWSCURRENT"] },
-        },
-      },
-      environment: {
-        [REDEPLOYER_ENV.cluster]: props.cluster.name,
-        [REDEPLOYER_ENV.services]: JSON.stringify(props.services.map((s) => s.serviceName)),
-      },
-      logGroupName: naming.logGroup(`lambda/${redeployerName}`),
-      logRetentionDays: props.logRetentionDays,
-      logsKmsKeyArn: props.logsKmsKeyArn,
-    });
+    this.publisher = new BundledLambda(this, "queue-depth-publisher", queueDepthPublisherFunction(props));
+    this.redeployer = new BundledLambda(this, "service-redeployer", serviceRedeployerFunction(props));
 
     this.scaling = props.pools.map(
       ({ pool, serviceName, scalableTarget }) =>
