@@ -12,7 +12,7 @@ import type { IamContract } from "./contracts/iam";
 import type { NetworkContract } from "./contracts/network";
 import type { StorageContract } from "./contracts/storage";
 
-/** What the services stack builds its Airflow services from: config, naming and the upstream contracts. */
+/** What the services stack builds its Airflow services from (the stack itself): config, naming and the upstream contracts. */
 export interface AirflowServiceInputs {
   readonly config: EnvironmentConfig;
   readonly naming: Naming;
@@ -51,19 +51,18 @@ export function airflowServiceDefaults(inputs: AirflowServiceInputs, runtime: Ai
  * definition's security group and task role resolved from the contracts, its ALB target from the load balancer.
  */
 export function coreServices(
-  scope: Construct,
-  inputs: AirflowServiceInputs,
+  stack: Construct & AirflowServiceInputs,
   defaults: AirflowServiceDefaults,
   alb: AirflowLoadBalancer,
 ): Readonly<Partial<Record<CoreComponent, AirflowService>>> {
-  const { config, network, iam, compute } = inputs;
+  const { config, network, iam, compute } = stack;
   const services: Partial<Record<CoreComponent, AirflowService>> = {};
   for (const definition of CORE_COMPONENTS) {
     const sizing = definition.sizing(config.airflow);
     if (!sizing) continue;
     const { loadBalancer, discoveryName } = definition;
     const targetGroupArn = loadBalancer && alb.targetGroupArn(loadBalancer.target);
-    services[definition.component] = new AirflowService(scope, definition.component, {
+    services[definition.component] = new AirflowService(stack, definition.component, {
       ...defaults,
       component: definition.component,
       command: definition.command,
@@ -84,11 +83,11 @@ export function coreServices(
 }
 
 /** One `WorkerPool` per configured pool, in config order, in the workers' security group with the worker task role. */
-export function workerPools(scope: Construct, inputs: AirflowServiceInputs, defaults: AirflowServiceDefaults): readonly WorkerPool[] {
-  const { config, network, iam } = inputs;
+export function workerPools(stack: Construct & AirflowServiceInputs, defaults: AirflowServiceDefaults): readonly WorkerPool[] {
+  const { config, network, iam } = stack;
   return config.workerPools.map(
     (pool) =>
-      new WorkerPool(scope, `worker-${pool.name}`, {
+      new WorkerPool(stack, `worker-${pool.name}`, {
         ...defaults,
         pool,
         securityGroupId: network.workers_security_group_id,

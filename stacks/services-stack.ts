@@ -70,8 +70,8 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
       dagBucket: storage.dag_bucket_name,
     });
     const defaults = airflowServiceDefaults(this, runtime);
-    this.services = coreServices(this, this, defaults, this.alb);
-    this.workerPools = workerPools(this, this, defaults);
+    this.services = coreServices(this, defaults, this.alb);
+    this.workerPools = workerPools(this, defaults);
 
     this.cadvisor = new Cadvisor(this, "cadvisor", {
       name: naming.name("cadvisor"),
