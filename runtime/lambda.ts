@@ -37,7 +37,7 @@ export interface LambdaArtifact {
   readonly handler: string;
   /**
    * nodejs22.x: the Lambda runtime table lists nodejs20.x as deprecated on 2026-04-30 (creation blocked from
-   * 2026-08-31). The bundles target Node.js 20 syntax, which nodejs22.x runs unchanged.
+   * 2026-08-31). The bundles target Node.js 22 syntax, the runtime's own.
    */
   readonly runtime: string;
 }

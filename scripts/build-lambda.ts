@@ -50,7 +50,7 @@ export function esbuildOptions(entry: string): esbuild.BuildOptions & { write: f
     outfile: path.join(REPO_ROOT, "dist", "lambda", "bundle.js"),
     bundle: true,
     platform: "node",
-    target: "node20",
+    target: "node22",
     format: "cjs",
     // Readable stack traces in CloudWatch Logs beat a smaller file; the zip compresses the difference away.
     minify: false,
@@ -58,6 +58,9 @@ export function esbuildOptions(entry: string): esbuild.BuildOptions & { write: f
     legalComments: "eof",
     charset: "utf8",
     external: ["pg-native"],
+    // Module paths (embedded as comments) stay relative to the checkout even when node_modules is a symlink (a git
+    // worktree sharing another checkout's packages), so the same sources always give the same zip and hash.
+    preserveSymlinks: true,
     logLevel: "silent",
     write: false,
   };

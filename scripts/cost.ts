@@ -8,7 +8,8 @@
  *   npm run cost -- --env prod --json
  *   npm run cost -- --env prod --from cdktf.out   # read an existing synth instead of synthesizing
  */
-import { estimateCost, renderCostReport } from "./analysis/cost-estimate";
+import { estimateCost } from "./analysis/cost-estimate";
+import { renderCostReport } from "./analysis/cost/render";
 import { reportCommand } from "./analysis/report-command";
 import { runAsProcess } from "./lib/cli";
 

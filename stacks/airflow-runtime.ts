@@ -2,18 +2,10 @@ import type { EnvironmentConfig } from "../config/schema";
 import { resolveAirflowOptions } from "../config/derived/airflow-options";
 import { albSubnetCidrs } from "../config/derived/proxy";
 import type { AirflowRuntime } from "../modules/airflow/airflow-settings";
-import { PORTS } from "../runtime/ports";
+import { executionApiUrl } from "../modules/airflow/components";
 import type { ContractValues } from "../modules/core/contract";
 import type { Naming } from "../modules/core/naming";
 import type { StorageContract } from "./contracts/storage";
-
-/** The api-server's name in the service-discovery namespace. */
-export const API_SERVER_DISCOVERY_NAME = "api-server";
-
-/** The internal Execution API URL workers call: the api-server's service-discovery name. */
-export function executionApiUrl(namespace: string): string {
-  return `http://${API_SERVER_DISCOVERY_NAME}.${namespace}:${PORTS.apiServer}/execution/`;
-}
 
 /** Builds the runtime every Airflow container's settings come from, out of config and the storage contract. */
 export function airflowRuntime(

@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { AirflowTask } from "../modules/airflow/airflow-task";
-import { RUNTIME_ENV } from "../runtime/airflow-image";
+import { firstAdminEnvironment, MIGRATION_TASK } from "../modules/airflow/components";
 import { AirflowCluster } from "../modules/compute/airflow-cluster";
 import { Bastion } from "../modules/compute/bastion";
 import { ImageRepository } from "../modules/compute/image-repository";
@@ -45,7 +45,7 @@ export class ComputeStack extends AirflowStack<ComputeContract> {
 
     this.cluster = new AirflowCluster(this, "cluster", {
       clusterName: naming.cluster,
-      namespace: `${naming.base}.internal`,
+      namespace: naming.discoveryNamespace,
       vpcId: this.network.vpc_id,
       awsvpcTrunking: compute.awsvpcTrunking,
       capacity: {
@@ -76,36 +76,30 @@ export class ComputeStack extends AirflowStack<ComputeContract> {
       });
     }
 
-    const namespace = this.cluster.namespace;
     this.migrate = new AirflowTask(this, "migrate", {
-      component: "migrate",
+      ...MIGRATION_TASK,
       family: naming.name("migrate"),
-      command: ["db", "migrate"],
-      image: `${this.images.repository.repositoryUrl}:${config.airflow.imageTag}`,
-      size: { cpu: 512, memory: 1024 },
-      compatibility: "FARGATE",
-      runtime: airflowRuntime(this, this.storage, { namespace: namespace.name }),
+      image: this.images.imageUri(config.airflow.imageTag),
+      runtime: airflowRuntime(this, this.storage, { namespace: this.cluster.namespaceName }),
       executionRoleArn: this.iam.task_execution_role_arn,
       taskRoleArn: this.iam.migrate_task_role_arn,
-      waitForMigrations: false,
-      stopTimeout: 120,
-      extraEnvironment: { [RUNTIME_ENV.adminUsername]: "admin", [RUNTIME_ENV.adminEmail]: `airflow-admin@${naming.base}.invalid` },
+      extraEnvironment: firstAdminEnvironment(naming),
       logGroupName: naming.logGroup("migrate"),
       logRetentionDays: config.storage.logRetentionDays,
       logsKmsKeyArn: this.network.logs_kms_key_arn,
     });
 
-    const capacity = this.cluster.capacity;
+    const { cluster } = this;
     this.publish({
-      cluster_name: this.cluster.cluster.name,
-      cluster_arn: this.cluster.cluster.arn,
-      capacity_provider_name: capacity.capacityProvider.name,
-      asg_name: capacity.group.name,
-      asg_max_size: capacity.group.maxSize,
-      service_discovery_namespace_id: namespace.id,
-      service_discovery_namespace_name: namespace.name,
-      ecr_repository_url: this.images.repository.repositoryUrl,
-      migrate_task_definition_arn: this.migrate.task.definition.arn,
+      cluster_name: cluster.clusterName,
+      cluster_arn: cluster.clusterArn,
+      capacity_provider_name: cluster.capacityProviderName,
+      asg_name: cluster.asgName,
+      asg_max_size: cluster.asgMaxSize,
+      service_discovery_namespace_id: cluster.namespaceId,
+      service_discovery_namespace_name: cluster.namespaceName,
+      ecr_repository_url: this.images.repositoryUrl,
+      migrate_task_definition_arn: this.migrate.taskDefinitionArn,
       migrate_subnet_ids: this.network.private_subnet_ids,
       migrate_security_group_id: this.network.services_security_group_id,
     });

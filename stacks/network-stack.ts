@@ -2,9 +2,10 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { VpcFlowLogs } from "../modules/network/flow-logs";
 import { InterfaceEndpoints } from "../modules/network/interface-endpoints";
-import { AirflowSecurityGroups, SECURITY_GROUP_ROLES } from "../modules/network/security-groups";
+import { AirflowSecurityGroups, SECURITY_GROUP_ROLES, type SecurityGroupRole } from "../modules/network/security-groups";
 import { AirflowVpc } from "../modules/network/vpc";
 import { EncryptionKey } from "../modules/security/encryption-key";
+import { cloudWatchLogsKeyGrant } from "../modules/security/logs-key-grant";
 import { AirflowStack } from "./airflow-stack";
 import { networkContract, type NetworkContract } from "./contracts/network";
 
@@ -20,39 +21,14 @@ export class NetworkStack extends AirflowStack<NetworkContract> {
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config, networkContract);
     const { network, alb, airflow, compute, account } = config;
-    const name = this.naming.base;
+    const { naming, arns } = this;
+    const name = naming.base;
 
     this.logsKey = new EncryptionKey(this, "logs-key", {
-      alias: this.naming.name("logs"),
+      alias: naming.name("logs"),
       description: `CloudWatch Logs encryption for ${name}`,
-      arns: this.arns,
-      serviceGrants: [
-        {
-          sid: "CloudWatchLogsUseKey",
-          actions: [
-            "kms:Encrypt",
-            "kms:Decrypt",
-            "kms:ReEncryptFrom",
-            "kms:ReEncryptTo",
-            "kms:GenerateDataKey",
-            "kms:GenerateDataKeyWithoutPlaintext",
-            "kms:DescribeKey",
-          ],
-          resources: ["*"],
-          principals: [{ type: "Service", identifiers: [`logs.${account.region}.amazonaws.com`] }],
-          conditions: [
-            {
-              test: "ArnLike",
-              variable: "kms:EncryptionContext:aws:logs:arn",
-              // The environment's own log groups, and those RDS creates for its log exports.
-              values: [
-                this.arns.of("logs", `log-group:${this.naming.logGroupPrefix}/*`),
-                this.arns.of("logs", `log-group:/aws/rds/instance/${this.naming.base}-*`),
-              ],
-            },
-          ],
-        },
-      ],
+      arns,
+      serviceGrants: [cloudWatchLogsKeyGrant(arns, naming)],
     });
 
     this.vpc = new AirflowVpc(this, "vpc", {
@@ -65,16 +41,16 @@ export class NetworkStack extends AirflowStack<NetworkContract> {
     });
 
     new VpcFlowLogs(this, "flow-logs", {
-      vpcId: this.vpc.vpc.id,
-      roleName: this.naming.name("vpc-flow-logs"),
-      logGroupName: this.naming.logGroup("vpc-flow-logs"),
+      vpcId: this.vpc.vpcId,
+      roleName: naming.name("vpc-flow-logs"),
+      logGroupName: naming.logGroup("vpc-flow-logs"),
       retentionDays: network.flowLogRetentionDays,
       kmsKeyArn: this.logsKey.arn,
-      arns: this.arns,
+      arns,
     });
 
     this.securityGroups = new AirflowSecurityGroups(this, "security-groups", {
-      vpcId: this.vpc.vpc.id,
+      vpcId: this.vpc.vpcId,
       namePrefix: name,
       vpcCidr: network.vpcCidr,
       albAllowedCidrs: alb.allowedCidrs,
@@ -85,25 +61,24 @@ export class NetworkStack extends AirflowStack<NetworkContract> {
 
     if (network.interfaceEndpoints) {
       new InterfaceEndpoints(this, "endpoints", {
-        vpcId: this.vpc.vpc.id,
+        vpcId: this.vpc.vpcId,
         region: account.region,
-        subnetIds: this.vpc.privateSubnets.map((s) => s.id),
-        securityGroupId: this.securityGroups.groups.endpoints.id,
+        subnetIds: this.vpc.privateSubnetIds,
+        securityGroupId: this.securityGroups.securityGroupId("endpoints"),
         namePrefix: name,
       });
     }
 
-    const groups = this.securityGroups.groups;
     this.publish({
-      vpc_id: this.vpc.vpc.id,
-      vpc_cidr_block: this.vpc.vpc.cidrBlock,
+      vpc_id: this.vpc.vpcId,
+      vpc_cidr_block: this.vpc.cidrBlock,
       availability_zones: [...network.availabilityZones],
-      public_subnet_ids: this.vpc.publicSubnets.map((s) => s.id),
-      private_subnet_ids: this.vpc.privateSubnets.map((s) => s.id),
-      nat_public_ips: this.vpc.natIps.map((ip) => ip.publicIp),
+      public_subnet_ids: this.vpc.publicSubnetIds,
+      private_subnet_ids: this.vpc.privateSubnetIds,
+      nat_public_ips: this.vpc.natPublicIps,
       logs_kms_key_arn: this.logsKey.arn,
-      ...(Object.fromEntries(SECURITY_GROUP_ROLES.map((role) => [`${role}_security_group_id`, groups[role].id])) as Record<
-        `${(typeof SECURITY_GROUP_ROLES)[number]}_security_group_id`,
+      ...(Object.fromEntries(SECURITY_GROUP_ROLES.map((role) => [`${role}_security_group_id`, this.securityGroups.securityGroupId(role)])) as Record<
+        `${SecurityGroupRole}_security_group_id`,
         string
       >),
     });

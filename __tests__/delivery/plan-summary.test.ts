@@ -2,17 +2,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describeEnvironment } from "../../scripts/lib/environments";
-import { GITHUB_COMMENT_LIMIT } from "../../scripts/lib/markdown";
-import { changeKind, parsePlan, redactPlan, type PlanJson } from "../../scripts/lib/terraform-plan";
-import { main, renderPlanSummary, stackIdFromFile, type StackPlanInput } from "../../scripts/plan-summary";
+import { redactPlan } from "../../scripts/lib/redaction";
+import { changeKind, parsePlan, type PlanJson } from "../../scripts/lib/terraform-plan";
+import { main } from "../../scripts/plan-summary";
+import type { StackPlanInput } from "../../scripts/plans/analysis";
+import { stackIdFromFile } from "../../scripts/plans/inputs";
+import { renderPlanSummary } from "../../scripts/plans/render";
 import { contractOutputs } from "../support/offline-overrides";
-import { craftedPlan, offlinePlanOverride, planStacksOffline, resourceChange } from "../support/plan-json";
+import { craftedPlan, offlinePlanOverride, planStacksOffline } from "../support/plan-json";
 import { repoEnvironment, repoEnvironments, synthesizeApp } from "../support/synth";
 import { toolError, toolOutput } from "../support/cli";
-
-const FIXTURES = path.join(__dirname, "fixtures", "plans");
-const fixture = (id: string): PlanJson => parsePlan(fs.readFileSync(path.join(FIXTURES, `plan-${id}.json`), "utf8"), id);
-const ORDER = JSON.parse(fs.readFileSync(path.join(FIXTURES, "stacks-dev.json"), "utf8")) as { stacks: string[]; upstream: Record<string, string[]> };
+import { dangerLines, FIXTURES, fixture, ORDER, SECRET_MARKER, tableRow } from "./plans/crafted";
 
 const temporaryDirs: string[] = [];
 function temporaryDir(prefix: string): string {
@@ -21,29 +21,6 @@ function temporaryDir(prefix: string): string {
   return dir;
 }
 afterAll(() => temporaryDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-/** Every sensitive value of the crafted plans (they all contain this marker). */
-const SECRET_MARKER = "do-not-print";
-
-/** The lines of the danger section (between its heading and the table). */
-function dangerLines(markdown: string): string[] {
-  const start = markdown.indexOf("#### ⚠️ Review first");
-  if (start < 0) return [];
-  const end = markdown.indexOf("| Stack |", start);
-  return markdown
-    .slice(start, end)
-    .split("\n")
-    .filter((l) => l.startsWith("- "));
-}
-
-function tableRow(markdown: string, stack: string): string[] {
-  const row = markdown.split("\n").find((l) => l.startsWith(`| ${stack} |`));
-  if (!row) throw new Error(`no table row for ${stack}`);
-  return row
-    .split("|")
-    .slice(2, -1)
-    .map((c) => c.trim());
-}
 
 /** The strings the plan marks sensitive, wherever they are. */
 function sensitiveStrings(plan: PlanJson): string[] {
@@ -192,158 +169,6 @@ describe("offline plan overrides (__tests__/support/plan-json.ts)", () => {
     expect(() => offlinePlanOverride(stack("dev-storage"), json("dev-storage"), repoEnvironments())).toThrow(
       /^stack dev-storage: data\.aws_secretsmanager_secret_version\.\S+ would call AWS at plan time; the offline plan supports remote state and local data sources only$/,
     );
-  });
-});
-
-describe("plan summary of crafted plans (replace, delete, update, sensitive, no-op)", () => {
-  const inputs: StackPlanInput[] = [
-    ...["dev-network", "dev-storage", "dev-iam", "dev-compute"].map((id) => ({ id, plan: fixture(id) })),
-    { id: "dev-services", failed: true },
-  ];
-  const markdown = renderPlanSummary(inputs, {
-    environment: "dev",
-    upstream: ORDER.upstream,
-    runUrl: "https://github.com/example-org/airflow-ecs/actions/runs/1",
-  });
-
-  it("renders the whole summary (snapshot)", () => {
-    expect(markdown).toMatchSnapshot();
-  });
-
-  it("opens with the headline, then the review list, then the table, then the details", () => {
-    const positions = ["### Terraform plan: dev\n\n**dev**: 3 of 5 stacks change", "#### ⚠️ Review first", "| Stack | Create |", "<details>"].map((s) =>
-      markdown.indexOf(s),
-    );
-    expect(positions.every((p, i) => p >= 0 && (i === 0 || p > positions[i - 1]))).toBe(true);
-    expect(markdown.split("\n")[2]).toBe(
-      "**dev**: 3 of 5 stacks change: 5 to create, 4 to update, 1 to replace, 2 to delete · ⚠️ **8 to review first** · ⏳ 3 provisional · ❌ 1 failed (`dev-services`)",
-    );
-  });
-
-  it("puts the replaced RDS instance and the deleted S3 bucket first in the review list", () => {
-    const danger = dangerLines(markdown);
-    expect(danger.slice(0, 2)).toEqual([
-      "- **delete** `aws_s3_bucket.task_logs` in `dev-storage`: 🔥 S3 bucket (data loss)",
-      "- **replace** `aws_db_instance.metadata` in `dev-storage`: 🔥 RDS instance (data loss), forced by `storage_encrypted`",
-    ]);
-  });
-
-  it("lists ingress opened to 0.0.0.0/0 or ::/0 (rule resources and inline blocks), not private or egress rules", () => {
-    const danger = dangerLines(markdown).filter((l) => l.includes("🌐"));
-    expect(danger).toEqual([
-      "- **update** `aws_security_group.bastion` in `dev-network`: 🌐 inline ingress tcp 22 from ::/0",
-      "- **create** `aws_security_group_rule.legacy_postgres` in `dev-network`: 🌐 tcp 5432 from 0.0.0.0/0",
-      "- **create** `aws_vpc_security_group_ingress_rule.alb_https` in `dev-network`: 🌐 tcp 443 from 0.0.0.0/0",
-    ]);
-  });
-
-  it("lists every IAM change of a stack on one line", () => {
-    expect(dangerLines(markdown).filter((l) => l.includes("IAM"))).toEqual([
-      "- 🔑 **IAM** in `dev-iam`: 1 to delete, 1 to update, 1 to create: delete `aws_iam_role_policy_attachment.legacy`, update `aws_iam_role_policy.worker`, create `aws_iam_role.dag_processor`",
-    ]);
-  });
-
-  it("flags a change to the state bucket in a bootstrap stack", () => {
-    const bootstrap = renderPlanSummary([{ id: "bootstrap-airflow-tfstate-111111111111", plan: fixture("bootstrap-airflow-tfstate-111111111111") }]);
-    expect(dangerLines(bootstrap)).toEqual([
-      "- **update** `aws_s3_bucket_policy.state` in `bootstrap-airflow-tfstate-111111111111`: 🗄️ Terraform state bucket, its key or its policy",
-    ]);
-  });
-
-  it("does not put a replaced task definition (not stateful) in the review list, but shows the structural change", () => {
-    const services = renderPlanSummary([{ id: "dev-services", plan: fixture("dev-services") }]);
-    expect(dangerLines(services)).toEqual([]);
-    expect(services).toContain(
-      "  - `container_definitions (json) [name=scheduler].environment[name=AIRFLOW_ECS_DB_HOST].value`: `old-db.internal` → `db.internal` **(forces replacement)**\n",
-    );
-  });
-
-  it("never prints sensitive values: marked in the plan, under secret-looking keys, or in secret-named env vars", () => {
-    const services = renderPlanSummary([{ id: "dev-services", plan: fixture("dev-services") }], { maxChars: 1_000_000 });
-    expect([markdown, services].filter((m) => m.includes(SECRET_MARKER))).toEqual([]);
-    expect(markdown).toContain("  - `password`: (sensitive value changed)\n");
-    expect(markdown).toContain("  - `auth_token`: (sensitive value changed)\n");
-    expect(markdown).toContain("  - `secret_string`: (sensitive value changed)\n");
-    expect(markdown).toContain("update `redis_auth_token` (`(sensitive)` → `(sensitive)`)");
-  });
-
-  it("shows attribute changes before → after, and what forces a replacement", () => {
-    expect(markdown).toContain("  - `instance_class`: `db.t4g.small` → `db.t4g.medium`\n");
-    expect(markdown).toContain("  - `storage_encrypted`: `false` → `true` **(forces replacement)**\n");
-    expect(markdown).toContain(
-      '  - `policy (json) Statement[Sid=WriteLogs].Action`: `["logs:CreateLogStream","logs:PutLogEvents"]` → `["logs:PutLogEvents"]`\n',
-    );
-    expect(markdown).toContain(
-      '  - `policy (json) Statement[Sid=ReadDags]`: (added) `{"Sid":"ReadDags","Effect":"Allow","Action":"elasticfilesystem:ClientMount","Resource":"*"}`\n',
-    );
-  });
-
-  it("ignores no-op resources and data-source reads", () => {
-    for (const address of [
-      "aws_vpc.main",
-      "aws_efs_file_system.dags",
-      "aws_ecs_cluster.main",
-      "data.aws_secretsmanager_secret_version.auth_token",
-      "efs_file_system_id",
-    ]) {
-      expect({ address, shown: markdown.includes(address) }).toEqual({ address, shown: false });
-    }
-    expect(tableRow(markdown, "dev-compute")).toEqual([
-      "0",
-      "0",
-      "0",
-      "0",
-      "✅ no changes; ⏳ provisional (upstream dev-iam changes, dev-network changes, dev-storage changes)",
-    ]);
-  });
-
-  it("marks downstream stacks provisional when an upstream changes, and not the first stack", () => {
-    expect(tableRow(markdown, "dev-network")[4]).toBe("⚠️ 3 to review");
-    expect(tableRow(markdown, "dev-storage")[4]).toBe("⚠️ 2 to review; ⏳ provisional (upstream dev-network changes)");
-    expect(markdown).toContain(
-      "> ⏳ **Provisional**: this plan read the state of `dev-network` (changes) as applied today, not as this change leaves it; the apply re-plans it after them.",
-    );
-  });
-
-  it("reports a failed stack without counts", () => {
-    expect(tableRow(markdown, "dev-services")).toEqual(["–", "–", "–", "–", "❌ failed (see the job log)"]);
-  });
-
-  it("reports an environment without changes in one line", () => {
-    const quiet = renderPlanSummary([{ id: "dev-compute", plan: fixture("dev-compute") }], { environment: "dev" });
-    expect(quiet.split("\n")[2]).toBe("**dev**: no changes in 1 stack ✅");
-    expect(quiet).not.toContain("Review first");
-    expect(quiet).not.toContain("<details>");
-  });
-});
-
-describe("plan summary size limit", () => {
-  // GIVEN 3,000 created buckets with long attributes (far more than a comment holds)
-  const big = craftedPlan(
-    Array.from({ length: 3000 }, (_, i) =>
-      resourceChange({
-        type: "aws_s3_object",
-        name: `object_${i}`,
-        actions: ["create"],
-        after: { bucket: "airflow-dev-task-logs-111111111111", key: `dags/${"x".repeat(80)}/${i}.py`, content_type: "text/x-python" },
-      }),
-    ),
-  );
-
-  it.each([GITHUB_COMMENT_LIMIT, 60_000, 12_000, 2_000])("fits in %i characters, keeps <details> balanced and says what was cut", (maxChars) => {
-    const markdown = renderPlanSummary(
-      [
-        { id: "dev-storage", plan: big },
-        { id: "dev-iam", plan: fixture("dev-iam") },
-      ],
-      { maxChars, runUrl: "https://example.test/run/1" },
-    );
-    expect(markdown.length).toBeLessThanOrEqual(maxChars);
-    expect(markdown.split("<details>").length).toBe(markdown.split("</details>").length);
-    expect(markdown).toContain(
-      "_Details truncated to stay under GitHub's 65,536-character comment limit; the full plans are in the [workflow run's artifacts](https://example.test/run/1)._",
-    );
-    expect(markdown).toContain("| dev-storage | 3000 | 0 | 0 | 0 |");
   });
 });
 

@@ -126,6 +126,26 @@ describe("connection URLs built from the injected parts", () => {
     // AND Node's WHATWG URL parser agrees on the password
     expect(decodeURIComponent(new URL(env.AIRFLOW__DATABASE__SQL_ALCHEMY_CONN).password)).toBe(password);
   });
+
+  it('percent-encodes every byte exactly as Python\'s urllib.parse.quote(value, safe="") does', () => {
+    // GIVEN one value holding every byte from 0x01 to 0xff (an environment variable cannot hold 0x00)
+    const everyByte = String.raw`
+      source "$1"
+      value=""
+      for ((i = 1; i < 256; i++)); do printf -v hex %02x "$i"; printf -v byte "\x$hex"; value+=$byte; done
+      ecs_urlencode "$value"`;
+    // WHEN the entrypoint's encoder and Python's quote encode it
+    const shell = runSync("bash", ["-c", everyByte, "bash", path.join(SCRIPTS_DIR, "connections.sh")], pythonEnv());
+    const python = runSync(
+      "python3",
+      ["-c", 'import sys, urllib.parse; sys.stdout.write(urllib.parse.quote_from_bytes(bytes(range(1, 256)), safe=""))'],
+      pythonEnv(),
+    );
+    // THEN both keep exactly the RFC 3986 unreserved characters (A-Z a-z 0-9 - . _ ~) and write %XX for every other byte
+    expect([shell.status, shell.stderr, python.stderr]).toEqual([0, "", ""]);
+    expect(shell.stdout).toBe(python.stdout);
+    expect(shell.stdout.replace(/%[0-9A-F]{2}/g, "")).toBe("-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~");
+  });
 });
 
 /** urlsplit + unquote (kombu, redis-py) and SQLAlchemy 2.0's URL pattern + unquote (sqlalchemy/engine/url.py). */

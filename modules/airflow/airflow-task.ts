@@ -65,8 +65,11 @@ export function componentProfile(
 
 /** The DAG file system: mounted read-only through its access points with TLS and IAM authorization. */
 export interface DagVolumes {
+  /** The EFS file system of DAGs and plugins. */
   readonly fileSystemId: string;
+  /** Access point of `/airflow/dags`, mounted at the DAGs folder. */
   readonly dagsAccessPointId: string;
+  /** Access point of `/airflow/plugins`, mounted at the plugins folder. */
   readonly pluginsAccessPointId: string;
 }
 
@@ -79,25 +82,46 @@ export function efsVolume(name: string, fileSystemId: string, accessPointId: str
 }
 
 export interface AirflowTaskProps {
+  /** The Airflow component: main container name, settings, secrets, health check and port. */
   readonly component: Component;
+  /** Task-definition family, e.g. `airflow-prod-scheduler`. */
   readonly family: string;
   /** Airflow subcommand (the image's entrypoint prepends `airflow`). */
   readonly command: readonly string[];
+  /** The Airflow image, `<repository url>:<tag>`. */
   readonly image: string;
+  /** Task CPU units and memory (MiB). */
   readonly size: TaskSize;
+  /** EC2 (the cluster's capacity) or Fargate. */
   readonly compatibility: TaskCompatibility;
+  /** What the containers' settings and secrets are built from. */
   readonly runtime: AirflowRuntime;
+  /** Role ECS pulls the image, writes logs and injects the secrets with. */
   readonly executionRoleArn: string;
+  /** Role the containers run with. */
   readonly taskRoleArn: string;
-  /** Omitted for tasks that do not read DAGs (migrate). */
+  /**
+   * The DAG file system, mounted read-only.
+   * @default - no DAG volumes (tasks that do not read DAGs: migrate)
+   */
   readonly dags?: DagVolumes;
   /** Start the main container only after `airflow db check-migrations` succeeds (components that use the DB). */
   readonly waitForMigrations: boolean;
-  /** Seconds between SIGTERM and SIGKILL; unset on EC2 leaves the agent's ECS_CONTAINER_STOP_TIMEOUT. */
+  /**
+   * Seconds between SIGTERM and SIGKILL.
+   * @default - Fargate's 30 s; on EC2 the agent's ECS_CONTAINER_STOP_TIMEOUT
+   */
   readonly stopTimeout?: number;
+  /**
+   * Plain variables added after the component's settings.
+   * @default - none
+   */
   readonly extraEnvironment?: Readonly<Record<string, string>>;
+  /** CloudWatch Logs group of the containers. */
   readonly logGroupName: string;
+  /** Retention of the log group. */
   readonly logRetentionDays: number;
+  /** KMS key encrypting the log group. */
   readonly logsKmsKeyArn: string;
 }
 
@@ -111,7 +135,9 @@ export const MIGRATION_CHECK_MEMORY = 384;
  * sidecar where the component keeps logs on its task's disk.
  */
 export class AirflowTask extends Construct {
+  /** The task definition and its log group. */
   readonly task: ContainerTask;
+  /** The component's container (the init container, when there is one, comes before it). */
   readonly mainContainer: ContainerSpec;
 
   constructor(scope: Construct, id: string, props: AirflowTaskProps) {
@@ -181,5 +207,10 @@ export class AirflowTask extends Construct {
       logsKmsKeyArn: props.logsKmsKeyArn,
       region: runtime.region,
     });
+  }
+
+  /** ARN of the task definition: what the component's service (or a one-off RunTask) starts. */
+  get taskDefinitionArn(): string {
+    return this.task.taskDefinitionArn;
   }
 }

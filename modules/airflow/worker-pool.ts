@@ -1,5 +1,7 @@
+import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { Construct } from "constructs";
 import type { WorkerPoolConfig } from "../../config/schema";
+import type { OperatedService, ScalablePool } from "../operations/operated-resources";
 import { AirflowService, type AirflowServiceProps } from "./airflow-service";
 import { RUNTIME_ENV } from "../../runtime/airflow-image";
 
@@ -13,10 +15,12 @@ export function workerCommand(pool: Pick<WorkerPoolConfig, "queues" | "concurren
   return ["celery", "worker", "--queues", pool.queues.join(","), "--concurrency", String(pool.concurrency)];
 }
 
+/** A pool's service props: what every Airflow service takes, except what the pool's configuration decides. */
 export interface WorkerPoolProps extends Omit<
   AirflowServiceProps,
-  "component" | "command" | "size" | "desiredCount" | "capacity" | "stopTimeout" | "autoscaled" | "waitForMigrations"
+  "component" | "shortName" | "command" | "size" | "desiredCount" | "capacity" | "stopTimeout" | "autoscaled" | "waitForMigrations"
 > {
+  /** The pool: name, queues, concurrency, size, capacity, minimum and maximum count. */
   readonly pool: WorkerPoolConfig;
 }
 
@@ -24,11 +28,13 @@ export interface WorkerPoolProps extends Omit<
  * A Celery worker pool: one ECS service consuming its queues with its own concurrency, size and capacity. Workers
  * shut down warm (DUMB_INIT_SETSID=0 lets running tasks finish), get the longest stop timeout the capacity allows
  * (Fargate: 120 s; EC2: the agent's ECS_CONTAINER_STOP_TIMEOUT), protect themselves from scale-in while busy, and
- * leave their desired count to the queue-depth autoscaling attached through `service.deployment.scalableTarget`.
+ * leave their desired count to the queue-depth autoscaling attached to `scalableTarget`.
  */
-export class WorkerPool extends Construct {
+export class WorkerPool extends Construct implements OperatedService, ScalablePool {
+  /** The pool's ECS service (`worker-<pool>`). */
   readonly service: AirflowService;
   readonly pool: WorkerPoolConfig;
+  readonly scalableTarget: AppautoscalingTarget;
 
   constructor(scope: Construct, id: string, props: WorkerPoolProps) {
     super(scope, id);
@@ -37,6 +43,7 @@ export class WorkerPool extends Construct {
     this.service = new AirflowService(this, "service", {
       ...service,
       component: "worker",
+      shortName: `worker-${pool.name}`,
       command: workerCommand(pool),
       size: { cpu: pool.cpu, memory: pool.memory },
       desiredCount: pool.minCount,
@@ -53,5 +60,18 @@ export class WorkerPool extends Construct {
         [RUNTIME_ENV.taskProtectionMinutes]: String(TASK_PROTECTION_MINUTES),
       },
     });
+    this.scalableTarget = this.service.deployment.scalableTarget(pool.minCount, pool.maxCount);
+  }
+
+  get shortName(): string {
+    return this.service.shortName;
+  }
+
+  get serviceName(): string {
+    return this.service.serviceName;
+  }
+
+  get logGroupName(): string {
+    return this.service.logGroupName;
   }
 }

@@ -7,6 +7,7 @@ import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-as
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { PORTS } from "../../runtime/ports";
+import type { MonitoredLoadBalancer } from "../operations/operated-resources";
 
 /** TLS 1.2 and 1.3 with forward-secret ciphers only. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -15,8 +16,12 @@ export const API_HEALTH_PATH = "/api/v2/version";
 /** Path prefix Flower serves under when it sits behind the ALB. */
 export const FLOWER_PATH = "/flower";
 
+/** The services the ALB forwards to: the api-server always, Flower when it is routed under `/flower`. */
+export type AlbRoute = "api" | "flower";
+
 /** A target group of the ALB and the listener or listener rule that routes to it. */
 export interface AlbTarget {
+  /** ARN of the target group (target type `ip`). */
   readonly targetGroupArn: string;
   /**
    * The listener or listener rule forwarding to the target group. ECS refuses a service whose target group no load
@@ -28,14 +33,22 @@ export interface AlbTarget {
 export interface AirflowLoadBalancerProps {
   /** ALB name (<= 32 characters); target groups are named after it. */
   readonly name: string;
+  /** Internet-facing (public subnets) or internal (private subnets). */
   readonly internetFacing: boolean;
-  /** Public subnets for an internet-facing ALB, private subnets for an internal one. */
+  /** Public subnets for an internet-facing ALB, private subnets for an internal one (one per AZ). */
   readonly subnetIds: string[];
+  /** Security group of the ALB (listener ports from the allowed CIDRs, egress to the targets). */
   readonly securityGroupId: string;
+  /** VPC of the target groups. */
   readonly vpcId: string;
-  /** HTTPS with HTTP redirected when set; plain HTTP otherwise (non-production only, validated). */
+  /**
+   * ACM certificate: HTTPS with HTTP redirected when set.
+   * @default - plain HTTP only (non-production only, validated)
+   */
   readonly certificateArn?: string;
+  /** Where access logs go: an SSE-S3 bucket (ALB log delivery cannot use KMS) and a key prefix. */
   readonly accessLogs: { readonly bucket: string; readonly prefix: string };
+  /** Refuse deletion through the API (production). */
   readonly deletionProtection: boolean;
   /** Route `/flower` to a Flower target group. */
   readonly flower: boolean;
@@ -48,9 +61,12 @@ export interface AirflowLoadBalancerProps {
  * 1.2+ and redirects HTTP when a certificate is configured, health-checks `/api/v2/version`, deregisters targets
  * within 30 s (below the api-server's stop timeout), and optionally routes `/flower` and attaches AWS WAF.
  */
-export class AirflowLoadBalancer extends Construct {
+export class AirflowLoadBalancer extends Construct implements MonitoredLoadBalancer {
+  /** The load balancer. */
   readonly lb: Lb;
+  /** Target group of the api-server (port 8080, health check on the version endpoint). */
   readonly apiTargetGroup: LbTargetGroup;
+  /** Target group of Flower, when it is routed under `/flower`. */
   readonly flowerTargetGroup?: LbTargetGroup;
   /** The api-server's target group, routed by the application listener's default action. */
   readonly apiTarget: AlbTarget;
@@ -58,6 +74,7 @@ export class AirflowLoadBalancer extends Construct {
   readonly flowerTarget?: AlbTarget;
   /** Listener serving the application (HTTPS, or HTTP without a certificate). */
   readonly listener: LbListener;
+  /** Whether the listener is HTTPS (a certificate is configured). */
   readonly https: boolean;
 
   constructor(scope: Construct, id: string, props: AirflowLoadBalancerProps) {
@@ -142,6 +159,24 @@ export class AirflowLoadBalancer extends Construct {
       });
       new Wafv2WebAclAssociation(this, "waf-association", { resourceArn: this.lb.arn, webAclArn: acl.arn });
     }
+  }
+
+  /** The target (target group and what routes to it) of a service behind the ALB, or undefined when the ALB does not route to it. */
+  target(route: AlbRoute): AlbTarget | undefined {
+    return route === "api" ? this.apiTarget : this.flowerTarget;
+  }
+
+  get arnSuffix(): string {
+    return this.lb.arnSuffix;
+  }
+
+  get apiTargetGroupArnSuffix(): string {
+    return this.apiTargetGroup.arnSuffix;
+  }
+
+  /** The ALB's DNS name (point the configured hostname's record at it). */
+  get dnsName(): string {
+    return this.lb.dnsName;
   }
 
   /** The URL clients use: https when a certificate is configured. */

@@ -6,10 +6,13 @@ import { Construct } from "constructs";
 import { ContainerInstances, type ContainerInstancesProps } from "./container-instances";
 
 export interface AirflowClusterProps {
+  /** ECS cluster name, e.g. `airflow-prod-cluster`. */
   readonly clusterName: string;
   /** Private DNS namespace, e.g. `airflow-prod.internal` (workers reach the api-server's Execution API there). */
   readonly namespace: string;
+  /** VPC of the namespace. */
   readonly vpcId: string;
+  /** The EC2 capacity: instances, their subnets, security group, profile and tags. */
   readonly capacity: Omit<ContainerInstancesProps, "clusterName">;
   /** Manage the account's `awsvpcTrunking` default (one environment per account). */
   readonly awsvpcTrunking: boolean;
@@ -20,8 +23,11 @@ export interface AirflowClusterProps {
  * Spot registered for the worker pools that ask for them), and the private DNS namespace for service discovery.
  */
 export class AirflowCluster extends Construct {
+  /** The ECS cluster. */
   readonly cluster: EcsCluster;
+  /** Its EC2 capacity: launch template, Auto Scaling group, capacity provider. */
   readonly capacity: ContainerInstances;
+  /** The private DNS namespace of service discovery. */
   readonly namespace: ServiceDiscoveryPrivateDnsNamespace;
 
   constructor(scope: Construct, id: string, props: AirflowClusterProps) {
@@ -44,5 +50,37 @@ export class AirflowCluster extends Construct {
       vpc: props.vpcId,
       description: `Service discovery of ${props.clusterName}`,
     });
+  }
+
+  get clusterName(): string {
+    return this.cluster.name;
+  }
+
+  get clusterArn(): string {
+    return this.cluster.arn;
+  }
+
+  /** The EC2 capacity provider, the cluster's default strategy. */
+  get capacityProviderName(): string {
+    return this.capacity.capacityProvider.name;
+  }
+
+  /** The Auto Scaling group of the container instances. */
+  get asgName(): string {
+    return this.capacity.group.name;
+  }
+
+  /** The most container instances the group runs. */
+  get asgMaxSize(): number {
+    return this.capacity.group.maxSize;
+  }
+
+  get namespaceId(): string {
+    return this.namespace.id;
+  }
+
+  /** Domain of the namespace, e.g. `airflow-prod.internal`. */
+  get namespaceName(): string {
+    return this.namespace.name;
   }
 }

@@ -4,11 +4,17 @@ import { instanceArchitecture } from "../../config/instance-types";
 import { HardenedLaunchTemplate } from "./launch-template";
 
 export interface BastionProps {
+  /** Name of the launch template, Auto Scaling group and instance, e.g. `airflow-prod-bastion`. */
   readonly name: string;
+  /** EC2 instance type (its architecture picks the AMI). */
   readonly instanceType: string;
+  /** Private subnets the group may launch in (another AZ when one fails). */
   readonly subnetIds: string[];
+  /** Security group of the instance (no inbound rules). */
   readonly securityGroupId: string;
+  /** Instance profile: Session Manager and EFS through the access points. */
   readonly instanceProfileArn: string;
+  /** Tags for the instance and its volume (provider default tags do not reach them). */
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -18,6 +24,7 @@ export interface BastionProps {
  * AZ when its host or AZ fails; the AMI is resolved at launch, so a replacement is patched.
  */
 export class Bastion extends Construct {
+  /** The Auto Scaling group of one. */
   readonly group: AutoscalingGroup;
 
   constructor(scope: Construct, id: string, props: BastionProps) {

@@ -15,10 +15,15 @@ export interface ContainerInstancesProps extends Pick<
 > {
   /** Name of launch template, ASG and capacity provider, e.g. `airflow-prod-ec2`. */
   readonly name: string;
+  /** The ECS cluster the instances join (ECS_CLUSTER). */
   readonly clusterName: string;
+  /** Private subnets the group spreads over, one per AZ. */
   readonly subnetIds: string[];
+  /** Security group of the instances (host network: cAdvisor). */
   readonly securityGroupId: string;
+  /** Instance profile: the ECS agent, host logs, Session Manager. */
   readonly instanceProfileArn: string;
+  /** Tags for the instances and volumes (provider default tags do not reach them). */
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -45,8 +50,11 @@ export function ecsAgentConfig(props: Pick<ContainerInstancesProps, "clusterName
  * protection (no instance running tasks is terminated by scale-in) and managed draining.
  */
 export class ContainerInstances extends Construct {
+  /** The hardened launch template of the ECS-optimized AMI. */
   readonly launchTemplate: HardenedLaunchTemplate;
+  /** The Auto Scaling group (desired capacity set by the capacity provider). */
   readonly group: AutoscalingGroup;
+  /** The capacity provider with managed scaling, termination protection and draining. */
   readonly capacityProvider: EcsCapacityProvider;
 
   constructor(scope: Construct, id: string, props: ContainerInstancesProps) {

@@ -3,15 +3,23 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { Construct } from "constructs";
 
 export interface ImageRepositoryProps {
+  /** Repository name, e.g. `airflow-prod-airflow`. */
   readonly name: string;
-  /** Tagged images kept (older ones expire). @default 50 */
+  /**
+   * Tagged images kept (older ones expire).
+   * @default 50
+   */
   readonly keepTaggedImages?: number;
-  /** Allow `terraform destroy` with images inside (throwaway environments). @default false */
+  /**
+   * Allow `terraform destroy` with images inside (throwaway environments).
+   * @default false
+   */
   readonly forceDelete?: boolean;
 }
 
 /** The ECR repository of the Airflow image: immutable tags, scan on push, KMS encryption, lifecycle rules. */
 export class ImageRepository extends Construct {
+  /** The ECR repository. */
   readonly repository: EcrRepository;
 
   constructor(scope: Construct, id: string, props: ImageRepositoryProps) {
@@ -42,5 +50,15 @@ export class ImageRepository extends Construct {
         ],
       }),
     });
+  }
+
+  /** `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
+  get repositoryUrl(): string {
+    return this.repository.repositoryUrl;
+  }
+
+  /** The image of a tag in this repository, `<repositoryUrl>:<tag>`. */
+  imageUri(tag: string): string {
+    return `${this.repositoryUrl}:${tag}`;
   }
 }

@@ -3,14 +3,22 @@ import { Fn } from "cdktf";
 import { Construct } from "constructs";
 
 export interface HardenedLaunchTemplateProps {
+  /** Template name and instances' Name tag. */
   readonly name: string;
   /** AMI, resolved by EC2 at launch: `resolve:ssm:<parameter>` needs no AWS call at plan time. */
   readonly imageId: string;
+  /** EC2 instance type. */
   readonly instanceType: string;
+  /** Instance profile of the instances. */
   readonly instanceProfileArn: string;
+  /** Security groups of the instances' network interface. */
   readonly securityGroupIds: string[];
+  /** Size of the encrypted gp3 root volume (GiB). */
   readonly rootVolumeGb: number;
-  /** Shell script run at first boot (non-secret settings only). */
+  /**
+   * Shell script run at first boot (non-secret settings only).
+   * @default - none
+   */
   readonly userData?: string;
   /** Tags for the instances and volumes it launches (provider default tags do not reach them). */
   readonly tags: Readonly<Record<string, string>>;
@@ -22,6 +30,7 @@ export interface HardenedLaunchTemplateProps {
  * monitoring, EBS optimization.
  */
 export class HardenedLaunchTemplate extends Construct {
+  /** The launch template (its latest version is the default). */
   readonly template: LaunchTemplate;
 
   constructor(scope: Construct, id: string, props: HardenedLaunchTemplateProps) {

@@ -1,4 +1,5 @@
 import { DataTerraformRemoteStateS3, TerraformOutput, TerraformStack } from "cdktf";
+import { constructError } from "./construct-error";
 
 /**
  * Stack contracts: the typed, documented set of outputs a stack publishes for the stacks after it.
@@ -65,7 +66,7 @@ export interface ContractProducer<S extends ContractSpec> {
 export function publishContract<S extends ContractSpec>(stack: TerraformStack, contract: Contract<S>, values: ContractValues<S>): void {
   for (const [name, spec] of Object.entries(contract.outputs)) {
     const value = (values as Record<string, unknown>)[name];
-    if (value === undefined) throw new Error(`contract ${contract.stack}: no value for output "${name}"`);
+    if (value === undefined) throw constructError(stack, `contract ${contract.stack}: no value for output "${name}"`);
     const out = new TerraformOutput(stack, name, { value, description: spec.description });
     out.overrideLogicalId(name);
   }

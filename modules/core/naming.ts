@@ -56,6 +56,11 @@ export class Naming {
     return this.name("cluster");
   }
 
+  /** The private DNS namespace of service discovery: `<prefix>-<env>.internal`. */
+  get discoveryNamespace(): string {
+    return `${this.base}.internal`;
+  }
+
   /** Prefix of the ALB's access logs in the ALB-log bucket (the storage stack's bucket policy, the services stack's ALB). */
   get albLogPrefix(): string {
     return "alb";

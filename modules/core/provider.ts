@@ -2,7 +2,9 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
 
 export interface AccountProviderProps {
+  /** The environment's region. */
   readonly region: string;
+  /** The only account the provider may act in (`allowed_account_ids`). */
   readonly accountId: string;
   /** Tags on every taggable resource (ASG-launched instances need their own propagation). */
   readonly tags: Readonly<Record<string, string>>;

@@ -2,32 +2,36 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import type { DagBundleConfig } from "../../config/schema";
-import { efsVolume, type DagVolumes } from "../airflow/airflow-task";
+import type { AirflowServiceDefaults } from "../airflow/airflow-service";
+import { efsVolume } from "../airflow/airflow-task";
 import { AIRFLOW_GID, AIRFLOW_HOME, AIRFLOW_UID, DAGS_FOLDER, RUNTIME_ENV, WRITABLE_PATHS } from "../../runtime/airflow-image";
 import { DAG_BUCKET_LAYOUT, DAG_SYNC_COMMAND } from "../../runtime/dag-delivery";
-import type { Naming } from "../core/naming";
 import { ContainerTask } from "../ecs/container-task";
 import { bundlesOf } from "./dag-bundles";
 import { dagDeliveryNames, dagDeliveryParameterName, type DagDeliveryTarget } from "./dag-delivery";
 
-export interface DagSyncProps {
-  readonly naming: Naming;
+/**
+ * What the sync task shares with the Airflow services: `naming` (task family, log group, the delivery parameter),
+ * `image` (the sync code is the image's `airflow_ecs.dag_sync` module), `cluster` (where deploy-dags runs it),
+ * `executionRoleArn`, `dags` (only the DAGs access point is mounted, read-write), `logRetentionDays` and
+ * `logsKmsKeyArn`; plus what is its own.
+ */
+export interface DagSyncProps extends Pick<
+  AirflowServiceDefaults,
+  "naming" | "image" | "cluster" | "executionRoleArn" | "dags" | "logRetentionDays" | "logsKmsKeyArn"
+> {
+  /** Region of the log group and of the AWS SDK calls in the task. */
   readonly region: string;
-  /** The Airflow image (the sync code is its `airflow_ecs.dag_sync` module). */
-  readonly image: string;
+  /** The environment's DAG bundles: the task switches the EFS ones. */
   readonly bundles: readonly DagBundleConfig[];
   /** Releases kept per EFS bundle, the current one included. */
   readonly keepReleases: number;
+  /** The DAG bucket releases are uploaded to. */
   readonly dagBucket: string;
-  /** The DAG file system; only its DAGs access point is mounted, read-write. */
-  readonly fileSystem: Pick<DagVolumes, "fileSystemId" | "dagsAccessPointId">;
-  readonly clusterName: string;
-  readonly subnetIds: string[];
+  /** Security group of the task's ENI (it reaches EFS and S3). */
   readonly securityGroupId: string;
-  readonly executionRoleArn: string;
+  /** Role of the task: read releases, write the DAGs access point. */
   readonly taskRoleArn: string;
-  readonly logRetentionDays: number;
-  readonly logsKmsKeyArn: string;
 }
 
 /** Task size of the sync: streaming download and extraction of a release archive. */
@@ -40,7 +44,9 @@ export const DAG_SYNC_TASK_SIZE = { cpu: 256, memory: 1024 } as const;
  * deploy-dags where the bucket is and how to run the task, so DAG pipelines need no Terraform state.
  */
 export class DagSync extends Construct {
+  /** The one-off Fargate sync task. */
   readonly task: ContainerTask;
+  /** The SSM parameter deploy-dags reads its target from. */
   readonly parameter: SsmParameter;
 
   constructor(scope: Construct, id: string, props: DagSyncProps) {
@@ -52,7 +58,7 @@ export class DagSync extends Construct {
       ...DAG_SYNC_TASK_SIZE,
       executionRoleArn: props.executionRoleArn,
       taskRoleArn: props.taskRoleArn,
-      volumes: [efsVolume("dags", props.fileSystem.fileSystemId, props.fileSystem.dagsAccessPointId), { name: "tmp" }],
+      volumes: [efsVolume("dags", props.dags.fileSystemId, props.dags.dagsAccessPointId), { name: "tmp" }],
       logGroupName: names.syncLogGroup,
       logRetentionDays: props.logRetentionDays,
       logsKmsKeyArn: props.logsKmsKeyArn,
@@ -89,10 +95,10 @@ export class DagSync extends Construct {
     const target: DagDeliveryTarget = {
       environment: props.naming.environment,
       bucket: props.dagBucket,
-      cluster: props.clusterName,
+      cluster: props.cluster.clusterName,
       syncTaskDefinition: names.syncTaskFamily,
       syncContainer: names.syncContainer,
-      subnets: props.subnetIds,
+      subnets: props.cluster.subnetIds,
       securityGroups: [props.securityGroupId],
       syncLogGroup: names.syncLogGroup,
       syncLogStreamPrefix: names.syncTaskFamily,

@@ -16,16 +16,23 @@ export const CADVISOR_HOST_MOUNTS: Readonly<Record<string, readonly [string, str
 };
 
 export interface CadvisorProps {
+  /** Service and task-definition family name, e.g. `airflow-prod-cadvisor`. */
   readonly name: string;
-  readonly clusterArn: string;
-  readonly clusterName: string;
+  /** The ECS cluster whose container instances it watches. */
+  readonly cluster: { readonly clusterArn: string; readonly clusterName: string };
   /** One task per container instance: the ASG's maximum size (from the compute contract). */
   readonly desiredCount: number;
+  /** Role ECS pulls the image and writes logs with. */
   readonly executionRoleArn: string;
+  /** Role of the container (it calls no AWS API). */
   readonly taskRoleArn: string;
+  /** CloudWatch Logs group of the container. */
   readonly logGroupName: string;
+  /** Retention of the log group. */
   readonly logRetentionDays: number;
+  /** KMS key encrypting the log group. */
   readonly logsKmsKeyArn: string;
+  /** Region of the log group (awslogs driver). */
   readonly region: string;
 }
 
@@ -39,7 +46,9 @@ export interface CadvisorProps {
  * scheduler's retries instead of inflating the ASG; each new host gets its cAdvisor task when it joins.
  */
 export class Cadvisor extends Construct {
+  /** The host-network task definition and its log group. */
   readonly task: ContainerTask;
+  /** The one-task-per-instance service. */
   readonly service: ResilientService;
 
   constructor(scope: Construct, id: string, props: CadvisorProps) {
@@ -88,9 +97,9 @@ export class Cadvisor extends Construct {
     });
     this.service = new ResilientService(this, "service", {
       name: props.name,
-      clusterArn: props.clusterArn,
-      clusterName: props.clusterName,
-      taskDefinitionArn: this.task.definition.arn,
+      clusterArn: props.cluster.clusterArn,
+      clusterName: props.cluster.clusterName,
+      taskDefinitionArn: this.task.taskDefinitionArn,
       desiredCount: props.desiredCount,
       placement: { kind: "ec2-launch-type" },
       distinctInstance: true,
@@ -100,5 +109,10 @@ export class Cadvisor extends Construct {
       // Desired = ASG maximum keeps tasks unplaced while the ASG is smaller: never "steady" by ECS's measure.
       waitForSteadyState: false,
     });
+  }
+
+  /** The ECS service name (the dashboard compares its task count with the container instances). */
+  get serviceName(): string {
+    return this.service.serviceName;
   }
 }

@@ -22,29 +22,62 @@ export interface ServiceLoadBalancer extends EcsServiceLoadBalancer {
 }
 
 export interface ResilientServiceProps {
+  /** ECS service name. */
   readonly name: string;
+  /** ARN of the cluster the service runs in. */
   readonly clusterArn: string;
+  /** Name of that cluster (the scalable target's resource id names it). */
   readonly clusterName: string;
+  /** Task definition the service runs. */
   readonly taskDefinitionArn: string;
+  /** Tasks the service keeps running (the initial count when `autoscaled`). */
   readonly desiredCount: number;
+  /** Where the tasks run: a capacity provider, Fargate (Spot), or the EC2 launch type. */
   readonly placement: ServicePlacement;
-  /** awsvpc networking (private subnets, no public IP); omit for host networking. */
+  /**
+   * awsvpc networking: private subnets, security groups, no public IP.
+   * @default - none (host networking)
+   */
   readonly network?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
-  /** @default 100 */
+  /**
+   * Percentage of the desired count kept running during a deployment.
+   * @default 100
+   */
   readonly minimumHealthyPercent?: number;
-  /** @default 200 */
+  /**
+   * Percentage of the desired count allowed to run during a deployment.
+   * @default 200
+   */
   readonly maximumPercent?: number;
-  /** Seconds before load-balancer health checks count (services behind the ALB). */
+  /**
+   * Seconds before load-balancer health checks count (services behind the ALB).
+   * @default - none
+   */
   readonly healthCheckGracePeriodSeconds?: number;
-  /** Target groups to register tasks in. @default none */
+  /**
+   * Target groups the service registers its tasks in.
+   * @default - none
+   */
   readonly loadBalancers?: readonly ServiceLoadBalancer[];
-  /** Cloud Map service to register tasks in. */
+  /**
+   * Cloud Map service to register tasks in.
+   * @default - none
+   */
   readonly serviceRegistryArn?: string;
-  /** One task per container instance. */
+  /**
+   * One task per container instance (and no AZ rebalancing, which would move them).
+   * @default false
+   */
   readonly distinctInstance?: boolean;
-  /** Leave desiredCount to Application Auto Scaling after creation. @default false */
+  /**
+   * Leave desiredCount to Application Auto Scaling after creation.
+   * @default false
+   */
   readonly autoscaled?: boolean;
-  /** `terraform apply` waits until the rollout is steady (fails on a broken rollout). @default true */
+  /**
+   * `terraform apply` waits until the rollout is steady (fails on a broken rollout).
+   * @default true
+   */
   readonly waitForSteadyState?: boolean;
 }
 
@@ -55,6 +88,8 @@ export interface ResilientServiceProps {
  */
 export class ResilientService extends Construct {
   readonly service: EcsService;
+  /** The ECS service name (as configured, so alarms and scaling targets need no reference to the resource). */
+  readonly serviceName: string;
 
   constructor(
     scope: Construct,
@@ -63,6 +98,7 @@ export class ResilientService extends Construct {
   ) {
     super(scope, id);
     const { placement } = props;
+    this.serviceName = props.name;
     this.service = new EcsService(this, "service", {
       name: props.name,
       cluster: props.clusterArn,

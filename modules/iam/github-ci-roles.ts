@@ -33,11 +33,15 @@ export function githubOidcTrust(providerArn: string, subjects: readonly string[]
 export interface GitHubCiRolesProps {
   /** `owner/repo`. */
   readonly repository: string;
+  /** The environment: state prefix, and the GitHub environment the apply role is assumable from. */
   readonly environment: string;
   /** Create the account's OIDC provider here (one per account). */
   readonly createProvider: boolean;
+  /** Names of the environment: role names, secret prefix, and the own roles the apply role may manage. */
   readonly naming: Naming;
+  /** ARNs of the environment's account and region. */
   readonly arns: ArnBuilder;
+  /** The S3 bucket of the environment's Terraform state. */
   readonly stateBucket: string;
   /** The environment's data key (Terraform refresh reads secret metadata encrypted with it). */
   readonly dataKeyArn: string;
@@ -51,7 +55,9 @@ export interface GitHubCiRolesProps {
  *   jobs running in the repository's GitHub environment of the same name (which carries the approval rules).
  */
 export class GitHubCiRoles extends Construct {
+  /** Read-only role of pull-request plans. */
   readonly plan: ServiceRole;
+  /** Deploy role of the GitHub environment's jobs. */
   readonly apply: ServiceRole;
   /** The OIDC provider's ARN: the resource's when this stack creates it (so roles trusting it wait for it). */
   readonly providerArn: string;

@@ -3,27 +3,45 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
+import { constructError } from "../core/construct-error";
 import { policyJson, type PolicyStatement } from "./policy-document";
 
 export interface ServiceRoleProps {
+  /** Role name (and inline policy and instance profile name), e.g. `airflow-prod-scheduler-task`. */
   readonly name: string;
+  /** What the role is for, shown in the IAM console. */
   readonly description: string;
   /** Trust policy JSON (see `serviceTrustPolicy`). */
   readonly assumeRolePolicy: string;
-  /** The role's permissions, as one inline policy; none means the role can do nothing. */
+  /**
+   * The role's permissions, as one inline policy.
+   * @default - none: the role can do nothing
+   */
   readonly statements?: readonly PolicyStatement[];
-  /** AWS managed policies, only where a scoped inline policy cannot follow AWS's own evolving needs (CI roles). */
+  /**
+   * AWS managed policies, only where a scoped inline policy cannot follow AWS's own evolving needs (CI roles).
+   * @default - none
+   */
   readonly managedPolicyArns?: readonly string[];
-  /** Create an instance profile of the same name (EC2 roles). @default false */
+  /**
+   * Create an instance profile of the same name (EC2 roles).
+   * @default false
+   */
   readonly instanceProfile?: boolean;
-  /** @default 3600 */
+  /**
+   * Longest session an assumer can request, in seconds.
+   * @default 3600
+   */
   readonly maxSessionSeconds?: number;
 }
 
 /** An IAM role with its trust policy, one inline policy from typed statements and, optionally, an instance profile. */
 export class ServiceRole extends Construct {
+  /** The IAM role. */
   readonly role: IamRole;
+  /** The instance profile, when `instanceProfile` is set. */
   readonly profile?: IamInstanceProfile;
+  /** The statements of the inline policy (empty when the role can do nothing). */
   readonly statements: readonly PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
@@ -44,5 +62,11 @@ export class ServiceRole extends Construct {
 
   get arn(): string {
     return this.role.arn;
+  }
+
+  /** ARN of the role's instance profile; only roles created with `instanceProfile` have one. */
+  get instanceProfileArn(): string {
+    if (!this.profile) throw constructError(this, "this role has no instance profile (create it with instanceProfile: true)");
+    return this.profile.arn;
   }
 }

@@ -7,18 +7,25 @@ import type { ArnBuilder } from "../core/arn";
 import { policyJson, serviceTrustPolicy } from "../iam/policy-document";
 
 export interface VpcFlowLogsProps {
+  /** The VPC whose traffic is logged. */
   readonly vpcId: string;
   /** Role name, e.g. `airflow-prod-vpc-flow-logs`. */
   readonly roleName: string;
+  /** CloudWatch Logs group of the flow logs (created here). */
   readonly logGroupName: string;
+  /** Retention of the log group. */
   readonly retentionDays: number;
+  /** KMS key encrypting the log group. */
   readonly kmsKeyArn: string;
+  /** ARNs of the environment's account and region (the delivery role's trust). */
   readonly arns: ArnBuilder;
 }
 
 /** VPC flow logs (all traffic, 1-minute aggregation) into a KMS-encrypted log group through a delivery role. */
 export class VpcFlowLogs extends Construct {
+  /** The flow logs' log group. */
   readonly logGroup: CloudwatchLogGroup;
+  /** The flow log of the VPC. */
   readonly flowLog: FlowLog;
 
   constructor(scope: Construct, id: string, props: VpcFlowLogsProps) {

@@ -21,9 +21,13 @@ export const INTERFACE_ENDPOINT_SERVICES = [
 ] as const;
 
 export interface InterfaceEndpointsProps {
+  /** The VPC. */
   readonly vpcId: string;
+  /** Region of the endpoint services (`com.amazonaws.<region>.<service>`). */
   readonly region: string;
+  /** Private subnets, one endpoint network interface in each. */
   readonly subnetIds: readonly string[];
+  /** Security group of the endpoints (HTTPS from the VPC). */
   readonly securityGroupId: string;
   /** Name tag prefix, e.g. `airflow-prod`. */
   readonly namePrefix: string;
@@ -31,6 +35,7 @@ export interface InterfaceEndpointsProps {
 
 /** One interface endpoint per service, in every private subnet, with private DNS. */
 export class InterfaceEndpoints extends Construct {
+  /** The endpoints, by service. */
   readonly endpoints: Readonly<Record<string, VpcEndpoint>>;
 
   constructor(scope: Construct, id: string, props: InterfaceEndpointsProps) {

@@ -52,11 +52,15 @@ export interface CidrRule {
 }
 
 export interface TrafficPolicyOptions {
+  /** The VPC's CIDR: the endpoints and cAdvisor answer it. */
   readonly vpcCidr: string;
+  /** CIDR ranges that may reach the ALB's listeners. */
   readonly albAllowedCidrs: readonly string[];
   /** With a certificate the ALB listens on 443 and redirects 80; without it serves 80 only. */
   readonly albHttps: boolean;
+  /** The ALB routes `/flower` to Flower. */
   readonly flowerBehindAlb: boolean;
+  /** The environment has a bastion (its flows to the UI, Flower, the database, EFS and the ALB). */
   readonly bastion: boolean;
 }
 
@@ -117,6 +121,7 @@ export function trafficPolicy(options: TrafficPolicyOptions): { peers: PeerRule[
 }
 
 export interface AirflowSecurityGroupsProps extends TrafficPolicyOptions {
+  /** The VPC of the groups. */
   readonly vpcId: string;
   /** Name prefix, e.g. `airflow-prod`. */
   readonly namePrefix: string;
@@ -124,6 +129,7 @@ export interface AirflowSecurityGroupsProps extends TrafficPolicyOptions {
 
 /** Creates one security group per role and one rule resource per allowed flow, each with a description. */
 export class AirflowSecurityGroups extends Construct {
+  /** One security group per role. */
   readonly groups: Readonly<Record<SecurityGroupRole, SecurityGroup>>;
 
   constructor(scope: Construct, id: string, props: AirflowSecurityGroupsProps) {
@@ -172,5 +178,10 @@ export class AirflowSecurityGroups extends Construct {
         else new VpcSecurityGroupEgressRule(this, ruleId, props);
       });
     }
+  }
+
+  /** The id of one role's security group. */
+  securityGroupId(role: SecurityGroupRole): string {
+    return this.groups[role].id;
   }
 }

@@ -14,11 +14,15 @@ import type { NatGatewayMode, SubnetLayout } from "../../config/schema";
 export interface AirflowVpcProps {
   /** Base of every Name tag, e.g. `airflow-prod`. */
   readonly name: string;
+  /** The VPC's IPv4 CIDR. */
   readonly cidr: string;
+  /** The AZs, in the order of the subnet lists. */
   readonly availabilityZones: readonly string[];
+  /** One public and one private CIDR per AZ. */
   readonly subnets: SubnetLayout;
   /** "per-az": each private subnet routes through the NAT gateway in its own AZ; "single": all share the first. */
   readonly natGateways: NatGatewayMode;
+  /** Region of the S3 gateway endpoint. */
   readonly region: string;
 }
 
@@ -28,12 +32,19 @@ export interface AirflowVpcProps {
  * all rules. No subnet assigns public IPs on launch: the ALB and NAT gateways do not need it.
  */
 export class AirflowVpc extends Construct {
+  /** The VPC. */
   readonly vpc: Vpc;
+  /** One public subnet per AZ, in the order of the availability zones. */
   readonly publicSubnets: Subnet[];
+  /** One private subnet per AZ, in the order of the availability zones. */
   readonly privateSubnets: Subnet[];
+  /** The NAT gateways: one per AZ, or one. */
   readonly natGateways: NatGateway[];
+  /** Elastic IPs of the NAT gateways. */
   readonly natIps: Eip[];
+  /** One private route table per AZ. */
   readonly privateRouteTables: RouteTable[];
+  /** The S3 gateway endpoint on the private route tables. */
   readonly s3Endpoint: VpcEndpoint;
 
   constructor(scope: Construct, id: string, props: AirflowVpcProps) {
@@ -95,5 +106,26 @@ export class AirflowVpc extends Construct {
       routeTableIds: this.privateRouteTables.map((t) => t.id),
       tags: tag("s3"),
     });
+  }
+
+  get vpcId(): string {
+    return this.vpc.id;
+  }
+
+  get cidrBlock(): string {
+    return this.vpc.cidrBlock;
+  }
+
+  get publicSubnetIds(): string[] {
+    return this.publicSubnets.map((s) => s.id);
+  }
+
+  get privateSubnetIds(): string[] {
+    return this.privateSubnets.map((s) => s.id);
+  }
+
+  /** Egress addresses of the environment (what third parties allow-list). */
+  get natPublicIps(): string[] {
+    return this.natIps.map((ip) => ip.publicIp);
   }
 }

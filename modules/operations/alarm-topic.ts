@@ -5,9 +5,14 @@ import type { ArnBuilder } from "../core/arn";
 import { EncryptionKey } from "../security/encryption-key";
 
 export interface AlarmTopicProps {
+  /** Topic name and key alias, e.g. `airflow-prod-alarms`. */
   readonly name: string;
-  /** Subscribed by e-mail (the address confirms the subscription once). */
+  /**
+   * Subscribed by e-mail (the address confirms the subscription once).
+   * @default - no subscription
+   */
   readonly email?: string;
+  /** ARNs of the environment's account and region (the key policy). */
   readonly arns: ArnBuilder;
 }
 
@@ -16,6 +21,7 @@ export interface AlarmTopicProps {
  * (AWS-managed SNS keys cannot be used by CloudWatch), with the configured e-mail subscription.
  */
 export class AlarmTopic extends Construct {
+  /** The SNS topic. */
   readonly topic: SnsTopic;
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {

@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { LambdaArtifact } from "../../runtime/lambda";
 import { projectRoot } from "../../config/project-root";
+import { constructError } from "../core/construct-error";
 
 /** Content hashes of the bundles, computed once per synth however many environments deploy them. */
 const bundleHashes = new Map<string, string>();
@@ -28,23 +29,36 @@ function bundleHash(zip: string): string {
 export type LambdaTrigger = { readonly schedule: string } | { readonly eventPattern: Readonly<Record<string, unknown>> };
 
 export interface BundledLambdaProps {
+  /** Function, rule and dead-letter queue (`<name>-dlq`) name. */
   readonly name: string;
   /** The bundle `npm run build` writes (runtime/lambda.ts). */
   readonly artifact: LambdaArtifact;
+  /** Execution role of the function. */
   readonly roleArn: string;
+  /** Longest an invocation may run. */
   readonly timeoutSeconds: number;
+  /** Memory (and so CPU) of the function. */
   readonly memoryMb: number;
   /** Reserved concurrency: at most this many invocations at once. */
   readonly reservedConcurrency: number;
+  /** Environment variables (names from runtime/lambda.ts; no secret values). */
   readonly environment: Readonly<Record<string, string>>;
-  /** Private subnets and security group; omit for functions that call only AWS APIs. */
+  /**
+   * Private subnets and security groups, for functions that reach into the VPC.
+   * @default - outside the VPC (functions that call only AWS APIs)
+   */
   readonly vpc?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
+  /** What invokes the function: a schedule or an event pattern. */
   readonly trigger: LambdaTrigger;
+  /** What the function does (function and rule description). */
   readonly description: string;
   /** Drop an event older than this instead of retrying it (a scheduled function's next run replaces it). */
   readonly maxEventAgeSeconds: number;
+  /** CloudWatch Logs group of the function (created here). */
   readonly logGroupName: string;
+  /** Retention of the log group. */
   readonly logRetentionDays: number;
+  /** KMS key encrypting the log group. */
   readonly logsKmsKeyArn: string;
 }
 
@@ -55,16 +69,20 @@ export interface BundledLambdaProps {
  * invokes it.
  */
 export class BundledLambda extends Construct {
+  /** The function. */
   readonly fn: LambdaFunction;
+  /** Where failed asynchronous invocations land. */
   readonly deadLetterQueue: SqsQueue;
+  /** The EventBridge rule that invokes it. */
   readonly rule: CloudwatchEventRule;
+  /** The function's log group. */
   readonly logGroup: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: BundledLambdaProps) {
     super(scope, id);
     const zip = path.join(projectRoot(), props.artifact.zipPath);
     if (!fs.existsSync(zip)) {
-      throw new Error(`Lambda bundle ${props.artifact.zipPath} for ${props.name} does not exist; build it first with "npm run build"`);
+      throw constructError(this, `Lambda bundle ${props.artifact.zipPath} for ${props.name} does not exist; build it first with "npm run build"`);
     }
     const bundle = new TerraformAsset(this, "bundle", { path: zip, type: AssetType.FILE, assetHash: bundleHash(zip) });
     this.logGroup = new CloudwatchLogGroup(this, "logs", { name: props.logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: props.logsKmsKeyArn });

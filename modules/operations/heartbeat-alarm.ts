@@ -21,13 +21,17 @@ export function heartbeatAlarmSettings(intervalSeconds: number = HEARTBEAT.inter
 }
 
 export interface HeartbeatAlarmProps {
+  /** Alarm name, e.g. `airflow-prod-heartbeat`. */
   readonly name: string;
+  /** The environment dimension the heartbeat DAG publishes under. */
   readonly environment: string;
+  /** Topic notified on ALARM and on recovery. */
   readonly notificationTopicArn: string;
 }
 
 /** Alarms when the heartbeat DAG stops publishing successes (scheduler, workers, broker, DB, logs or secrets down). */
 export class HeartbeatAlarm extends Construct {
+  /** The alarm. */
   readonly alarm: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: HeartbeatAlarmProps) {

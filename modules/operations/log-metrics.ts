@@ -30,16 +30,19 @@ export function logMetricName(component: string, signal: LogSignal): string {
 }
 
 export interface LogMetricsProps {
+  /** Metric namespace (`logMetricsNamespace`). */
   readonly namespace: string;
   /** Component -> its log group name. */
   readonly logGroups: Readonly<Record<string, string>>;
   /** Alarm name prefix. */
   readonly name: string;
+  /** Topic notified on ALARM and on recovery. */
   readonly notificationTopicArn: string;
 }
 
 /** Metric filters counting errors, warnings and tracebacks in every component's log group, and an alarm on sustained errors. */
 export class LogMetrics extends Construct {
+  /** One sustained-errors alarm per component. */
   readonly alarms: CloudwatchMetricAlarm[] = [];
 
   constructor(scope: Construct, id: string, props: LogMetricsProps) {

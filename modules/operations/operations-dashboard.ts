@@ -4,19 +4,31 @@ import { HEARTBEAT, QUEUE_METRICS } from "../../runtime/metrics";
 import { logMetricName } from "./log-metrics";
 
 export interface OperationsDashboardProps {
+  /** Dashboard name, e.g. `airflow-prod`. */
   readonly name: string;
+  /** Region of the metrics. */
   readonly region: string;
+  /** Environment dimension of the queue and heartbeat metrics. */
   readonly environment: string;
+  /** Worker pool names, one widget each. */
   readonly pools: readonly string[];
   /** Components with log metrics, in display order. */
   readonly components: readonly string[];
+  /** Namespace of the log metrics. */
   readonly logNamespace: string;
+  /** The ECS cluster (Container Insights dimension). */
   readonly clusterName: string;
+  /** Auto Scaling group of the container instances. */
   readonly asgName: string;
+  /** The cAdvisor service, compared with the instances. */
   readonly cadvisorService: string;
+  /** RDS instance identifier. */
   readonly dbInstanceId: string;
+  /** Broker node ids (`<group>-001`, ...). */
   readonly brokerNodes: readonly string[];
+  /** The ALB's ARN suffix (`LoadBalancer` dimension). */
   readonly loadBalancer: string;
+  /** The api-server target group's ARN suffix (`TargetGroup` dimension). */
   readonly targetGroup: string;
 }
 
@@ -109,6 +121,7 @@ export function dashboardWidgets(props: OperationsDashboardProps): Record<string
 
 /** The environment's CloudWatch dashboard. */
 export class OperationsDashboard extends Construct {
+  /** The dashboard. */
   readonly dashboard: CloudwatchDashboard;
 
   constructor(scope: Construct, id: string, props: OperationsDashboardProps) {

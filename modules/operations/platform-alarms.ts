@@ -1,20 +1,33 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
+import { constructError } from "../core/construct-error";
 
 /** One CloudWatch alarm, as data: the specs below are reviewable and testable without synthesizing. */
 export interface AlarmSpec {
   /** Suffix of the alarm name and construct id. */
   readonly id: string;
+  /** What the alarm means, shown in the notification. */
   readonly description: string;
+  /** Metric namespace, e.g. `AWS/RDS`. */
   readonly namespace: string;
+  /** Metric name. */
   readonly metric: string;
+  /** Metric dimensions. */
   readonly dimensions: Readonly<Record<string, string>>;
+  /** Statistic compared with the threshold. */
   readonly statistic: "Average" | "Maximum" | "Minimum" | "Sum";
+  /** Length of one datapoint. */
   readonly periodSeconds: number;
+  /** Consecutive breaching datapoints that raise the alarm. */
   readonly evaluationPeriods: number;
+  /** Threshold the statistic is compared with. */
   readonly threshold: number;
+  /** How the statistic is compared with the threshold. */
   readonly comparison: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold";
-  /** @default "notBreaching" */
+  /**
+   * How missing datapoints count.
+   * @default "notBreaching"
+   */
   readonly missing?: "breaching" | "notBreaching" | "missing";
 }
 
@@ -245,19 +258,22 @@ export function lambdaAlarms(id: string, functionName: string, deadLetterQueue: 
 export interface PlatformAlarmsProps {
   /** Alarm name prefix, e.g. `airflow-prod`. */
   readonly name: string;
+  /** The alarms, each with an id unique among them. */
   readonly specs: readonly AlarmSpec[];
+  /** Topic notified on ALARM and on recovery. */
   readonly notificationTopicArn: string;
 }
 
 /** Creates an alarm per spec, notifying the topic on ALARM and on recovery. */
 export class PlatformAlarms extends Construct {
+  /** The alarms, in spec order. */
   readonly alarms: CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: PlatformAlarmsProps) {
     super(scope, id);
     const ids = new Set<string>();
     this.alarms = props.specs.map((spec) => {
-      if (ids.has(spec.id)) throw new Error(`alarm id "${spec.id}" is used twice`);
+      if (ids.has(spec.id)) throw constructError(this, `alarm id "${spec.id}" is used twice`);
       ids.add(spec.id);
       return new CloudwatchMetricAlarm(this, spec.id, {
         alarmName: `${props.name}-${spec.id}`,

@@ -28,12 +28,15 @@ export function exactSteps(
 }
 
 export interface QueueDepthScalingProps {
+  /** Environment dimension of the publisher's metrics. */
   readonly environment: string;
+  /** The pool: its metric dimension, and the range its step adjustments span. */
   readonly pool: { readonly name: string; readonly minCount: number; readonly maxCount: number };
-  /** The pool service's scalable target (`ResilientService.scalableTarget`). */
+  /** The pool service's scalable target (`WorkerPool.scalableTarget`). */
   readonly target: AppautoscalingTarget;
   /** Alarm name prefix, e.g. `airflow-prod-worker-default`. */
   readonly name: string;
+  /** Topic the backlog alarm notifies. */
   readonly notificationTopicArn: string;
 }
 
@@ -44,8 +47,11 @@ export interface QueueDepthScalingProps {
  * scale-in protection while they run tasks.
  */
 export class QueueDepthScaling extends Construct {
+  /** Step policy adding the shortfall. */
   readonly scaleOut: AppautoscalingPolicy;
+  /** Step policy removing the surplus. */
   readonly scaleIn: AppautoscalingPolicy;
+  /** The scale-out, scale-in and backlog alarms. */
   readonly alarms: CloudwatchMetricAlarm[];
 
   constructor(scope: Construct, id: string, props: QueueDepthScalingProps) {

@@ -7,9 +7,14 @@ import { policyJson, type PolicyStatement } from "../iam/policy-document";
 export interface EncryptionKeyProps {
   /** Alias without the `alias/` prefix, e.g. `airflow-prod-logs`. */
   readonly alias: string;
+  /** What the key encrypts. */
   readonly description: string;
+  /** ARNs of the environment's account (the key policy's administrator). */
   readonly arns: ArnBuilder;
-  /** Statements granting AWS services use of the key (the account root always administers it through IAM). */
+  /**
+   * Statements granting AWS services use of the key (the account root always administers it through IAM).
+   * @default - none
+   */
   readonly serviceGrants?: readonly PolicyStatement[];
   /**
    * Days before a scheduled deletion takes effect.
@@ -20,7 +25,9 @@ export interface EncryptionKeyProps {
 
 /** A customer-managed KMS key with yearly rotation, an explicit key policy and an alias. */
 export class EncryptionKey extends Construct {
+  /** The key. */
   readonly key: KmsKey;
+  /** Its alias, `alias/<alias>`. */
   readonly alias: KmsAlias;
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {

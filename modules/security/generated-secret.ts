@@ -3,22 +3,42 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 
+/**
+ * Days a deleted secret of an environment stays restorable: production keeps the maximum, 30, so a mistaken
+ * deletion can be undone; other environments the minimum, 7, so they can be torn down and rebuilt quickly.
+ */
+export function secretRecoveryWindowDays(production: boolean): number {
+  return production ? 30 : 7;
+}
+
 export interface GeneratedSecretProps {
   /** Secrets Manager name, e.g. `airflow/prod/fernet-key`. */
   readonly name: string;
+  /** What the secret is for. */
   readonly description: string;
+  /** KMS key encrypting the secret. */
   readonly kmsKeyArn: string;
   /** Characters of the generated part. */
   readonly length: number;
-  /** Text around the generated part: `{ suffix: "=" }` turns 43 alphanumerics into a Fernet key. @default none */
+  /**
+   * Text before the generated part, e.g. `flower:` for a basic-auth pair.
+   * @default - none
+   */
   readonly prefix?: string;
+  /**
+   * Text after the generated part: `"="` turns 43 alphanumerics into a Fernet key.
+   * @default - none
+   */
   readonly suffix?: string;
   /**
    * Bump to generate and store a new value (a rotation); anything else leaves the stored value alone.
    * @default 1
    */
   readonly generation?: number;
-  /** @default 7 */
+  /**
+   * Days a deleted secret can still be restored.
+   * @default 7
+   */
   readonly recoveryWindowDays?: number;
 }
 
@@ -29,7 +49,9 @@ export interface GeneratedSecretProps {
  * cdktf 0.21 has no bindings for ephemeral resources, so the generator is added as a raw `ephemeral` block.
  */
 export class GeneratedSecret extends Construct {
+  /** The secret. */
   readonly secret: SecretsmanagerSecret;
+  /** Its version holding the generated value (write-only). */
   readonly version: SecretsmanagerSecretVersion;
 
   constructor(scope: Construct, id: string, props: GeneratedSecretProps) {

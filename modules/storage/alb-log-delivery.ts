@@ -1,4 +1,7 @@
+import type { Construct } from "constructs";
+import type { ArnBuilder } from "../core/arn";
 import type { PolicyStatement } from "../iam/policy-document";
+import { SecureBucket, type SecureBucketProps } from "./secure-bucket";
 
 /**
  * Elastic Load Balancing's log-delivery accounts in regions opened before August 2022 (AWS "Enable access logs for
@@ -45,4 +48,43 @@ export function albLogDeliveryStatement(region: string, partition: string, accou
       ? [{ type: "AWS", identifiers: [`arn:${partition}:iam::${elbAccount}:root`] }]
       : [{ type: "Service", identifiers: ["logdelivery.elasticloadbalancing.amazonaws.com"] }],
   };
+}
+
+export interface AlbLogBucketProps {
+  /** Bucket name (globally unique), e.g. `airflow-prod-alb-logs-<account>`. */
+  readonly bucketName: string;
+  /** Key prefix the ALB writes under (its `access_logs.prefix`). */
+  readonly logPrefix: string;
+  /** ARNs of the environment's account and region (the region picks the log-delivery principal). */
+  readonly arns: ArnBuilder;
+  /** Days access logs are kept. */
+  readonly expireAfterDays: number;
+  /**
+   * Server access logging of this bucket.
+   * @default - none
+   */
+  readonly accessLogs?: SecureBucketProps["accessLogs"];
+  /**
+   * Allow `terraform destroy` to empty the bucket (throwaway environments only).
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
+}
+
+/**
+ * The ALB access-log bucket: a `SecureBucket` with SSE-S3 (ALB access-log delivery cannot write to SSE-KMS buckets)
+ * and a policy letting the region's log delivery write under `<logPrefix>/AWSLogs/<account>/` only.
+ */
+export class AlbLogBucket extends SecureBucket {
+  constructor(scope: Construct, id: string, props: AlbLogBucketProps) {
+    const { arns } = props;
+    super(scope, id, {
+      bucketName: props.bucketName,
+      encryption: { kind: "s3" },
+      lifecycle: { expireAfterDays: props.expireAfterDays, noncurrentExpireAfterDays: 7 },
+      accessLogs: props.accessLogs,
+      forceDestroy: props.forceDestroy,
+      policyStatements: [albLogDeliveryStatement(arns.region, arns.partition, arns.account, `arn:${arns.partition}:s3:::${props.bucketName}`, props.logPrefix)],
+    });
+  }
 }

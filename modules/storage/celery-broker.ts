@@ -11,15 +11,23 @@ import { GeneratedSecret } from "../security/generated-secret";
 export interface CeleryBrokerProps {
   /** Replication group id (<= 40 characters), e.g. `airflow-prod-broker`. */
   readonly identifier: string;
+  /** Engine version, node type and count, snapshot retention. */
   readonly config: RedisConfig;
+  /** Private subnets of the subnet group. */
   readonly subnetIds: string[];
+  /** Security group of the nodes. */
   readonly securityGroupId: string;
+  /** KMS key encrypting the data at rest and the auth token's secret. */
   readonly kmsKeyArn: string;
+  /** KMS key encrypting the log group. */
   readonly logsKmsKeyArn: string;
+  /** CloudWatch Logs group of the slow and engine logs (created here). */
   readonly logGroupName: string;
+  /** Retention of the log group. */
   readonly logRetentionDays: number;
   /** Secrets Manager name of the auth token. */
   readonly authTokenSecretName: string;
+  /** Days a deleted auth-token secret can still be restored. */
   readonly secretRecoveryDays: number;
 }
 
@@ -35,7 +43,9 @@ export const BROKER_PARAMETERS: Readonly<Record<string, string>> = { "maxmemory-
  * held in this stack's state; see the README's security section.
  */
 export class CeleryBroker extends Construct {
+  /** The ElastiCache replication group. */
   readonly replicationGroup: ElasticacheReplicationGroup;
+  /** The auth token's secret. */
   readonly authToken: GeneratedSecret;
 
   constructor(scope: Construct, id: string, props: CeleryBrokerProps) {
@@ -102,5 +112,23 @@ export class CeleryBroker extends Construct {
         logType,
       })),
     });
+  }
+
+  get replicationGroupId(): string {
+    return this.replicationGroup.replicationGroupId;
+  }
+
+  /** The primary endpoint: follows a failover. */
+  get primaryEndpoint(): string {
+    return this.replicationGroup.primaryEndpointAddress;
+  }
+
+  get port(): number {
+    return this.replicationGroup.port;
+  }
+
+  /** ARN of the secret holding the auth token. */
+  get authTokenSecretArn(): string {
+    return this.authToken.arn;
   }
 }

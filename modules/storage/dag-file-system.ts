@@ -15,11 +15,15 @@ export const DAG_FILE_SYSTEM_PATHS = { dags: "/airflow/dags", plugins: "/airflow
 export interface DagFileSystemProps {
   /** Creation token and Name tag, e.g. `airflow-prod-dags`. */
   readonly name: string;
+  /** EFS throughput mode. */
   readonly throughputMode: EfsThroughputMode;
+  /** KMS key encrypting the file system. */
   readonly kmsKeyArn: string;
   /** One mount target per private subnet. */
   readonly subnetIds: string[];
+  /** Number of private subnets (the list is a token of unknown length at synth). */
   readonly subnetCount: number;
+  /** Security group of the mount targets (NFS from the Airflow tasks and the bastion). */
   readonly securityGroupId: string;
 }
 
@@ -30,7 +34,9 @@ export interface DagFileSystemProps {
  * that bypass the access points.
  */
 export class DagFileSystem extends Construct {
+  /** The EFS file system. */
   readonly fileSystem: EfsFileSystem;
+  /** One access point per directory (`dags`, `plugins`). */
   readonly accessPoints: Readonly<Record<keyof typeof DAG_FILE_SYSTEM_PATHS, EfsAccessPoint>>;
 
   constructor(scope: Construct, id: string, props: DagFileSystemProps) {
@@ -95,5 +101,18 @@ export class DagFileSystem extends Construct {
         },
       ]),
     });
+  }
+
+  get fileSystemId(): string {
+    return this.fileSystem.id;
+  }
+
+  get fileSystemArn(): string {
+    return this.fileSystem.arn;
+  }
+
+  /** The access point of one directory. */
+  accessPoint(directory: keyof typeof DAG_FILE_SYSTEM_PATHS): EfsAccessPoint {
+    return this.accessPoints[directory];
   }
 }

@@ -28,14 +28,19 @@ export const MASTER_USERNAME = "airflow_admin";
 export interface MetadataDatabaseProps {
   /** DB identifier, e.g. `airflow-prod-metadata`. */
   readonly identifier: string;
+  /** Engine, class, storage, Multi-AZ, backups, protection, Performance Insights, secret rotation. */
   readonly config: DatabaseConfig;
+  /** Private subnets of the subnet group. */
   readonly subnetIds: string[];
+  /** Security group of the instance. */
   readonly securityGroupId: string;
   /** Encrypts storage, the master secret and Performance Insights. */
   readonly kmsKeyArn: string;
   /** Encrypts the exported log groups. */
   readonly logsKmsKeyArn: string;
+  /** Retention of the exported log groups. */
   readonly logRetentionDays: number;
+  /** ARNs of the environment's account and region (the monitoring role). */
   readonly arns: ArnBuilder;
 }
 
@@ -45,6 +50,7 @@ export interface MetadataDatabaseProps {
  * log exports, enhanced monitoring, and Performance Insights, Multi-AZ and deletion protection per environment.
  */
 export class MetadataDatabase extends Construct {
+  /** The RDS instance. */
   readonly instance: DbInstance;
   /** ARN of the RDS-managed master secret (JSON: username, password). */
   readonly masterSecretArn: string;
@@ -139,5 +145,24 @@ export class MetadataDatabase extends Construct {
       rotateImmediately: false,
       rotationRules: { automaticallyAfterDays: config.masterSecretRotationDays },
     });
+  }
+
+  /** The DB instance identifier (alarm and dashboard dimension). */
+  get identifier(): string {
+    return this.instance.identifier;
+  }
+
+  /** Hostname clients connect to. */
+  get address(): string {
+    return this.instance.address;
+  }
+
+  get port(): number {
+    return this.instance.port;
+  }
+
+  /** The Airflow database. */
+  get databaseName(): string {
+    return this.instance.dbName;
   }
 }

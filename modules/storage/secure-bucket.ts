@@ -13,26 +13,41 @@ import { policyJson, type PolicyStatement } from "../iam/policy-document";
 export type BucketEncryption = { readonly kind: "kms"; readonly keyArn: string } | { readonly kind: "s3" };
 
 export interface BucketLifecycle {
-  /** Expire current objects after this many days. @default never */
+  /**
+   * Expire current objects after this many days.
+   * @default - never (expired delete markers are removed instead)
+   */
   readonly expireAfterDays?: number;
   /** Expire noncurrent versions after this many days. */
   readonly noncurrentExpireAfterDays: number;
-  /** Keep this many newest noncurrent versions regardless of age. @default none kept */
+  /**
+   * Keep this many newest noncurrent versions regardless of age.
+   * @default - none kept
+   */
   readonly keepNoncurrentVersions?: number;
-  /** @default 7 */
+  /**
+   * Abort incomplete multipart uploads after this many days.
+   * @default 7
+   */
   readonly abortIncompleteUploadDays?: number;
 }
 
 export interface SecureBucketProps {
+  /** Bucket name (globally unique). */
   readonly bucketName: string;
+  /** Default encryption: SSE-KMS with a key, or SSE-S3. */
   readonly encryption: BucketEncryption;
+  /** Expiry of objects and versions, clean-up of uploads. */
   readonly lifecycle: BucketLifecycle;
-  /** Statements added to the bucket policy after the TLS-only denies (e.g. log delivery grants). */
+  /**
+   * Statements added to the bucket policy after the TLS-only denies (e.g. log delivery grants).
+   * @default - none
+   */
   readonly policyStatements?: readonly PolicyStatement[];
   /**
    * Server access logging target. A bucket of the same stack, so the logging configuration waits for its policy
    * and ownership controls: S3 checks the target when logging is switched on (AIRFLOW_ORDER_S3_LOGGING_TARGET).
-   * @default no server access logging
+   * @default - no server access logging
    */
   readonly accessLogs?: { readonly bucket: SecureBucket; readonly prefix: string };
   /**
@@ -53,7 +68,9 @@ export interface SecureBucketProps {
  * below 1.2, and lifecycle rules for old versions and abandoned uploads.
  */
 export class SecureBucket extends Construct {
+  /** The bucket. */
   readonly bucket: S3Bucket;
+  /** Its policy (TLS-only denies, then the extra statements). */
   readonly policy: S3BucketPolicy;
   /** Bucket-owner-enforced object ownership (ACLs disabled). */
   readonly ownership: S3BucketOwnershipControls;

@@ -2,7 +2,12 @@
  * Structural diff of JSON values, for Terraform attributes: objects key by key, arrays of objects matched by an
  * identity key (`Sid`, `name`, ...) so an inserted IAM statement or container definition does not shift every later
  * element, and strings holding JSON (IAM policies, `container_definitions`) decoded and diffed structurally.
+ *
+ * Kept over a diff package: microdiff and deep-object-diff match array elements by index (an inserted statement
+ * shifts every later one) and do not decode JSON strings; jsondiffpatch matches by an identity hash but is ESM-only,
+ * which Jest cannot require. Equality is Node's own util.isDeepStrictEqual.
  */
+import { isDeepStrictEqual } from "util";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -30,17 +35,6 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
-}
-
 /** The parsed value of a string that holds a JSON object or array, else undefined. */
 export function decodeJsonString(value: unknown): JsonValue | undefined {
   if (typeof value !== "string") return undefined;
@@ -66,7 +60,7 @@ function identityKey(before: readonly unknown[], after: readonly unknown[]): str
 }
 
 function diffInto(before: unknown, after: unknown, path: PathSegment[], out: Difference[]): void {
-  if (deepEqual(before, after)) return;
+  if (isDeepStrictEqual(before, after)) return;
 
   const decodedBefore = decodeJsonString(before);
   const decodedAfter = decodeJsonString(after);

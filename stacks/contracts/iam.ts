@@ -1,8 +1,8 @@
 import { defineContract, output, type OutputSpec } from "../../modules/core/contract";
+import { TASK_ROLE_COMPONENTS, type TaskRoleComponent } from "../../modules/iam/component-permissions";
 
-/** Components with a task role of their own. */
-export const TASK_ROLE_COMPONENTS = ["api_server", "scheduler", "dag_processor", "triggerer", "worker", "flower", "migrate", "cadvisor", "dag_sync"] as const;
-export type TaskRoleComponent = (typeof TASK_ROLE_COMPONENTS)[number];
+/** Components with a task role of their own (modules/iam/component-permissions.ts lists them with their permissions). */
+export { TASK_ROLE_COMPONENTS, type TaskRoleComponent };
 
 const taskRoleOutputs = Object.fromEntries(
   TASK_ROLE_COMPONENTS.map((component) => [`${component}_task_role_arn`, output.string(`Task role of the ${component.replace(/_/g, "-")} containers`)]),

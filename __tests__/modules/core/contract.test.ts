@@ -28,7 +28,9 @@ describe("stack contracts", () => {
 
   it("refuses to publish a contract with a missing value", () => {
     const producer = new Producer(Testing.app(), "producer");
-    expect(() => publishContract(producer, sample, { vpc_id: "vpc-abc" } as never)).toThrow('contract network: no value for output "private_subnet_ids"');
+    expect(() => publishContract(producer, sample, { vpc_id: "vpc-abc" } as never)).toThrow(
+      'producer: contract network: no value for output "private_subnet_ids"',
+    );
   });
 
   it("reads a producer's outputs through one S3 remote state and records the dependency", () => {

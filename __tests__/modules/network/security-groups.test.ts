@@ -1,4 +1,4 @@
-import { Testing } from "cdktf";
+import { TerraformOutput, Testing } from "cdktf";
 import { AirflowSecurityGroups, SECURITY_GROUP_ROLES, trafficPolicy, type TrafficPolicyOptions } from "../../../modules/network/security-groups";
 
 const options = (overrides: Partial<TrafficPolicyOptions> = {}): TrafficPolicyOptions => ({
@@ -22,6 +22,17 @@ function synth(o: TrafficPolicyOptions) {
 const flows = (o: TrafficPolicyOptions) => trafficPolicy(o).peers.map((r) => `${r.from}->${r.to}:${r.port}`);
 
 describe("AirflowSecurityGroups", () => {
+  it("exposes the id of each role's group", () => {
+    // GIVEN the groups WHEN a role's id is published THEN it refers to that role's group
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        const groups = new AirflowSecurityGroups(scope, "sg", { vpcId: "vpc-1", namePrefix: "airflow-test", ...options() });
+        new TerraformOutput(scope, "workers", { value: groups.securityGroupId("workers") });
+      }),
+    );
+    expect(json.output.workers.value).toMatch(/^\$\{aws_security_group\.sg_workers_\w+\.id\}$/);
+  });
+
   it("creates one described group per role and no inline rules", () => {
     const { groups } = synth(options());
     expect(groups.map((g) => g.name).sort()).toEqual(SECURITY_GROUP_ROLES.map((r) => `airflow-test-${r.replace(/_/g, "-")}`).sort());

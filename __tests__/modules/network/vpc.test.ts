@@ -1,4 +1,4 @@
-import { Testing } from "cdktf";
+import { TerraformOutput, Testing } from "cdktf";
 import { AirflowVpc, type AirflowVpcProps } from "../../../modules/network/vpc";
 
 const props = (overrides: Partial<AirflowVpcProps> = {}): AirflowVpcProps => ({
@@ -79,5 +79,22 @@ describe("AirflowVpc", () => {
     const sg = of("aws_default_security_group")[0];
     expect(sg.ingress).toBeUndefined();
     expect(sg.egress).toBeUndefined();
+  });
+
+  it("exposes its ids, subnets per tier (in AZ order) and NAT addresses as references to its resources", () => {
+    // GIVEN a three-AZ VPC WHEN its members are published THEN each refers to the resources it names
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        const vpc = new AirflowVpc(scope, "vpc", props());
+        const exposed = { id: vpc.vpcId, cidr: vpc.cidrBlock, public: vpc.publicSubnetIds, private: vpc.privateSubnetIds, nat: vpc.natPublicIps };
+        for (const [name, value] of Object.entries(exposed)) new TerraformOutput(scope, name, { value });
+      }),
+    );
+    const out = (name: string) => json.output[name].value;
+    expect(out("id")).toMatch(/^\$\{aws_vpc\.vpc_\w+\.id\}$/);
+    expect(out("cidr")).toMatch(/^\$\{aws_vpc\.vpc_\w+\.cidr_block\}$/);
+    expect(out("private").map((id: string) => id.replace(/_[0-9A-F]{8}\./, "."))).toEqual([0, 1, 2].map((i) => `\${aws_subnet.vpc_private-${i}.id}`));
+    expect(out("public").map((id: string) => id.replace(/_[0-9A-F]{8}\./, "."))).toEqual([0, 1, 2].map((i) => `\${aws_subnet.vpc_public-${i}.id}`));
+    expect(out("nat")).toHaveLength(3);
   });
 });

@@ -88,7 +88,7 @@ describe("platform alarms", () => {
         (scope) =>
           new PlatformAlarms(scope, "a", { name: "x", notificationTopicArn: "t", specs: [...schedulerAlarms("c", "s"), ...schedulerAlarms("c", "s")] }),
       ),
-    ).toThrow('alarm id "scheduler-not-running" is used twice');
+    ).toThrow(/^[^:]*\/a: alarm id "scheduler-not-running" is used twice$/);
   });
 });
 

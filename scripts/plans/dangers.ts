@@ -1,5 +1,6 @@
-import { deepEqual, isPlainObject } from "./json-diff";
-import { changeKind, isChanging, type ChangeKind, type ResourceChange } from "./terraform-plan";
+import { isDeepStrictEqual } from "util";
+import { isPlainObject } from "../lib/json-diff";
+import { changeKind, isChanging, type ChangeKind, type ResourceChange } from "../lib/terraform-plan";
 
 /**
  * The changes a reviewer must look at before anything else: data loss, permission changes, the state backend, and
@@ -69,7 +70,7 @@ function openIngress(rc: ResourceChange, kind: ChangeKind): string[] {
     const before = isPlainObject(rc.change.before) && Array.isArray(rc.change.before.ingress) ? rc.change.before.ingress : [];
     return after.ingress
       .filter(isPlainObject)
-      .filter((rule) => !before.some((old) => deepEqual(old, rule)))
+      .filter((rule) => !before.some((old) => isDeepStrictEqual(old, rule)))
       .flatMap((rule) => {
         const world = worldSources(rule);
         return world.length > 0 ? [`inline ingress ${ports(rule)} from ${world.join(", ")}`] : [];

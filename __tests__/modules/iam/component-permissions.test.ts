@@ -1,0 +1,74 @@
+import type { DagBundleConfig, S3DagBundleConfig } from "../../../config/schema";
+import { ArnBuilder } from "../../../modules/core/arn";
+import { Naming } from "../../../modules/core/naming";
+import {
+  platformRolePermissions,
+  s3BundlePrefixes,
+  TASK_ROLE_COMPONENTS,
+  taskRolePermissions,
+  type AirflowDataAccess,
+} from "../../../modules/iam/component-permissions";
+
+const data: AirflowDataAccess = {
+  dataKeyArn: "arn:key",
+  secretArns: {
+    database: "arn:db",
+    brokerAuthToken: "arn:redis",
+    fernetKey: "arn:fernet",
+    apiSecretKey: "arn:api",
+    jwtSecret: "arn:jwt",
+    adminPassword: "arn:admin",
+    flowerBasicAuth: "arn:flower",
+  },
+  dagFileSystem: { arn: "arn:efs", dagsAccessPointArn: "arn:ap/dags", pluginsAccessPointArn: "arn:ap/plugins" },
+  taskLogsBucketArn: "arn:aws:s3:::task-logs",
+  dagBucketArn: "arn:aws:s3:::dags",
+};
+const access = (bundles: readonly DagBundleConfig[]) => ({
+  naming: new Naming("airflow", "dev", "111111111111"),
+  arns: new ArnBuilder({ account: { id: "111111111111", region: "eu-west-1" } }),
+  data,
+  bundles,
+});
+const s3Bundle: S3DagBundleConfig = { name: "reports", source: "s3", prefix: "reports", refreshIntervalSeconds: 60, maxRefreshSeconds: 120 };
+const sids = (statements: readonly { sid: string }[]) => statements.map((s) => s.sid);
+
+describe("component permissions", () => {
+  it("list a permission set for every component with a task role", () => {
+    expect(Object.keys(taskRolePermissions(access([])))).toEqual([...TASK_ROLE_COMPONENTS]);
+  });
+
+  it("let only the components that fetch DAG bundles read the S3 bundles, and only their prefixes", () => {
+    // GIVEN an S3 bundle WHEN the permissions are derived
+    const permissions = taskRolePermissions(access([s3Bundle]));
+    const readers = TASK_ROLE_COMPONENTS.filter((c) => sids(permissions[c].statements).includes("ReadDagBundles"));
+    // THEN the dag-processor, triggerer and workers read it, under dags/reports only
+    expect(readers).toEqual(["dag_processor", "triggerer", "worker"]);
+    expect(permissions.worker.statements.find((s) => s.sid === "ReadDagBundles")!.resources).toEqual(["arn:aws:s3:::dags/dags/reports/*"]);
+    expect(s3BundlePrefixes([s3Bundle])).toEqual(["dags/reports"]);
+  });
+
+  it("grant no S3 bundle read where the environment has no S3 bundle", () => {
+    const permissions = taskRolePermissions(access([]));
+    expect(TASK_ROLE_COMPONENTS.filter((c) => sids(permissions[c].statements).includes("ReadDagBundles"))).toEqual([]);
+  });
+
+  it("let the sync task write the DAGs access point only, and the bastion both access points", () => {
+    const tasks = taskRolePermissions(access([]));
+    const platform = platformRolePermissions(access([]));
+    const mount = (statements: readonly { sid: string; actions: readonly string[]; conditions?: readonly { values: readonly string[] }[] }[]) =>
+      statements.find((s) => s.sid === "MountDagFileSystem")!;
+    expect(mount(tasks.dag_sync.statements).conditions![0].values).toEqual(["arn:ap/dags"]);
+    expect(mount(tasks.dag_sync.statements).actions).toContain("elasticfilesystem:ClientWrite");
+    expect(mount(tasks.scheduler.statements).actions).toEqual(["elasticfilesystem:ClientMount"]);
+    expect(mount(platform.bastion.statements).conditions![0].values).toEqual(["arn:ap/dags", "arn:ap/plugins"]);
+  });
+
+  it("let the publisher read the database secret only, and the redeployer update only this environment's services", () => {
+    const platform = platformRolePermissions(access([]));
+    expect(platform.publisher.statements.find((s) => s.sid === "ReadDatabaseSecret")!.resources).toEqual(["arn:db"]);
+    expect(platform.redeployer.statements.find((s) => s.sid === "RedeployAirflowServices")!.resources).toEqual([
+      "arn:aws:ecs:eu-west-1:111111111111:service/airflow-dev-cluster/airflow-dev-*",
+    ]);
+  });
+});

@@ -1,0 +1,86 @@
+import { Construct } from "constructs";
+import type { DagBundleConfig } from "../../config/schema";
+import type { ArnBuilder } from "../core/arn";
+import type { Naming } from "../core/naming";
+import {
+  platformRolePermissions,
+  TASK_ROLE_COMPONENTS,
+  taskRolePermissions,
+  type AirflowDataAccess,
+  type RolePermissions,
+  type TaskRoleComponent,
+} from "./component-permissions";
+import { serviceTrustPolicy } from "./policy-document";
+import { ServiceRole } from "./service-role";
+
+export interface ComponentRolesProps {
+  /** Names of the environment: role names, and the cluster, log groups, secrets and functions grants name. */
+  readonly naming: Naming;
+  /** ARNs of the environment's account and region. */
+  readonly arns: ArnBuilder;
+  /** The data resources the roles reach (the storage contract). */
+  readonly data: AirflowDataAccess;
+  /** The environment's DAG bundles: S3 prefixes the DAG readers may read, Git credentials the execution role injects. */
+  readonly bundles: readonly DagBundleConfig[];
+  /**
+   * Secrets the environment's own Airflow options reference, which the execution role injects.
+   * @default none
+   */
+  readonly optionSecretArns?: readonly string[];
+}
+
+/**
+ * The IAM role of every component that runs in the environment, each with only what it does
+ * (`taskRolePermissions`, `platformRolePermissions`): the ECS task execution role, one task role per Airflow
+ * component, the container-instance and bastion roles (with instance profiles), and the roles of the operations
+ * Lambdas. Every trust names only the needed service principal, limited to this account.
+ */
+export class ComponentRoles extends Construct {
+  /** ECS task execution: pulls the image, writes container logs, injects the task secrets. */
+  readonly taskExecution: ServiceRole;
+  /** One task role per component (`TASK_ROLE_COMPONENTS`). */
+  readonly taskRoles: Readonly<Record<TaskRoleComponent, ServiceRole>>;
+  /** The ECS container instances (with an instance profile). */
+  readonly containerInstance: ServiceRole;
+  /** The SSM-only bastion (with an instance profile). */
+  readonly bastion: ServiceRole;
+  /** The queue-depth publisher Lambda. */
+  readonly publisher: ServiceRole;
+  /** The Lambda that redeploys the services after the database secret rotates. */
+  readonly redeployer: ServiceRole;
+
+  constructor(scope: Construct, id: string, props: ComponentRolesProps) {
+    super(scope, id);
+    const { naming, arns } = props;
+    const ecsTasksTrust = serviceTrustPolicy([arns.servicePrincipal("ecs-tasks")], arns.account, [
+      { test: "ArnLike", variable: "aws:SourceArn", values: [arns.of("ecs", "*")] },
+    ]);
+    // EC2 does not send aws:SourceAccount when it assumes an instance role, so the trust names the principal alone.
+    const ec2Trust = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "TrustedServices", Effect: "Allow", Principal: { Service: [arns.servicePrincipal("ec2")] }, Action: ["sts:AssumeRole"] }],
+    });
+    const lambdaTrust = serviceTrustPolicy([arns.servicePrincipal("lambda")], arns.account);
+    const platform = platformRolePermissions(props);
+    const role = (id: string, name: string, assumeRolePolicy: string, permissions: RolePermissions, instanceProfile?: boolean) =>
+      new ServiceRole(this, id, { name, assumeRolePolicy, ...permissions, instanceProfile });
+
+    this.taskExecution = role("task-execution", naming.name("task-execution"), ecsTasksTrust, platform.taskExecution);
+    const tasks = taskRolePermissions(props);
+    const taskRoles = {} as Record<TaskRoleComponent, ServiceRole>;
+    for (const component of TASK_ROLE_COMPONENTS) {
+      const dashed = component.replace(/_/g, "-");
+      taskRoles[component] = role(`${dashed}-task`, naming.name(`${dashed}-task`), ecsTasksTrust, tasks[component]);
+    }
+    this.taskRoles = taskRoles;
+    this.containerInstance = role("container-instance", naming.name("container-instance"), ec2Trust, platform.containerInstance, true);
+    this.bastion = role("bastion", naming.name("bastion"), ec2Trust, platform.bastion, true);
+    this.publisher = role("queue-depth-publisher", naming.lambdas.publisher, lambdaTrust, platform.publisher);
+    this.redeployer = role("service-redeployer", naming.lambdas.redeployer, lambdaTrust, platform.redeployer);
+  }
+
+  /** The task role of a component. */
+  taskRole(component: TaskRoleComponent): ServiceRole {
+    return this.taskRoles[component];
+  }
+}
