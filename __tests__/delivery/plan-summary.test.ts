@@ -7,7 +7,7 @@ import { changeKind, parsePlan, redactPlan, type PlanJson } from "../../scripts/
 import { main, renderPlanSummary, stackIdFromFile, type StackPlanInput } from "../../scripts/plan-summary";
 import { contractOutputs } from "../support/offline-overrides";
 import { craftedPlan, offlinePlanOverride, planStacksOffline, resourceChange } from "../support/plan-json";
-import { repoEnvironment, repoEnvironments, synthesizeApp } from "../support/synth";
+import { repoEnvironment, repoEnvironments, sharedApp, synthesizeApp } from "../support/synth";
 import { toolError, toolOutput } from "../support/cli";
 
 const FIXTURES = path.join(__dirname, "fixtures", "plans");
@@ -170,8 +170,8 @@ describe("plan summary of real plans (terraform show -json, produced offline)", 
 
 describe("offline plan overrides (__tests__/support/plan-json.ts)", () => {
   const dev = repoEnvironment("dev");
-  const app = synthesizeApp([dev]);
-  temporaryDirs.push(app.outdir);
+  // The suite's shared synth (read-only): dev's stacks are the same in it as in a dev-only synth.
+  const app = sharedApp();
   const stack = (id: string) => app.stacks.find((s) => s.id === id)!;
   const json = (id: string) => JSON.parse(fs.readFileSync(path.join(stack(id).dir, "cdk.tf.json"), "utf8"));
 
