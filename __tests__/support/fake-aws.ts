@@ -15,6 +15,9 @@ import type { AddressInfo } from "net";
  * it is published or given up (`settleState`), since the consumer's read may arrive before the harness has
  * parsed the producer's apply.
  */
+/** How long a read of an expected state object is held before it is answered NoSuchKey. */
+const STATE_WAIT_MS = 180_000;
+
 export class FakeAws {
   private readonly server: http.Server;
   readonly calls: string[] = [];
@@ -121,8 +124,13 @@ export class FakeAws {
     }
     const id = `${s3.bucket}/${s3.key}`;
     if (this.states.has(id) && this.states.get(id) === undefined) {
+      // Held until published or settled; a harness that never does either must not hang Terraform forever.
+      const timer = setTimeout(() => this.settleState(s3.bucket, s3.key), STATE_WAIT_MS);
       const waiters = this.waiting.get(id) ?? [];
-      waiters.push(() => this.answerS3(req, s3, res));
+      waiters.push(() => {
+        clearTimeout(timer);
+        this.answerS3(req, s3, res);
+      });
       this.waiting.set(id, waiters);
       return;
     }
