@@ -294,9 +294,86 @@ function moduleOutputs(output: { value: unknown; type: unknown }): Record<string
   return Object.fromEntries(Object.keys(value).map((name) => [name, { value: value[name], type: types[name] }]));
 }
 
+/** Where the stream of one tier run stands: what each run did, what each level published, what the teardown did. */
+class TierRecorder {
+  readonly runStatus = new Map<string, string>();
+  readonly outputs = new Map<string, Record<string, AppliedOutput>>();
+  readonly changes = new Map<string, string[]>();
+  readonly runDiagnostics = new Map<string, Diagnostic[]>();
+  /** Levels in the order their teardown started. */
+  readonly teardownLevels: number[] = [];
+  readonly teardownDiagnostics: Diagnostic[] = [];
+  fileStatus = "not run";
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly levels: readonly (readonly StackUnderTest[])[],
+    private readonly fake: FakeAws,
+    private readonly backends: ReadonlyMap<string, StackState>,
+    private readonly sensitiveOutputs: ReadonlyMap<string, ReadonlySet<string>>,
+  ) {}
+
+  private static level(run: string): number {
+    return Number(/^(?:apply|replan)-(\d+)$/.exec(run)?.[1] ?? NaN);
+  }
+
+  /** Withdraws (or gives up on) a level's state objects: destroyed, or never applied. */
+  private settle(level: number): void {
+    for (const stack of this.levels[level] ?? []) this.fake.settleState(this.backends.get(stack.id)!.bucket, this.backends.get(stack.id)!.key);
+  }
+
+  readonly onEvent = (event: TestEvent): void => {
+    const run = event["@testrun"];
+    const progress = event.test_run?.progress;
+    if (process.env.AIRFLOW_TF_TIMING && event.type === "test_run" && progress !== "running")
+      process.stderr.write(
+        `apply tier: ${event.test_run?.run} ${progress} ${event.test_run?.status ?? ""} at ${((Date.now() - this.started) / 1000).toFixed(1)} s\n`,
+      );
+    if (event.type === "test_run" && progress === "complete") {
+      this.runStatus.set(event.test_run!.run, event.test_run!.status ?? "unknown");
+      // A level that did not apply publishes nothing: its consumers' reads fail at once instead of waiting.
+      if (/^apply-/.test(event.test_run!.run) && event.test_run!.status !== "pass") this.settle(TierRecorder.level(event.test_run!.run));
+    } else if (event.type === "test_run" && progress === "teardown" && run) {
+      const level = TierRecorder.level(run);
+      if (!this.teardownLevels.includes(level)) {
+        // The levels torn down before this one are gone: their states go too.
+        this.teardownLevels.forEach((k) => this.settle(k));
+        this.teardownLevels.push(level);
+      }
+    } else if (event.type === "test_state" && run && /^apply-/.test(run)) {
+      this.publish(event.test_state?.outputs ?? {});
+    } else if (event.type === "test_plan" && run && /^replan-/.test(run)) {
+      for (const rc of event.test_plan?.resource_changes ?? []) {
+        if (rc.change.actions.every((a) => a === "no-op")) continue;
+        const [, id, address] = /^module\.([^.]+)\.(.*)$/.exec(rc.address) ?? [undefined, "", rc.address];
+        this.changes.set(id, [...(this.changes.get(id) ?? []), `${rc.change.actions.join("/")} ${address}`]);
+      }
+    } else if (event.type === "diagnostic" && event.diagnostic) {
+      const diagnostic = toDiagnostic(event.diagnostic);
+      if (this.teardownLevels.length > 0) this.teardownDiagnostics.push(diagnostic);
+      else if (run) this.runDiagnostics.set(run, [...(this.runDiagnostics.get(run) ?? []), diagnostic]);
+    } else if (event.type === "test_cleanup") {
+      this.teardownDiagnostics.push({ severity: "error", summary: "Terraform left resources in state after the test file", detail: JSON.stringify(event) });
+    } else if (event.type === "test_file" && event.test_file?.progress === "complete") {
+      this.fileStatus = event.test_file.status ?? "unknown";
+    }
+  };
+
+  /** A level's applied outputs (one object output per stack) become each stack's state object on the FakeAws. */
+  private publish(levelOutputs: Record<string, { value: unknown; type: unknown }>): void {
+    for (const [id, output] of Object.entries(levelOutputs)) {
+      const applied = moduleOutputs(output);
+      this.outputs.set(id, applied);
+      const backend = this.backends.get(id);
+      const state = stateFile(offlineTerraform().toolchain.version, id, applied, this.sensitiveOutputs.get(id) ?? new Set());
+      if (backend) this.fake.publishState(backend.bucket, backend.key, state);
+    }
+  }
+}
+
 /**
- * Runs the apply tier over `environments` (each with its stacks in apply order). `workdir` must be empty. A shared
- * provider is started for the run unless one is given.
+ * Runs the apply tier over `environments` (each with its stacks in apply order). `workdir` must be empty. The
+ * suite's shared provider is attached to unless one is given (or there is none: then one is started for the run).
  */
 export async function runApplyTier(options: {
   readonly environments: readonly ApplyEnvironment[];
@@ -307,9 +384,7 @@ export async function runApplyTier(options: {
   const { environments, workdir } = options;
   const timing = phaseTimer();
   const all = environments.flatMap((e) => e.stacks);
-  const environmentOf = new Map(environments.flatMap((e) => e.stacks.map((s) => [s.id, e.name] as const)));
   const levels = writeTier(workdir, environments, options.mocks);
-  const levelOf = new Map(levels.flatMap((stacks, level) => stacks.map((s) => [s.id, level] as const)));
   const init = await terraform(
     ["init", "-backend=false", "-input=false", "-no-color"],
     workdir,
@@ -323,106 +398,48 @@ export async function runApplyTier(options: {
   const fake = await FakeAws.start("000000000000");
   const backends = new Map(all.map((s) => [s.id, backendOf(s)]));
   for (const { bucket, key } of backends.values()) fake.expectState(bucket, key);
-  const sensitiveOutputs = new Map(
-    all.map((s) => [
-      s.id,
-      new Set(
-        Object.entries(readConfig(s).output ?? {})
-          .filter(([, o]) => o.sensitive)
-          .map(([n]) => n),
-      ),
-    ]),
-  );
-
-  const runStatus = new Map<string, string>();
-  const outputs = new Map<string, Record<string, AppliedOutput>>();
-  const changes = new Map<string, string[]>();
-  const runDiagnostics = new Map<string, Diagnostic[]>();
-  const teardownLevels: number[] = [];
-  const teardownDiagnostics: Diagnostic[] = [];
-  let fileStatus = "not run";
-  const level = (run: string | undefined) => (run ? Number(/^(?:apply|replan)-(\d+)$/.exec(run)?.[1] ?? NaN) : NaN);
-  const settleLevel = (k: number) => levels[k]?.forEach((s) => fake.settleState(backends.get(s.id)!.bucket, backends.get(s.id)!.key));
-
-  const started = Date.now();
-  const onEvent = (event: TestEvent) => {
-    const run = event["@testrun"];
-    if (process.env.AIRFLOW_TF_TIMING && event.type === "test_run" && event.test_run?.progress !== "running")
-      process.stderr.write(
-        `apply tier: ${event.test_run?.run} ${event.test_run?.progress} ${event.test_run?.status ?? ""} at ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-      );
-    if (event.type === "test_run" && event.test_run?.progress === "complete") {
-      runStatus.set(event.test_run.run, event.test_run.status ?? "unknown");
-      // A level that did not apply publishes nothing: its consumers' reads fail at once instead of waiting.
-      if (/^apply-/.test(event.test_run.run) && event.test_run.status !== "pass") settleLevel(level(event.test_run.run));
-    } else if (event.type === "test_run" && event.test_run?.progress === "teardown" && run) {
-      const k = level(run);
-      if (!teardownLevels.includes(k)) {
-        // The levels torn down before this one are gone: their states go too.
-        teardownLevels.forEach(settleLevel);
-        teardownLevels.push(k);
-      }
-    } else if (event.type === "test_state" && run && /^apply-/.test(run)) {
-      for (const [id, output] of Object.entries(event.test_state?.outputs ?? {})) {
-        const applied = moduleOutputs(output);
-        outputs.set(id, applied);
-        const backend = backends.get(id);
-        if (backend)
-          fake.publishState(backend.bucket, backend.key, stateFile(offlineTerraform().toolchain.version, id, applied, sensitiveOutputs.get(id) ?? new Set()));
-      }
-    } else if (event.type === "test_plan" && run && /^replan-/.test(run)) {
-      for (const rc of event.test_plan?.resource_changes ?? []) {
-        if (rc.change.actions.every((a) => a === "no-op")) continue;
-        const [, id, address] = /^module\.([^.]+)\.(.*)$/.exec(rc.address) ?? [undefined, "", rc.address];
-        changes.set(id, [...(changes.get(id) ?? []), `${rc.change.actions.join("/")} ${address}`]);
-      }
-    } else if (event.type === "diagnostic" && event.diagnostic) {
-      const diagnostic = toDiagnostic(event.diagnostic);
-      if (teardownLevels.length > 0) teardownDiagnostics.push(diagnostic);
-      else if (run) runDiagnostics.set(run, [...(runDiagnostics.get(run) ?? []), diagnostic]);
-    } else if (event.type === "test_cleanup") {
-      teardownDiagnostics.push({ severity: "error", summary: "Terraform left resources in state after the test file", detail: JSON.stringify(event) });
-    } else if (event.type === "test_file" && event.test_file?.progress === "complete") {
-      fileStatus = event.test_file.status ?? "unknown";
-    }
-  };
-
+  const sensitive = (s: StackUnderTest) => new Set(Object.entries(readConfig(s).output ?? {}).flatMap(([name, o]) => (o.sensitive ? [name] : [])));
+  const recorder = new TierRecorder(levels, fake, backends, new Map(all.map((s) => [s.id, sensitive(s)])));
   let output: CommandResult;
   try {
-    output = await streamTest(workdir, terraformEnvironment({ ...fake.stateEnvironment(), ...provider.environment }), onEvent);
+    output = await streamTest(workdir, terraformEnvironment({ ...fake.stateEnvironment(), ...provider.environment }), recorder.onEvent);
     timing("apply, replan and destroy of every level");
   } finally {
     await fake.stop();
     if (!options.provider) await provider.stop();
   }
+  return { ...tierResults(environments, levels, recorder), output, stateReads: fake.calls.filter((c) => c.startsWith("GetObject")) };
+}
 
-  const diagnosticsOf = (run: string) => byStack(runDiagnostics.get(run) ?? [], all);
+/** Per stack and environment, what the recorder saw. */
+function tierResults(
+  environments: readonly ApplyEnvironment[],
+  levels: readonly (readonly StackUnderTest[])[],
+  recorder: TierRecorder,
+): Omit<ApplyTierResults, "output" | "stateReads"> {
+  const all = environments.flatMap((e) => e.stacks);
+  const environmentOf = new Map(environments.flatMap((e) => e.stacks.map((s) => [s.id, e.name] as const)));
+  const diagnosticsOf = (run: string) => byStack(recorder.runDiagnostics.get(run) ?? [], all);
   const stacks: Record<string, StackApply> = {};
-  for (const stack of all) {
-    const k = levelOf.get(stack.id)!;
-    stacks[stack.id] = {
-      environment: environmentOf.get(stack.id)!,
-      level: k,
-      apply: runStatus.get(`apply-${k}`) ?? "not run",
-      applyDiagnostics: diagnosticsOf(`apply-${k}`)[stack.id] ?? [],
-      outputs: outputs.get(stack.id),
-      replan: runStatus.get(`replan-${k}`) ?? "not run",
-      replanDiagnostics: diagnosticsOf(`replan-${k}`)[stack.id] ?? [],
-      changes: changes.get(stack.id) ?? [],
-    };
-  }
+  levels.forEach((level, k) => {
+    for (const stack of level) {
+      stacks[stack.id] = {
+        environment: environmentOf.get(stack.id)!,
+        level: k,
+        apply: recorder.runStatus.get(`apply-${k}`) ?? "not run",
+        applyDiagnostics: diagnosticsOf(`apply-${k}`)[stack.id] ?? [],
+        outputs: recorder.outputs.get(stack.id),
+        replan: recorder.runStatus.get(`replan-${k}`) ?? "not run",
+        replanDiagnostics: diagnosticsOf(`replan-${k}`)[stack.id] ?? [],
+        changes: recorder.changes.get(stack.id) ?? [],
+      };
+    }
+  });
   const teardown = Object.fromEntries(
     environments.map((env) => [
       env.name,
-      teardownLevels.map((k) => levels[k].find((s) => environmentOf.get(s.id) === env.name)?.id).filter((id): id is string => !!id),
+      recorder.teardownLevels.map((k) => levels[k].find((s) => environmentOf.get(s.id) === env.name)?.id).filter((id): id is string => !!id),
     ]),
   );
-  return {
-    stacks,
-    teardown,
-    teardownDiagnostics,
-    status: fileStatus,
-    output,
-    stateReads: fake.calls.filter((c) => c.startsWith("GetObject")),
-  };
+  return { stacks, teardown, teardownDiagnostics: recorder.teardownDiagnostics, status: recorder.fileStatus };
 }
