@@ -58,14 +58,24 @@ export async function sharedProvider(toolchain: TerraformToolchain, initializedD
 export async function startSharedProvider(toolchain: TerraformToolchain, executable = providerExecutable([toolchain.mirror])): Promise<SharedProvider> {
   if (!executable) throw new Error(`no unpacked hashicorp/aws ${AWS_PROVIDER_VERSION} in ${toolchain.mirror} to start a shared provider from`);
   const child: ChildProcess = spawn(executable, ["-debug"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TF_LOG: "", TF_LOG_PROVIDER: "" } });
+  // A provider left behind would serve forever: stop it when this process exits, and, should this process be killed
+  // outright (a Jest worker past its timeout), a watchdog shell stops it once this process is gone.
+  const watchdog = spawn("sh", ["-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done; kill -9 ${child.pid} 2>/dev/null`], {
+    stdio: "ignore",
+    detached: true,
+  });
+  watchdog.unref();
   const stop = () =>
     new Promise<void>((resolve) => {
+      watchdog.kill("SIGKILL");
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once("exit", () => resolve());
       child.kill("SIGTERM");
     });
-  // A provider left behind would serve forever: stop it when this process exits, whatever the tests did.
-  const onExit = () => child.kill("SIGKILL");
+  const onExit = () => {
+    child.kill("SIGKILL");
+    watchdog.kill("SIGKILL");
+  };
   process.once("exit", onExit);
   try {
     const reattach = await new Promise<string>((resolve, reject) => {
