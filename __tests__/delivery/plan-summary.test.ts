@@ -10,7 +10,7 @@ import { stackIdFromFile } from "../../scripts/plans/inputs";
 import { renderPlanSummary } from "../../scripts/plans/render";
 import { contractOutputs } from "../support/offline-overrides";
 import { craftedPlan, offlinePlanOverride, planStacksOffline } from "../support/plan-json";
-import { repoEnvironment, repoEnvironments, synthesizeApp } from "../support/synth";
+import { repoEnvironment, repoEnvironments, sharedApp, synthesizeApp } from "../support/synth";
 import { toolError, toolOutput } from "../support/cli";
 import { dangerLines, FIXTURES, fixture, ORDER, SECRET_MARKER, tableRow } from "./plans/crafted";
 
@@ -147,8 +147,8 @@ describe("plan summary of real plans (terraform show -json, produced offline)", 
 
 describe("offline plan overrides (__tests__/support/plan-json.ts)", () => {
   const dev = repoEnvironment("dev");
-  const app = synthesizeApp([dev]);
-  temporaryDirs.push(app.outdir);
+  // The suite's shared synth (read-only): dev's stacks are the same in it as in a dev-only synth.
+  const app = sharedApp();
   const stack = (id: string) => app.stacks.find((s) => s.id === id)!;
   const json = (id: string) => JSON.parse(fs.readFileSync(path.join(stack(id).dir, "cdk.tf.json"), "utf8"));
 

@@ -7,7 +7,7 @@ import type { DataOverride, OverrideResolver } from "./terraform-harness";
 const LOCAL_DATA_SOURCES = new Set(["aws_iam_policy_document", "aws_partition"]);
 
 /** Stand-ins for data sources that would call AWS at plan time, keyed by type. */
-const AWS_DATA_STAND_INS: Readonly<Record<string, (body: Record<string, unknown>) => Record<string, unknown>>> = {
+export const AWS_DATA_STAND_INS: Readonly<Record<string, (body: Record<string, unknown>) => Record<string, unknown>>> = {
   // The broker reads its generated auth token back (ElastiCache's auth_token is not write-only): 64 alphanumerics.
   aws_secretsmanager_secret_version: () => ({ secret_string: "OfflinePlanAuthToken0123456789abcdefOfflinePlanAuthToken01234567" }),
 };

@@ -2,6 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { FakeAws } from "./fake-aws";
+import { sharedProvider, type SharedProvider } from "./provider-server";
 import { locateToolchain, writeOfflineCliConfig, type TerraformToolchain } from "./toolchain";
 
 /**
@@ -11,6 +12,7 @@ import { locateToolchain, writeOfflineCliConfig, type TerraformToolchain } from 
  * ~13 MB provider schema once instead of once per stack (about 2.5 s each). The stack configurations are used
  * exactly as synthesized, provider blocks included; the only stand-ins are `override_data` for data sources that
  * would read AWS or remote state, and the loopback FakeAws for credentials checks and random-password generation.
+ * Validation attaches to one shared provider process (provider-server.ts), the plans start their own.
  */
 
 export interface CommandResult {
@@ -25,6 +27,8 @@ export interface Diagnostic {
   readonly detail: string;
   /** File the diagnostic points at, relative to the aggregate root (e.g. `prod-network/cdk.tf.json`). */
   readonly filename?: string;
+  /** Resource the diagnostic is about, when Terraform names one (e.g. `module.prod-network.aws_vpc.vpc`). */
+  readonly address?: string;
 }
 
 /** A synthesized stack directory and what the harness needs to know about it. */
@@ -49,7 +53,7 @@ export interface SynthesizedConfig {
   readonly data?: Record<string, Record<string, Record<string, unknown>>>;
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
   readonly output?: Record<string, Record<string, unknown>>;
-  readonly ephemeral?: Record<string, Record<string, unknown>>;
+  readonly ephemeral?: Record<string, Record<string, Record<string, unknown>>>;
 }
 
 let toolchain: TerraformToolchain | undefined;
@@ -92,7 +96,7 @@ const PLAN_RUN = "offline_plan";
 const INIT_ARGS = ["init", "-backend=false", "-input=false", "-no-color"];
 
 /** With AIRFLOW_TF_TIMING set, prints how long each phase of the tiers took (for tuning; never asserted). */
-function phaseTimer(): (phase: string) => void {
+export function phaseTimer(): (phase: string) => void {
   let last = Date.now();
   return (phase) => {
     if (process.env.AIRFLOW_TF_TIMING) process.stderr.write(`terraform tiers: ${phase} ${((Date.now() - last) / 1000).toFixed(1)} s\n`);
@@ -148,29 +152,35 @@ function writeAggregate(root: string, stacks: readonly StackUnderTest[], overrid
   fs.writeFileSync(path.join(root, "tests", "offline.tftest.hcl"), blocks.join("\n"));
 }
 
-/** The stack a diagnostic belongs to: the module directory of its file, else the module its text names. */
-function stackOf(d: Diagnostic, stacks: readonly StackUnderTest[]): string | undefined {
-  const first = d.filename?.split(/[\\/]/)[0];
-  const byFile = stacks.find((s) => s.id === first)?.id;
+/** The stack a diagnostic belongs to: the stack directory in its file's path, else the one module its address or text names. */
+export function stackOf(d: Diagnostic, stacks: readonly StackUnderTest[]): string | undefined {
+  const segments = d.filename?.split(/[\\/]/) ?? [];
+  const byFile = stacks.find((s) => segments.includes(s.id))?.id;
   if (byFile) return byFile;
-  const named = new Set([...`${d.summary} ${d.detail}`.matchAll(/module\.([A-Za-z0-9_-]+)/g)].map((m) => m[1]));
+  const named = new Set([...`${d.address ?? ""} ${d.summary} ${d.detail}`.matchAll(/module\.([A-Za-z0-9_-]+)/g)].map((m) => m[1]));
   return named.size === 1 ? stacks.find((s) => named.has(s.id))?.id : undefined;
 }
 
 /** Warnings the aggregate itself causes (a stack's backend and provider blocks are inert in a child module). */
-function isAggregateArtefact(d: Diagnostic): boolean {
+export function isAggregateArtefact(d: Diagnostic): boolean {
   return (
     d.severity === "warning" &&
     /Backend configuration ignored|Redundant empty provider block|provider configurations only in the root/i.test(`${d.summary} ${d.detail}`)
   );
 }
 
-function toDiagnostic(raw: { severity: string; summary: string; detail?: string; range?: { filename?: string } }): Diagnostic {
-  return { severity: raw.severity as Diagnostic["severity"], summary: raw.summary, detail: raw.detail ?? "", filename: raw.range?.filename };
+export function toDiagnostic(raw: { severity: string; summary: string; detail?: string; address?: string; range?: { filename?: string } }): Diagnostic {
+  return {
+    severity: raw.severity as Diagnostic["severity"],
+    summary: raw.summary,
+    detail: raw.detail ?? "",
+    filename: raw.range?.filename,
+    ...(raw.address ? { address: raw.address } : {}),
+  };
 }
 
 /** Groups diagnostics by stack; a diagnostic that names no stack goes to every stack (it is nobody's pass). */
-function byStack(diagnostics: readonly Diagnostic[], stacks: readonly StackUnderTest[]): Record<string, Diagnostic[]> {
+export function byStack(diagnostics: readonly Diagnostic[], stacks: readonly StackUnderTest[]): Record<string, Diagnostic[]> {
   const out: Record<string, Diagnostic[]> = Object.fromEntries(stacks.map((s) => [s.id, [] as Diagnostic[]]));
   for (const d of diagnostics) {
     if (isAggregateArtefact(d)) continue;
@@ -224,6 +234,8 @@ export async function runOfflineTiers(options: {
   readonly stacks: readonly (StackUnderTest & { readonly accountId: string })[];
   readonly overrides: OverrideResolver;
   readonly workdir: string;
+  /** The running provider `terraform validate` attaches to; one is started for the call when not given. */
+  readonly provider?: SharedProvider;
 }): Promise<TierResults> {
   const { stacks, workdir } = options;
   // Two init workers, each with its own plugin cache used by one directory at a time: concurrent writes to one
@@ -251,9 +263,12 @@ export async function runOfflineTiers(options: {
   timing("aggregate roots written and initialized");
 
   const fakes = await Promise.all(accounts.map((a) => FakeAws.start(a)));
+  // Validation configures no provider: every stack's validation attaches to one running provider instead of starting
+  // the plugin once per stack. The plans configure theirs per stack, so they start their own.
+  const provider = options.provider ?? (await sharedProvider(offlineTerraform().toolchain, [roots[0].dir]));
   try {
     const [validateOutput, ...planOutputs] = await Promise.all([
-      terraform(["validate", "-json", "-no-color"], roots[0].dir),
+      terraform(["validate", "-json", "-no-color"], roots[0].dir, terraformEnvironment(provider.environment)),
       ...fakes.map((fake, i) => terraform(["test", "-json", "-no-color"], roots[i + 1].dir, terraformEnvironment(fake.environment()))),
     ]);
     timing("validate and plans");
@@ -274,6 +289,7 @@ export async function runOfflineTiers(options: {
     };
   } finally {
     await Promise.all(fakes.map((f) => f.stop()));
+    if (!options.provider) await provider.stop();
   }
 }
 
