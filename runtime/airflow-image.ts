@@ -3,6 +3,7 @@
  * variables the task definitions set. The image (docker/) never repeats these as literals of its own: tests check
  * that it reads exactly these names. This layer imports nothing.
  */
+import { OIDC_ENV } from "./sign-in";
 
 /** Airflow and Python of the image; docker/Dockerfile's ARG defaults must equal these (a test checks). */
 export const AIRFLOW_VERSION = "3.1.5";
@@ -79,6 +80,8 @@ export const RUNTIME_ENV = {
   /** DAG sync task, set per run by deploy-dags (container overrides): the bundle and the version to switch to. */
   dagSyncBundle: "AIRFLOW_ECS_DAG_SYNC_BUNDLE",
   dagSyncVersion: "AIRFLOW_ECS_DAG_SYNC_VERSION",
+  /** api-server, OIDC sign-in only: the OAuth settings webserver_config.py renders (runtime/sign-in.ts). */
+  ...OIDC_ENV,
 } as const;
 
 /** The secrets backend layout: Airflow connections and variables under `<prefix>/<env>/connections|variables/`. */
