@@ -1,4 +1,5 @@
 /** The Airflow image and the sizes of its long-running components. */
+import { auth } from "./auth";
 import { taskSize } from "./common";
 import { bool, int, obj, oneOf, str } from "./language";
 
@@ -11,10 +12,7 @@ export const airflow = obj(
       pattern: /^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/,
       doc: "Tag of the Airflow image in this environment's ECR repository (built from docker/).",
     }),
-    authManager: oneOf(["fab", "simple"], {
-      default: "fab",
-      doc: "Airflow 3 auth manager: FAB for production users and roles, the simple auth manager for throwaway environments.",
-    }),
+    auth,
     apiServer: component("The API server (UI and REST API) behind the ALB."),
     scheduler: component("The scheduler."),
     dagProcessor: component("The standalone DAG processor."),
@@ -31,5 +29,8 @@ export const airflow = obj(
       { doc: "Flower." },
     ),
   },
-  { doc: "The Airflow image and components." },
+  {
+    doc: "The Airflow image and components.",
+    retired: { authManager: 'was replaced by airflow.auth; expected "auth": {"kind": "fab"} (or "simple", or "oidc" with its settings) instead' },
+  },
 );

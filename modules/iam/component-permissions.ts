@@ -1,4 +1,5 @@
-import type { DagBundleConfig } from "../../config/schema";
+import type { AuthConfig, DagBundleConfig } from "../../config/schema";
+import { authSecretArns } from "../airflow/auth-settings";
 import { HEARTBEAT, QUEUE_METRICS } from "../../runtime/metrics";
 import type { ArnBuilder } from "../core/arn";
 import type { Naming } from "../core/naming";
@@ -50,6 +51,8 @@ export interface ComponentAccess {
   readonly data: AirflowDataAccess;
   /** The environment's DAG bundles: S3 prefixes the DAG readers may read, Git credentials the execution role injects. */
   readonly bundles: readonly DagBundleConfig[];
+  /** How people sign in: with OIDC, the execution role injects the client secret into the api-server. Absent: no sign-in secret. */
+  readonly auth?: AuthConfig;
 }
 
 /** A role's description and its statements; no statements makes a role that can do nothing. */
@@ -115,7 +118,7 @@ export function taskRolePermissions({ naming, arns, data, bundles }: ComponentAc
 }
 
 /** What the task execution role, the hosts and the operations Lambdas may do. */
-export function platformRolePermissions({ naming, arns, data, bundles }: ComponentAccess): Readonly<Record<PlatformRole, RolePermissions>> {
+export function platformRolePermissions({ naming, arns, data, bundles, auth }: ComponentAccess): Readonly<Record<PlatformRole, RolePermissions>> {
   const dataKey = data.dataKeyArn;
   const secrets = data.secretArns;
   const fs = data.dagFileSystem;
@@ -133,6 +136,7 @@ export function platformRolePermissions({ naming, arns, data, bundles }: Compone
     secrets.adminPassword,
     secrets.flowerBasicAuth,
     ...gitCredentials,
+    ...(auth ? authSecretArns(auth) : []),
   ];
   return {
     taskExecution: {
