@@ -40,8 +40,11 @@ export type ComputeConfig = EnvironmentConfig["compute"];
 export type BastionConfig = ComputeConfig["bastion"];
 
 export type AirflowConfig = EnvironmentConfig["airflow"];
-/** Airflow 3 auth manager: FAB for production users and roles, the simple auth manager for throwaway environments. */
-export type AuthManagerKind = AirflowConfig["authManager"];
+/** How people sign in: FAB users and passwords, the simple auth manager (throwaway environments) or OIDC through FAB. */
+export type AuthConfig = AirflowConfig["auth"];
+export type AuthKind = AuthConfig["kind"];
+/** Sign-in with an OpenID Connect provider (FAB OAuth), groups mapped to Airflow roles. */
+export type OidcAuthConfig = Extract<AuthConfig, { readonly kind: "oidc" }>;
 /** A long-running Airflow component: its replica count and task size. */
 export type ComponentConfig = AirflowConfig["apiServer"];
 export type FlowerConfig = AirflowConfig["flower"];
@@ -53,6 +56,8 @@ export type TaskSize = Pick<ComponentConfig, "cpu" | "memory">;
 export type WorkerPoolConfig = EnvironmentConfig["workerPools"][number];
 /** Where a worker pool's tasks run. */
 export type CapacityKind = WorkerPoolConfig["capacity"];
+/** A worker pool's own task role grants (S3 folders, secrets, KMS keys, managed policies). */
+export type WorkerTaskRoleConfig = NonNullable<WorkerPoolConfig["taskRole"]>;
 
 export type DagsConfig = EnvironmentConfig["dags"];
 export type DagBundleConfig = DagsConfig["bundles"][number];

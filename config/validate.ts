@@ -5,6 +5,7 @@ import { IMAGE_DAG_BUNDLE_NAME } from "../runtime/airflow-image";
 import type { EnvironmentConfig, TaskSize } from "./schema";
 import { resolveAirflowOptions } from "./derived/airflow-options";
 import { checkBundleRefreshes } from "./derived/dag-processor-health";
+import { checkAuth, checkWorkerTaskRoles } from "./validate-access";
 
 /** The Airflow default queue (`[operators] default_queue`): tasks without an explicit queue land here. */
 export const DEFAULT_QUEUE = "default";
@@ -28,10 +29,13 @@ export function validateEnvironment(config: EnvironmentConfig): FieldIssue[] {
   checkDags(config, report);
   // The environment's own Airflow options, and the rules of the runtime values derived from the environment.
   issues.push(...resolveAirflowOptions(config).issues, ...checkBundleRefreshes(config.dags.bundles));
+  checkAuth(config, report);
+  checkWorkerTaskRoles(config, report);
   return issues;
 }
 
-type Report = (path: string, value: unknown, problem: string) => void;
+/** Records one issue: the field's path, the value found and what is wrong with it (ending in what is expected). */
+export type Report = (path: string, value: unknown, problem: string) => void;
 
 function checkNetwork(config: EnvironmentConfig, report: Report): void {
   const { network, account } = config;
@@ -104,7 +108,7 @@ function checkProduction(config: EnvironmentConfig, report: Report): void {
   rule(redis.snapshotRetentionDays >= 1, "storage.redis.snapshotRetentionDays", redis.snapshotRetentionDays, "at least 1 day");
   rule(config.airflow.apiServer.desiredCount >= 2, "airflow.apiServer.desiredCount", config.airflow.apiServer.desiredCount, "at least 2 replicas");
   rule(config.airflow.scheduler.desiredCount >= 2, "airflow.scheduler.desiredCount", config.airflow.scheduler.desiredCount, "at least 2 replicas");
-  rule(config.airflow.authManager === "fab", "airflow.authManager", config.airflow.authManager, '"fab" (the simple auth manager is for development)');
+  rule(config.airflow.auth.kind !== "simple", "airflow.auth.kind", config.airflow.auth.kind, '"fab" or "oidc" (the simple auth manager is for development)');
   rule(
     config.compute.maxInstances >= config.network.azCount,
     "compute.maxInstances",

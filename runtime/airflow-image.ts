@@ -3,6 +3,7 @@
  * variables the task definitions set. The image (docker/) never repeats these as literals of its own: tests check
  * that it reads exactly these names. This layer imports nothing.
  */
+import { OIDC_ENV } from "./sign-in";
 
 /** Airflow and Python of the image; docker/Dockerfile's ARG defaults must equal these (a test checks). */
 export const AIRFLOW_VERSION = "3.1.5";
@@ -92,6 +93,8 @@ export const RUNTIME_ENV = {
   logGroomerMaxMegabytes: "AIRFLOW_ECS_LOG_GROOMER_MAX_MEGABYTES",
   logGroomerActiveMinutes: "AIRFLOW_ECS_LOG_GROOMER_ACTIVE_MINUTES",
   logGroomerIntervalSeconds: "AIRFLOW_ECS_LOG_GROOMER_INTERVAL_SECONDS",
+  /** api-server, OIDC sign-in only: the OAuth settings webserver_config.py renders (runtime/sign-in.ts). */
+  ...OIDC_ENV,
 } as const;
 
 /** The secrets backend layout: Airflow connections and variables under `<prefix>/<env>/connections|variables/`. */

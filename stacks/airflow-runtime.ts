@@ -22,7 +22,7 @@ export function airflowRuntime(
     environment: config.name,
     region: config.account.region,
     secretPrefix: naming.secretPrefix,
-    authManager: config.airflow.authManager,
+    auth: config.airflow.auth,
     db: {
       host: storage.db_address,
       port: storage.db_port,

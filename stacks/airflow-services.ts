@@ -8,7 +8,7 @@ import { WorkerPool } from "../modules/airflow/worker-pool";
 import type { ContractValues } from "../modules/core/contract";
 import type { Naming } from "../modules/core/naming";
 import type { ComputeContract } from "./contracts/compute";
-import type { IamContract } from "./contracts/iam";
+import { workerPoolTaskRoleArn, type IamContract } from "./contracts/iam";
 import type { NetworkContract } from "./contracts/network";
 import type { StorageContract } from "./contracts/storage";
 
@@ -80,7 +80,7 @@ export function coreServices(
   return services;
 }
 
-/** One `WorkerPool` per configured pool, in config order, in the workers' security group with the worker task role. */
+/** One `WorkerPool` per configured pool, in config order, in the workers' security group with the pool's task role. */
 export function workerPools(stack: Construct & AirflowServiceInputs, defaults: AirflowServiceDefaults): readonly WorkerPool[] {
   const { config, network, iam } = stack;
   return config.workerPools.map(
@@ -89,7 +89,7 @@ export function workerPools(stack: Construct & AirflowServiceInputs, defaults: A
         ...defaults,
         pool,
         securityGroupId: network.workers_security_group_id,
-        taskRoleArn: iam.worker_task_role_arn,
+        taskRoleArn: workerPoolTaskRoleArn(iam, pool),
       }),
   );
 }

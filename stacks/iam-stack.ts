@@ -15,7 +15,8 @@ export interface IamStackProps {
 }
 
 /**
- * IAM: one task execution role, one task role per component with only what that component does, the container
+ * IAM: one task execution role, one task role per component with only what that component does (and one per worker
+ * pool that declares its own grants), the container
  * instance and bastion roles (ECS agent, Session Manager), the Lambda roles, and optionally the GitHub OIDC CI roles
  * and the role DAG repositories deliver with. Every grant names this environment's resources; the storage contract
  * supplies the ARNs AWS generates.
@@ -37,6 +38,8 @@ export class IamStack extends AirflowStack<IamContract> {
       arns,
       bundles: config.dags.bundles,
       optionSecretArns: optionSecretArns(resolveAirflowOptions(config)),
+      auth: config.airflow.auth,
+      workerPools: config.workerPools,
       data: {
         dataKeyArn: storage.data_kms_key_arn,
         secretArns: {
@@ -96,6 +99,7 @@ export class IamStack extends AirflowStack<IamContract> {
       bastion_instance_profile_arn: roles.bastion.instanceProfileArn,
       publisher_lambda_role_arn: roles.publisher.arn,
       redeployer_lambda_role_arn: roles.redeployer.arn,
+      worker_pool_task_role_arns: Object.fromEntries(Object.entries(roles.workerPoolTaskRoles).map(([pool, role]) => [pool, role.arn])),
     });
   }
 }

@@ -21,7 +21,19 @@ const VARIANT_EXAMPLES: Readonly<Record<string, Record<string, unknown>>> = {
   efs: { name: "team", source: "efs" },
   git: { name: "platform", source: "git", repository: "https://github.com/example-org/dags.git", ref: "main" },
   s3: { name: "analytics", source: "s3" },
+  fab: { kind: "fab" },
+  simple: { kind: "simple" },
+  oidc: {
+    kind: "oidc",
+    issuerUrl: "https://login.example.com/realms/data",
+    clientId: "airflow-dev",
+    clientSecretArn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:airflow/dev/oidc-client-secret-AbC123",
+    roleMapping: { "airflow-admins": ["Admin"] },
+  },
 };
+
+/** The kind of a variant example, whatever its discriminator is called (`source` of a DAG bundle, `kind` of sign-in). */
+const kindOf = (base: NonNullable<Case["base"]>) => Object.keys(VARIANT_EXAMPLES).find((kind) => VARIANT_EXAMPLES[kind] === base.value);
 
 /** Values each kind of field must reject: the wrong type, and a value of the right type outside what is allowed. */
 function rejectedValues(spec: FieldSpec): unknown[] {
@@ -135,13 +147,19 @@ describe("every field of an environment file", () => {
   it("walks every variant of a variant object", () => {
     const variantFields = fields(ENVIRONMENT_SPEC)
       .filter(([, , base]) => base)
-      .map(([p, , base]) => `${(base!.value as { source: string }).source} ${p}`);
+      .map(([p, , base]) => `${kindOf(base!)} ${p}`);
     expect(variantFields).toEqual(
-      expect.arrayContaining(["git dags.bundles[0].repository", "s3 dags.bundles[0].prefix", "efs dags.bundles[0].refreshIntervalSeconds"]),
+      expect.arrayContaining([
+        "git dags.bundles[0].repository",
+        "s3 dags.bundles[0].prefix",
+        "efs dags.bundles[0].refreshIntervalSeconds",
+        "oidc airflow.auth.clientSecretArn",
+        "oidc airflow.auth.roleMapping.airflow-admins",
+      ]),
     );
   });
 
-  it.each(cases.map((c) => [c.base ? `${c.path} (${(c.base.value as { source: string }).source})` : c.path, JSON.stringify(c.value).slice(0, 40), c] as const))(
+  it.each(cases.map((c) => [c.base ? `${c.path} (${kindOf(c.base)})` : c.path, JSON.stringify(c.value).slice(0, 40), c] as const))(
     "rejects %s = %s, naming the file, environment, field and what is allowed",
     (_label, _shown, c) => {
       const fieldPath = c.path;

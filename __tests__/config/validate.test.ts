@@ -184,7 +184,7 @@ describe("environment validation", () => {
       ["storage.redis.snapshotRetentionDays", (raw: any) => (raw.storage.redis.snapshotRetentionDays = 0), "at least 1 day"],
       ["airflow.apiServer.desiredCount", (raw: any) => (raw.airflow.apiServer.desiredCount = 1), "at least 2 replicas"],
       ["airflow.scheduler.desiredCount", (raw: any) => (raw.airflow.scheduler.desiredCount = 1), "at least 2 replicas"],
-      ["airflow.authManager", (raw: any) => (raw.airflow.authManager = "simple"), '"fab"'],
+      ["airflow.auth.kind", (raw: any) => (raw.airflow.auth = { kind: "simple" }), '"fab" or "oidc"'],
       ["alarms.email", (raw: any) => delete raw.alarms.email, "an e-mail address"],
       ["alb.certificateArn", (raw: any) => delete raw.alb.certificateArn, "an ACM certificate ARN"],
     ])("require %s", (field, mutate, expected) => {

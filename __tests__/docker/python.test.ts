@@ -27,6 +27,7 @@ describe("Python files of the image", () => {
       "config/airflow_ecs/heartbeat.py",
       "config/airflow_ecs/hostname.py",
       "config/airflow_ecs/log_groomer.py",
+      "config/airflow_ecs/oidc.py",
       "config/airflow_ecs/task_protection.py",
       "config/airflow_local_settings.py",
       "dags/airflow_ecs_example_queues.py",
@@ -54,6 +55,7 @@ describe("Python unit tests (python3 -m unittest)", () => {
     ["test_dags", "DAG arguments, dependencies, queues and the Celery configuration"],
     ["test_dag_sync", "DAG sync: atomic switch of an EFS bundle, rollback, unsafe archives refused, pruning, exit codes"],
     ["test_log_groomer", "log groomer: age and size bounds, active files spared, symlinks untouched, races skipped, SIGTERM"],
+    ["test_oidc", "OIDC sign-in: settings from the environment, groups mapped to roles, no login without sub/email, the rendered webserver_config.py"],
   ])("%s passes (%s)", (module) => {
     // GIVEN the image's package on PYTHONPATH WHEN the module's tests run
     const run = runSync("python3", ["-m", "unittest", "-v", module], {

@@ -2,6 +2,7 @@ import * as path from "path";
 import { loadEnvironments } from "../../config/load";
 import { HEARTBEAT } from "../../runtime/metrics";
 import { LOG_GROOMER_COMMAND, RUNTIME_ENV } from "../../runtime/airflow-image";
+import { AIRFLOW_ROLES, OIDC_CALLBACK_PATH, OIDC_ENV } from "../../runtime/sign-in";
 import { HEARTBEAT_PROBE_PREFIX } from "../../modules/iam/grants";
 import { checkDagQueues, scanDagQueues } from "../../scripts/lib/dag-queues";
 import { DOCKER_DIR, filesUnder, pythonEnv, read, runSync } from "./helpers";
@@ -150,6 +151,43 @@ describe("the heartbeat DAG and runtime/", () => {
     expect(interval).toBe(HEARTBEAT.intervalSeconds);
     expect(dagrunTimeout).toBeLessThan(interval);
     expect(worstCase).toBeLessThanOrEqual(dagrunTimeout);
+  });
+});
+
+describe("OIDC sign-in and runtime/", () => {
+  const OIDC_MODULE = path.join(DOCKER_DIR, "config", "airflow_ecs", "oidc.py");
+  const constants = pythonConstants(OIDC_MODULE);
+
+  it("reads exactly runtime/'s OIDC variables, with runtime/'s spelling", () => {
+    // GIVEN the sign-in module and the web server configuration
+    const sources = read(OIDC_MODULE) + read(path.join(DOCKER_DIR, "airflow-home", "webserver_config.py"));
+    // THEN they name the OIDC variables of the contract and no other runtime variable
+    expect([...contractNamesIn(sources)].sort()).toEqual(Object.values(OIDC_ENV).sort());
+    expect({
+      PROVIDER_ENV: constants.PROVIDER_ENV,
+      ISSUER_URL_ENV: constants.ISSUER_URL_ENV,
+      CLIENT_ID_ENV: constants.CLIENT_ID_ENV,
+      CLIENT_SECRET_ENV: constants.CLIENT_SECRET_ENV,
+      SCOPES_ENV: constants.SCOPES_ENV,
+      ROLE_CLAIM_ENV: constants.ROLE_CLAIM_ENV,
+      ROLE_MAPPING_ENV: constants.ROLE_MAPPING_ENV,
+      DEFAULT_ROLE_ENV: constants.DEFAULT_ROLE_ENV,
+    }).toEqual({
+      PROVIDER_ENV: OIDC_ENV.oidcProvider,
+      ISSUER_URL_ENV: OIDC_ENV.oidcIssuerUrl,
+      CLIENT_ID_ENV: OIDC_ENV.oidcClientId,
+      CLIENT_SECRET_ENV: OIDC_ENV.oidcClientSecret,
+      SCOPES_ENV: OIDC_ENV.oidcScopes,
+      ROLE_CLAIM_ENV: OIDC_ENV.oidcRoleClaim,
+      ROLE_MAPPING_ENV: OIDC_ENV.oidcRoleMapping,
+      DEFAULT_ROLE_ENV: OIDC_ENV.oidcDefaultRole,
+    });
+  });
+
+  it("has runtime/'s callback path and Airflow's roles", () => {
+    expect(constants.CALLBACK_PATH).toBe(OIDC_CALLBACK_PATH);
+    const roles = /^AIRFLOW_ROLES = \(([^)]*)\)$/m.exec(read(OIDC_MODULE))?.[1];
+    expect(roles?.split(",").map((role) => role.trim().replace(/"/g, ""))).toEqual([...AIRFLOW_ROLES]);
   });
 });
 

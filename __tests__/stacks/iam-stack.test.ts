@@ -68,6 +68,8 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
     ]);
     // (plus the connections of Git DAG bundles with credentials: their own test below)
     const gitSecrets = config.dags.bundles.flatMap((b) => (b.source === "git" && b.credentialsSecretArn ? [b.credentialsSecretArn] : []));
+    // (and the OIDC client secret, which only the api-server receives)
+    const signInSecrets = config.airflow.auth.kind === "oidc" ? [config.airflow.auth.clientSecretArn] : [];
     expect(statement("InjectTaskSecrets").Resource.sort()).toEqual(
       [
         ...[
@@ -80,6 +82,7 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
           "flower_basic_auth_secret_arn",
         ].map(storageRef),
         ...gitSecrets,
+        ...signInSecrets,
       ].sort(),
     );
     expect(statement("InjectTaskSecretsDecrypt")).toMatchObject({
@@ -207,6 +210,75 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
       Resource: [`arn:aws:s3:::${config.state.bucket}/${config.name}/*`],
     });
     expect(Object.keys(resources(json, "aws_iam_openid_connect_provider")).length).toBe(config.ci.createOidcProvider ? 1 : 0);
+  });
+});
+
+describe("worker pools' own task roles", () => {
+  const prod = repoEnvironments().find((c) => c.name === "prod")!;
+  const json = stackJson("prod", "iam");
+  const all = roles(json);
+
+  it("prod: the heavy pool's role is the worker's statements, then exactly its declared grants, plus its managed policy", () => {
+    // GIVEN prod's heavy pool with S3, secret, KMS and policy grants
+    const worker = all.get("airflow-prod-worker-task")!;
+    const heavy = all.get("airflow-prod-worker-heavy-task")!;
+    // THEN its trust is the worker's, its policy starts with the worker's statements unchanged
+    expect(heavy.trust).toEqual(worker.trust);
+    expect(heavy.statements.slice(0, worker.statements.length)).toEqual(worker.statements);
+    // AND continues with the pool's grants, each scoped to what prod.json names
+    expect(heavy.statements.slice(worker.statements.length)).toEqual([
+      {
+        Sid: "PoolListBucket1",
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: ["arn:aws:s3:::example-ml-features"],
+        Condition: { StringLike: { "s3:prefix": ["airflow/prod/*"] } },
+      },
+      {
+        Sid: "PoolListBucket2",
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: ["arn:aws:s3:::example-data-lake"],
+        Condition: { StringLike: { "s3:prefix": ["curated/*"] } },
+      },
+      {
+        Sid: "PoolReadWriteObjects",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+        Resource: ["arn:aws:s3:::example-ml-features/airflow/prod/*"],
+      },
+      { Sid: "PoolReadObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::example-data-lake/curated/*"] },
+      {
+        Sid: "PoolReadSecrets",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        Resource: ["arn:aws:secretsmanager:eu-west-1:333333333333:secret:airflow/prod/teams/ml/*"],
+      },
+      {
+        Sid: "PoolUseKeys",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: ["arn:aws:kms:eu-west-1:333333333333:key/5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"],
+      },
+    ]);
+    expect(heavy.managed).toEqual(["arn:aws:iam::333333333333:policy/ml-feature-store-read"]);
+    expect(worker.managed).toEqual([]);
+  });
+
+  it.each(repoEnvironments().map((c) => [c.name, c] as const))("%s: publishes the role of each pool that declares one, by pool name", (name, config) => {
+    const stack = stackJson(name, "iam");
+    const declaring = config.workerPools.filter((p) => p.taskRole).map((p) => p.name);
+    const published = (stack.output as Record<string, { value: Record<string, string> }>).worker_pool_task_role_arns.value;
+    expect(Object.keys(published)).toEqual(declaring);
+    for (const pool of declaring) {
+      const [id] = Object.entries(resources(stack, "aws_iam_role")).find(([, r]) => r.name === `${config.namePrefix}-${name}-worker-${pool}-task`)!;
+      expect(published[pool]).toBe(`\${aws_iam_role.${id}.arn}`);
+    }
+  });
+
+  it("prod: only the declaring pool gets a role", () => {
+    expect([...all.keys()].filter((n) => n.startsWith("airflow-prod-worker-")).sort()).toEqual(["airflow-prod-worker-heavy-task", "airflow-prod-worker-task"]);
+    expect(prod.workerPools.map((p) => p.name)).toEqual(["default", "heavy"]);
   });
 });
 

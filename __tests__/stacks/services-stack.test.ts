@@ -129,7 +129,9 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
       expect(container.portMappings.map((p: any) => p.containerPort)).toEqual(spec.port ? [spec.port] : []);
       // (components that fetch DAG bundles also get the Git bundles' connections: tested with the DAG bundles)
       const gitConnections = ["dag-processor", "triggerer"].includes(name) ? gitCredentialVariables : [];
-      expect(secretNames(container)).toEqual([...spec.secrets, ...gitConnections].sort());
+      // (and the api-server of an OIDC environment the client secret: tested with sign-in)
+      const signIn = name === "api-server" && config.airflow.auth.kind === "oidc" ? ["AIRFLOW_ECS_OIDC_CLIENT_SECRET"] : [];
+      expect(secretNames(container)).toEqual([...spec.secrets, ...gitConnections, ...signIn].sort());
       expect(container.logConfiguration).toMatchObject({
         logDriver: "awslogs",
         options: { "awslogs-group": `/${config.namePrefix}/${config.name}/${name}`, mode: "non-blocking" },
@@ -233,6 +235,13 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
         /celery --app airflow\.providers\.celery\.executors\.celery_executor\.app inspect ping -d "celery@\$\(hostname\)"/,
       );
       expect(container().portMappings).toEqual([{ containerPort: 8793, hostPort: 8793, protocol: "tcp", name: "task-logs" }]);
+    });
+
+    it(pool.taskRole ? "runs with its own task role, looked up by pool name in the IAM contract" : "runs with the shared worker task role", () => {
+      // (an entry of the map output: Terraform fails the plan when the IAM state has no role for the pool yet)
+      const entry = `\${data.terraform_remote_state.iam_contract.outputs.worker_pool_task_role_arns`;
+      expect([`${entry}.${poolName}}`, `${entry}["${poolName}"]}`, ref("iam", "worker_task_role_arn")]).toContain(task(`worker-${poolName}`).task_role_arn);
+      expect(task(`worker-${poolName}`).task_role_arn.startsWith(entry)).toBe(pool.taskRole !== undefined);
     });
 
     it(`runs ${pool.cpu} CPU units / ${pool.memory} MiB on ${pool.capacity}`, () => {
@@ -501,5 +510,53 @@ describe("production and development services differ where it matters", () => {
       lb(dev).internal,
       Object.keys(resources(dev, "aws_wafv2_web_acl")).length,
     ]).toEqual([1, 1, false, true, 0]);
+  });
+});
+
+describe("sign-in on the api-server", () => {
+  const env = (name: string) => repoEnvironments().find((c) => c.name === name)!;
+  const apiServer = (name: string) => {
+    const config = env(name);
+    const td = Object.values(resources(stackJson(name, "services"), "aws_ecs_task_definition")).find(
+      (t) => t.family === `${config.namePrefix}-${name}-api-server`,
+    )!;
+    return JSON.parse(td.container_definitions as string).find((c: any) => c.name === "api-server");
+  };
+
+  it("prod (OIDC): the FAB auth manager, the OAuth settings as plain variables and the client secret through ECS secrets", () => {
+    // GIVEN prod's OIDC sign-in WHEN its api-server is synthesized
+    const container = apiServer("prod");
+    const plain = Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
+    // THEN the settings webserver_config.py renders are plain, on the https base URL the callback hangs off
+    expect(plain).toMatchObject({
+      AIRFLOW__CORE__AUTH_MANAGER: "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager",
+      AIRFLOW__API__BASE_URL: "https://airflow.example.com",
+      AIRFLOW_ECS_OIDC_PROVIDER: "oidc",
+      AIRFLOW_ECS_OIDC_ISSUER_URL: "https://login.example.com/realms/data-platform",
+      AIRFLOW_ECS_OIDC_CLIENT_ID: "airflow-prod",
+      AIRFLOW_ECS_OIDC_SCOPES: "openid email profile groups",
+      AIRFLOW_ECS_OIDC_ROLE_CLAIM: "groups",
+      AIRFLOW_ECS_OIDC_ROLE_MAPPING: '{"airflow-admins":["Admin"],"data-engineers":["Op"],"ml-engineers":["User"],"analysts":["Viewer"]}',
+      AIRFLOW_ECS_OIDC_DEFAULT_ROLE: "Public",
+    });
+    // AND the client secret is a Secrets Manager reference, absent from every plain value
+    expect(container.secrets.find((s: any) => s.name === "AIRFLOW_ECS_OIDC_CLIENT_SECRET")).toEqual({
+      name: "AIRFLOW_ECS_OIDC_CLIENT_SECRET",
+      valueFrom: "arn:aws:secretsmanager:eu-west-1:333333333333:secret:airflow/prod/oidc-client-secret-AbC123",
+    });
+    expect(JSON.stringify(container.environment)).not.toContain("oidc-client-secret");
+  });
+
+  it("prod (OIDC): no other container gets the OAuth settings or the client secret", () => {
+    const json = JSON.stringify(
+      Object.values(resources(stackJson("prod", "services"), "aws_ecs_task_definition"))
+        .filter((t) => t.family !== "airflow-prod-api-server")
+        .map((t) => t.container_definitions),
+    );
+    expect(json).not.toMatch(/AIRFLOW_ECS_OIDC_|oidc-client-secret/);
+  });
+
+  it.each(["dev", "test", "uat"])("%s (FAB passwords): no OAuth settings", (name) => {
+    expect(JSON.stringify(apiServer(name))).not.toContain("AIRFLOW_ECS_OIDC_");
   });
 });

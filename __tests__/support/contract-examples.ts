@@ -14,7 +14,13 @@ import type { StorageContract } from "../../stacks/contracts/storage";
  * offline plan (`override_data` on its `terraform_remote_state`), so each must pass the provider's validation
  * wherever a consumer uses it. Test support only: the contracts themselves carry names, kinds and descriptions.
  */
-type ExampleOf<K extends OutputKind> = K extends "list" ? readonly string[] : K extends "number" ? number : string;
+type ExampleOf<K extends OutputKind> = K extends "list"
+  ? readonly string[]
+  : K extends "number"
+    ? number
+    : K extends "map"
+      ? Readonly<Record<string, string>>
+      : string;
 export type ContractExamples<S extends Readonly<Record<string, OutputSpec>>> = {
   readonly [K in keyof S]: (config: EnvironmentConfig) => ExampleOf<S[K]["kind"]>;
 };
@@ -75,6 +81,7 @@ const iam: ContractExamples<IamContract> = {
   bastion_instance_profile_arn: profileArn("bastion"),
   publisher_lambda_role_arn: roleArn("queue-depth-publisher"),
   redeployer_lambda_role_arn: roleArn("service-redeployer"),
+  worker_pool_task_role_arns: (c) => Object.fromEntries(c.workerPools.filter((p) => p.taskRole).map((p) => [p.name, roleArn(`worker-${p.name}-task`)(c)])),
   ...(Object.fromEntries(TASK_ROLE_COMPONENTS.map((component) => [`${component}_task_role_arn`, roleArn(`${component.replace(/_/g, "-")}-task`)])) as Record<
     `${(typeof TASK_ROLE_COMPONENTS)[number]}_task_role_arn`,
     (c: EnvironmentConfig) => string

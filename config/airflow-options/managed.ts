@@ -25,8 +25,8 @@ const WARM_SHUTDOWN = platform("warm shutdown and scale-in protection of busy wo
 /** Keys are `section.key`, lower case. */
 export const MANAGED_OPTIONS: Readonly<Record<string, ManagedOption>> = {
   "core.executor": field("workerPools", "the platform runs the CeleryExecutor, one ECS service per worker pool"),
-  "core.auth_manager": field("airflow.authManager", "the auth manager decides who can log in"),
-  "core.simple_auth_manager_passwords_file": field("airflow.authManager", "the file must be on the task's writable /tmp"),
+  "core.auth_manager": field("airflow.auth", "the auth manager decides who can log in"),
+  "core.simple_auth_manager_passwords_file": field("airflow.auth", "the file must be on the task's writable /tmp"),
   "core.execution_api_server_url": platform("workers reach the Execution API through the api-server's service-discovery name"),
   "core.dags_folder": field("dags.bundles", "DAGs are Airflow DAG bundles; the folders are the image's mount points"),
   "core.plugins_folder": field("dags.bundles", "plugins come from the DAG file system's plugins access point"),

@@ -1,5 +1,6 @@
 /** The Airflow image, the sizes of its long-running components, and the environment's own Airflow options. */
 import { OPTION_COMPONENTS, type OptionComponent } from "../airflow-options/validate";
+import { auth } from "./auth";
 import { taskSize } from "./common";
 import { bool, int, num, obj, oneOf, record, str, union } from "./language";
 
@@ -57,10 +58,7 @@ export const airflow = obj(
       pattern: /^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/,
       doc: "Tag of the Airflow image in this environment's ECR repository (built from docker/).",
     }),
-    authManager: oneOf(["fab", "simple"], {
-      default: "fab",
-      doc: "Airflow 3 auth manager: FAB for production users and roles, the simple auth manager for throwaway environments.",
-    }),
+    auth,
     apiServer: component("The API server (UI and REST API) behind the ALB."),
     scheduler: component("The scheduler."),
     dagProcessor: component("The standalone DAG processor."),
@@ -82,5 +80,8 @@ export const airflow = obj(
     }),
     componentConfig: obj(componentOptions, { default: {}, doc: "Airflow options for one component only, overriding `airflow.config` there." }),
   },
-  { doc: "The Airflow image and components." },
+  {
+    doc: "The Airflow image and components.",
+    retired: { authManager: 'was replaced by airflow.auth; expected "auth": {"kind": "fab"} (or "simple", or "oidc" with its settings) instead' },
+  },
 );

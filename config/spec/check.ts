@@ -86,7 +86,9 @@ function checkObject(spec: ObjectField, value: unknown, path: string, issues: Fi
   }
   for (const key of Object.keys(value)) {
     if (key === "$schema" && path === "") continue;
-    if (!(key in spec.fields)) issues.push({ path: join(path, key), value: value[key], problem: `is not a known field; allowed fields here: ${names}` });
+    if (key in spec.fields) continue;
+    const retired = spec.retired?.[key];
+    issues.push({ path: join(path, key), value: value[key], problem: retired ?? `is not a known field; allowed fields here: ${names}` });
   }
   for (const [key, field] of Object.entries(spec.fields)) checkShape(field, value[key], join(path, key), issues);
 }

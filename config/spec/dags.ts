@@ -1,6 +1,7 @@
 /** How DAG code reaches the components: Airflow DAG bundles from EFS, Git or S3 (README "Deploying DAGs"). */
 import type { DagBundleConfig, S3DagBundleConfig } from "../schema";
 import { DEFAULT_MAX_REFRESH_SECONDS, MAX_TOLERABLE_STALL_SECONDS, PARSING_LOOP_OVERHEAD_SECONDS } from "../derived/dag-processor-health";
+import { SECRET_ARN } from "./common";
 import { derived, int, list, obj, str, variant } from "./language";
 
 /** A local folder is cheap to rescan; a fetch or an S3 listing is not. */
@@ -56,7 +57,7 @@ const bundle = variant(
         doc: "Folder of the repository holding the DAGs (absent: the repository root).",
       }),
       credentialsSecretArn: str("a Secrets Manager secret ARN, e.g. arn:aws:secretsmanager:eu-west-1:123456789012:secret:airflow/dev/dags-git-AbC123", {
-        pattern: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9\/_+=.@-]+-[A-Za-z0-9]{6}$/,
+        pattern: SECRET_ARN,
         optional: true,
         doc: 'Secrets Manager secret (in the environment\'s account and region) holding the Airflow git connection as JSON: a token (`{"conn_type": "git", "login": "x-access-token", "password": "<token>"}`) or a deploy key (`{"conn_type": "git", "extra": {"private_key": "<key>"}}`). Required for SSH URLs; leave out for public HTTPS repositories.',
       }),

@@ -112,6 +112,8 @@ export interface Fields {
 export interface ObjectField<Fs extends Fields = Fields, V = unknown, I = unknown, P extends Presence = Presence> extends FieldBase<V, I, P> {
   readonly kind: "object";
   readonly fields: Fs;
+  /** Fields files may no longer write, each with what replaced it (the message for a file that still does). */
+  readonly retired?: { readonly [key: string]: string };
 }
 
 export interface ArrayField<Item extends FieldSpec = FieldSpec, V = unknown, I = unknown, P extends Presence = Presence> extends FieldBase<V, I, P> {
@@ -239,7 +241,7 @@ export function union<const M extends readonly UnionMember[], O extends FieldOpt
   return field({ kind: "union", members, ...options }) as UnionField<ValueOf<M[number]>, PresenceFrom<O>> & DerivedBy<O>;
 }
 
-export function obj<Fs extends Fields, const O extends FieldOptions<ObjectInput<Fs>> = object>(
+export function obj<Fs extends Fields, const O extends FieldOptions<ObjectInput<Fs>> & { readonly retired?: { readonly [key: string]: string } } = object>(
   fields: Fs,
   options?: O,
 ): ObjectField<Fs, ObjectValue<Fs>, ObjectInput<Fs>, PresenceFrom<O>> & DerivedBy<O> {

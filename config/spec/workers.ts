@@ -1,6 +1,7 @@
 /** Celery worker pools: one ECS service per pool. */
 import { taskSize } from "./common";
 import { int, list, obj, oneOf, str } from "./language";
+import { taskRole } from "./task-role";
 
 export const workerPools = list(
   obj({
@@ -19,6 +20,7 @@ export const workerPools = list(
     minCount: int(0, 500, { doc: "Lower bound of the pool's desired count (0 = scale to zero when idle)." }),
     maxCount: int(1, 500, { doc: "Upper bound of the pool's desired count." }),
     capacity: oneOf(["ec2", "fargate", "fargate-spot"], { default: "ec2", doc: "Where the pool's tasks run." }),
+    taskRole,
   }),
   1,
   10,

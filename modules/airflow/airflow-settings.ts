@@ -1,11 +1,12 @@
 import { Token } from "cdktf";
-import type { AuthManagerKind, DagBundleConfig } from "../../config/schema";
+import type { AuthConfig, DagBundleConfig } from "../../config/schema";
 import { dagBundleConfigList, gitConnections } from "../dags/dag-bundles";
 import { TASK_LOG_PREFIX } from "../iam/grants";
 import { PORTS } from "../../runtime/ports";
 import { DAGS_FOLDER, PLUGINS_FOLDER, RUNTIME_ENV, secretsBackendKwargs, type Component } from "../../runtime/airflow-image";
 import { HEARTBEAT } from "../../runtime/metrics";
 import type { ComponentOptions } from "../../config/derived/airflow-options";
+import { authEnvironment, authSecrets } from "./auth-settings";
 
 /** Everything an Airflow container's settings are built from, resolved from config and the stack contracts. */
 export interface AirflowRuntime {
@@ -13,7 +14,8 @@ export interface AirflowRuntime {
   readonly region: string;
   /** `<prefix>/<env>`: Secrets Manager prefix of connections and variables. */
   readonly secretPrefix: string;
-  readonly authManager: AuthManagerKind;
+  /** How people sign in (`airflow.auth`). */
+  readonly auth: AuthConfig;
   readonly db: { readonly host: string; readonly port: number; readonly name: string; readonly masterSecretArn: string; readonly poolSize: number };
   readonly broker: { readonly host: string; readonly port: number; readonly authTokenSecretArn: string };
   readonly secrets: {
@@ -73,11 +75,6 @@ export const COMPONENT_NEEDS: Readonly<
   migrate: { db: true, broker: false, fernet: true, apiSecretKey: false, jwt: true, bundles: "none" },
 };
 
-export const AUTH_MANAGERS: Readonly<Record<AuthManagerKind, string>> = {
-  fab: "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager",
-  simple: "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
-};
-
 /** `[api_auth] jwt_audience`: the `aud` of API tokens, set alike on every component (Airflow calls it strongly encouraged). */
 export const jwtAudience = (jwtIssuer: string): string => `${jwtIssuer}-api`;
 
@@ -101,9 +98,7 @@ export function componentEnvironment(component: Component, runtime: AirflowRunti
     AIRFLOW__CORE__DAGS_FOLDER: DAGS_FOLDER,
     AIRFLOW__CORE__PLUGINS_FOLDER: PLUGINS_FOLDER,
     AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION: "True",
-    AIRFLOW__CORE__AUTH_MANAGER: AUTH_MANAGERS[runtime.authManager],
-    // The simple auth manager writes generated passwords; the root filesystem is read-only.
-    ...(runtime.authManager === "simple" ? { AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE: "/tmp/simple_auth_manager_passwords.json.generated" } : {}),
+    ...authEnvironment(component, runtime.auth),
     AIRFLOW__CORE__EXECUTION_API_SERVER_URL: runtime.executionApiUrl,
     AIRFLOW__CORE__HOSTNAME_CALLABLE: HOSTNAME_CALLABLE,
     ...(runtime.baseUrl ? { AIRFLOW__API__BASE_URL: runtime.baseUrl } : {}),
@@ -214,5 +209,6 @@ export function componentSecrets(component: Component, runtime: AirflowRuntime):
     ...(needs.bundles === "initialize" && runtime.dags ? gitConnections(runtime.dags.bundles).secrets : {}),
     // The environment's own options kept in Secrets Manager.
     ...runtime.options[component].secrets,
+    ...authSecrets(component, runtime.auth),
   };
 }

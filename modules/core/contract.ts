@@ -1,4 +1,4 @@
-import { DataTerraformRemoteStateS3, TerraformOutput, TerraformStack } from "cdktf";
+import { DataTerraformRemoteStateS3, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { constructError } from "./construct-error";
 
 /**
@@ -12,7 +12,11 @@ import { constructError } from "./construct-error";
 
 export type StackKind = "network" | "storage" | "iam" | "compute" | "services";
 
-export type OutputKind = "string" | "list" | "number";
+/**
+ * What an output holds: a string, a list of strings, a number, or a map of strings (keys known from config, e.g. one
+ * entry per worker pool; a consumer reads an entry with `Fn.lookup`, which fails the plan when the key is missing).
+ */
+export type OutputKind = "string" | "list" | "number" | "map";
 
 export interface OutputSpec<K extends OutputKind = OutputKind> {
   readonly kind: K;
@@ -28,7 +32,13 @@ export interface Contract<S extends ContractSpec = ContractSpec> {
 
 /** Token-typed values of a contract, as a producer supplies them and a consumer reads them. */
 export type ContractValues<S extends ContractSpec> = {
-  readonly [K in keyof S]: S[K]["kind"] extends "list" ? string[] : S[K]["kind"] extends "number" ? number : string;
+  readonly [K in keyof S]: S[K]["kind"] extends "list"
+    ? string[]
+    : S[K]["kind"] extends "number"
+      ? number
+      : S[K]["kind"] extends "map"
+        ? Readonly<Record<string, string>>
+        : string;
 };
 
 const OUTPUT_NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -48,6 +58,7 @@ export const output = {
   string: (description: string): OutputSpec<"string"> => ({ kind: "string", description }),
   list: (description: string): OutputSpec<"list"> => ({ kind: "list", description }),
   number: (description: string): OutputSpec<"number"> => ({ kind: "number", description }),
+  map: (description: string): OutputSpec<"map"> => ({ kind: "map", description }),
 };
 
 /** Where a stack keeps its state; a consumer's remote-state data source points at the same object. */
@@ -77,6 +88,20 @@ export function contractDataSourceId(producer: StackKind): string {
   return `${producer}_contract`;
 }
 
+/** One output of a remote state, as a token of its kind. */
+function readOutput(remote: DataTerraformRemoteStateS3, name: string, kind: OutputKind): unknown {
+  switch (kind) {
+    case "list":
+      return remote.getList(name);
+    case "number":
+      return remote.getNumber(name);
+    case "map":
+      return Token.asStringMap(remote.get(name));
+    case "string":
+      return remote.getString(name);
+  }
+}
+
 export function readContract<S extends ContractSpec>(consumer: TerraformStack, producer: ContractProducer<S> & TerraformStack): ContractValues<S> {
   const { contract, stateLocation } = producer;
   const remote = new DataTerraformRemoteStateS3(consumer, contractDataSourceId(contract.stack), { ...stateLocation });
@@ -88,8 +113,7 @@ export function readContract<S extends ContractSpec>(consumer: TerraformStack, p
       enumerable: true,
       // One token per output, created on first use: unread outputs cost nothing, re-reads reuse the token.
       get: () => {
-        if (!read.has(name))
-          read.set(name, spec.kind === "list" ? remote.getList(name) : spec.kind === "number" ? remote.getNumber(name) : remote.getString(name));
+        if (!read.has(name)) read.set(name, readOutput(remote, name, spec.kind));
         return read.get(name);
       },
     });

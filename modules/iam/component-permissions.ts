@@ -1,4 +1,5 @@
-import type { DagBundleConfig } from "../../config/schema";
+import type { AuthConfig, DagBundleConfig } from "../../config/schema";
+import { authSecretArns } from "../airflow/auth-settings";
 import { HEARTBEAT, QUEUE_METRICS } from "../../runtime/metrics";
 import type { ArnBuilder } from "../core/arn";
 import type { Naming } from "../core/naming";
@@ -56,6 +57,8 @@ export interface ComponentAccess {
    * @default none
    */
   readonly optionSecretArns?: readonly string[];
+  /** How people sign in: with OIDC, the execution role injects the client secret into the api-server. Absent: no sign-in secret. */
+  readonly auth?: AuthConfig;
 }
 
 /** A role's description and its statements; no statements makes a role that can do nothing. */
@@ -127,6 +130,7 @@ export function platformRolePermissions({
   data,
   bundles,
   optionSecretArns = [],
+  auth,
 }: ComponentAccess): Readonly<Record<PlatformRole, RolePermissions>> {
   const dataKey = data.dataKeyArn;
   const secrets = data.secretArns;
@@ -146,6 +150,7 @@ export function platformRolePermissions({
     secrets.flowerBasicAuth,
     ...gitCredentials,
     ...optionSecretArns,
+    ...(auth ? authSecretArns(auth) : []),
   ];
   return {
     taskExecution: {

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import type { DagBundleConfig } from "../../config/schema";
+import type { AuthConfig, DagBundleConfig, WorkerPoolConfig } from "../../config/schema";
 import type { ArnBuilder } from "../core/arn";
 import type { Naming } from "../core/naming";
 import {
@@ -10,6 +10,7 @@ import {
   type RolePermissions,
   type TaskRoleComponent,
 } from "./component-permissions";
+import { poolsWithTaskRoles, workerPoolPermissions } from "./pool-grants";
 import { serviceTrustPolicy } from "./policy-document";
 import { ServiceRole } from "./service-role";
 
@@ -27,6 +28,16 @@ export interface ComponentRolesProps {
    * @default none
    */
   readonly optionSecretArns?: readonly string[];
+  /**
+   * How people sign in: with OIDC, the execution role may read the client secret it injects into the api-server.
+   * @default - no sign-in secret (FAB passwords)
+   */
+  readonly auth?: AuthConfig;
+  /**
+   * The worker pools: each one declaring a `taskRole` gets a role of its own, the worker's permissions plus its grants.
+   * @default - none: every pool runs with the worker task role
+   */
+  readonly workerPools?: readonly WorkerPoolConfig[];
 }
 
 /**
@@ -40,6 +51,8 @@ export class ComponentRoles extends Construct {
   readonly taskExecution: ServiceRole;
   /** One task role per component (`TASK_ROLE_COMPONENTS`). */
   readonly taskRoles: Readonly<Record<TaskRoleComponent, ServiceRole>>;
+  /** The own task role of each worker pool that declares one, by pool name (`<prefix>-<env>-worker-<pool>-task`). */
+  readonly workerPoolTaskRoles: Readonly<Record<string, ServiceRole>>;
   /** The ECS container instances (with an instance profile). */
   readonly containerInstance: ServiceRole;
   /** The SSM-only bastion (with an instance profile). */
@@ -62,7 +75,8 @@ export class ComponentRoles extends Construct {
     });
     const lambdaTrust = serviceTrustPolicy([arns.servicePrincipal("lambda")], arns.account);
     const platform = platformRolePermissions(props);
-    const role = (id: string, name: string, assumeRolePolicy: string, permissions: RolePermissions, instanceProfile?: boolean) =>
+    type Permissions = RolePermissions & { readonly managedPolicyArns?: readonly string[] };
+    const role = (id: string, name: string, assumeRolePolicy: string, permissions: Permissions, instanceProfile?: boolean) =>
       new ServiceRole(this, id, { name, assumeRolePolicy, ...permissions, instanceProfile });
 
     this.taskExecution = role("task-execution", naming.name("task-execution"), ecsTasksTrust, platform.taskExecution);
@@ -73,6 +87,12 @@ export class ComponentRoles extends Construct {
       taskRoles[component] = role(`${dashed}-task`, naming.name(`${dashed}-task`), ecsTasksTrust, tasks[component]);
     }
     this.taskRoles = taskRoles;
+    this.workerPoolTaskRoles = Object.fromEntries(
+      poolsWithTaskRoles(props.workerPools ?? []).map((pool) => {
+        const part = `worker-${pool.name}-task`;
+        return [pool.name, role(part, naming.name(part), ecsTasksTrust, workerPoolPermissions(tasks.worker, arns, pool))];
+      }),
+    );
     this.containerInstance = role("container-instance", naming.name("container-instance"), ec2Trust, platform.containerInstance, true);
     this.bastion = role("bastion", naming.name("bastion"), ec2Trust, platform.bastion, true);
     this.publisher = role("queue-depth-publisher", naming.lambdas.publisher, lambdaTrust, platform.publisher);

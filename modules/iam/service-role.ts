@@ -19,7 +19,8 @@ export interface ServiceRoleProps {
    */
   readonly statements?: readonly PolicyStatement[];
   /**
-   * AWS managed policies, only where a scoped inline policy cannot follow AWS's own evolving needs (CI roles).
+   * Managed policies: AWS managed ones only where a scoped inline policy cannot follow AWS's own evolving needs (CI
+   * roles); customer managed ones an environment file attaches to a worker pool's role.
    * @default - none
    */
   readonly managedPolicyArns?: readonly string[];

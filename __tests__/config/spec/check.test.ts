@@ -32,6 +32,16 @@ describe("checking a value against its field", () => {
     ]);
   });
 
+  it("names what replaced a retired field instead of listing the allowed ones", () => {
+    // GIVEN an object that retired "old" in favour of "new"
+    const spec = obj({ new: int(1, 9) }, { retired: { old: 'was replaced by field.new; expected "new": <1-9> instead' } });
+    // WHEN a value still writes "old" (and an unknown "other") THEN the retired one says what replaced it
+    expect(issuesOf(spec, { old: 3, other: 1, new: 3 })).toEqual([
+      { path: "field.old", value: 3, problem: 'was replaced by field.new; expected "new": <1-9> instead' },
+      { path: "field.other", value: 1, problem: "is not a known field; allowed fields here: new" },
+    ]);
+  });
+
   it("explains a union value of a member's type with that member's message", () => {
     // GIVEN a string too long and a number out of range THEN the string and number members say why
     expect(issuesOf(optionValue, "x".repeat(21))[0].problem).toBe("is not allowed; expected a string of at most 20 characters");

@@ -71,7 +71,7 @@ const runtime: AirflowRuntime = {
   environment: "dev",
   region: "eu-west-1",
   secretPrefix: "airflow/dev",
-  authManager: "fab",
+  auth: { kind: "fab" },
   db: { host: "db", port: 5432, name: "airflow", masterSecretArn: "arn:db", poolSize: 5 },
   broker: { host: "redis", port: 6379, authTokenSecretArn: "arn:redis" },
   secrets: { fernetKey: "arn:fernet", apiSecretKey: "arn:api", jwtSecret: "arn:jwt", adminPassword: "arn:admin", flowerBasicAuth: "arn:flower" },

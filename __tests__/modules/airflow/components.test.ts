@@ -5,7 +5,7 @@ import { RUNTIME_ENV } from "../../../runtime/airflow-image";
 
 const airflow = (flower: Partial<AirflowConfig["flower"]>): AirflowConfig => ({
   imageTag: "3.1.5-1",
-  authManager: "fab",
+  auth: { kind: "fab" },
   apiServer: { cpu: 1024, memory: 2048, desiredCount: 2 },
   scheduler: { cpu: 1024, memory: 2048, desiredCount: 2 },
   dagProcessor: { cpu: 512, memory: 1024, desiredCount: 1 },

@@ -1,5 +1,5 @@
 import { TerraformOutput, Testing } from "cdktf";
-import type { DagBundleConfig, GitDagBundleConfig } from "../../../config/schema";
+import type { AuthConfig, DagBundleConfig, GitDagBundleConfig, WorkerPoolConfig } from "../../../config/schema";
 import { ArnBuilder } from "../../../modules/core/arn";
 import { Naming } from "../../../modules/core/naming";
 import { TASK_ROLE_COMPONENTS, type AirflowDataAccess } from "../../../modules/iam/component-permissions";
@@ -24,11 +24,11 @@ const data: AirflowDataAccess = {
   dagBucketArn: "arn:aws:s3:::dags",
 };
 
-function synth(bundles: readonly DagBundleConfig[] = []) {
+function synth(bundles: readonly DagBundleConfig[] = [], extra: { auth?: AuthConfig; workerPools?: readonly WorkerPoolConfig[] } = {}) {
   let roles: ComponentRoles | undefined;
   const json = JSON.parse(
     Testing.synthScope((scope) => {
-      roles = new ComponentRoles(scope, "roles", { naming, arns, data, bundles });
+      roles = new ComponentRoles(scope, "roles", { naming, arns, data, bundles, ...extra });
       new TerraformOutput(scope, "container_instance_profile", { value: roles.containerInstance.instanceProfileArn });
     }),
   );
@@ -89,6 +89,52 @@ describe("ComponentRoles", () => {
     // WHEN the roles are created THEN the execution role reads the seven shared secrets and the bundle's, in that order
     const inject = synth([bundle]).policies["airflow-dev-task-execution"].find((s: { Sid: string }) => s.Sid === "InjectTaskSecrets");
     expect(inject.Resource).toEqual([...Object.values(data.secretArns), secret("git")]);
+  });
+
+  it("lets the execution role read the OIDC client secret it injects into the api-server", () => {
+    // GIVEN OIDC sign-in WHEN the roles are created THEN the client secret follows the shared secrets
+    const auth: AuthConfig = {
+      kind: "oidc",
+      issuerUrl: "https://login.example.com",
+      clientId: "airflow",
+      clientSecretArn: secret("oidc-client-secret-AbC123"),
+      scopes: ["openid"],
+      roleClaim: "groups",
+      roleMapping: { admins: ["Admin"] },
+      defaultRole: "Public",
+      providerName: "oidc",
+    };
+    const inject = synth([], { auth }).policies["airflow-dev-task-execution"].find((s: { Sid: string }) => s.Sid === "InjectTaskSecrets");
+    expect(inject.Resource).toEqual([...Object.values(data.secretArns), secret("oidc-client-secret-AbC123")]);
+  });
+
+  it("gives each pool declaring a task role its own role: the worker's statements plus its grants and policies", () => {
+    // GIVEN a pool without a declaration and one with a read prefix and a customer managed policy
+    const pool = (name: string) => ({ name, queues: [name], concurrency: 2, cpu: 1024, memory: 2048, minCount: 0, maxCount: 2, capacity: "ec2" as const });
+    const taskRole = {
+      s3Prefixes: [],
+      s3ReadPrefixes: ["s3://team-data/raw/"],
+      secretsPrefixes: [],
+      kmsKeyArns: [],
+      managedPolicyArns: ["arn:aws:iam::111111111111:policy/ml-read"],
+    };
+    const { json, roles, byName, policies } = synth([], { workerPools: [pool("default"), { ...pool("heavy"), taskRole }] });
+    // THEN only the declaring pool has a role, trusted by ECS tasks like the worker role
+    expect(Object.keys(roles.workerPoolTaskRoles)).toEqual(["heavy"]);
+    expect(
+      Object.keys(byName)
+        .filter((name) => name.includes("worker"))
+        .sort(),
+    ).toEqual(["airflow-dev-worker-heavy-task", "airflow-dev-worker-task"]);
+    expect(byName["airflow-dev-worker-heavy-task"].assume_role_policy).toBe(byName["airflow-dev-worker-task"].assume_role_policy);
+    // AND its policy is the worker's, statement for statement, followed by the pool's
+    const worker = policies["airflow-dev-worker-task"];
+    expect(policies["airflow-dev-worker-heavy-task"].slice(0, worker.length)).toEqual(worker);
+    expect(policies["airflow-dev-worker-heavy-task"].slice(worker.length).map((s: { Sid: string }) => s.Sid)).toEqual(["PoolListBucket1", "PoolReadObjects"]);
+    // AND the managed policy is attached to that role only
+    expect(Object.values(json.resource.aws_iam_role_policy_attachment as Record<string, any>)).toEqual([
+      { role: expect.stringMatching(/^\$\{aws_iam_role\.roles_worker-heavy-task_role_\w+\.name\}$/), policy_arn: "arn:aws:iam::111111111111:policy/ml-read" },
+    ]);
   });
 
   it("exposes each role, and the instance profiles of the host roles", () => {
