@@ -76,7 +76,7 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
     this.cadvisor = new Cadvisor(this, "cadvisor", {
       name: naming.name("cadvisor"),
       cluster: defaults.cluster,
-      desiredCount: compute.asg_max_size,
+      desiredCount: compute.max_container_instances,
       executionRoleArn: iam.task_execution_role_arn,
       taskRoleArn: iam.cadvisor_task_role_arn,
       logGroupName: naming.logGroup("cadvisor"),

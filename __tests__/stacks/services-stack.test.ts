@@ -1,3 +1,4 @@
+import { runsOnContainerInstances } from "../../config/spot";
 import { TLS_POLICY } from "../../modules/alb/airflow-load-balancer";
 import { HEARTBEAT, QUEUE_METRICS } from "../../runtime/metrics";
 import { PUBLISHER_ENV } from "../../runtime/lambda";
@@ -239,14 +240,20 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
       expect(task(`worker-${poolName}`)).toMatchObject({
         cpu: String(pool.cpu),
         memory: String(pool.memory),
-        requires_compatibilities: [pool.capacity === "ec2" ? "EC2" : "FARGATE"],
+        requires_compatibilities: [runsOnContainerInstances(pool.capacity) ? "EC2" : "FARGATE"],
       });
       const strategy = service(`worker-${poolName}`).capacity_provider_strategy[0].capacity_provider;
-      expect(strategy).toBe(pool.capacity === "ec2" ? ref("compute", "capacity_provider_name") : pool.capacity === "fargate" ? "FARGATE" : "FARGATE_SPOT");
+      const expected = {
+        ec2: ref("compute", "capacity_provider_name"),
+        "ec2-spot": ref("compute", "spot_capacity_provider_name"),
+        fargate: "FARGATE",
+        "fargate-spot": "FARGATE_SPOT",
+      };
+      expect(strategy).toBe(expected[pool.capacity]);
     });
 
-    it(`stops ${pool.capacity === "ec2" ? "within the agent's stop timeout" : "within Fargate's 120 s"} and leaves its size to autoscaling`, () => {
-      expect(container().stopTimeout).toBe(pool.capacity === "ec2" ? undefined : 120);
+    it(`stops ${runsOnContainerInstances(pool.capacity) ? "within the agent's stop timeout" : "within Fargate's 120 s"} and leaves its size to autoscaling`, () => {
+      expect(container().stopTimeout).toBe(runsOnContainerInstances(pool.capacity) ? undefined : 120);
       expect(service(`worker-${poolName}`)).toMatchObject({
         desired_count: pool.minCount,
         lifecycle: { ignore_changes: ["desired_count"] },
@@ -330,11 +337,11 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
   describe("cAdvisor", () => {
     const container = () => main("cadvisor");
 
-    it("runs one task per container instance: launch type EC2, distinctInstance, desired count = the ASG maximum", () => {
+    it("runs one task per container instance: launch type EC2, distinctInstance, desired count = both groups' maximum", () => {
       expect(service("cadvisor")).toMatchObject({
         launch_type: "EC2",
         placement_constraints: [{ type: "distinctInstance" }],
-        desired_count: ref("compute", "asg_max_size"),
+        desired_count: ref("compute", "max_container_instances"),
         deployment_maximum_percent: 100,
       });
       expect(service("cadvisor").capacity_provider_strategy).toBeUndefined();
