@@ -9,6 +9,7 @@ import { alb } from "./spec/alb";
 import { ci } from "./spec/ci";
 import { compute } from "./spec/compute";
 import { dags } from "./spec/dags";
+import { hibernation } from "./spec/hibernation";
 import { identity } from "./spec/identity";
 import { obj } from "./spec/language";
 import { network } from "./spec/network";
@@ -17,4 +18,4 @@ import { workerPools } from "./spec/workers";
 
 export { CIDR_TEXT, LOG_RETENTION_DAYS, REGION_PATTERN } from "./spec/common";
 
-export const ENVIRONMENT_SPEC = obj({ ...identity, network, storage, compute, airflow, workerPools, dags, alb, alarms, ci });
+export const ENVIRONMENT_SPEC = obj({ ...identity, network, storage, compute, airflow, workerPools, dags, alb, alarms, ci, hibernation });

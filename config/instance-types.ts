@@ -63,6 +63,24 @@ export function schedulableMemoryMiB(shape: InstanceShape): number {
   return Math.floor(shape.memoryMiB * 0.9) - ECS_RESERVED_MEMORY_MIB;
 }
 
+/** Memory kept per container instance for the cAdvisor task that runs on every host. */
+export const CADVISOR_TASK_SIZE = { cpu: 128, memory: 256 } as const;
+
+/**
+ * Why a task of `size` does not fit on an `instanceType` host next to cAdvisor (memory and CPU problems, each a
+ * sentence tail for "<path>.memory = <value> ..."); none when it fits or the type is not in the catalog.
+ */
+export function taskFitProblems(instanceType: string, size: { readonly cpu: number; readonly memory: number }): { memory?: string; cpu?: string } {
+  const shape = instanceShape(instanceType);
+  if (!shape) return {};
+  const hostMemory = schedulableMemoryMiB(shape) - CADVISOR_TASK_SIZE.memory;
+  return {
+    memory:
+      size.memory > hostMemory ? `does not fit on a ${instanceType} host (about ${hostMemory} MiB schedulable); expected at most ${hostMemory}` : undefined,
+    cpu: size.cpu > shape.vcpu * 1024 ? `exceeds the ${shape.vcpu * 1024} CPU units of a ${instanceType} host` : undefined,
+  };
+}
+
 /** Fargate's allowed memory (MiB) per CPU value. */
 const FARGATE_SIZES: ReadonlyArray<readonly [number, number, number, number]> = [
   // cpu, min memory, max memory, step

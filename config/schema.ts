@@ -73,6 +73,9 @@ export type S3DagBundleConfig = Extract<DagBundleConfig, { readonly source: "s3"
 export type AlbConfig = EnvironmentConfig["alb"];
 export type AlarmsConfig = EnvironmentConfig["alarms"];
 export type CiConfig = EnvironmentConfig["ci"];
+export type SpotConfig = NonNullable<ComputeConfig["spot"]>;
+export type HibernationConfig = NonNullable<EnvironmentConfig["hibernation"]>;
+export type HibernationWindow = HibernationConfig["windows"][number];
 
 /** Recursively optional (e.g. a test's overrides of an environment). */
 export type DeepPartial<T> = T extends readonly (infer U)[]

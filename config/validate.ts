@@ -1,6 +1,8 @@
 import { contains, formatCidr, overlaps, parseCidr, type Ipv4Cidr } from "./cidr";
 import type { FieldIssue } from "./spec/check";
-import { describeFargateSizes, instanceArchitecture, instanceShape, isValidFargateSize, schedulableMemoryMiB } from "./instance-types";
+import { checkHibernation } from "./hibernation";
+import { describeFargateSizes, instanceArchitecture, isValidFargateSize, taskFitProblems } from "./instance-types";
+import { checkSpotCapacity } from "./spot";
 import { IMAGE_DAG_BUNDLE_NAME } from "../runtime/airflow-image";
 import type { EnvironmentConfig, TaskSize } from "./schema";
 import { resolveAirflowOptions } from "./derived/airflow-options";
@@ -10,8 +12,7 @@ import { checkAuth, checkWorkerTaskRoles } from "./validate-access";
 /** The Airflow default queue (`[operators] default_queue`): tasks without an explicit queue land here. */
 export const DEFAULT_QUEUE = "default";
 
-/** Memory kept per container instance for the cAdvisor task that runs on every host. */
-export const CADVISOR_TASK_SIZE: TaskSize = { cpu: 128, memory: 256 };
+export { CADVISOR_TASK_SIZE } from "./instance-types";
 
 /**
  * Cross-field rules on a complete (defaults applied) environment. Each returns issues naming the field, the value
@@ -31,6 +32,8 @@ export function validateEnvironment(config: EnvironmentConfig): FieldIssue[] {
   issues.push(...resolveAirflowOptions(config).issues, ...checkBundleRefreshes(config.dags.bundles));
   checkAuth(config, report);
   checkWorkerTaskRoles(config, report);
+  checkSpotCapacity(config, (issue) => issues.push(issue));
+  checkHibernation(config, (issue) => issues.push(issue));
   return issues;
 }
 
@@ -135,20 +138,10 @@ function checkCompute(config: EnvironmentConfig, report: Report): void {
       "is an arm64 (Graviton) type; expected an x86_64 type such as m7i.large (the Airflow image is built for linux/amd64)",
     );
   }
-  const shape = instanceShape(compute.instanceType);
-  if (!shape) return;
-  const hostMemory = schedulableMemoryMiB(shape) - CADVISOR_TASK_SIZE.memory;
   const fits = (path: string, size: TaskSize) => {
-    if (size.memory > hostMemory) {
-      report(
-        `${path}.memory`,
-        size.memory,
-        `does not fit on a ${compute.instanceType} host (about ${hostMemory} MiB schedulable); expected at most ${hostMemory}`,
-      );
-    }
-    if (size.cpu > shape.vcpu * 1024) {
-      report(`${path}.cpu`, size.cpu, `exceeds the ${shape.vcpu * 1024} CPU units of a ${compute.instanceType} host`);
-    }
+    const problems = taskFitProblems(compute.instanceType, size);
+    if (problems.memory) report(`${path}.memory`, size.memory, problems.memory);
+    if (problems.cpu) report(`${path}.cpu`, size.cpu, problems.cpu);
   };
   for (const name of ["apiServer", "scheduler", "dagProcessor", "triggerer", "flower"] as const) fits(`airflow.${name}`, config.airflow[name]);
   config.workerPools.forEach((pool, i) => {
@@ -179,7 +172,7 @@ function checkWorkerPools(config: EnvironmentConfig, report: Report): void {
     if (pool.minCount > pool.maxCount) {
       report(`${path}.minCount`, pool.minCount, `is greater than ${path}.maxCount (${pool.maxCount}); expected minCount <= maxCount`);
     }
-    if (pool.capacity !== "ec2" && !isValidFargateSize(pool.cpu, pool.memory)) {
+    if (pool.capacity.startsWith("fargate") && !isValidFargateSize(pool.cpu, pool.memory)) {
       report(`${path}.memory`, { cpu: pool.cpu, memory: pool.memory }, `is not a Fargate task size; expected ${describeFargateSizes()}`);
     }
   });

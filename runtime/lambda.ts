@@ -55,4 +55,10 @@ export const LAMBDA_ARTIFACTS = {
     handler: "index.handler",
     runtime: "nodejs22.x",
   },
+  hibernation: {
+    entry: "lambda/hibernation/index.ts",
+    zipPath: "dist/lambda/hibernation.zip",
+    handler: "index.handler",
+    runtime: "nodejs22.x",
+  },
 } as const satisfies Record<string, LambdaArtifact>;

@@ -1,5 +1,5 @@
 /**
- * Bundles each Lambda of runtime/lambda.ts (the queue-depth publisher, the service redeployer) with esbuild into
+ * Bundles each Lambda of runtime/lambda.ts (the queue-depth publisher, the service redeployer, the hibernation steps) with esbuild into
  * one CommonJS file and writes it as `index.js` into a deterministic zip: fixed entry order, timestamp and mode, no compression, so the same
  * sources give the same bytes and Terraform's `source_code_hash` only changes when the code does.
  *

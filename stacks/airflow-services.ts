@@ -32,6 +32,7 @@ export function airflowServiceDefaults(inputs: AirflowServiceInputs, runtime: Ai
       clusterArn: compute.cluster_arn,
       clusterName: compute.cluster_name,
       capacityProviderName: compute.capacity_provider_name,
+      spotCapacityProviderName: config.compute.spot ? compute.spot_capacity_provider_name : undefined,
       subnetIds: network.private_subnet_ids,
     },
     runtime,

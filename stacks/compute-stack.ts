@@ -23,7 +23,7 @@ export interface ComputeStackProps {
 }
 
 /**
- * Compute: the ECS cluster on its EC2 capacity provider, the service-discovery namespace, the image repository, the
+ * Compute: the ECS cluster on its EC2 capacity providers (on demand, and Spot when configured), the service-discovery namespace, the image repository, the
  * SSM-only bastion and the one-off database migration task (run by `npm run migrate` before the services roll).
  */
 export class ComputeStack extends AirflowStack<ComputeContract> {
@@ -43,23 +43,34 @@ export class ComputeStack extends AirflowStack<ComputeContract> {
     const naming = this.naming;
     const instanceTags = { ...this.defaultTags };
 
+    const capacity = {
+      targetCapacityPercent: compute.targetCapacityPercent,
+      rootVolumeGb: compute.rootVolumeGb,
+      containerStopTimeoutSeconds: compute.containerStopTimeoutSeconds,
+      subnetIds: this.network.private_subnet_ids,
+      securityGroupId: this.network.container_instances_security_group_id,
+      instanceProfileArn: this.iam.container_instance_profile_arn,
+      tags: instanceTags,
+    };
     this.cluster = new AirflowCluster(this, "cluster", {
       clusterName: naming.cluster,
       namespace: naming.discoveryNamespace,
       vpcId: this.network.vpc_id,
       awsvpcTrunking: compute.awsvpcTrunking,
       capacity: {
+        ...capacity,
         name: naming.name("ec2"),
         instanceType: compute.instanceType,
         minInstances: compute.minInstances,
         maxInstances: compute.maxInstances,
-        targetCapacityPercent: compute.targetCapacityPercent,
-        rootVolumeGb: compute.rootVolumeGb,
-        containerStopTimeoutSeconds: compute.containerStopTimeoutSeconds,
-        subnetIds: this.network.private_subnet_ids,
-        securityGroupId: this.network.container_instances_security_group_id,
-        instanceProfileArn: this.iam.container_instance_profile_arn,
-        tags: instanceTags,
+      },
+      spotCapacity: compute.spot && {
+        ...capacity,
+        name: naming.name("ec2-spot"),
+        instanceType: compute.spot.instanceTypes[0],
+        spotInstanceTypes: compute.spot.instanceTypes,
+        minInstances: compute.spot.minInstances,
+        maxInstances: compute.spot.maxInstances,
       },
     });
 
@@ -95,7 +106,9 @@ export class ComputeStack extends AirflowStack<ComputeContract> {
       cluster_arn: cluster.clusterArn,
       capacity_provider_name: cluster.capacityProviderName,
       asg_name: cluster.asgName,
-      asg_max_size: cluster.asgMaxSize,
+      spot_capacity_provider_name: cluster.spotCapacityProviderName ?? "",
+      spot_asg_name: cluster.spotAsgName ?? "",
+      max_container_instances: cluster.maxInstances,
       service_discovery_namespace_id: cluster.namespaceId,
       service_discovery_namespace_name: cluster.namespaceName,
       ecr_repository_url: this.images.repositoryUrl,

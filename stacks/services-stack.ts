@@ -8,6 +8,7 @@ import type { ContractValues } from "../modules/core/contract";
 import { DagSync } from "../modules/dags/dag-sync";
 import { Cadvisor } from "../modules/ecs/cadvisor";
 import { AirflowOperations } from "../modules/operations/airflow-operations";
+import type { Hibernation } from "../modules/operations/hibernation";
 import { AirflowStack } from "./airflow-stack";
 import { airflowRuntime } from "./airflow-runtime";
 import { airflowServiceDefaults, coreServices, workerPools } from "./airflow-services";
@@ -15,6 +16,7 @@ import type { ComputeContract } from "./contracts/compute";
 import type { IamContract } from "./contracts/iam";
 import type { NetworkContract } from "./contracts/network";
 import { servicesContract, type ServicesContract } from "./contracts/services";
+import { environmentHibernation } from "./services-hibernation";
 import type { StorageContract } from "./contracts/storage";
 import type { ComputeStack, ComputeStackProps } from "./compute-stack";
 
@@ -27,7 +29,7 @@ export interface ServicesStackProps extends ComputeStackProps {
  * Services: every Airflow 3 component as an ECS service — the api-server behind the ALB (and in service discovery
  * for the workers' Execution API), scheduler, dag-processor, triggerer, Flower (`CORE_COMPONENTS`), one service per
  * Celery worker pool — cAdvisor on every container instance, the DAG sync task that delivers EFS bundles, and their
- * operations: queue-depth autoscaling, heartbeat, alarms, dashboard.
+ * operations: queue-depth autoscaling, heartbeat, alarms, dashboard; and, where configured, hibernation.
  */
 export class ServicesStack extends AirflowStack<ServicesContract> {
   readonly network: ContractValues<NetworkContract>;
@@ -40,6 +42,8 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
   readonly cadvisor: Cadvisor;
   readonly dagSync: DagSync;
   readonly operations: AirflowOperations;
+  /** Nights-and-weekends hibernation, when configured (created last: it covers every service and alarm of the stack). */
+  readonly hibernation?: Hibernation;
 
   constructor(scope: Construct, config: EnvironmentConfig, props: ServicesStackProps) {
     super(scope, config, servicesContract);
@@ -76,7 +80,7 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
     this.cadvisor = new Cadvisor(this, "cadvisor", {
       name: naming.name("cadvisor"),
       cluster: defaults.cluster,
-      desiredCount: compute.asg_max_size,
+      desiredCount: compute.max_container_instances,
       executionRoleArn: iam.task_execution_role_arn,
       taskRoleArn: iam.cadvisor_task_role_arn,
       logGroupName: naming.logGroup("cadvisor"),
@@ -113,6 +117,8 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
       logRetentionDays: config.storage.logRetentionDays,
       logsKmsKeyArn: network.logs_kms_key_arn,
     });
+
+    if (config.hibernation) this.hibernation = environmentHibernation(this, config.hibernation);
 
     this.publish({
       airflow_url: runtime.baseUrl!,

@@ -1,4 +1,5 @@
-import { ecsAgentConfig } from "../../modules/compute/container-instances";
+import { maxContainerInstances } from "../../config/spot";
+import { ecsAgentConfig, SPOT_DISTRIBUTION } from "../../modules/compute/container-instances";
 import { only, repoEnvironments, resources, snapshotText, stackJson } from "../support/synth";
 
 describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ComputeStack (%s)", (_name, config) => {
@@ -65,16 +66,48 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ComputeStack
     );
   });
 
-  it("scales instances through a capacity provider with managed scaling, termination protection and draining, the cluster default", () => {
-    expect(only(json, "aws_ecs_capacity_provider").auto_scaling_group_provider).toMatchObject({
-      managed_termination_protection: "ENABLED",
-      managed_draining: "ENABLED",
-      managed_scaling: { status: "ENABLED", target_capacity: config.compute.targetCapacityPercent },
-    });
+  it("scales instances through capacity providers with managed scaling, termination protection and draining, on demand the cluster default", () => {
+    const providers = all("aws_ecs_capacity_provider");
+    expect(providers.map((p) => p.name)).toEqual(config.compute.spot ? [`${base}-ec2`, `${base}-ec2-spot`] : [`${base}-ec2`]);
+    for (const provider of providers) {
+      expect(provider.auto_scaling_group_provider).toMatchObject({
+        managed_termination_protection: "ENABLED",
+        managed_draining: "ENABLED",
+        managed_scaling: { status: "ENABLED", target_capacity: config.compute.targetCapacityPercent },
+      });
+    }
+    const ec2 = providers.map(() => expect.stringContaining("aws_ecs_capacity_provider"));
     expect(only(json, "aws_ecs_cluster_capacity_providers")).toMatchObject({
-      capacity_providers: [expect.stringContaining("aws_ecs_capacity_provider"), "FARGATE", "FARGATE_SPOT"],
-      default_capacity_provider_strategy: [{ capacity_provider: expect.stringContaining("aws_ecs_capacity_provider"), weight: 1, base: 0 }],
+      capacity_providers: [...ec2, "FARGATE", "FARGATE_SPOT"],
+      default_capacity_provider_strategy: [
+        { capacity_provider: expect.stringMatching(/aws_ecs_capacity_provider\.cluster_capacity_capacity-provider/), weight: 1, base: 0 },
+      ],
     });
+  });
+
+  it(`${config.compute.spot ? "buys" : "has no"} a Spot group for the ec2-spot pools: every configured type, rebalanced, drained on the interruption notice`, () => {
+    const spot = all("aws_autoscaling_group").find((g) => g.name === `${base}-ec2-spot`);
+    expect(spot !== undefined).toBe(config.compute.spot !== undefined);
+    if (!config.compute.spot || !spot) return;
+    expect(spot).toMatchObject({
+      min_size: config.compute.spot.minInstances,
+      max_size: config.compute.spot.maxInstances,
+      capacity_rebalance: true,
+      protect_from_scale_in: true,
+      vpc_zone_identifier: "${data.terraform_remote_state.network_contract.outputs.private_subnet_ids}",
+      mixed_instances_policy: {
+        instances_distribution: {
+          on_demand_base_capacity: 0,
+          on_demand_percentage_above_base_capacity: 0,
+          spot_allocation_strategy: SPOT_DISTRIBUTION.spotAllocationStrategy,
+        },
+        launch_template: { override: config.compute.spot.instanceTypes.map((instance_type) => ({ instance_type })) },
+      },
+    });
+    const template = all("aws_launch_template").find((t) => t.name === `${base}-ec2-spot`)!;
+    expect(template).toMatchObject({ instance_type: config.compute.spot.instanceTypes[0], metadata_options: { http_tokens: "required" } });
+    expect(template.user_data).toContain("ECS_ENABLE_SPOT_INSTANCE_DRAINING=true");
+    expect(containerInstances.user_data).not.toContain("ECS_ENABLE_SPOT_INSTANCE_DRAINING");
   });
 
   it(`${config.compute.awsvpcTrunking ? "manages" : "leaves alone"} the account's awsvpcTrunking setting`, () => {
@@ -135,10 +168,12 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ComputeStack
     });
   });
 
-  it("publishes the cluster, capacity, ASG maximum, namespace, repository and migration task", () => {
+  it("publishes the cluster, capacity, the instance ceiling, namespace, repository and migration task", () => {
     expect(Object.keys(json.output ?? {}).sort()).toEqual(
       [
-        "asg_max_size",
+        "max_container_instances",
+        "spot_asg_name",
+        "spot_capacity_provider_name",
         "asg_name",
         "capacity_provider_name",
         "cluster_arn",
@@ -151,6 +186,10 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ComputeStack
         "service_discovery_namespace_name",
       ].sort(),
     );
-    expect(json.output!.asg_max_size.value).toMatch(/^\$\{aws_autoscaling_group\.cluster_capacity_group_\w+\.max_size\}$/);
+    expect(json.output!.max_container_instances.value).toBe(maxContainerInstances(config.compute));
+    const spot = [json.output!.spot_capacity_provider_name.value, json.output!.spot_asg_name.value];
+    if (config.compute.spot)
+      expect(spot).toEqual([expect.stringMatching(/aws_ecs_capacity_provider\.\S*spot/), expect.stringMatching(/aws_autoscaling_group\.\S*spot/)]);
+    else expect(spot).toEqual(["", ""]);
   });
 });

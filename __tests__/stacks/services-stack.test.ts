@@ -1,3 +1,5 @@
+import { hibernationSchedules } from "../../config/hibernation";
+import { runsOnContainerInstances } from "../../config/spot";
 import { TLS_POLICY } from "../../modules/alb/airflow-load-balancer";
 import { HEARTBEAT, QUEUE_METRICS } from "../../runtime/metrics";
 import { PUBLISHER_ENV } from "../../runtime/lambda";
@@ -248,14 +250,20 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
       expect(task(`worker-${poolName}`)).toMatchObject({
         cpu: String(pool.cpu),
         memory: String(pool.memory),
-        requires_compatibilities: [pool.capacity === "ec2" ? "EC2" : "FARGATE"],
+        requires_compatibilities: [runsOnContainerInstances(pool.capacity) ? "EC2" : "FARGATE"],
       });
       const strategy = service(`worker-${poolName}`).capacity_provider_strategy[0].capacity_provider;
-      expect(strategy).toBe(pool.capacity === "ec2" ? ref("compute", "capacity_provider_name") : pool.capacity === "fargate" ? "FARGATE" : "FARGATE_SPOT");
+      const expected = {
+        ec2: ref("compute", "capacity_provider_name"),
+        "ec2-spot": ref("compute", "spot_capacity_provider_name"),
+        fargate: "FARGATE",
+        "fargate-spot": "FARGATE_SPOT",
+      };
+      expect(strategy).toBe(expected[pool.capacity]);
     });
 
-    it(`stops ${pool.capacity === "ec2" ? "within the agent's stop timeout" : "within Fargate's 120 s"} and leaves its size to autoscaling`, () => {
-      expect(container().stopTimeout).toBe(pool.capacity === "ec2" ? undefined : 120);
+    it(`stops ${runsOnContainerInstances(pool.capacity) ? "within the agent's stop timeout" : "within Fargate's 120 s"} and leaves its size to autoscaling`, () => {
+      expect(container().stopTimeout).toBe(runsOnContainerInstances(pool.capacity) ? undefined : 120);
       expect(service(`worker-${poolName}`)).toMatchObject({
         desired_count: pool.minCount,
         lifecycle: { ignore_changes: ["desired_count"] },
@@ -316,8 +324,10 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
     });
 
     it("publishes where deploy-dags delivers in one SSM parameter: bucket, cluster, task, network, logs", () => {
-      const parameter = only(json, "aws_ssm_parameter") as Record<string, any>;
-      expect(parameter).toMatchObject({ name: `/${config.namePrefix}/${config.name}/dag-delivery`, type: "String" });
+      const parameter = Object.values(resources(json, "aws_ssm_parameter")).find(
+        (p) => p.name === `/${config.namePrefix}/${config.name}/dag-delivery`,
+      ) as Record<string, any>;
+      expect(parameter).toMatchObject({ type: "String" });
       expect(parameter.value).toBe(
         "${jsonencode({" +
           [
@@ -336,14 +346,60 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
     });
   });
 
+  describe("hibernation", () => {
+    const machines = () => Object.values(resources(json, "aws_sfn_state_machine")) as Record<string, any>[];
+
+    it(`${config.hibernation ? "hibernates in its windows" : "never hibernates"}`, () => {
+      expect(machines()).toHaveLength(config.hibernation ? 1 : 0);
+      expect(Object.keys(resources(json, "aws_scheduler_schedule"))).toHaveLength(2 * (config.hibernation?.windows.length ?? 0));
+    });
+
+    if (!config.hibernation) return;
+    const windows = config.hibernation;
+
+    it("schedules each window's start and end in its time zone", () => {
+      const schedules = (Object.values(resources(json, "aws_scheduler_schedule")) as Record<string, any>[]).map((s) => [s.schedule_expression, s.target.input]);
+      expect(schedules.sort()).toEqual(
+        hibernationSchedules(windows)
+          .flatMap((w) => [
+            [w.hibernate, '{"action":"hibernate"}'],
+            [w.wake, '{"action":"wake"}'],
+          ])
+          .sort(),
+      );
+    });
+
+    it("plans every service (the Spot pool and both groups included) and mutes every alarm notifying the topic, never its own", () => {
+      const plan = JSON.parse(machines()[0].definition).States.Plan.Result;
+      const all = (type: string) => Object.values(resources(json, type)) as Record<string, any>[];
+      const planned = [...plan.schedulingServices, ...plan.servingServices].map((s: any) => s.name).concat(plan.pools.map((p: any) => p.service));
+      expect(planned.sort()).toEqual(
+        all("aws_ecs_service")
+          .map((s) => s.name)
+          .sort(),
+      );
+      expect(plan.groups.map((g: any) => g.name)).toEqual([ref("compute", "asg_name"), ...(config.compute.spot ? [ref("compute", "spot_asg_name")] : [])]);
+      const topic = all("aws_cloudwatch_metric_alarm").filter((a) => a.alarm_actions?.some((x: string) => x.includes("aws_sns_topic")));
+      const own = topic.filter((a) => a.namespace === "AWS/States").map((a) => a.alarm_name);
+      expect(own).toEqual([`${base}-hibernation-failed`, `${base}-hibernation-timed-out`]);
+      expect([...plan.alarms].sort()).toEqual(
+        topic
+          .map((a) => a.alarm_name)
+          .filter((n) => !own.includes(n))
+          .sort(),
+      );
+      expect(plan.alarms).toContain(`${base}-heartbeat`);
+    });
+  });
+
   describe("cAdvisor", () => {
     const container = () => main("cadvisor");
 
-    it("runs one task per container instance: launch type EC2, distinctInstance, desired count = the ASG maximum", () => {
+    it("runs one task per container instance: launch type EC2, distinctInstance, desired count = both groups' maximum", () => {
       expect(service("cadvisor")).toMatchObject({
         launch_type: "EC2",
         placement_constraints: [{ type: "distinctInstance" }],
-        desired_count: ref("compute", "asg_max_size"),
+        desired_count: ref("compute", "max_container_instances"),
         deployment_maximum_percent: 100,
       });
       expect(service("cadvisor").capacity_provider_strategy).toBeUndefined();

@@ -1,4 +1,5 @@
 import type { EnvironmentConfig } from "../../config/schema";
+import { maxContainerInstances } from "../../config/spot";
 import type { OutputKind, OutputSpec, StackKind } from "../../modules/core/contract";
 import { ArnBuilder } from "../../modules/core/arn";
 import { Naming } from "../../modules/core/naming";
@@ -93,7 +94,9 @@ const compute: ContractExamples<ComputeContract> = {
   cluster_arn: (c) => new ArnBuilder(c).of("ecs", `cluster/${naming(c).cluster}`),
   capacity_provider_name: (c) => naming(c).name("ec2"),
   asg_name: (c) => naming(c).name("ec2"),
-  asg_max_size: (c) => c.compute.maxInstances,
+  spot_capacity_provider_name: (c) => (c.compute.spot ? naming(c).name("ec2-spot") : ""),
+  spot_asg_name: (c) => (c.compute.spot ? naming(c).name("ec2-spot") : ""),
+  max_container_instances: (c) => maxContainerInstances(c.compute),
   service_discovery_namespace_id: () => "ns-0a1b2c3d4e5f67890",
   service_discovery_namespace_name: (c) => `${naming(c).base}.internal`,
   ecr_repository_url: (c) => `${c.account.id}.dkr.ecr.${c.account.region}.amazonaws.com/${naming(c).imageRepository}`,

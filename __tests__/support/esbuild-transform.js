@@ -5,8 +5,16 @@
 const { createHash } = require("crypto");
 const { transformSync, version } = require("esbuild");
 
-// Class fields keep [[Define]] semantics, as tsc emits them for the ES2022 target of tsconfig.json.
-const OPTIONS = { loader: "ts", format: "cjs", target: "es2022", sourcemap: "inline", tsconfigRaw: { compilerOptions: { useDefineForClassFields: true } } };
+// Class fields keep [[Define]] semantics, as tsc emits them for the ES2022 target of tsconfig.json. `import()` becomes
+// a require, as tsc emits it for CommonJS: Jest's module sandbox cannot run a real dynamic import.
+const OPTIONS = {
+  loader: "ts",
+  format: "cjs",
+  target: "es2022",
+  supported: { "dynamic-import": false },
+  sourcemap: "inline",
+  tsconfigRaw: { compilerOptions: { useDefineForClassFields: true } },
+};
 
 module.exports = {
   process(source, filename) {

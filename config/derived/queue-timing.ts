@@ -10,11 +10,14 @@ import { worstCaseScaleOutSeconds } from "./queue-scaling";
  *   grows the Auto Scaling group (about a minute or two); the instance boots and its ECS agent registers; the image is
  *   pulled onto an empty host; the worker starts. A pool with warm hosts is faster, but any EC2 pool can need a new
  *   host when the cluster is full, so this is the worst path of every EC2 pool.
+ * - EC2 Spot from zero: the same path, plus a Spot request that may wait for capacity in a pool EC2 can fill (the
+ *   group's several instance types and price-capacity-optimized allocation keep that short, not zero).
  */
 export const WORKER_START_SECONDS: Readonly<Record<CapacityKind, Readonly<Record<string, number>>>> = {
   fargate: { placement: 60, imagePull: 120, workerStart: 45 },
   "fargate-spot": { placement: 60, imagePull: 120, workerStart: 45 },
   ec2: { capacityProviderScaleOut: 120, instanceBoot: 120, imagePull: 120, workerStart: 45 },
+  "ec2-spot": { capacityProviderScaleOut: 120, spotFulfilment: 60, instanceBoot: 120, imagePull: 120, workerStart: 45 },
 };
 
 /**

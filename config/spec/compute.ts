@@ -1,6 +1,6 @@
 /** The ECS cluster's EC2 capacity and the bastion host. */
 import { instanceType } from "./common";
-import { bool, int, obj } from "./language";
+import { bool, int, list, obj } from "./language";
 
 export const compute = obj(
   {
@@ -19,6 +19,19 @@ export const compute = obj(
       default: false,
       doc: "Manage the account-wide ECS `awsvpcTrunking` default here, so container instances get many more task ENIs (an m7i.large goes from 2 awsvpc tasks to 10). One environment per account may manage it.",
     }),
+    spot: obj(
+      {
+        instanceTypes: list(instanceType("m7i.xlarge", {}), 1, 20, {
+          doc: "Instance types the Spot group may launch, all of one size (same vCPUs and memory) so every host takes the same tasks, e.g. `m7i.xlarge`, `m6i.xlarge`, `m5.xlarge`: more types, more Spot pools to draw from.",
+        }),
+        minInstances: int(0, 100, { default: 0, doc: "Lower bound of the Spot Auto Scaling group (0 = no Spot host while no `ec2-spot` pool has work)." }),
+        maxInstances: int(1, 100, { doc: "Upper bound of the Spot Auto Scaling group." }),
+      },
+      {
+        optional: true,
+        doc: 'A second group of container instances bought as EC2 Spot (price-capacity-optimized, capacity rebalancing) for the worker pools with `capacity` `ec2-spot`; absent: no Spot group. See README "EC2 Spot worker pools" for which pools should not use it.',
+      },
+    ),
     bastion: obj(
       {
         enabled: bool({ doc: "Run an SSM-only bastion (no inbound rule, no public IP) for Session Manager shells and port forwarding." }),

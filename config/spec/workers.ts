@@ -19,7 +19,10 @@ export const workerPools = list(
     ...taskSize,
     minCount: int(0, 500, { doc: "Lower bound of the pool's desired count (0 = scale to zero when idle)." }),
     maxCount: int(1, 500, { doc: "Upper bound of the pool's desired count." }),
-    capacity: oneOf(["ec2", "fargate", "fargate-spot"], { default: "ec2", doc: "Where the pool's tasks run." }),
+    capacity: oneOf(["ec2", "ec2-spot", "fargate", "fargate-spot"], {
+      default: "ec2",
+      doc: "Where the pool's tasks run: the on-demand container instances, the Spot container instances (`compute.spot`), Fargate or Fargate Spot.",
+    }),
     taskRole,
   }),
   1,

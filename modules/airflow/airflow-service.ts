@@ -18,6 +18,11 @@ export interface ClusterTarget {
   readonly clusterName: string;
   /** The cluster's EC2 capacity provider, for services on `ec2` capacity. */
   readonly capacityProviderName: string;
+  /**
+   * The cluster's EC2 Spot capacity provider, for worker pools on `ec2-spot` capacity.
+   * @default - none: no service may ask for `ec2-spot`
+   */
+  readonly spotCapacityProviderName?: string;
   /** Private subnets tasks get their ENIs in (awsvpc), one per AZ. */
   readonly subnetIds: string[];
 }
@@ -27,6 +32,9 @@ export function placementFor(capacity: CapacityKind, cluster: ClusterTarget): { 
   switch (capacity) {
     case "ec2":
       return { placement: { kind: "capacity-provider", name: cluster.capacityProviderName }, compatibility: "EC2" };
+    case "ec2-spot":
+      if (!cluster.spotCapacityProviderName) throw new Error('capacity "ec2-spot" needs the cluster\'s Spot capacity provider (compute.spot)');
+      return { placement: { kind: "capacity-provider", name: cluster.spotCapacityProviderName }, compatibility: "EC2" };
     case "fargate":
       return { placement: { kind: "fargate", spot: false }, compatibility: "FARGATE" };
     case "fargate-spot":
@@ -53,7 +61,7 @@ export interface AirflowServiceProps {
   /** Tasks the service keeps running (the initial count when `autoscaled`). */
   readonly desiredCount: number;
   /**
-   * Where the tasks run: the cluster's EC2 capacity provider, Fargate or Fargate Spot.
+   * Where the tasks run: the cluster's EC2 or EC2 Spot capacity provider, Fargate or Fargate Spot.
    * @default "ec2"
    */
   readonly capacity?: CapacityKind;

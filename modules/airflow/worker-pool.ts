@@ -1,6 +1,7 @@
 import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { Construct } from "constructs";
 import type { WorkerPoolConfig } from "../../config/schema";
+import { runsOnContainerInstances } from "../../config/spot";
 import type { OperatedService, ScalablePool } from "../operations/operated-resources";
 import { AirflowService, type AirflowServiceProps } from "./airflow-service";
 import { RUNTIME_ENV } from "../../runtime/airflow-image";
@@ -48,7 +49,7 @@ export class WorkerPool extends Construct implements OperatedService, ScalablePo
       size: { cpu: pool.cpu, memory: pool.memory },
       desiredCount: pool.minCount,
       capacity: pool.capacity,
-      stopTimeout: pool.capacity === "ec2" ? undefined : FARGATE_MAX_STOP_TIMEOUT,
+      stopTimeout: runsOnContainerInstances(pool.capacity) ? undefined : FARGATE_MAX_STOP_TIMEOUT,
       // Workers use the database only as the Celery result backend; they need not wait for migrations.
       waitForMigrations: false,
       // Keep at least half the pool while a new revision rolls; busy workers stay protected.

@@ -8,6 +8,17 @@ import { HardenedLaunchTemplate } from "./launch-template";
 /** ECS-optimized Amazon Linux 2023 (x86_64), resolved by EC2 when an instance launches. */
 export const ECS_AMI_PARAMETER = "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id";
 
+/**
+ * How Spot instances are bought: price-capacity-optimized draws from the pools with the most spare capacity (the
+ * least likely to be interrupted) and, among those, the cheapest, AWS's recommended strategy; capacity-optimized
+ * would ignore price. No on-demand base: a Spot group is all Spot.
+ */
+export const SPOT_DISTRIBUTION = {
+  onDemandBaseCapacity: 0,
+  onDemandPercentageAboveBaseCapacity: 0,
+  spotAllocationStrategy: "price-capacity-optimized",
+} as const;
+
 /** The sizing knobs come straight from the environment's `compute` configuration (documented there). */
 export interface ContainerInstancesProps extends Pick<
   ComputeConfig,
@@ -15,6 +26,12 @@ export interface ContainerInstancesProps extends Pick<
 > {
   /** Name of launch template, ASG and capacity provider, e.g. `airflow-prod-ec2`. */
   readonly name: string;
+  /**
+   * Buy the instances as EC2 Spot, from any of these types (all of one size; `instanceType`, the launch template's
+   * own type, is the first of them), with capacity rebalancing and the agent's Spot interruption draining.
+   * @default - on-demand instances of `instanceType`
+   */
+  readonly spotInstanceTypes?: readonly string[];
   /** The ECS cluster the instances join (ECS_CLUSTER). */
   readonly clusterName: string;
   /** Private subnets the group spreads over, one per AZ. */
@@ -28,7 +45,9 @@ export interface ContainerInstancesProps extends Pick<
 }
 
 /** The ECS agent configuration written at first boot. */
-export function ecsAgentConfig(props: Pick<ContainerInstancesProps, "clusterName" | "containerStopTimeoutSeconds">): Record<string, string> {
+export function ecsAgentConfig(
+  props: Pick<ContainerInstancesProps, "clusterName" | "containerStopTimeoutSeconds" | "spotInstanceTypes">,
+): Record<string, string> {
   return {
     ECS_CLUSTER: props.clusterName,
     // Task roles; also what the agent's task scale-in protection endpoint (ECS_AGENT_URI) signs its calls with.
@@ -41,13 +60,17 @@ export function ecsAgentConfig(props: Pick<ContainerInstancesProps, "clusterName
     ECS_ENABLE_CONTAINER_METADATA: "true",
     ECS_IMAGE_PULL_BEHAVIOR: "prefer-cached",
     ECS_LOGLEVEL: "info",
+    // Spot: the agent watches for the two-minute interruption notice and sets the instance DRAINING, so ECS stops its
+    // tasks (SIGTERM, warm shutdown) and starts replacements elsewhere while the instance still exists.
+    ...(props.spotInstanceTypes ? { ECS_ENABLE_SPOT_INSTANCE_DRAINING: "true" } : {}),
   };
 }
 
 /**
- * The cluster's EC2 capacity: a hardened launch template of the ECS-optimized AMI, an Auto Scaling group across
+ * EC2 capacity of the cluster: a hardened launch template of the ECS-optimized AMI, an Auto Scaling group across
  * the private subnets with scale-in protection, and a capacity provider with managed scaling, managed termination
- * protection (no instance running tasks is terminated by scale-in) and managed draining.
+ * protection (no instance running tasks is terminated by scale-in) and managed draining. On demand by default; with
+ * `spotInstanceTypes`, the same group bought as Spot through a mixed instances policy.
  */
 export class ContainerInstances extends Construct {
   /** The hardened launch template of the ECS-optimized AMI. */
@@ -73,12 +96,26 @@ export class ContainerInstances extends Construct {
       tags: props.tags,
     });
     const template = this.launchTemplate.template;
+    const version = { id: template.id, version: template.latestVersion.toString() };
+    const spot = props.spotInstanceTypes;
     this.group = new AutoscalingGroup(this, "group", {
       name: props.name,
       minSize: props.minInstances,
       maxSize: props.maxInstances,
       vpcZoneIdentifier: props.subnetIds,
-      launchTemplate: { id: template.id, version: template.latestVersion.toString() },
+      ...(spot
+        ? {
+            mixedInstancesPolicy: {
+              instancesDistribution: { ...SPOT_DISTRIBUTION },
+              launchTemplate: {
+                launchTemplateSpecification: { launchTemplateId: version.id, version: version.version },
+                override: spot.map((instanceType) => ({ instanceType })),
+              },
+            },
+            // Replace a Spot instance EC2 flags as at risk before its interruption notice, when it can.
+            capacityRebalance: true,
+          }
+        : { launchTemplate: version }),
       // Managed termination protection needs every instance protected; ECS lifts it on hosts without tasks.
       protectFromScaleIn: true,
       healthCheckType: "EC2",

@@ -76,6 +76,27 @@ export class Naming {
     };
   }
 
+  /**
+   * Hibernation (services stack): the state machine and its Lambda (also named by `npm run hibernate|wake`), their
+   * roles, the role the schedules and the RDS event rule start executions with, and the state parameter
+   * `/<prefix>/<env>/hibernation`.
+   */
+  get hibernation(): {
+    readonly stateMachine: string;
+    readonly stateMachineRole: string;
+    readonly function: string;
+    readonly starterRole: string;
+    readonly stateParameter: string;
+  } {
+    return {
+      stateMachine: this.name("hibernation"),
+      stateMachineRole: this.name("hibernation-states"),
+      function: this.name("hibernation-steps"),
+      starterRole: this.name("hibernation-starter"),
+      stateParameter: `/${this.prefix}/${this.environment}/hibernation`,
+    };
+  }
+
   /** IAM roles GitHub Actions assumes through OIDC: `plan` (read-only + state read) and `apply` (deploy). */
   ciRole(kind: "plan" | "apply"): string {
     return this.name(`ci-${kind}`);

@@ -42,6 +42,8 @@ export class ServiceRole extends Construct {
   readonly role: IamRole;
   /** The instance profile, when `instanceProfile` is set. */
   readonly profile?: IamInstanceProfile;
+  /** The inline policy (none when the role can do nothing): what a resource in the same stack waits for before using the role. */
+  readonly policy?: IamRolePolicy;
   /** The statements of the inline policy (empty when the role can do nothing). */
   readonly statements: readonly PolicyStatement[];
 
@@ -55,7 +57,7 @@ export class ServiceRole extends Construct {
       maxSessionDuration: props.maxSessionSeconds ?? 3600,
     });
     if (this.statements.length > 0) {
-      new IamRolePolicy(this, "policy", { name: props.name, role: this.role.id, policy: policyJson(this.statements) });
+      this.policy = new IamRolePolicy(this, "policy", { name: props.name, role: this.role.id, policy: policyJson(this.statements) });
     }
     (props.managedPolicyArns ?? []).forEach((policyArn, i) => new IamRolePolicyAttachment(this, `managed-${i}`, { role: this.role.name, policyArn }));
     if (props.instanceProfile) this.profile = new IamInstanceProfile(this, "profile", { name: props.name, role: this.role.name });

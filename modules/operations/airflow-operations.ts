@@ -135,6 +135,8 @@ export class AirflowOperations extends Construct {
   readonly redeployer: BundledLambda;
   /** Queue-depth autoscaling, one per worker pool. */
   readonly scaling: readonly QueueDepthScaling[];
+  /** The heartbeat alarm. */
+  readonly heartbeat: HeartbeatAlarm;
 
   constructor(scope: Construct, id: string, props: AirflowOperationsProps) {
     super(scope, id);
@@ -159,7 +161,7 @@ export class AirflowOperations extends Construct {
         }),
     );
 
-    new HeartbeatAlarm(this, "heartbeat", { name: `${base}-heartbeat`, environment, notificationTopicArn: notify });
+    this.heartbeat = new HeartbeatAlarm(this, "heartbeat", { name: `${base}-heartbeat`, environment, notificationTopicArn: notify });
 
     const logNamespace = logMetricsNamespace(naming.prefix, environment);
     const logGroups = Object.fromEntries(props.services.map((s) => [s.shortName, s.logGroupName]));

@@ -5,7 +5,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { AssetType, Fn, TerraformAsset } from "cdktf";
+import { AssetType, Fn, TerraformAsset, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -48,8 +48,17 @@ export interface BundledLambdaProps {
    * @default - outside the VPC (functions that call only AWS APIs)
    */
   readonly vpc?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
-  /** What invokes the function: a schedule or an event pattern. */
-  readonly trigger: LambdaTrigger;
+  /**
+   * What invokes the function: a schedule or an event pattern (an EventBridge rule this construct creates).
+   * @default - no rule: invoked directly (e.g. by a Step Functions state machine)
+   */
+  readonly trigger?: LambdaTrigger;
+  /**
+   * What the function must wait for besides its log group, e.g. its role's policy when the role is in the same stack
+   * (CreateFunction checks the role's permissions).
+   * @default - nothing else
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
   /** What the function does (function and rule description). */
   readonly description: string;
   /** Drop an event older than this instead of retrying it (a scheduled function's next run replaces it). */
@@ -66,15 +75,15 @@ export interface BundledLambdaProps {
  * A Lambda function from a bundle built at `npm run build`: the zip is a Terraform asset whose hash is the
  * function's `source_code_hash`; logs go to a KMS-encrypted group with retention; failed asynchronous invocations
  * land in an SQS dead-letter queue; invocations are capped by reserved concurrency and traced; an EventBridge rule
- * invokes it.
+ * invokes it, unless something calls it directly.
  */
 export class BundledLambda extends Construct {
   /** The function. */
   readonly fn: LambdaFunction;
   /** Where failed asynchronous invocations land. */
   readonly deadLetterQueue: SqsQueue;
-  /** The EventBridge rule that invokes it. */
-  readonly rule: CloudwatchEventRule;
+  /** The EventBridge rule that invokes it (none for a function invoked directly). */
+  readonly rule?: CloudwatchEventRule;
   /** The function's log group. */
   readonly logGroup: CloudwatchLogGroup;
 
@@ -108,31 +117,37 @@ export class BundledLambda extends Construct {
       deadLetterConfig: { targetArn: this.deadLetterQueue.arn },
       tracingConfig: { mode: "Active" },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
-      dependsOn: [this.logGroup],
+      dependsOn: [this.logGroup, ...(props.dependsOn ?? [])],
     });
     new LambdaFunctionEventInvokeConfig(this, "invoke-config", {
       functionName: this.fn.functionName,
       maximumRetryAttempts: 0,
       maximumEventAgeInSeconds: props.maxEventAgeSeconds,
     });
-    this.rule = new CloudwatchEventRule(this, "trigger", {
+    if (props.trigger) this.rule = this.trigger(props, props.trigger);
+  }
+
+  /** The EventBridge rule invoking the function, added after the permission that lets it. */
+  private trigger(props: BundledLambdaProps, trigger: LambdaTrigger): CloudwatchEventRule {
+    const rule = new CloudwatchEventRule(this, "trigger", {
       name: props.name,
       description: props.description,
-      ...("schedule" in props.trigger ? { scheduleExpression: props.trigger.schedule } : { eventPattern: JSON.stringify(props.trigger.eventPattern) }),
+      ...("schedule" in trigger ? { scheduleExpression: trigger.schedule } : { eventPattern: JSON.stringify(trigger.eventPattern) }),
     });
     const invokePermission = new LambdaPermission(this, "invoke-permission", {
       statementId: "AllowEventBridge",
       action: "lambda:InvokeFunction",
       functionName: this.fn.functionName,
       principal: "events.amazonaws.com",
-      sourceArn: this.rule.arn,
+      sourceArn: rule.arn,
     });
     // EventBridge does not check the permission; events delivered before it exists fail (AIRFLOW_ORDER_EVENT_TARGET).
     new CloudwatchEventTarget(this, "target", {
-      rule: this.rule.name,
+      rule: rule.name,
       arn: this.fn.arn,
       retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: props.maxEventAgeSeconds },
       dependsOn: [invokePermission],
     });
+    return rule;
   }
 }

@@ -78,4 +78,11 @@ export const SUPPRESSIONS: readonly Suppression[] = [
     reason:
       "The redeployer calls only the ECS API (DescribeServices/UpdateService on this environment's services) and reaches nothing inside the VPC; outside it, it needs no ENIs, NAT path or endpoints. The publisher, which talks to the database, runs in the VPC.",
   },
+  {
+    rule: "CKV_AWS_117",
+    stacks: ["dev-services"],
+    resource: "hibernation/steps/function",
+    reason:
+      "The hibernation steps call only AWS APIs (ECS, Application Auto Scaling, Auto Scaling, RDS, ElastiCache, CloudWatch, SSM) on this environment's resources and reach nothing inside the VPC; in it, they would need the NAT path or endpoints, and would keep working only as long as the VPC does. Listed per stack: only environments with `hibernation` have the function.",
+  },
 ];

@@ -5,14 +5,16 @@
  * their launch template's instance type and root volumes; Fargate worker pools by task CPU/memory, autoscaling min
  * and max and Spot share; Lambda by schedule, timeout and memory), databases (RDS instance class, Multi-AZ, storage,
  * managed secret; ElastiCache node type × nodes), storage with assumed usage, the ALB and WAF, and account services
- * (KMS keys, secrets, alarms by resolution, dashboards, custom metrics, hosted zones). A size with no price (an
- * instance type missing from the table) is an error naming the type and the table file.
+ * (KMS keys, secrets, alarms by resolution, dashboards, custom metrics, hosted zones), and the saving of the
+ * environment's hibernation schedules (cost/hibernation.ts). A size with no price (an instance type missing from the
+ * table) is an error naming the type and the table file.
  */
 import { databaseItems } from "./cost/databases";
 import { ec2Items, fargateItems, lambdaItems } from "./cost/compute";
 import { loadBalancingItems } from "./cost/load-balancing";
 import { managementItems } from "./cost/management";
 import { networkItems } from "./cost/network";
+import { hibernationEstimate, type HibernationEstimate } from "./cost/hibernation";
 import { costScope, MissingPriceError, round, sum, type CostFamily, type LineItem } from "./cost/pricing";
 import { storageItems } from "./cost/storage";
 import { EnvironmentModel } from "./model";
@@ -35,6 +37,8 @@ export interface CostReport {
   readonly priceTable: Pick<PriceTable, "file" | "compiled" | "pricesAsOf" | "source" | "verified" | "hoursPerMonth" | "assumptions" | "excluded">;
   readonly stacks: readonly StackCost[];
   readonly total: { readonly monthly: number; readonly monthlyAtMax: number };
+  /** The configured hibernation windows' saving on the steady state; absent without hibernation. */
+  readonly hibernation?: HibernationEstimate & { readonly monthlyWithHibernation: number };
   /** The state bootstrap stack, shared by every environment of its bucket: listed, not in the total. */
   readonly shared: readonly StackCost[];
 }
@@ -57,6 +61,11 @@ export function priceTableFor(model: EnvironmentModel): PriceTable {
 export function estimateCost(model: EnvironmentModel, table: PriceTable = priceTableFor(model)): CostReport {
   const stacks = model.stacks.map((s) => stackCost(model, s, table));
   const shared = model.bootstrap ? [stackCost(new EnvironmentModel({ name: model.name, stacks: [model.bootstrap] }), model.bootstrap, table)] : [];
+  const total = { monthly: round(sum(stacks.map((s) => s.monthly))), monthlyAtMax: round(sum(stacks.map((s) => s.monthlyAtMax))) };
+  const hibernation = hibernationEstimate(
+    model,
+    stacks.flatMap((s) => s.items),
+  );
   return {
     environment: model.name,
     region: table.region,
@@ -72,7 +81,8 @@ export function estimateCost(model: EnvironmentModel, table: PriceTable = priceT
       excluded: table.excluded,
     },
     stacks,
-    total: { monthly: round(sum(stacks.map((s) => s.monthly))), monthlyAtMax: round(sum(stacks.map((s) => s.monthlyAtMax))) },
+    total,
+    ...(hibernation ? { hibernation: { ...hibernation, monthlyWithHibernation: round(total.monthly - hibernation.monthlySaving) } } : {}),
     shared,
   };
 }

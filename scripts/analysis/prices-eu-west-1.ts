@@ -9,8 +9,9 @@
  * dominates, not for a budget. Check https://aws.amazon.com/pricing/ or the Price List API before relying on a number,
  * and update the figure and `compiled` together.
  *
- * ASSUMPTIONS. 730 hours per month; on-demand only (no Savings Plans, Reserved Instances or Spot for EC2); no free
- * tier; Linux; x86_64 Fargate; gp3 storage; Fargate Spot at about 70% below on-demand (Spot prices move); the usage
+ * ASSUMPTIONS. 730 hours per month; on-demand prices (no Savings Plans or Reserved Instances); EC2 Spot groups at a
+ * flat discount below the on-demand price of their dearest type; no free tier; Linux; x86_64 Fargate; gp3 storage;
+ * Fargate Spot at about 70% below on-demand (Spot prices move); the usage
  * figures in `usage` below for things the stacks cannot know. Items not listed in `excluded` are counted from the
  * synthesized stacks (see scripts/analysis/cost-estimate.ts).
  */
@@ -27,6 +28,11 @@ export interface PriceTable {
   readonly excluded: readonly string[];
   /** EC2 Linux on-demand, per instance-hour. */
   readonly ec2Hourly: Readonly<Record<string, number>>;
+  /**
+   * EC2 Spot's typical discount below on-demand (0.65 = pay 35%), applied to the dearest type of a Spot group. Spot
+   * prices move by type, AZ and hour: a planning figure, not a quote.
+   */
+  readonly ec2SpotDiscount: number;
   /** RDS for PostgreSQL on-demand Single-AZ, per instance-hour (Multi-AZ instance deployments bill twice). */
   readonly rdsPostgresHourly: Readonly<Record<string, number>>;
   /** ElastiCache (Redis OSS) on-demand, per node-hour. */
@@ -83,6 +89,8 @@ export const PRICES_EU_WEST_1: PriceTable = {
     "730 hours per month; on-demand list prices; no free tier; no Savings Plans or Reserved Instances",
     "headline = steady state: Auto Scaling groups at min_size, worker pools at their autoscaling minimum; 'at max' = ASGs at max_size, pools at max count",
     "Fargate Spot at ~70% below Fargate on-demand (Spot prices move); Fargate x86_64 Linux",
+    "EC2 Spot groups at ~65% below the on-demand price of their dearest instance type (m5/m6i/m7i Spot in eu-west-1 typically ran 55-75% below on-demand in 2024-2025; not verified live)",
+    "hibernation: what stops (ECS container instances and their volumes, Fargate tasks, RDS instance hours) saves its share of the hours the windows cover; NAT gateways, the ALB, ElastiCache, EFS, S3, RDS storage, the bastion and the rest keep billing",
     "Lambda: each scheduled invocation runs for its full timeout (an upper bound); event-driven functions (e.g. secret rotation) assumed negligible",
     "EFS 5 GB Standard; S3 20 GB Standard per bucket; ECR 5 GB per repository; CloudWatch Logs 1 GB ingested per log group per month",
     "ALB 1 LCU on average; WAF 1 million requests per month",
@@ -96,8 +104,10 @@ export const PRICES_EU_WEST_1: PriceTable = {
     "ECS Container Insights metrics and Cloud Map registrations",
     "RDS backup storage beyond the free allowance, ElastiCache snapshot storage, EFS Elastic throughput charges",
     "SNS, SQS and EventBridge (a few cents at this volume)",
+    "Step Functions state transitions and EventBridge Scheduler invocations of hibernation (a few dozen a night: cents)",
     "one-off Fargate tasks (the database migration task)",
   ],
+  ec2SpotDiscount: 0.65,
   ec2Hourly: {
     "t4g.nano": 0.0046,
     "t4g.micro": 0.0092,
@@ -107,6 +117,8 @@ export const PRICES_EU_WEST_1: PriceTable = {
     "t3.small": 0.0228,
     "t3.medium": 0.0456,
     "t3.large": 0.0912,
+    "m5.large": 0.107,
+    "m5.xlarge": 0.214,
     "m6i.large": 0.107,
     "m6i.xlarge": 0.214,
     "m6i.2xlarge": 0.428,

@@ -43,6 +43,6 @@ describe("prod survives the loss of any one AZ", () => {
 describe("dev shows its cost-saving weak points", () => {
   it("sums them up: most serving-path tiers do not keep serving through the loss of one AZ", () => {
     // GIVEN dev (one NAT gateway, single-AZ data stores, single tasks) WHEN analysed THEN the summary counts and names them
-    expect(report("dev").summary).toMatch(/^dev: 11 of 14 serving-path tiers do not keep serving through the loss of one AZ: egress \(outage\), /);
+    expect(report("dev").summary).toMatch(/^dev: 12 of 16 serving-path tiers do not keep serving through the loss of one AZ: egress \(outage\), /);
   });
 });

@@ -16,7 +16,7 @@ export function analyzeAutoScalingGroups(context: AzContext): TierResult[] {
   const capacity = capacityAsgs.map((asg) =>
     tier(
       capacityAsgs.length === 1 ? "ecs-capacity" : `ecs-capacity:${asgName(model, asg)}`,
-      `ECS container instances (ASG ${asgName(model, asg)})`,
+      `ECS ${spotTypes(model, asg) ? "Spot " : ""}container instances (ASG ${asgName(model, asg)})`,
       true,
       analyzeCapacity(asg, context),
     ),
@@ -36,7 +36,9 @@ export function analyzeAutoScalingGroups(context: AzContext): TierResult[] {
  * one AZ holds ceil(min/N). Losing an AZ keeps the other instances (and their tasks) running; the capacity provider
  * then grows the group in the surviving AZs to re-place the lost AZ's tasks. The lost instances may still count
  * until their health checks fail, so the group needs max_size ≥ min_size + ceil(min_size/N) to add the replacements
- * at once. New instances and the surviving agents must also reach the ECS APIs.
+ * at once. New instances and the surviving agents must also reach the ECS APIs. A group of min_size 0 holds nothing
+ * to lose: it launches instances where tasks need them. A Spot group's replacements depend on Spot capacity in the
+ * surviving AZs, which nothing guarantees (its several instance types widen the pools it draws from).
  */
 function analyzeCapacity(asg: ResourceRef, { model, azs, startBlocked }: AzContext): TierVerdict {
   const subnets = asgSubnets(model, asg);
@@ -45,7 +47,9 @@ function analyzeCapacity(asg: ResourceRef, { model, azs, startBlocked }: AzConte
   const max = asNumber(model.literal(asg.stack, asg.body.max_size)) ?? min;
   const n = asgAzs.length;
   const share = n > 0 ? Math.ceil(min / n) : min;
-  const facts = `min_size ${min}, max_size ${max}, subnets in ${list(asgAzs)}`;
+  const spot = spotTypes(model, asg);
+  const facts = `min_size ${min}, max_size ${max}, subnets in ${list(asgAzs)}${spot ? `, Spot from ${spot.join(", ")}` : ""}`;
+  const spotCaveat = spot ? " Spot capacity in the surviving AZs is not guaranteed: replacements wait when none of its types is available there." : "";
   return combine(azs, (lost) => {
     if (n < 2) return { verdict: "outage", why: `${facts}: new instances can launch only in ${list(asgAzs)}.` };
     const blocked = startBlocked(subnets, [...ECS_AGENT_SERVICES], lost);
@@ -53,6 +57,11 @@ function analyzeCapacity(asg: ResourceRef, { model, azs, startBlocked }: AzConte
       return {
         verdict: "outage",
         why: `${facts}; when ${lost} fails the ECS agents in the surviving AZs lose the ECS control plane (${blocked}): running tasks keep running, but no task can be placed.`,
+      };
+    if (min === 0)
+      return {
+        verdict: "serving",
+        why: `${facts}: the steady state holds no instance, so losing an AZ loses none; the capacity provider launches instances in the surviving AZs when tasks need them.${spotCaveat}`,
       };
     if (min < 2)
       return {
@@ -66,7 +75,7 @@ function analyzeCapacity(asg: ResourceRef, { model, azs, startBlocked }: AzConte
       };
     return {
       verdict: "serving",
-      why: `${facts}: the ASG balances instances over ${n} AZs, so losing one removes up to ${share} of ${min}; the others keep their tasks and max_size ${max} ≥ ${min} + ${share} lets the capacity provider add replacements in the surviving AZs at once.`,
+      why: `${facts}: the ASG balances instances over ${n} AZs, so losing one removes up to ${share} of ${min}; the others keep their tasks and max_size ${max} ≥ ${min} + ${share} lets the capacity provider add replacements in the surviving AZs at once.${spotCaveat}`,
     };
   });
 }
@@ -102,6 +111,15 @@ function uniqueByAddress(refs: readonly ResourceRef[]): ResourceRef[] {
   const out: ResourceRef[] = [];
   for (const r of refs) if (!out.some((o) => o.stack === r.stack && o.name === r.name && o.type === r.type)) out.push(r);
   return out;
+}
+
+/** The instance types of an all-Spot group (mixed instances policy, no on-demand share); undefined for other groups. */
+function spotTypes(model: EnvironmentModel, asg: ResourceRef): string[] | undefined {
+  const mixed = asg.body.mixed_instances_policy as Body | undefined;
+  const distribution = mixed?.instances_distribution as Body | undefined;
+  if (!mixed || asNumber(model.literal(asg.stack, distribution?.on_demand_percentage_above_base_capacity)) !== 0) return undefined;
+  const overrides = ((mixed.launch_template as Body | undefined)?.override as Body[] | undefined) ?? [];
+  return overrides.map((o) => String(model.literal(asg.stack, o.instance_type)));
 }
 
 function asgName(model: EnvironmentModel, asg: ResourceRef): string {

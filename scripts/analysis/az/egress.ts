@@ -7,7 +7,9 @@ import { combine, list, plural, tier, uniform, type TierResult } from "./verdict
 
 export function analyzeEgress(context: AzContext): TierResult[] {
   const { model, network, azs, services } = context;
-  const workloadNeeds = uniqueSorted([...services.flatMap((s) => s.startNeeds), ...lambdaFunctions(model).flatMap((f) => f.needs)]);
+  // Functions outside the VPC reach AWS APIs from the Lambda service's network, never through NAT.
+  const vpcFunctions = lambdaFunctions(model).filter((f) => f.subnets !== undefined);
+  const workloadNeeds = uniqueSorted([...services.flatMap((s) => s.startNeeds), ...vpcFunctions.flatMap((f) => f.needs)]);
   const note = endpointNote(network, workloadNeeds);
   if (network.natGateways.length === 0) {
     return [

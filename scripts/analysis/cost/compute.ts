@@ -1,5 +1,5 @@
 /**
- * Compute: EC2 (Auto Scaling groups at min_size and max_size with their root volumes, single instances), Fargate
+ * Compute: EC2 (Auto Scaling groups at min_size and max_size with their root volumes, on demand or Spot; single instances), Fargate
  * services (task CPU/memory × autoscaling min and max, Spot share; EC2-placed services are paid through the
  * instances) and Lambda functions (schedule × timeout × memory).
  */
@@ -19,29 +19,76 @@ export function ec2Items(scope: CostScope): LineItem[] {
   return [...groups, ...instances];
 }
 
-/** An Auto Scaling group's instances (headline at min_size, ceiling at max_size) and their gp3 volumes. */
-function autoScalingGroupItems({ model, table: t, hours: H, literal }: CostScope, asg: ResourceRef): LineItem[] {
-  const name = String(literal(asg, "name") ?? asg.name);
-  if (asg.body.mixed_instances_policy !== undefined)
-    throw new MissingPriceError(`Auto Scaling group ${name} (${asg.stack}) uses a mixed instances policy, which the estimate does not price`);
-  const spec = asg.body.launch_template as Body | undefined;
-  const template = spec ? model.referencedResources(asg.stack, spec.id ?? spec.name, "aws_launch_template")[0] : undefined;
-  const type = template ? model.literal(template.stack, template.body.instance_type) : undefined;
-  if (!template || typeof type !== "string")
+/** What an Auto Scaling group buys: its instance type(s) and hourly price, on demand or as Spot. */
+function groupPurchase(
+  { model, table: t }: CostScope,
+  asg: ResourceRef,
+  name: string,
+): { label: string; hourly: number; priceBasis: string; template: ResourceRef } {
+  const mixed = asg.body.mixed_instances_policy as Body | undefined;
+  const spec =
+    (mixed
+      ? ((mixed.launch_template as Body | undefined)?.launch_template_specification as Body | undefined)
+      : (asg.body.launch_template as Body | undefined)) ?? {};
+  const template = model.referencedResources(asg.stack, spec.id ?? spec.launch_template_id ?? spec.name ?? spec.launch_template_name, "aws_launch_template")[0];
+  if (!template) throw new MissingPriceError(`cannot determine the launch template of Auto Scaling group ${name} (${asg.stack})`);
+  if (!mixed) {
+    const type = model.literal(template.stack, template.body.instance_type);
+    if (typeof type !== "string")
+      throw new MissingPriceError(
+        `cannot determine the instance type of Auto Scaling group ${name} (${asg.stack}): no launch template with a literal instance_type`,
+      );
+    const hourly = lookup(t, t.ec2Hourly, "EC2 instance type", "ec2Hourly", type, template);
+    return { label: `EC2 ${type}`, hourly, priceBasis: `${usd(hourly)}/h`, template };
+  }
+  const distribution = (mixed.instances_distribution as Body | undefined) ?? {};
+  const onDemand = [distribution.on_demand_base_capacity, distribution.on_demand_percentage_above_base_capacity].map((v) =>
+    asNumber(model.literal(asg.stack, v)),
+  );
+  if (onDemand.some((v) => v !== 0)) {
     throw new MissingPriceError(
-      `cannot determine the instance type of Auto Scaling group ${name} (${asg.stack}): no launch template with a literal instance_type`,
+      `Auto Scaling group ${name} (${asg.stack}) mixes on-demand and Spot instances, which the estimate does not price (only all-Spot groups)`,
     );
-  const hourly = lookup(t, t.ec2Hourly, "EC2 instance type", "ec2Hourly", type, template);
+  }
+  const overrides = ((mixed.launch_template as Body).override as Body[] | undefined) ?? [];
+  const types = overrides.map((o) => String(model.literal(asg.stack, o.instance_type)));
+  if (types.length === 0) throw new MissingPriceError(`Spot Auto Scaling group ${name} (${asg.stack}) lists no instance types`);
+  const dearest = Math.max(...types.map((type) => lookup(t, t.ec2Hourly, "EC2 instance type", "ec2Hourly", type, asg)));
+  const hourly = Math.round(dearest * (1 - t.ec2SpotDiscount) * 1e4) / 1e4;
+  return {
+    label: `EC2 Spot ${types.join("/")}`,
+    hourly,
+    priceBasis: `${usd(hourly)}/h (on-demand ${usd(dearest)} − ${Math.round(t.ec2SpotDiscount * 100)}% Spot)`,
+    template,
+  };
+}
+
+/**
+ * An Auto Scaling group's instances (headline at min_size, ceiling at max_size) and their gp3 volumes. The groups
+ * behind ECS capacity providers stop while the environment hibernates; the others (the bastion) do not.
+ */
+function autoScalingGroupItems(scope: CostScope, asg: ResourceRef): LineItem[] {
+  const { model, table: t, hours: H, literal } = scope;
+  const name = String(literal(asg, "name") ?? asg.name);
+  const { label, hourly, priceBasis, template } = groupPurchase(scope, asg, name);
+  const hibernates = model
+    .resources("aws_ecs_capacity_provider")
+    .some((p) =>
+      model
+        .referencedResources(p.stack, (p.body.auto_scaling_group_provider as Body | undefined)?.auto_scaling_group_arn, "aws_autoscaling_group")
+        .some((g) => g.stack === asg.stack && g.name === asg.name),
+    );
   const min = asNumber(literal(asg, "min_size")) ?? 0;
   const max = asNumber(literal(asg, "max_size")) ?? min;
   const items: LineItem[] = [
     {
-      item: `EC2 ${type} (ASG ${name}; headline at min_size ${min}, at max ${max})`,
+      item: `${label} (ASG ${name}; headline at min_size ${min}, at max ${max})`,
       resourceType: "aws_autoscaling_group",
       quantity: min,
       monthly: min * hourly * H,
       monthlyAtMax: max * hourly * H,
-      basis: `${min} × ${usd(hourly)}/h × ${H} h (max: ${max} ×)`,
+      basis: `${min} × ${priceBasis} × ${H} h (max: ${max} ×)`,
+      ...(hibernates ? { hibernates } : {}),
     },
   ];
   const gb = sum(((template.body.block_device_mappings as Body[] | undefined) ?? []).map((m) => asNumber((m.ebs as Body | undefined)?.volume_size) ?? 0));
@@ -53,6 +100,7 @@ function autoScalingGroupItems({ model, table: t, hours: H, literal }: CostScope
       monthly: min * gb * t.ebsGp3GbMonth,
       monthlyAtMax: max * gb * t.ebsGp3GbMonth,
       basis: `${min} × ${gb} GB × ${usd(t.ebsGp3GbMonth)}/GB-month (max: ${max} ×)`,
+      ...(hibernates ? { hibernates } : {}),
     });
   }
   return items;
@@ -81,6 +129,7 @@ function fargateItem(service: EcsServiceFacts, t: PriceTable): LineItem {
   return {
     item: `${label} ${service.shortName} (${vcpu} vCPU, ${gb} GB; ${service.countSource}, max ${service.maxCount})`,
     resourceType: "aws_ecs_service",
+    hibernates: true,
     quantity: service.count,
     monthly: service.count * hourly * H,
     monthlyAtMax: service.maxCount * hourly * H,

@@ -21,7 +21,14 @@ function rdsItems({ table: t, hours: H, literal }: CostScope, db: ResourceRef): 
   const gb = asNumber(literal(db, "allocated_storage")) ?? 0;
   const maxGb = asNumber(literal(db, "max_allocated_storage")) ?? gb;
   const items: LineItem[] = [
-    ...fixed(`RDS PostgreSQL ${instanceClass} (${id}, ${deployment})`, "aws_db_instance", copies, copies * hourly * H, `${copies} × ${usd(hourly)}/h × ${H} h`),
+    // Instance hours stop while the database is stopped (hibernation); storage keeps billing.
+    ...fixed(
+      `RDS PostgreSQL ${instanceClass} (${id}, ${deployment})`,
+      "aws_db_instance",
+      copies,
+      copies * hourly * H,
+      `${copies} × ${usd(hourly)}/h × ${H} h`,
+    ).map((item) => ({ ...item, hibernates: true as const })),
     {
       item: `RDS storage (${id}, ${String(literal(db, "storage_type") ?? "gp2")}, ${gb} GB allocated, autoscaling to ${maxGb} GB)`,
       resourceType: "aws_db_instance",

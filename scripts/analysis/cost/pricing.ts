@@ -12,6 +12,8 @@ export interface LineItem {
   readonly monthlyAtMax: number;
   /** The computation with the table's prices, e.g. `3 × $0.048/h × 730 h`. */
   readonly basis: string;
+  /** Stops while the environment hibernates (container instances, Fargate tasks, RDS instance hours). */
+  readonly hibernates?: true;
 }
 
 /** A size or kind the price table has no price for. */

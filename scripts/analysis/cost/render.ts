@@ -19,6 +19,7 @@ export function renderCostReport(report: CostReport): string {
     ...report.shared.map(
       (s) => `| ${s.stack} (state bucket shared by the environments of its account; not in the total) | ${money(s.monthly)} | ${money(s.monthlyAtMax)} |`,
     ),
+    ...hibernationLines(report),
   ];
   for (const s of [...report.stacks, ...report.shared]) {
     lines.push("", `## ${s.stack}`, "");
@@ -34,4 +35,15 @@ export function renderCostReport(report: CostReport): string {
   }
   lines.push("", "## Assumptions", "", ...p.assumptions.map((a) => `- ${a}`), "", "## Not included", "", ...p.excluded.map((e) => `- ${e}`), "");
   return lines.join("\n");
+}
+
+/** The hibernation paragraph under the totals: hours, what stops, the saving, the steady state with it. */
+function hibernationLines(report: CostReport): string[] {
+  const h = report.hibernation;
+  if (!h) return [];
+  const windows = h.schedules.map((s) => `${s.action} ${s.expression} ${s.timezone}`).join("; ");
+  return [
+    "",
+    `**Hibernation** (${windows}): ${h.hoursPerWeek} h a week (${(h.share * 100).toFixed(1)}% of the time) with the container instances, Fargate tasks and RDS instance stopped. They cost ${money(h.stoppable)} a month at steady state, so hibernation saves about **${money(h.monthlySaving)}** a month: **${money(h.monthlyWithHibernation)}** instead of ${money(report.total.monthly)}. NAT gateways, the ALB, ElastiCache, EFS, S3, RDS storage and the rest keep billing.`,
+  ];
 }

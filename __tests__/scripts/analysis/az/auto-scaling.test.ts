@@ -19,3 +19,24 @@ describe("Auto Scaling groups", () => {
     );
   });
 });
+
+describe("Spot container instances", () => {
+  it("dev: the Spot group, empty at steady state, loses nothing with an AZ; its replacements depend on Spot capacity", () => {
+    // GIVEN dev's two groups WHEN analysed THEN each is a tier of its own, the Spot one named so
+    const r = report("dev");
+    const spot = tier(r, "ecs-capacity:airflow-dev-ec2-spot");
+    expect(spot.tier).toBe("ECS Spot container instances (ASG airflow-dev-ec2-spot)");
+    expect(tier(r, "ecs-capacity:airflow-dev-ec2").tier).toBe("ECS container instances (ASG airflow-dev-ec2)");
+    // AND losing the AZ without the NAT gateway loses no Spot host (min_size 0), with the Spot caveat
+    expect(spot.byAz["eu-west-1b"]).toBe("serving");
+    expect(spot.why).toContain("min_size 0, max_size 2, subnets in eu-west-1a, eu-west-1b, Spot from m7i.xlarge, m6i.xlarge, m5.xlarge");
+  });
+
+  it("prod: the on-demand group is the one capacity tier", () => {
+    expect(
+      report("prod")
+        .tiers.filter((t) => t.id.startsWith("ecs-capacity"))
+        .map((t) => t.id),
+    ).toEqual(["ecs-capacity"]);
+  });
+});

@@ -1,6 +1,6 @@
 import { estimateCost, MissingPriceError } from "../../../../scripts/analysis/cost-estimate";
 import { EnvironmentModel } from "../../../../scripts/analysis/model";
-import { item, prodWithInstanceType, report } from "./reports";
+import { environment, item, prodWithInstanceType, report } from "./reports";
 
 describe("compute line items", () => {
   it("prod-compute: container instances at min_size (headline) and max_size, with their root volumes", () => {
@@ -21,11 +21,36 @@ describe("compute line items", () => {
   });
 
   it("services: Fargate Spot workers at their minimum, and at their maximum", () => {
-    // GIVEN dev's Fargate Spot pools (1 vCPU/2 GB min 1 max 4; 2 vCPU/8 GB min 0 max 2)
+    // GIVEN dev's Fargate Spot pool (1 vCPU/2 GB min 1 max 4)
     const dev = report("dev");
-    // THEN worker-default = 1 × (1 × $0.013368 + 2 × $0.0014595) × 730 = $11.89 (4 × = $47.56); worker-heavy at 0 = $0 (2 × = $56.08)
-    expect(item(dev, "dev-services", "Fargate Spot worker-default")).toMatchObject({ quantity: 1, monthly: 11.89, monthlyAtMax: 47.56 });
-    expect(item(dev, "dev-services", "Fargate Spot worker-heavy")).toMatchObject({ quantity: 0, monthly: 0, monthlyAtMax: 56.08 });
+    // THEN worker-default = 1 × (1 × $0.013368 + 2 × $0.0014595) × 730 = $11.89 (4 × = $47.56), and it stops while hibernating
+    expect(item(dev, "dev-services", "Fargate Spot worker-default")).toMatchObject({ quantity: 1, monthly: 11.89, monthlyAtMax: 47.56, hibernates: true });
+  });
+
+  it("dev-compute: the Spot group at the dearest type's on-demand price less the Spot discount, nothing at min_size 0", () => {
+    // GIVEN dev's Spot group (m7i.xlarge $0.2247, m6i.xlarge $0.214, m5.xlarge $0.214; min 0, max 2; 40 GB)
+    const dev = report("dev");
+    // THEN $0.2247 × 35% = $0.0786/h: 0 at steady state, 2 × $0.0786 × 730 = $114.76 at max; its volumes 2 × 40 GB × $0.088 = $7.04
+    expect(item(dev, "dev-compute", "EC2 Spot m7i.xlarge/m6i.xlarge/m5.xlarge (ASG airflow-dev-ec2-spot")).toMatchObject({
+      quantity: 0,
+      monthly: 0,
+      monthlyAtMax: 114.76,
+      basis: "0 × $0.0786/h (on-demand $0.2247 − 65% Spot) × 730 h (max: 2 ×)",
+      hibernates: true,
+    });
+    expect(item(dev, "dev-compute", "EBS gp3 (ASG airflow-dev-ec2-spot")).toMatchObject({ monthlyAtMax: 7.04 });
+    // AND the bastion's group, not an ECS capacity provider's, does not stop while hibernating
+    expect(item(dev, "dev-compute", "EC2 t4g.nano").hibernates).toBeUndefined();
+  });
+
+  it("refuses a group mixing on-demand and Spot instances, which it does not price", () => {
+    const env = JSON.parse(JSON.stringify(environment("dev")));
+    const compute = env.stacks.find((s: any) => s.id === "dev-compute");
+    const spot = Object.values(compute.json.resource.aws_autoscaling_group as Record<string, any>).find((g) => g.name === "airflow-dev-ec2-spot");
+    spot.mixed_instances_policy.instances_distribution.on_demand_percentage_above_base_capacity = 50;
+    expect(() => estimateCost(new EnvironmentModel(env))).toThrow(
+      "Auto Scaling group airflow-dev-ec2-spot (dev-compute) mixes on-demand and Spot instances, which the estimate does not price (only all-Spot groups)",
+    );
   });
 
   it("an instance type missing from the price table is an error naming it and the table file", () => {
