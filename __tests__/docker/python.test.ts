@@ -24,8 +24,10 @@ describe("Python files of the image", () => {
       "config/airflow_ecs/celery_config.py",
       "config/airflow_ecs/dag_sync.py",
       "config/airflow_ecs/ecs_metadata.py",
+      "config/airflow_ecs/failure_notifications.py",
       "config/airflow_ecs/heartbeat.py",
       "config/airflow_ecs/hostname.py",
+      "config/airflow_ecs/migration_record.py",
       "config/airflow_ecs/task_protection.py",
       "config/airflow_local_settings.py",
       "dags/airflow_ecs_example_queues.py",
@@ -52,6 +54,11 @@ describe("Python unit tests (python3 -m unittest)", () => {
     ["test_hostname", "hostname_callable from the ECS task metadata endpoint"],
     ["test_dags", "DAG arguments, dependencies, queues and the Celery configuration"],
     ["test_dag_sync", "DAG sync: atomic switch of an EFS bundle, rollback, unsafe archives refused, pruning, exit codes"],
+    [
+      "test_failure_notifications",
+      "failure-notification policy: notifier attached once, existing callbacks kept, opt-out tag, topic from the environment, registered through __all__",
+    ],
+    ["test_migration_record", "migration record: Airflow version and image tag written to SSM, failures reported"],
   ])("%s passes (%s)", (module) => {
     // GIVEN the image's package on PYTHONPATH WHEN the module's tests run
     const run = runSync("python3", ["-m", "unittest", "-v", module], {

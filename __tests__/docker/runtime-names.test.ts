@@ -1,7 +1,7 @@
 import * as path from "path";
 import { loadEnvironments } from "../../config/load";
 import { HEARTBEAT } from "../../runtime/metrics";
-import { RUNTIME_ENV } from "../../runtime/airflow-image";
+import { MIGRATION_RECORD, NO_FAILURE_NOTIFICATION_TAG, NOTIFICATION_KIND_ATTRIBUTE, RUNTIME_ENV, TASK_FAILURE_KIND } from "../../runtime/airflow-image";
 import { HEARTBEAT_PROBE_PREFIX } from "../../modules/iam/grants";
 import { checkDagQueues, scanDagQueues } from "../../scripts/lib/dag-queues";
 import { DOCKER_DIR, filesUnder, pythonEnv, read, runSync } from "./helpers";
@@ -132,6 +132,24 @@ describe("the heartbeat DAG and runtime/", () => {
     expect(interval).toBe(HEARTBEAT.intervalSeconds);
     expect(dagrunTimeout).toBeLessThan(interval);
     expect(worstCase).toBeLessThanOrEqual(dagrunTimeout);
+  });
+});
+
+describe("the migration record, the failure notifier and runtime/", () => {
+  it("writes the record with the keys npm run migrate reads", () => {
+    const constants = pythonConstants(path.join(DOCKER_DIR, "config", "airflow_ecs", "migration_record.py"));
+    expect({ airflowVersion: constants.AIRFLOW_VERSION_KEY, imageTag: constants.IMAGE_TAG_KEY, migratedAt: constants.MIGRATED_AT_KEY }).toEqual(
+      MIGRATION_RECORD,
+    );
+    expect([constants.PARAMETER_ENV, constants.IMAGE_TAG_ENV]).toEqual([RUNTIME_ENV.migrationRecordParameter, RUNTIME_ENV.imageTag]);
+  });
+
+  it("reads the topic variable, tags its messages for subscription filters, and honours the documented opt-out tag", () => {
+    const constants = pythonConstants(path.join(DOCKER_DIR, "config", "airflow_ecs", "failure_notifications.py"));
+    expect(constants.TOPIC_ENV).toBe(RUNTIME_ENV.failureTopicArn);
+    expect(constants.ENVIRONMENT_ENV).toBe(RUNTIME_ENV.environment);
+    expect([constants.KIND_ATTRIBUTE, constants.TASK_FAILURE_KIND]).toEqual([NOTIFICATION_KIND_ATTRIBUTE, TASK_FAILURE_KIND]);
+    expect(constants.OPT_OUT_TAG).toBe(NO_FAILURE_NOTIFICATION_TAG);
   });
 });
 

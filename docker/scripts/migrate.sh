@@ -4,9 +4,13 @@
 # official /entrypoint once the database URL is built and the database answers.
 #   1. `airflow db migrate [options]`; a failure ends the task with Airflow's exit status. (The image's
 #      _AIRFLOW_DB_MIGRATE switch runs `airflow db migrate || true` and would hide it.)
-#   2. With the FAB auth manager: create the first admin (AIRFLOW_ECS_ADMIN_USERNAME / _EMAIL / _PASSWORD) when no
+#   2. Record the Airflow version and image tag that migrated the database in the SSM parameter named by
+#      AIRFLOW_ECS_MIGRATION_RECORD_PARAMETER (python -m airflow_ecs.migration_record); `npm run migrate` reads it
+#      to decide whether the next migration needs a snapshot first. A failure to record only warns: the database
+#      is migrated, and a missing record costs one extra snapshot next time.
+#   3. With the FAB auth manager: create the first admin (AIRFLOW_ECS_ADMIN_USERNAME / _EMAIL / _PASSWORD) when no
 #      user of that name exists; a failure to list or create users ends the task non-zero. The simple auth manager
-#      has no user table, so step 2 is skipped there.
+#      has no user table, so step 3 is skipped there.
 set -euo pipefail
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -55,6 +59,13 @@ run_migration() {
     ecs_log "metadata database migrated"
 }
 
+record_migration() {
+    local config_dir="${AIRFLOW_HOME:-/opt/airflow}/config"
+    if ! PYTHONPATH="${config_dir}${PYTHONPATH:+:${PYTHONPATH}}" python3 -m airflow_ecs.migration_record; then
+        ecs_log "warning: the migration was not recorded (see above); the next \"npm run migrate\" snapshots the database before migrating"
+    fi
+}
+
 ensure_admin() {
     if [[ ${AIRFLOW__CORE__AUTH_MANAGER:-} != *FabAuthManager* ]]; then
         ecs_log "the auth manager is not FAB (AIRFLOW__CORE__AUTH_MANAGER=${AIRFLOW__CORE__AUTH_MANAGER:-<default>}): no admin user to create"
@@ -91,4 +102,5 @@ ensure_admin() {
 }
 
 run_migration "$@" || exit
+record_migration
 ensure_admin || exit

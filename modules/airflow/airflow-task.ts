@@ -4,6 +4,7 @@ import type { TaskSize } from "../../config/schema";
 import { PORTS } from "../../runtime/ports";
 import { ContainerTask, type ContainerSpec, type HealthCheck, type TaskCompatibility } from "../ecs/container-task";
 import { componentEnvironment, componentSecrets, type AirflowRuntime } from "./airflow-settings";
+import { failureNotificationEnvironment } from "./notification-settings";
 import { AIRFLOW_GID, AIRFLOW_UID, DAGS_FOLDER, PLUGINS_FOLDER, WRITABLE_PATHS, type Component } from "../../runtime/airflow-image";
 
 /** The image's library that builds connection URLs from the injected parts (docker/scripts/connections.sh). */
@@ -52,6 +53,7 @@ export function componentProfile(component: Component, flowerUrlPrefix = ""): { 
     case "flower":
       return { port: { containerPort: PORTS.flower, name: "flower" }, healthCheck: http(PORTS.flower, `${flowerUrlPrefix}/healthcheck`) };
     case "migrate":
+    case "db-clean":
       return {};
   }
 }
@@ -135,7 +137,7 @@ export class AirflowTask extends Construct {
   constructor(scope: Construct, id: string, props: AirflowTaskProps) {
     super(scope, id);
     const { component, runtime } = props;
-    const environment = { ...componentEnvironment(component, runtime), ...props.extraEnvironment };
+    const environment = { ...componentEnvironment(component, runtime), ...failureNotificationEnvironment(component, runtime), ...props.extraEnvironment };
     const secrets = componentSecrets(component, runtime);
     const profile = componentProfile(component, runtime.flowerUrlPrefix);
 
