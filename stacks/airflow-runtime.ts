@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../config/schema";
 import type { AirflowRuntime } from "../modules/airflow/airflow-settings";
+import { ArnBuilder } from "../modules/core/arn";
 import { executionApiUrl } from "../modules/airflow/components";
 import type { ContractValues } from "../modules/core/contract";
 import type { Naming } from "../modules/core/naming";
@@ -38,5 +39,7 @@ export function airflowRuntime(
     jwtIssuer: naming.base,
     flowerUrlPrefix: endpoints.flowerUrlPrefix,
     dags: endpoints.dagBucket !== undefined ? { bundles: config.dags.bundles, bucket: endpoints.dagBucket } : undefined,
+    // By name: the services stack creates the topic after the task definitions that name it.
+    failureTopicArn: config.alarms.taskFailureNotifications ? new ArnBuilder(config).of("sns", naming.alarmTopic) : undefined,
   };
 }

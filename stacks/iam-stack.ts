@@ -35,6 +35,7 @@ export class IamStack extends AirflowStack<IamContract> {
       naming,
       arns,
       bundles: config.dags.bundles,
+      taskFailureNotifications: config.alarms.taskFailureNotifications,
       data: {
         dataKeyArn: storage.data_kms_key_arn,
         secretArns: {
@@ -94,6 +95,7 @@ export class IamStack extends AirflowStack<IamContract> {
       bastion_instance_profile_arn: roles.bastion.instanceProfileArn,
       publisher_lambda_role_arn: roles.publisher.arn,
       redeployer_lambda_role_arn: roles.redeployer.arn,
+      db_clean_scheduler_role_arn: roles.dbCleanScheduler.arn,
     });
   }
 }

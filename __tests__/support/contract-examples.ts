@@ -75,6 +75,7 @@ const iam: ContractExamples<IamContract> = {
   bastion_instance_profile_arn: profileArn("bastion"),
   publisher_lambda_role_arn: roleArn("queue-depth-publisher"),
   redeployer_lambda_role_arn: roleArn("service-redeployer"),
+  db_clean_scheduler_role_arn: roleArn("db-clean-scheduler"),
   ...(Object.fromEntries(TASK_ROLE_COMPONENTS.map((component) => [`${component}_task_role_arn`, roleArn(`${component.replace(/_/g, "-")}-task`)])) as Record<
     `${(typeof TASK_ROLE_COMPONENTS)[number]}_task_role_arn`,
     (c: EnvironmentConfig) => string

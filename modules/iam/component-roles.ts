@@ -3,11 +3,13 @@ import type { DagBundleConfig } from "../../config/schema";
 import type { ArnBuilder } from "../core/arn";
 import type { Naming } from "../core/naming";
 import {
+  executionRoleName,
   platformRolePermissions,
   TASK_ROLE_COMPONENTS,
   taskRolePermissions,
   type AirflowDataAccess,
   type RolePermissions,
+  taskRoleName,
   type TaskRoleComponent,
 } from "./component-permissions";
 import { serviceTrustPolicy } from "./policy-document";
@@ -22,6 +24,8 @@ export interface ComponentRolesProps {
   readonly data: AirflowDataAccess;
   /** The environment's DAG bundles: S3 prefixes the DAG readers may read, Git credentials the execution role injects. */
   readonly bundles: readonly DagBundleConfig[];
+  /** Workers and the dag-processor publish task failures to the environment's topic (`alarms.taskFailureNotifications`). */
+  readonly taskFailureNotifications: boolean;
 }
 
 /**
@@ -43,6 +47,8 @@ export class ComponentRoles extends Construct {
   readonly publisher: ServiceRole;
   /** The Lambda that redeploys the services after the database secret rotates. */
   readonly redeployer: ServiceRole;
+  /** EventBridge Scheduler starting the db-clean task. */
+  readonly dbCleanScheduler: ServiceRole;
 
   constructor(scope: Construct, id: string, props: ComponentRolesProps) {
     super(scope, id);
@@ -60,18 +66,19 @@ export class ComponentRoles extends Construct {
     const role = (id: string, name: string, assumeRolePolicy: string, permissions: RolePermissions, instanceProfile?: boolean) =>
       new ServiceRole(this, id, { name, assumeRolePolicy, ...permissions, instanceProfile });
 
-    this.taskExecution = role("task-execution", naming.name("task-execution"), ecsTasksTrust, platform.taskExecution);
+    this.taskExecution = role("task-execution", executionRoleName(naming), ecsTasksTrust, platform.taskExecution);
     const tasks = taskRolePermissions(props);
     const taskRoles = {} as Record<TaskRoleComponent, ServiceRole>;
     for (const component of TASK_ROLE_COMPONENTS) {
-      const dashed = component.replace(/_/g, "-");
-      taskRoles[component] = role(`${dashed}-task`, naming.name(`${dashed}-task`), ecsTasksTrust, tasks[component]);
+      taskRoles[component] = role(`${component.replace(/_/g, "-")}-task`, taskRoleName(naming, component), ecsTasksTrust, tasks[component]);
     }
     this.taskRoles = taskRoles;
     this.containerInstance = role("container-instance", naming.name("container-instance"), ec2Trust, platform.containerInstance, true);
     this.bastion = role("bastion", naming.name("bastion"), ec2Trust, platform.bastion, true);
     this.publisher = role("queue-depth-publisher", naming.lambdas.publisher, lambdaTrust, platform.publisher);
     this.redeployer = role("service-redeployer", naming.lambdas.redeployer, lambdaTrust, platform.redeployer);
+    const schedulerTrust = serviceTrustPolicy([arns.servicePrincipal("scheduler")], arns.account);
+    this.dbCleanScheduler = role("db-clean-scheduler", naming.dbClean.schedulerRole, schedulerTrust, platform.dbCleanScheduler);
   }
 
   /** The task role of a component. */

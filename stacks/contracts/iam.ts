@@ -17,6 +17,7 @@ export const iamContract = defineContract("iam", {
   bastion_instance_profile_arn: output.string("Instance profile of the SSM-only bastion"),
   publisher_lambda_role_arn: output.string("Role of the queue-depth metric publisher Lambda"),
   redeployer_lambda_role_arn: output.string("Role of the Lambda that redeploys services after the database secret rotates"),
+  db_clean_scheduler_role_arn: output.string("Role EventBridge Scheduler starts the db-clean task with"),
 });
 
 export type IamContract = typeof iamContract.outputs;

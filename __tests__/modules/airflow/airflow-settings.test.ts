@@ -121,6 +121,7 @@ describe("Airflow settings", () => {
       "triggerer",
       "worker",
       "migrate",
+      "db-clean",
     ]);
   });
 
@@ -160,6 +161,7 @@ describe("Airflow settings", () => {
       ["worker", "0"],
       ["flower", "0"],
       ["migrate", "120"],
+      ["db-clean", "120"],
     ]);
   });
 });
