@@ -31,6 +31,8 @@ export type NatGatewayMode = NetworkConfig["natGateways"];
 
 export type StorageConfig = EnvironmentConfig["storage"];
 export type DatabaseConfig = StorageConfig["database"];
+/** The scheduled `airflow db clean` task. */
+export type DatabaseCleanupConfig = DatabaseConfig["cleanup"];
 export type RedisConfig = StorageConfig["redis"];
 export type EfsConfig = StorageConfig["efs"];
 /** EFS throughput mode for the DAG file system. */
@@ -72,6 +74,8 @@ export type S3DagBundleConfig = Extract<DagBundleConfig, { readonly source: "s3"
 
 export type AlbConfig = EnvironmentConfig["alb"];
 export type AlarmsConfig = EnvironmentConfig["alarms"];
+/** A further subscription of the alarm topic. */
+export type AlarmSubscriptionConfig = AlarmsConfig["subscriptions"][number];
 export type CiConfig = EnvironmentConfig["ci"];
 export type SpotConfig = NonNullable<ComputeConfig["spot"]>;
 export type HibernationConfig = NonNullable<EnvironmentConfig["hibernation"]>;

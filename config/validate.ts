@@ -34,6 +34,7 @@ export function validateEnvironment(config: EnvironmentConfig): FieldIssue[] {
   checkWorkerTaskRoles(config, report);
   checkSpotCapacity(config, (issue) => issues.push(issue));
   checkHibernation(config, (issue) => issues.push(issue));
+  checkAlarms(config, report);
   return issues;
 }
 
@@ -315,4 +316,52 @@ export function validateEnvironmentSet(configs: readonly EnvironmentConfig[]): s
     }
   }
   return problems;
+}
+
+/** What each subscription protocol's endpoint must look like, in words and as a check (ARNs: the environment's account). */
+function checkAlarms(config: EnvironmentConfig, report: Report): void {
+  const { account } = config;
+  const seen = new Map<string, string>();
+  if (config.alarms.email) seen.set(`email ${config.alarms.email}`, "alarms.email");
+  config.alarms.subscriptions.forEach(({ protocol, endpoint }, i) => {
+    const path = `alarms.subscriptions[${i}].endpoint`;
+    const problem = subscriptionEndpointProblem(protocol, endpoint, account.id);
+    if (problem) report(path, endpoint, problem);
+    const key = `${protocol} ${endpoint}`;
+    const earlier = seen.get(key);
+    if (earlier) report(path, endpoint, `is already subscribed by ${earlier}; expected each endpoint once`);
+    else seen.set(key, `alarms.subscriptions[${i}]`);
+  });
+}
+
+/** Why an endpoint does not fit its protocol, or undefined when it does. */
+export function subscriptionEndpointProblem(protocol: "email" | "https" | "sqs" | "lambda", endpoint: string, accountId: string): string | undefined {
+  switch (protocol) {
+    case "email":
+      return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(endpoint) ? undefined : "is not an e-mail address; expected e.g. oncall@example.com for protocol email";
+    case "https": {
+      let url: URL | undefined;
+      try {
+        url = new URL(endpoint);
+      } catch {
+        url = undefined;
+      }
+      return url?.protocol === "https:" && url.hostname !== ""
+        ? undefined
+        : "is not an https URL; expected e.g. https://hooks.example.com/sns for protocol https (SNS delivers only over TLS here)";
+    }
+    case "sqs":
+    case "lambda": {
+      const pattern =
+        protocol === "sqs"
+          ? /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:(\d{12}):[A-Za-z0-9_-]{1,80}(\.fifo)?$/
+          : /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:(\d{12}):function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
+      const match = pattern.exec(endpoint);
+      if (!match)
+        return `is not ${protocol === "sqs" ? "an SQS queue" : "a Lambda function"} ARN; expected arn:aws:${protocol}:<region>:${accountId}:${protocol === "sqs" ? "<queue>" : "function:<name>"}`;
+      return match[1] === accountId
+        ? undefined
+        : `belongs to account ${match[1]}; expected ${protocol === "sqs" ? "a queue" : "a function"} of account ${accountId}`;
+    }
+  }
 }

@@ -30,7 +30,7 @@ export const WRITABLE_PATHS = { logs: "/opt/airflow/logs", tmp: "/tmp" } as cons
 export const LOG_GROOMER_COMMAND = ["python", "-m", "airflow_ecs.log_groomer"] as const;
 
 /** What each container runs; the value of AIRFLOW_ECS_COMPONENT, read by the entrypoint. */
-export const COMPONENTS = ["api-server", "scheduler", "dag-processor", "triggerer", "worker", "flower", "migrate"] as const;
+export const COMPONENTS = ["api-server", "scheduler", "dag-processor", "triggerer", "worker", "flower", "migrate", "db-clean"] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 /**
@@ -95,7 +95,35 @@ export const RUNTIME_ENV = {
   logGroomerIntervalSeconds: "AIRFLOW_ECS_LOG_GROOMER_INTERVAL_SECONDS",
   /** api-server, OIDC sign-in only: the OAuth settings webserver_config.py renders (runtime/sign-in.ts). */
   ...OIDC_ENV,
+  /** Tag of the image the container runs (the migrate task records it with the Airflow version). */
+  imageTag: "AIRFLOW_ECS_IMAGE_TAG",
+  /** Migrate task: the SSM parameter recording the Airflow version and image that last migrated the database (MIGRATION_RECORD). */
+  migrationRecordParameter: "AIRFLOW_ECS_MIGRATION_RECORD_PARAMETER",
+  /** SNS topic the cluster policy's failure notifier publishes to (dag-processor and workers); unset: no notifier. */
+  failureTopicArn: "AIRFLOW_ECS_FAILURE_TOPIC_ARN",
+  /** db-clean task: rows older than this many days are cleaned. */
+  dbCleanRetentionDays: "AIRFLOW_ECS_DB_CLEAN_RETENTION_DAYS",
+  /** db-clean task: `none` (--skip-archive) or `last-run` (archive tables kept until the next run). */
+  dbCleanArchive: "AIRFLOW_ECS_DB_CLEAN_ARCHIVE",
+  /** db-clean task: rows per delete transaction (--batch-size). */
+  dbCleanBatchSize: "AIRFLOW_ECS_DB_CLEAN_BATCH_SIZE",
+  /** db-clean task: minutes after which a run is stopped. */
+  dbCleanTimeoutMinutes: "AIRFLOW_ECS_DB_CLEAN_TIMEOUT_MINUTES",
 } as const;
+
+/**
+ * What the migrate task records after a successful `airflow db migrate` (JSON in the migration-record SSM parameter),
+ * and `npm run migrate` reads to decide whether to snapshot the database first: the Airflow version that migrated it
+ * and the image tag it ran. The image writes these keys (docker/config/airflow_ecs/migration_record.py; a test checks).
+ */
+export const MIGRATION_RECORD = { airflowVersion: "airflowVersion", imageTag: "imageTag", migratedAt: "migratedAt" } as const;
+
+/** The message attribute every notification of the environment's topic carries, and its values (subscription filters). */
+export const NOTIFICATION_KIND_ATTRIBUTE = "airflow_ecs_kind";
+export const TASK_FAILURE_KIND = "task-failure";
+
+/** A DAG with this tag gets no failure notifier from the cluster policy (docker/config/airflow_ecs/failure_notifications.py). */
+export const NO_FAILURE_NOTIFICATION_TAG = "airflow-ecs:no-failure-notification";
 
 /** The secrets backend layout: Airflow connections and variables under `<prefix>/<env>/connections|variables/`. */
 export function secretsBackendKwargs(secretPrefix: string): { connections_prefix: string; variables_prefix: string; config_prefix: null } {

@@ -1,34 +1,46 @@
 /**
  * Runs the one-off database migration task of an environment and waits for it:
  *
- *   npm run migrate -- --env <env> [--timeout-minutes 30]
+ *   npm run migrate -- --env <env> [--timeout-minutes 30] [--snapshot-timeout-minutes 60]
  *
  * Order of a deployment: ... -> compute (registers the migrate task definition for the new image tag) -> migrate
  * (this script: `airflow db migrate`, then the first admin when absent) -> services. The script exits non-zero when
  * the task fails, so a pipeline never rolls the services onto an unmigrated database.
  *
- * Needs: the synthesized stacks (`npm run synth`), Terraform and the AWS CLI on PATH, and credentials that may read
- * the compute stack's state and run the task.
+ * Before migrating it reads the migration record (the Airflow version and image that last migrated the database,
+ * an SSM parameter the migrate task writes) and, when the image's Airflow version differs, takes a manual RDS
+ * snapshot tagged with both versions and waits for it. A failed migration leaves the snapshot and prints the
+ * `npm run restore` command that goes back to it (README "Upgrades and restore").
+ *
+ * Needs: the synthesized stacks (`npm run synth`), Terraform on PATH, and credentials that may read the storage and
+ * compute stacks' state, read the SSM parameter, snapshot the database and run the task.
  */
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { RDSClient } from "@aws-sdk/client-rds";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { ConfigError, ENVIRONMENTS_DIR, environmentNames, loadEnvironment } from "../config/load";
 import { projectRoot } from "../config/project-root";
+import type { EnvironmentConfig } from "../config/schema";
+import { Naming } from "../modules/core/naming";
+import { CliError } from "./lib/cli";
+import { airflowVersionOfTag, readMigrationRecord, snapshotDecision, type MigrationRecord, type MigrationTarget } from "./migrations/record";
+import { takePreMigrationSnapshot, type SnapshotClock } from "./migrations/snapshots";
+import { runMigrationTask, type MigrationTaskResult } from "./migrations/task";
 
 export interface MigrateOptions {
   readonly env: string;
   readonly timeoutMinutes: number;
+  readonly snapshotTimeoutMinutes: number;
   readonly outdir: string;
 }
 
-export class MigrateError extends Error {}
+export class MigrateError extends CliError {}
 
-interface Outputs {
-  readonly cluster_name: string;
-  readonly migrate_task_definition_arn: string;
-  readonly migrate_subnet_ids: string[];
-  readonly migrate_security_group_id: string;
-}
+const COMPUTE_OUTPUTS = ["cluster_name", "migrate_task_definition_arn", "migrate_subnet_ids", "migrate_security_group_id"] as const;
+const STORAGE_OUTPUTS = ["db_instance_identifier"] as const;
 
 type Run = (command: string, args: readonly string[], cwd?: string) => string;
 
@@ -40,9 +52,18 @@ export const run: Run = (command, args, cwd) => {
   return result.stdout;
 };
 
+const USAGE = "usage: npm run migrate -- --env <env> [--timeout-minutes N] [--snapshot-timeout-minutes N] [--outdir DIR]";
+
+function minutes(flag: string, raw: string, max: number): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > max) throw new MigrateError(`${flag} is "${raw}"; expected 1-${max}`);
+  return value;
+}
+
 export function parseArgs(argv: readonly string[]): MigrateOptions {
   let env: string | undefined;
   let timeoutMinutes = 30;
+  let snapshotTimeoutMinutes = 60;
   let outdir = path.join(projectRoot(), "cdktf.out");
   for (let i = 0; i < argv.length; i++) {
     const value = () => {
@@ -51,102 +72,151 @@ export function parseArgs(argv: readonly string[]): MigrateOptions {
       return v;
     };
     if (argv[i] === "--env") env = value();
-    else if (argv[i] === "--timeout-minutes") {
-      const raw = value();
-      timeoutMinutes = Number(raw);
-      if (!/^\d+$/.test(raw) || timeoutMinutes < 1 || timeoutMinutes > 240) throw new MigrateError(`--timeout-minutes is "${raw}"; expected 1-240`);
-    } else if (argv[i] === "--outdir") outdir = value();
-    else throw new MigrateError(`unknown argument "${argv[i]}"; usage: npm run migrate -- --env <env> [--timeout-minutes N] [--outdir DIR]`);
+    else if (argv[i] === "--timeout-minutes") timeoutMinutes = minutes("--timeout-minutes", value(), 240);
+    else if (argv[i] === "--snapshot-timeout-minutes") snapshotTimeoutMinutes = minutes("--snapshot-timeout-minutes", value(), 240);
+    else if (argv[i] === "--outdir") outdir = value();
+    else throw new MigrateError(`unknown argument "${argv[i]}"; ${USAGE}`);
   }
   if (!env) throw new MigrateError("--env is required; usage: npm run migrate -- --env <env> [--timeout-minutes N]");
-  return { env, timeoutMinutes, outdir };
+  return { env, timeoutMinutes, snapshotTimeoutMinutes, outdir };
 }
 
-/** Reads the compute stack's outputs (the migrate task definition and where it runs) from its state. */
-export function computeOutputs(options: MigrateOptions, exec: Run = run): Outputs {
-  const dir = path.join(options.outdir, "stacks", `${options.env}-compute`);
+/** Reads outputs of one of the environment's synthesized stacks from its state (`terraform output -json`). */
+export function stackOutputs<K extends string>(
+  options: Pick<MigrateOptions, "env" | "outdir">,
+  stack: string,
+  names: readonly K[],
+  exec: Run = run,
+): Record<K, unknown> {
+  const dir = path.join(options.outdir, "stacks", `${options.env}-${stack}`);
   if (!fs.existsSync(path.join(dir, "cdk.tf.json")))
     throw new MigrateError(`${dir} has no synthesized stack; run "AIRFLOW_ENVIRONMENTS=${options.env} npm run synth" first`);
   if (!fs.existsSync(path.join(dir, ".terraform"))) exec("terraform", ["init", "-input=false"], dir);
   const raw = JSON.parse(exec("terraform", ["output", "-json"], dir)) as Record<string, { value: unknown }>;
-  const value = <T>(name: keyof Outputs): T => {
-    if (!(name in raw)) throw new MigrateError(`the ${options.env}-compute state has no output "${name}"; apply the compute stack first`);
-    return raw[name].value as T;
-  };
-  return {
-    cluster_name: value("cluster_name"),
-    migrate_task_definition_arn: value("migrate_task_definition_arn"),
-    migrate_subnet_ids: value("migrate_subnet_ids"),
-    migrate_security_group_id: value("migrate_security_group_id"),
-  };
+  const missing = names.find((name) => !(name in raw));
+  if (missing) throw new MigrateError(`the ${options.env}-${stack} state has no output "${missing}"; apply the ${stack} stack first`);
+  return Object.fromEntries(names.map((name) => [name, raw[name].value])) as Record<K, unknown>;
 }
 
-/** Starts the task, waits until it stops (or the timeout), and fails unless its container exited 0. */
-export function migrate(
-  options: MigrateOptions,
-  exec: Run = run,
-  log: (line: string) => void = console.log,
-  sleep: (s: number) => void = (s) => void spawnSync("sleep", [String(s)]),
-): void {
-  const outputs = computeOutputs(options, exec);
-  const network = `awsvpcConfiguration={subnets=[${outputs.migrate_subnet_ids.join(",")}],securityGroups=[${outputs.migrate_security_group_id}],assignPublicIp=DISABLED}`;
-  const started = JSON.parse(
-    exec("aws", [
-      "ecs",
-      "run-task",
-      "--cluster",
-      outputs.cluster_name,
-      "--task-definition",
-      outputs.migrate_task_definition_arn,
-      "--launch-type",
-      "FARGATE",
-      "--network-configuration",
-      network,
-      "--started-by",
-      "npm-run-migrate",
-      "--count",
-      "1",
-      "--output",
-      "json",
-    ]),
-  ) as { tasks: { taskArn: string }[]; failures: { reason: string; arn?: string }[] };
-  if (started.failures?.length || !started.tasks?.length) {
-    throw new MigrateError(`the migration task did not start: ${(started.failures ?? []).map((f) => f.reason).join("; ") || "no task returned"}`);
+/** The AWS clients of the environment's region (tests inject mocked ones). */
+export interface MigrateClients {
+  readonly ecs: ECSClient;
+  readonly rds: RDSClient;
+  readonly ssm: SSMClient;
+}
+
+/** What a migration talks to: Terraform (state outputs), AWS, the clock and the operator's terminal. */
+export interface MigrateDependencies extends SnapshotClock {
+  readonly exec: Run;
+  readonly clients: (region: string) => MigrateClients;
+  readonly log: (line: string) => void;
+  readonly environmentsDir: string;
+}
+
+export const defaultDependencies: MigrateDependencies = {
+  exec: run,
+  clients: (region) => ({ ecs: new ECSClient({ region }), rds: new RDSClient({ region }), ssm: new SSMClient({ region }) }),
+  log: (line) => console.log(line),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: () => new Date(),
+  environmentsDir: ENVIRONMENTS_DIR,
+};
+
+/**
+ * Snapshots the database when the Airflow version changes, starts the migration task, waits until it stops (or the
+ * timeout), and fails unless its container exited 0; a failure says how to go back to the snapshot.
+ */
+export async function migrate(options: MigrateOptions, deps: MigrateDependencies = defaultDependencies): Promise<void> {
+  const config = environment(options.env, deps.environmentsDir);
+  const naming = new Naming(config.namePrefix, config.name, config.account.id);
+  const compute = stackOutputs(options, "compute", COMPUTE_OUTPUTS, deps.exec);
+  const storage = stackOutputs(options, "storage", STORAGE_OUTPUTS, deps.exec);
+  const clients = deps.clients(config.account.region);
+
+  const record = await readMigrationRecord(clients.ssm, naming.migrationRecordParameter, config.name);
+  const target: MigrationTarget = { imageTag: config.airflow.imageTag, airflowVersion: airflowVersionOfTag(config.airflow.imageTag) };
+  const decision = snapshotDecision(record, target);
+  deps.log(decision.reason);
+  const snapshot = decision.snapshot
+    ? await takePreMigrationSnapshot(
+        clients.rds,
+        { environment: config.name, instance: String(storage.db_instance_identifier), record, target, timeoutMinutes: options.snapshotTimeoutMinutes },
+        deps,
+        deps.log,
+      )
+    : undefined;
+
+  const result = await runMigrationTask(
+    clients.ecs,
+    {
+      cluster: String(compute.cluster_name),
+      taskDefinitionArn: String(compute.migrate_task_definition_arn),
+      subnetIds: compute.migrate_subnet_ids as string[],
+      securityGroupId: String(compute.migrate_security_group_id),
+    },
+    options.timeoutMinutes,
+    deps,
+    deps.log,
+  );
+  if (result.kind !== "succeeded") throw new MigrateError(`${failureMessage(result, options, naming)}${restoreAdvice(config, record, snapshot)}`);
+  deps.log(`migration succeeded (${result.taskArn})`);
+
+  const recorded = await readMigrationRecord(clients.ssm, naming.migrationRecordParameter, config.name);
+  if (recorded.imageTag !== target.imageTag) {
+    deps.log(
+      `warning: the migration task did not record image ${target.imageTag} in ${naming.migrationRecordParameter} (see its logs); the next migration snapshots the database first`,
+    );
   }
-  const taskArn = started.tasks[0].taskArn;
-  log(`started ${taskArn}; waiting up to ${options.timeoutMinutes} minutes`);
-  const deadline = Date.now() + options.timeoutMinutes * 60_000;
-  for (;;) {
-    const described = JSON.parse(exec("aws", ["ecs", "describe-tasks", "--cluster", outputs.cluster_name, "--tasks", taskArn, "--output", "json"])) as {
-      tasks: { lastStatus: string; stoppedReason?: string; containers: { name: string; exitCode?: number; reason?: string }[] }[];
-    };
-    const task = described.tasks[0];
-    if (task?.lastStatus === "STOPPED") {
-      const container = task.containers.find((c) => c.name === "migrate");
-      if (container?.exitCode === 0) {
-        log(`migration succeeded (${taskArn})`);
-        return;
-      }
-      throw new MigrateError(
-        `the migration failed: container exit code ${container?.exitCode ?? "none"}${container?.reason ? ` (${container.reason})` : ""}, task stopped: ${task.stoppedReason ?? "unknown"}; ` +
-          `logs: aws logs tail /<prefix>/${options.env}/migrate --since 1h`,
-      );
-    }
-    if (Date.now() > deadline) {
-      throw new MigrateError(
-        `the migration task ${taskArn} did not finish within ${options.timeoutMinutes} minutes (last status ${task?.lastStatus ?? "unknown"}); it keeps running — check it before rolling the services`,
-      );
-    }
-    sleep(10);
+}
+
+/** The environment's configuration; an unknown or invalid one is the operator's error. */
+export function environment(name: string, dir: string): EnvironmentConfig {
+  const available = environmentNames(dir);
+  if (!available.includes(name)) throw new MigrateError(`unknown environment "${name}"; available: ${available.join(", ") || "(none)"}`);
+  try {
+    return loadEnvironment(name, dir);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new MigrateError(error.message);
+    throw error;
   }
+}
+
+function failureMessage(result: Exclude<MigrationTaskResult, { kind: "succeeded" }>, options: MigrateOptions, naming: Naming): string {
+  switch (result.kind) {
+    case "not-started":
+      return `the migration task did not start: ${result.reasons}`;
+    case "timed-out":
+      return `the migration task ${result.taskArn} did not finish within ${options.timeoutMinutes} minutes (last status ${result.lastStatus ?? "unknown"}); it keeps running — check it before rolling the services`;
+    case "failed":
+      return (
+        `the migration failed: container exit code ${result.exitCode ?? "none"}${result.containerReason ? ` (${result.containerReason})` : ""}, task stopped: ${result.stoppedReason ?? "unknown"}; ` +
+        `logs: aws logs tail ${naming.logGroup("migrate")} --since 1h`
+      );
+  }
+}
+
+/** How to go back to the state before this migration, printed with every failure. */
+function restoreAdvice(config: EnvironmentConfig, record: MigrationRecord, snapshot: string | undefined): string {
+  if (!snapshot) {
+    return (
+      `\nNo snapshot was taken (the Airflow version did not change). If the database must go back, restore an automated backup ` +
+      `(point in time, last ${config.storage.database.backupRetentionDays} days; README "Upgrades and restore").`
+    );
+  }
+  const before = `Airflow ${record.airflowVersion ?? "unknown"}, image ${record.imageTag ?? "unknown"}`;
+  return (
+    `\nThe database may be partly migrated. Snapshot ${snapshot} holds it as it was before (${before}). To go back to it:\n` +
+    `  npm run restore -- --env ${config.name} --snapshot ${snapshot}\n` +
+    `then apply the stacks in the order it prints (README "Upgrades and restore").`
+  );
 }
 
 if (require.main === module) {
-  try {
-    migrate(parseArgs(process.argv.slice(2)));
-  } catch (error) {
-    if (!(error instanceof MigrateError)) throw error;
-    console.error(`migrate: ${error.message}`);
-    process.exit(1);
-  }
+  Promise.resolve()
+    .then(() => migrate(parseArgs(process.argv.slice(2))))
+    .catch((error: unknown) => {
+      if (!(error instanceof CliError)) throw error;
+      console.error(`migrate: ${error.message}`);
+      process.exit(1);
+    });
 }

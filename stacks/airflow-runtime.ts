@@ -2,6 +2,7 @@ import type { EnvironmentConfig } from "../config/schema";
 import { resolveAirflowOptions } from "../config/derived/airflow-options";
 import { albSubnetCidrs } from "../config/derived/proxy";
 import type { AirflowRuntime } from "../modules/airflow/airflow-settings";
+import { ArnBuilder } from "../modules/core/arn";
 import { executionApiUrl } from "../modules/airflow/components";
 import type { ContractValues } from "../modules/core/contract";
 import type { Naming } from "../modules/core/naming";
@@ -46,5 +47,7 @@ export function airflowRuntime(
     options: options.components,
     flowerUrlPrefix: endpoints.flowerUrlPrefix,
     dags: endpoints.dagBucket !== undefined ? { bundles: config.dags.bundles, bucket: endpoints.dagBucket } : undefined,
+    // By name: the services stack creates the topic after the task definitions that name it.
+    failureTopicArn: config.alarms.taskFailureNotifications ? new ArnBuilder(config).of("sns", naming.alarmTopic) : undefined,
   };
 }

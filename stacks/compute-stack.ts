@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { AirflowTask } from "../modules/airflow/airflow-task";
-import { firstAdminEnvironment, MIGRATION_TASK } from "../modules/airflow/components";
+import { firstAdminEnvironment, MIGRATION_TASK, migrationRecordEnvironment } from "../modules/airflow/components";
 import { AirflowCluster } from "../modules/compute/airflow-cluster";
 import { Bastion } from "../modules/compute/bastion";
 import { ImageRepository } from "../modules/compute/image-repository";
@@ -94,7 +94,7 @@ export class ComputeStack extends AirflowStack<ComputeContract> {
       runtime: airflowRuntime(this, this.storage, { namespace: this.cluster.namespaceName }),
       executionRoleArn: this.iam.task_execution_role_arn,
       taskRoleArn: this.iam.migrate_task_role_arn,
-      extraEnvironment: firstAdminEnvironment(naming),
+      extraEnvironment: { ...firstAdminEnvironment(naming), ...migrationRecordEnvironment(naming, config.airflow.imageTag) },
       logGroupName: naming.logGroup("migrate"),
       logRetentionDays: config.storage.logRetentionDays,
       logsKmsKeyArn: this.network.logs_kms_key_arn,

@@ -40,6 +40,7 @@ export class IamStack extends AirflowStack<IamContract> {
       optionSecretArns: optionSecretArns(resolveAirflowOptions(config)),
       auth: config.airflow.auth,
       workerPools: config.workerPools,
+      taskFailureNotifications: config.alarms.taskFailureNotifications,
       data: {
         dataKeyArn: storage.data_kms_key_arn,
         secretArns: {
@@ -100,6 +101,7 @@ export class IamStack extends AirflowStack<IamContract> {
       publisher_lambda_role_arn: roles.publisher.arn,
       redeployer_lambda_role_arn: roles.redeployer.arn,
       worker_pool_task_role_arns: Object.fromEntries(Object.entries(roles.workerPoolTaskRoles).map(([pool, role]) => [pool, role.arn])),
+      db_clean_scheduler_role_arn: roles.dbCleanScheduler.arn,
     });
   }
 }

@@ -9,6 +9,7 @@ import { DagSync } from "../modules/dags/dag-sync";
 import { Cadvisor } from "../modules/ecs/cadvisor";
 import { AirflowOperations } from "../modules/operations/airflow-operations";
 import type { Hibernation } from "../modules/operations/hibernation";
+import { DatabaseCleanup } from "../modules/operations/database-cleanup";
 import { AirflowStack } from "./airflow-stack";
 import { airflowRuntime } from "./airflow-runtime";
 import { airflowServiceDefaults, coreServices, workerPools } from "./airflow-services";
@@ -29,7 +30,8 @@ export interface ServicesStackProps extends ComputeStackProps {
  * Services: every Airflow 3 component as an ECS service — the api-server behind the ALB (and in service discovery
  * for the workers' Execution API), scheduler, dag-processor, triggerer, Flower (`CORE_COMPONENTS`), one service per
  * Celery worker pool — cAdvisor on every container instance, the DAG sync task that delivers EFS bundles, and their
- * operations: queue-depth autoscaling, heartbeat, alarms, dashboard; and, where configured, hibernation.
+ * operations: queue-depth autoscaling, heartbeat, alarms, dashboard, the scheduled `airflow db clean`; and, where
+ * configured, hibernation.
  */
 export class ServicesStack extends AirflowStack<ServicesContract> {
   readonly network: ContractValues<NetworkContract>;
@@ -44,6 +46,7 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
   readonly operations: AirflowOperations;
   /** Nights-and-weekends hibernation, when configured (created last: it covers every service and alarm of the stack). */
   readonly hibernation?: Hibernation;
+  readonly databaseCleanup: DatabaseCleanup;
 
   constructor(scope: Construct, config: EnvironmentConfig, props: ServicesStackProps) {
     super(scope, config, servicesContract);
@@ -104,6 +107,7 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
       naming,
       arns: this.arns,
       alarmEmail: config.alarms.email,
+      alarmSubscriptions: config.alarms.subscriptions,
       cluster: { name: compute.cluster_name, asgName: compute.asg_name },
       services: [...services, ...this.workerPools],
       scheduler: this.services.scheduler!,
@@ -118,6 +122,22 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
       logsKmsKeyArn: network.logs_kms_key_arn,
     });
 
+    this.databaseCleanup = new DatabaseCleanup(this, "db-clean", {
+      naming,
+      arns: this.arns,
+      config: config.storage.database.cleanup,
+      task: {
+        image: defaults.image,
+        runtime,
+        executionRoleArn: iam.task_execution_role_arn,
+        taskRoleArn: iam.db_clean_task_role_arn,
+        logRetentionDays: config.storage.logRetentionDays,
+        logsKmsKeyArn: network.logs_kms_key_arn,
+      },
+      cluster: { arn: compute.cluster_arn, subnetIds: network.private_subnet_ids, securityGroupId: network.services_security_group_id },
+      schedulerRoleArn: iam.db_clean_scheduler_role_arn,
+      topic: this.operations.topic,
+    });
     if (config.hibernation) this.hibernation = environmentHibernation(this, config.hibernation);
 
     this.publish({

@@ -8,6 +8,7 @@ import { AlbLogBucket } from "../modules/storage/alb-log-delivery";
 import { CeleryBroker } from "../modules/storage/celery-broker";
 import { DagFileSystem } from "../modules/storage/dag-file-system";
 import { MetadataDatabase } from "../modules/storage/metadata-database";
+import { MigrationRecord } from "../modules/storage/migration-record";
 import { ServerAccessLogBucket } from "../modules/storage/s3-access-log-delivery";
 import { SecureBucket } from "../modules/storage/secure-bucket";
 import { AirflowStack } from "./airflow-stack";
@@ -27,6 +28,8 @@ export class StorageStack extends AirflowStack<StorageContract> {
   readonly network: ContractValues<NetworkContract>;
   readonly dataKey: EncryptionKey;
   readonly database: MetadataDatabase;
+  /** The Airflow version and image that last migrated the database (written by the migrate task). */
+  readonly migrationRecord: MigrationRecord;
   readonly broker: CeleryBroker;
   readonly dags: DagFileSystem;
   readonly taskLogs: SecureBucket;
@@ -61,6 +64,11 @@ export class StorageStack extends AirflowStack<StorageContract> {
       logsKmsKeyArn: network.logs_kms_key_arn,
       logRetentionDays: storage.logRetentionDays,
       arns,
+    });
+
+    this.migrationRecord = new MigrationRecord(this, "migration-record", {
+      name: naming.migrationRecordParameter,
+      databaseIdentifier: naming.name("metadata"),
     });
 
     this.broker = new CeleryBroker(this, "broker", {

@@ -198,4 +198,99 @@ describe("environment validation", () => {
       );
     });
   });
+
+  describe("alarm subscriptions", () => {
+    const subscribe =
+      (...subscriptions: object[]) =>
+      (raw: any) =>
+        (raw.alarms.subscriptions = subscriptions);
+    const at = (i: number) => `config/environments/dev.json: environment "dev": alarms.subscriptions[${i}].endpoint = `;
+
+    it("accepts an https webhook, e-mail, and a queue and a function of the environment's account", () => {
+      expect(
+        rejectedWith(
+          subscribe(
+            { protocol: "https", endpoint: "https://hooks.example.com/sns?team=data", messages: "task-failures" },
+            { protocol: "email", endpoint: "data-team@example.com", messages: "alarms" },
+            { protocol: "sqs", endpoint: "arn:aws:sqs:eu-west-1:111111111111:airflow-events" },
+            { protocol: "lambda", endpoint: "arn:aws:lambda:eu-west-1:111111111111:function:pager:live" },
+          ),
+        ),
+      ).toEqual([]);
+    });
+
+    it.each([
+      [
+        "https",
+        "http://hooks.example.com/sns",
+        "is not an https URL; expected e.g. https://hooks.example.com/sns for protocol https (SNS delivers only over TLS here)",
+      ],
+      ["https", "hooks.example.com", "is not an https URL; expected e.g. https://hooks.example.com/sns for protocol https (SNS delivers only over TLS here)"],
+      ["email", "https://example.com", "is not an e-mail address; expected e.g. oncall@example.com for protocol email"],
+      ["sqs", "arn:aws:sns:eu-west-1:111111111111:topic", "is not an SQS queue ARN; expected arn:aws:sqs:<region>:111111111111:<queue>"],
+      ["sqs", "arn:aws:sqs:eu-west-1:222222222222:queue", "belongs to account 222222222222; expected a queue of account 111111111111"],
+      ["lambda", "arn:aws:lambda:eu-west-1:111111111111:pager", "is not a Lambda function ARN; expected arn:aws:lambda:<region>:111111111111:function:<name>"],
+    ])("rejects a %s endpoint %s, naming the field and what is allowed", (protocol, endpoint, problem) => {
+      const found = rejectedWith(subscribe({ protocol, endpoint }));
+      expect(found).toEqual([`${at(0)}${JSON.stringify(endpoint)} ${problem}`]);
+    });
+
+    it("rejects an endpoint subscribed twice, or again besides alarms.email", () => {
+      const found = rejectedWith(
+        subscribe(
+          { protocol: "email", endpoint: "airflow-dev-alerts@example.com" },
+          { protocol: "https", endpoint: "https://hooks.example.com/a" },
+          { protocol: "https", endpoint: "https://hooks.example.com/a", messages: "alarms" },
+        ),
+      );
+      expect(found).toEqual([
+        `${at(0)}"airflow-dev-alerts@example.com" is already subscribed by alarms.email; expected each endpoint once`,
+        `${at(2)}"https://hooks.example.com/a" is already subscribed by alarms.subscriptions[1]; expected each endpoint once`,
+      ]);
+    });
+
+    it("rejects an unknown protocol or message filter by the field's own check", () => {
+      const found = rejectedWith(subscribe({ protocol: "slack", endpoint: "xyz", messages: "some" }));
+      expect(found).toEqual([
+        'config/environments/dev.json: environment "dev": alarms.subscriptions[0].protocol = "slack" is not allowed; expected "email", "https", "sqs" or "lambda"',
+        'config/environments/dev.json: environment "dev": alarms.subscriptions[0].messages = "some" is not allowed; expected "all", "alarms" or "task-failures"',
+      ]);
+    });
+  });
+
+  describe("database hygiene and restore", () => {
+    it("keeps 90 days of metadata in production and 30 elsewhere unless told otherwise", () => {
+      const dev = parseEnvironment("config/environments/dev.json", JSON.stringify(devFile()));
+      const prod = parseEnvironment("config/environments/prod.json", JSON.stringify(prodFile()));
+      expect([dev.storage.database.cleanup.retentionDays, prod.storage.database.cleanup.retentionDays]).toEqual([30, 90]);
+      const raw = devFile();
+      raw.storage.database.cleanup = { retentionDays: 14, archive: "last-run" };
+      const told = parseEnvironment("config/environments/dev.json", JSON.stringify(raw));
+      expect(told.storage.database.cleanup).toEqual({
+        enabled: true,
+        retentionDays: 14,
+        schedule: "cron(45 4 * * ? *)",
+        archive: "last-run",
+        batchSize: 10000,
+        timeoutMinutes: 240,
+      });
+    });
+
+    it.each([
+      ["schedule", "every day", "an EventBridge Scheduler expression: cron(...) or rate(...)"],
+      ["schedule", "rate(5 minutes)", "an EventBridge Scheduler expression: cron(...) or rate(...)"],
+      ["retentionDays", 3, "an integer from 7 to 3650"],
+    ])("rejects cleanup.%s = %s", (field, value, expected) => {
+      const found = rejectedWith((raw) => (raw.storage.database.cleanup = { [field]: value }));
+      expect(found).toEqual([expect.stringContaining(`storage.database.cleanup.${field} = ${JSON.stringify(value)} `)]);
+      expect(found[0]).toContain(expected);
+    });
+
+    it.each(["9-lives", "double--hyphen", "ends-with-", "has_underscore", ""])("rejects the snapshot identifier %j", (id) => {
+      const found = rejectedWith((raw) => (raw.storage.database.restoreFromSnapshot = id));
+      expect(found).toEqual([
+        expect.stringContaining(`storage.database.restoreFromSnapshot = ${JSON.stringify(id)} is not allowed; expected an RDS snapshot identifier`),
+      ]);
+    });
+  });
 });

@@ -33,6 +33,7 @@ const COMMANDS: Record<Component, string[]> = {
   worker: ["celery", "worker", "--queues", "default", "--concurrency", "16"],
   flower: ["celery", "flower"],
   migrate: ["db", "migrate"],
+  "db-clean": ["db", "clean"],
 };
 
 const URL_VARIABLES = [
@@ -181,6 +182,7 @@ describe("which component gets which URL", () => {
     worker: { database: true, celery: true },
     flower: { database: true, celery: true },
     migrate: { database: true, celery: false },
+    "db-clean": { database: true, celery: false },
   };
 
   it.each(COMPONENTS.map((component) => [component]))("%s gets exactly the URLs it needs", (component) => {
@@ -196,8 +198,9 @@ describe("which component gets which URL", () => {
       ...(EXPECTED[component].celery ? ["AIRFLOW__CELERY__RESULT_BACKEND", "AIRFLOW__CELERY__BROKER_URL"] : []),
     ];
     expect(present).toEqual(expected);
-    // AND the command reaches the official entrypoint unchanged, except migrate, which runs migrate.sh through it
-    expect(record.args).toEqual(component === "migrate" ? ["bash", path.join(SCRIPTS_DIR, "migrate.sh"), "db", "migrate"] : COMMANDS[component]);
+    // AND the command reaches the official entrypoint unchanged, except migrate and db-clean, which run their script through it
+    const script = component === "migrate" || component === "db-clean" ? ["bash", path.join(SCRIPTS_DIR, `${component}.sh`)] : [];
+    expect(record.args).toEqual([...script, ...COMMANDS[component]]);
   });
 
   it("runs the official entrypoint unchanged when AIRFLOW_ECS_COMPONENT is not set", () => {

@@ -140,7 +140,9 @@ if wait_for:
  * A fake `airflow` CLI for the entrypoint tests. Every call is appended to $FAKE_AIRFLOW_LOG (one line of
  * arguments). Behaviour, from the environment: FAKE_DB_CHECK_FAILURES (failures before `db check` succeeds; "always"
  * never succeeds), FAKE_MIGRATE_EXIT, FAKE_USERS_LIST_FILE (printed by `users list`), FAKE_USERS_LIST_EXIT,
- * FAKE_USERS_CREATE_EXIT, FAKE_POOLS_SET_EXIT.
+ * FAKE_USERS_CREATE_EXIT, FAKE_POOLS_SET_EXIT, FAKE_DROP_ARCHIVED_EXIT, FAKE_DB_CLEAN_EXIT and FAKE_DB_CLEAN_HOLD (a file: `db clean` creates `<file>.started`, then
+ * waits until the file exists, so a test can look at the database while the clean runs). `db clean` also records the
+ * command line of its parent process in `<log>.db-clean-parent` (what wraps it).
  */
 export function fakeAirflow(binDir: string): string {
   return writeExecutable(
@@ -169,6 +171,15 @@ case "$1 $2" in
     exit "\${FAKE_USERS_CREATE_EXIT:-0}" ;;
   "pools set")
     exit "\${FAKE_POOLS_SET_EXIT:-0}" ;;
+  "db clean")
+    tr '\\0' ' ' </proc/$PPID/cmdline >"\${FAKE_AIRFLOW_LOG}.db-clean-parent"
+    if [[ -n \${FAKE_DB_CLEAN_HOLD:-} ]]; then
+      touch "\${FAKE_DB_CLEAN_HOLD}.started"
+      while [[ ! -e \${FAKE_DB_CLEAN_HOLD} ]]; do sleep 0.05; done
+    fi
+    exit "\${FAKE_DB_CLEAN_EXIT:-0}" ;;
+  "db drop-archived")
+    exit "\${FAKE_DROP_ARCHIVED_EXIT:-0}" ;;
 esac
 `,
   );

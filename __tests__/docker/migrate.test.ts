@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { RUNTIME_ENV } from "../../runtime/airflow-image";
-import { ENTRYPOINT, airflowCalls, fakeContainer, removeTempDirs, runSync } from "./helpers";
+import { ENTRYPOINT, PYTHON_PATH, airflowCalls, fakeContainer, removeTempDirs, runSync } from "./helpers";
 
 /**
  * The migrate component end to end: entrypoint.sh builds the URL, waits for the database, and runs migrate.sh
@@ -176,5 +176,86 @@ describe("the migrate component", () => {
     expect(wrong.status).toBe(64);
     expect(wrong.stderr).toContain('airflow-ecs-entrypoint: error: the migrate component runs "db migrate [options]"; got the command: scheduler\n');
     expect(airflowCalls(airflowLog).filter((call) => call.startsWith("db migrate"))).toEqual(["db migrate --to-version 3.1.5"]);
+  });
+});
+
+/** A stand-in boto3 on PYTHONPATH: its SSM client appends each put_parameter call to FAKE_BOTO3_LOG, or fails. */
+function fakeBoto3(): { pythonPath: string; log: string } {
+  const dir = path.join(workDir, "fake-boto3");
+  fs.mkdirSync(path.join(dir, "boto3"), { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, "boto3", "__init__.py"),
+    `import json, os
+
+
+class _Ssm:
+    def put_parameter(self, **kwargs):
+        if os.environ.get("FAKE_BOTO3_FAIL"):
+            raise RuntimeError("AccessDeniedException: not authorized to perform ssm:PutParameter")
+        with open(os.environ["FAKE_BOTO3_LOG"], "a") as log:
+            log.write(json.dumps(kwargs) + "\\n")
+
+
+def client(service):
+    assert service == "ssm", service
+    return _Ssm()
+`,
+  );
+  return { pythonPath: `${PYTHON_PATH}:${dir}`, log: path.join(workDir, "boto3-calls.log") };
+}
+
+describe("the migration record", () => {
+  const PARAMETER = "/airflow/dev/airflow/migration-record";
+
+  function recording(overrides: Record<string, string | undefined> = {}) {
+    const boto3 = fakeBoto3();
+    const run = migrate({
+      AIRFLOW__CORE__AUTH_MANAGER: undefined,
+      PYTHONPATH: boto3.pythonPath,
+      FAKE_BOTO3_LOG: boto3.log,
+      AIRFLOW_VERSION: "3.1.5",
+      [RUNTIME_ENV.imageTag]: "3.1.5-1",
+      [RUNTIME_ENV.migrationRecordParameter]: PARAMETER,
+      ...overrides,
+    });
+    const calls = fs.existsSync(boto3.log)
+      ? fs
+          .readFileSync(boto3.log, "utf8")
+          .trim()
+          .split("\n")
+          .map((line) => JSON.parse(line))
+      : [];
+    return { run, calls };
+  }
+
+  it("records the Airflow version and image tag after a successful migration", () => {
+    // GIVEN the migrate task's record parameter and the image's versions
+    // WHEN the migration succeeds
+    const { run, calls } = recording();
+    // THEN the parameter is overwritten with the record npm run migrate reads
+    expect(run.status).toBe(0);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ Name: PARAMETER, Type: "String", Overwrite: true });
+    expect(JSON.parse(calls[0].Value)).toEqual({
+      airflowVersion: "3.1.5",
+      imageTag: "3.1.5-1",
+      migratedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+    });
+  });
+
+  it("records nothing when the migration fails", () => {
+    const { run, calls } = recording({ FAKE_MIGRATE_EXIT: "3" });
+    expect(run.status).toBe(3);
+    expect(calls).toEqual([]);
+  });
+
+  it("only warns when the record cannot be written: the database is migrated", () => {
+    const { run, calls } = recording({ FAKE_BOTO3_FAIL: "1" });
+    expect(run.status).toBe(0);
+    expect(calls).toEqual([]);
+    expect(run.stderr).toContain(`could not record the migration in SSM parameter ${PARAMETER}: RuntimeError: AccessDeniedException`);
+    expect(run.stderr).toContain(
+      'airflow-ecs-entrypoint: warning: the migration was not recorded (see above); the next "npm run migrate" snapshots the database before migrating\n',
+    );
   });
 });

@@ -24,9 +24,11 @@ describe("Python files of the image", () => {
       "config/airflow_ecs/celery_config.py",
       "config/airflow_ecs/dag_sync.py",
       "config/airflow_ecs/ecs_metadata.py",
+      "config/airflow_ecs/failure_notifications.py",
       "config/airflow_ecs/heartbeat.py",
       "config/airflow_ecs/hostname.py",
       "config/airflow_ecs/log_groomer.py",
+      "config/airflow_ecs/migration_record.py",
       "config/airflow_ecs/oidc.py",
       "config/airflow_ecs/task_protection.py",
       "config/airflow_local_settings.py",
@@ -56,6 +58,11 @@ describe("Python unit tests (python3 -m unittest)", () => {
     ["test_dag_sync", "DAG sync: atomic switch of an EFS bundle, rollback, unsafe archives refused, pruning, exit codes"],
     ["test_log_groomer", "log groomer: age and size bounds, active files spared, symlinks untouched, races skipped, SIGTERM"],
     ["test_oidc", "OIDC sign-in: settings from the environment, groups mapped to roles, no login without sub/email, the rendered webserver_config.py"],
+    [
+      "test_failure_notifications",
+      "failure-notification policy: notifier attached once, existing callbacks kept, opt-out tag, topic from the environment, registered through __all__",
+    ],
+    ["test_migration_record", "migration record: Airflow version and image tag written to SSM, failures reported"],
   ])("%s passes (%s)", (module) => {
     // GIVEN the image's package on PYTHONPATH WHEN the module's tests run
     const run = runSync("python3", ["-m", "unittest", "-v", module], {

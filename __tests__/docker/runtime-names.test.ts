@@ -1,7 +1,14 @@
 import * as path from "path";
 import { loadEnvironments } from "../../config/load";
 import { HEARTBEAT } from "../../runtime/metrics";
-import { LOG_GROOMER_COMMAND, RUNTIME_ENV } from "../../runtime/airflow-image";
+import {
+  LOG_GROOMER_COMMAND,
+  MIGRATION_RECORD,
+  NO_FAILURE_NOTIFICATION_TAG,
+  NOTIFICATION_KIND_ATTRIBUTE,
+  RUNTIME_ENV,
+  TASK_FAILURE_KIND,
+} from "../../runtime/airflow-image";
 import { AIRFLOW_ROLES, OIDC_CALLBACK_PATH, OIDC_ENV } from "../../runtime/sign-in";
 import { HEARTBEAT_PROBE_PREFIX } from "../../modules/iam/grants";
 import { checkDagQueues, scanDagQueues } from "../../scripts/lib/dag-queues";
@@ -188,6 +195,24 @@ describe("OIDC sign-in and runtime/", () => {
     expect(constants.CALLBACK_PATH).toBe(OIDC_CALLBACK_PATH);
     const roles = /^AIRFLOW_ROLES = \(([^)]*)\)$/m.exec(read(OIDC_MODULE))?.[1];
     expect(roles?.split(",").map((role) => role.trim().replace(/"/g, ""))).toEqual([...AIRFLOW_ROLES]);
+  });
+});
+
+describe("the migration record, the failure notifier and runtime/", () => {
+  it("writes the record with the keys npm run migrate reads", () => {
+    const constants = pythonConstants(path.join(DOCKER_DIR, "config", "airflow_ecs", "migration_record.py"));
+    expect({ airflowVersion: constants.AIRFLOW_VERSION_KEY, imageTag: constants.IMAGE_TAG_KEY, migratedAt: constants.MIGRATED_AT_KEY }).toEqual(
+      MIGRATION_RECORD,
+    );
+    expect([constants.PARAMETER_ENV, constants.IMAGE_TAG_ENV]).toEqual([RUNTIME_ENV.migrationRecordParameter, RUNTIME_ENV.imageTag]);
+  });
+
+  it("reads the topic variable, tags its messages for subscription filters, and honours the documented opt-out tag", () => {
+    const constants = pythonConstants(path.join(DOCKER_DIR, "config", "airflow_ecs", "failure_notifications.py"));
+    expect(constants.TOPIC_ENV).toBe(RUNTIME_ENV.failureTopicArn);
+    expect(constants.ENVIRONMENT_ENV).toBe(RUNTIME_ENV.environment);
+    expect([constants.KIND_ATTRIBUTE, constants.TASK_FAILURE_KIND]).toEqual([NOTIFICATION_KIND_ATTRIBUTE, TASK_FAILURE_KIND]);
+    expect(constants.OPT_OUT_TAG).toBe(NO_FAILURE_NOTIFICATION_TAG);
   });
 });
 

@@ -14,8 +14,13 @@ beforeAll(() => {
 }, 300_000);
 
 describe("shell scripts of the image", () => {
-  it("are the entrypoint, its library and the migrate step", () => {
-    expect(SCRIPTS.map((file) => path.relative(DOCKER_DIR, file))).toEqual(["scripts/connections.sh", "scripts/entrypoint.sh", "scripts/migrate.sh"]);
+  it("are the entrypoint, its library, the migrate step and the db-clean step", () => {
+    expect(SCRIPTS.map((file) => path.relative(DOCKER_DIR, file))).toEqual([
+      "scripts/connections.sh",
+      "scripts/db-clean.sh",
+      "scripts/entrypoint.sh",
+      "scripts/migrate.sh",
+    ]);
   });
 
   it("pass shellcheck (all severities, sourced files followed)", () => {

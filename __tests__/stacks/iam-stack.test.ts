@@ -104,6 +104,7 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
         "s3:ListBucket",
         "s3:PutObject",
         "secretsmanager:GetSecretValue",
+        "sns:Publish",
       ],
       triggerer: [
         "elasticfilesystem:ClientMount",
@@ -125,11 +126,13 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
         "s3:GetObject",
         "s3:ListBucket",
         "s3:PutObject",
+        "sns:Publish",
       ],
       flower: [],
-      migrate: [],
+      migrate: ["ssm:PutParameter"],
       cadvisor: [],
       dag_sync: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "kms:Decrypt", "s3:GetObject", "s3:ListBucket"],
+      db_clean: [],
     });
   });
 

@@ -348,17 +348,22 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
 
   describe("hibernation", () => {
     const machines = () => Object.values(resources(json, "aws_sfn_state_machine")) as Record<string, any>[];
+    /** The schedules that start the hibernation state machine (the db-clean schedule runs a task instead). */
+    const hibernationSchedulesOf = () =>
+      (Object.values(resources(json, "aws_scheduler_schedule")) as Record<string, any>[]).filter((s) =>
+        String(s.target.arn).includes("aws_sfn_state_machine."),
+      );
 
     it(`${config.hibernation ? "hibernates in its windows" : "never hibernates"}`, () => {
       expect(machines()).toHaveLength(config.hibernation ? 1 : 0);
-      expect(Object.keys(resources(json, "aws_scheduler_schedule"))).toHaveLength(2 * (config.hibernation?.windows.length ?? 0));
+      expect(hibernationSchedulesOf()).toHaveLength(2 * (config.hibernation?.windows.length ?? 0));
     });
 
     if (!config.hibernation) return;
     const windows = config.hibernation;
 
     it("schedules each window's start and end in its time zone", () => {
-      const schedules = (Object.values(resources(json, "aws_scheduler_schedule")) as Record<string, any>[]).map((s) => [s.schedule_expression, s.target.input]);
+      const schedules = hibernationSchedulesOf().map((s) => [s.schedule_expression, s.target.input]);
       expect(schedules.sort()).toEqual(
         hibernationSchedules(windows)
           .flatMap((w) => [
@@ -517,7 +522,52 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
     expect(alarm(`${base}-heartbeat`)).toMatchObject({ namespace: HEARTBEAT.namespace, metric_name: HEARTBEAT.metricName, treat_missing_data: "breaching" });
     expect(all("aws_cloudwatch_metric_alarm").every((a) => a.actions_enabled === true && a.alarm_actions.length === 1)).toBe(true);
     expect(only(json, "aws_sns_topic")).toMatchObject({ name: `${base}-alarms`, kms_master_key_id: expect.stringContaining("aws_kms_key") });
-    expect(all("aws_sns_topic_subscription").map((s) => [s.protocol, s.endpoint])).toEqual(config.alarms.email ? [["email", config.alarms.email]] : []);
+    expect(all("aws_sns_topic_subscription").map((s) => [s.protocol, s.endpoint])).toEqual([
+      ...(config.alarms.email ? [["email", config.alarms.email]] : []),
+      ...config.alarms.subscriptions.map((s) => [s.protocol, s.endpoint]),
+    ]);
+  });
+
+  it("tells the dag-processor and the workers (which run failure callbacks) where task failures go", () => {
+    const topic = `arn:aws:sns:${config.account.region}:${config.account.id}:${base}-alarms`;
+    const families = all("aws_ecs_task_definition")
+      .filter((t) =>
+        (JSON.parse(t.container_definitions) as Record<string, any>[]).some((c) =>
+          (c.environment ?? []).some((e: any) => e.name === "AIRFLOW_ECS_FAILURE_TOPIC_ARN" && e.value === topic),
+        ),
+      )
+      .map((t) => t.family);
+    expect(families.sort()).toEqual(
+      config.alarms.taskFailureNotifications ? [`${base}-dag-processor`, ...config.workerPools.map((p) => `${base}-worker-${p.name}`)].sort() : [],
+    );
+  });
+
+  it("runs airflow db clean on its schedule with its own task definition, role and failure notification", () => {
+    const { cleanup } = config.storage.database;
+    const schedules = (Object.values(resources(json, "aws_scheduler_schedule")) as Record<string, any>[]).filter((s) => s.name === `${base}-db-clean`);
+    expect(schedules).toHaveLength(1);
+    const schedule = schedules[0];
+    expect(schedule).toMatchObject({
+      name: `${base}-db-clean`,
+      schedule_expression: cleanup.schedule,
+      state: cleanup.enabled ? "ENABLED" : "DISABLED",
+      target: {
+        arn: ref("compute", "cluster_arn"),
+        role_arn: ref("iam", "db_clean_scheduler_role_arn"),
+        ecs_parameters: { launch_type: "FARGATE", network_configuration: { security_groups: [ref("network", "services_security_group_id")] } },
+      },
+    });
+    const clean = all("aws_ecs_task_definition").find((t) => t.family === `${base}-db-clean`)!;
+    expect(clean.task_role_arn).toBe(ref("iam", "db_clean_task_role_arn"));
+    const container = (JSON.parse(clean.container_definitions) as Record<string, any>[]).find((c) => c.name === "db-clean")!;
+    expect(container.command).toEqual(["db", "clean"]);
+    expect(Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]))).toMatchObject({
+      AIRFLOW_ECS_COMPONENT: "db-clean",
+      AIRFLOW_ECS_DB_CLEAN_RETENTION_DAYS: String(cleanup.retentionDays),
+      AIRFLOW_ECS_DB_CLEAN_ARCHIVE: cleanup.archive,
+    });
+    expect(all("aws_cloudwatch_event_rule").find((r) => r.name === `${base}-db-clean-failed`)).toBeDefined();
+    expect(alarm(`${base}-db-clean-not-started`)).toMatchObject({ namespace: "AWS/SQS", dimensions: { QueueName: `${base}-db-clean-dlq` } });
   });
 
   it("redeploys every Airflow service when the database secret's current version changes", () => {

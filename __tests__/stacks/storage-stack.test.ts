@@ -1,5 +1,6 @@
-import { DATABASE_PARAMETERS } from "../../modules/storage/metadata-database";
-import { only, repoEnvironments, resources, snapshotText, stackJson } from "../support/synth";
+import type { EnvironmentConfig } from "../../config/schema";
+import { DATABASE_PARAMETERS, restoredIdentifier } from "../../modules/storage/metadata-database";
+import { environmentStacks, only, repoEnvironment, repoEnvironments, resources, snapshotText, stackJson, synthJson } from "../support/synth";
 
 const byName = (all: Record<string, Record<string, any>>, predicate: (r: Record<string, any>) => boolean) => Object.values(all).find(predicate)!;
 
@@ -283,5 +284,48 @@ describe("production and development storage differ where it matters", () => {
       redis(dev).snapshot_retention_limit > 0,
     ]).toEqual([false, false, false, false, false]);
     expect(db(prod).backup_retention_period).toBeGreaterThanOrEqual(7);
+  });
+});
+
+describe("StorageStack restoring a pre-migration snapshot (prod)", () => {
+  const SNAPSHOT = "airflow-prod-metadata-pre-3-2-0-1-202601150930";
+  const prod = repoEnvironment("prod");
+  const restoring = { ...prod, storage: { ...prod.storage, database: { ...prod.storage.database, restoreFromSnapshot: SNAPSHOT } } } as EnvironmentConfig;
+  const before = stackJson("prod", "storage");
+  const json = synthJson(environmentStacks(restoring).storage) as ReturnType<typeof stackJson> & { removed?: unknown[] };
+  const instanceOf = (stack: typeof before) => Object.entries(resources(stack, "aws_db_instance"))[0];
+
+  it("restores into a new instance and publishes it to every consumer through the contract", () => {
+    const [address, db] = instanceOf(json);
+    const identifier = restoredIdentifier("airflow-prod-metadata", SNAPSHOT);
+    expect(db).toMatchObject({ identifier, snapshot_identifier: SNAPSHOT, deletion_protection: true, multi_az: true });
+    expect(json.output?.db_instance_identifier.value).toBe(`\${aws_db_instance.${address}.identifier}`);
+    expect(json.output?.db_address.value).toBe(`\${aws_db_instance.${address}.address}`);
+    expect(json.output?.db_master_secret_arn.value).toBe(`\${aws_db_instance.${address}.master_user_secret[0].secret_arn}`);
+  });
+
+  it("keeps the original instance running: it and its log groups leave the state, not the account, and nothing else moves", () => {
+    const [original] = instanceOf(before);
+    const originalLogs = Object.keys(resources(before, "aws_cloudwatch_log_group"))
+      .filter((id) => id.startsWith("database_"))
+      .map((id) => `aws_cloudwatch_log_group.${id}`);
+    expect(json.removed).toEqual([...originalLogs, `aws_db_instance.${original}`].map((from) => ({ from, lifecycle: { destroy: false } })));
+    const others = (stack: typeof before) =>
+      Object.entries(stack.resource ?? {})
+        .flatMap(([type, all]) => Object.keys(all).map((id) => `${type}.${id}`))
+        .filter((address) => !/^aws_db_instance\.|^aws_cloudwatch_log_group\.database_/.test(address))
+        .sort();
+    expect(others(json)).toEqual(others(before));
+  });
+});
+
+describe.each(repoEnvironments().map((c) => [c.name, c] as const))("StorageStack migration record (%s)", (_name, config) => {
+  it("creates the parameter the migrate task writes and npm run migrate reads", () => {
+    const parameter = only(stackJson(config.name, "storage"), "aws_ssm_parameter") as Record<string, any>;
+    expect(parameter).toMatchObject({
+      name: `/${config.namePrefix}/${config.name}/airflow/migration-record`,
+      type: "String",
+      lifecycle: { ignore_changes: ["value"] },
+    });
   });
 });

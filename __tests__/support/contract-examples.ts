@@ -83,6 +83,7 @@ const iam: ContractExamples<IamContract> = {
   publisher_lambda_role_arn: roleArn("queue-depth-publisher"),
   redeployer_lambda_role_arn: roleArn("service-redeployer"),
   worker_pool_task_role_arns: (c) => Object.fromEntries(c.workerPools.filter((p) => p.taskRole).map((p) => [p.name, roleArn(`worker-${p.name}-task`)(c)])),
+  db_clean_scheduler_role_arn: roleArn("db-clean-scheduler"),
   ...(Object.fromEntries(TASK_ROLE_COMPONENTS.map((component) => [`${component}_task_role_arn`, roleArn(`${component.replace(/_/g, "-")}-task`)])) as Record<
     `${(typeof TASK_ROLE_COMPONENTS)[number]}_task_role_arn`,
     (c: EnvironmentConfig) => string

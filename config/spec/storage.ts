@@ -1,6 +1,35 @@
 /** The data stores: the metadata database, the Celery broker, the DAG file system, and log retention. */
+import type { DatabaseCleanupConfig, EnvironmentConfig } from "../schema";
 import { logRetention } from "./common";
-import { bool, int, obj, oneOf, str } from "./language";
+import { bool, derived, int, obj, oneOf, str } from "./language";
+
+/** Production keeps a quarter of metadata history for audits and reruns; other environments a month. */
+function cleanupRetentionDays(_cleanup: DatabaseCleanupConfig, config: EnvironmentConfig): number {
+  return config.production ? 90 : 30;
+}
+
+/** The scheduled `airflow db clean` task (README "Database hygiene"). */
+const cleanup = obj(
+  {
+    enabled: bool({ default: true, doc: "Run `airflow db clean` on the schedule." }),
+    retentionDays: int(7, 3650, {
+      derive: derived("90 in production, 30 elsewhere", cleanupRetentionDays),
+      doc: "Rows older than this many days are deleted from every table `airflow db clean` may clean (the last DAG run of each DAG is kept).",
+    }),
+    schedule: str("an EventBridge Scheduler expression: cron(...) or rate(...)", {
+      pattern: /^(cron\([^()]+\)|rate\(\d+ (hour|hours|day|days)\))$/,
+      default: "cron(45 4 * * ? *)",
+      doc: "When it runs (UTC); the default is daily at 04:45, after the backup and maintenance windows. One run never overlaps another (a database lock).",
+    }),
+    archive: oneOf(["none", "last-run"], {
+      default: "none",
+      doc: "`none`: deleted rows are gone (`--skip-archive`); `last-run`: they are kept in `_airflow_deleted__*` archive tables until the next run drops them.",
+    }),
+    batchSize: int(100, 1000000, { default: 10000, doc: "Rows deleted per transaction (`--batch-size`), which bounds lock time and WAL per statement." }),
+    timeoutMinutes: int(10, 720, { default: 240, doc: "A run still going after this long is stopped; it then counts as failed and notifies the alarm topic." }),
+  },
+  { default: {}, doc: "Metadata database hygiene: a scheduled `airflow db clean` ECS task." },
+);
 
 const database = obj(
   {
@@ -23,6 +52,12 @@ const database = obj(
       doc: "Rotation period of the RDS-managed master secret (services are redeployed after each rotation, see README).",
     }),
     sqlAlchemyPoolSize: int(1, 50, { default: 5, doc: "Ceiling for SQLAlchemy pool connections per Airflow process; see README sizing notes." }),
+    cleanup,
+    restoreFromSnapshot: str("an RDS snapshot identifier: a letter, then letters, digits and single hyphens, up to 255 characters", {
+      pattern: /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,254}(?<!-)$/,
+      optional: true,
+      doc: 'Restore the database from this manual snapshot into a new instance (the current one is left running, outside Terraform); set by `npm run restore`, see README "Upgrades and restore".',
+    }),
   },
   { doc: "The Airflow metadata database (RDS PostgreSQL)." },
 );

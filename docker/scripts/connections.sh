@@ -7,7 +7,7 @@
 # through ECS `secrets`, the user, password and broker token) and ecs_export_connections turns them into the
 # URLs Airflow and Celery read, percent-encoding every part that can carry arbitrary characters.
 
-readonly ecs_components="api-server scheduler dag-processor triggerer worker flower migrate"
+readonly ecs_components="api-server scheduler dag-processor triggerer worker flower migrate db-clean"
 
 ecs_log() {
     printf 'airflow-ecs-entrypoint: %s\n' "$*" >&2
@@ -62,8 +62,8 @@ ecs_is_component() {
 # the database: they start without it, and a worker must not hold up a scale-out on a database check.
 ecs_component_needs() {
     case $2 in
-        database) [[ $1 =~ ^(api-server|scheduler|dag-processor|triggerer|worker|flower|migrate)$ ]] ;;
-        database-wait) [[ $1 =~ ^(api-server|scheduler|dag-processor|triggerer|migrate)$ ]] ;;
+        database) [[ $1 =~ ^(api-server|scheduler|dag-processor|triggerer|worker|flower|migrate|db-clean)$ ]] ;;
+        database-wait) [[ $1 =~ ^(api-server|scheduler|dag-processor|triggerer|migrate|db-clean)$ ]] ;;
         celery) [[ $1 =~ ^(scheduler|worker|flower)$ ]] ;;
         *) return 1 ;;
     esac

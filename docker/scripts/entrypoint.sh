@@ -4,14 +4,15 @@
 #   ENTRYPOINT ["/usr/bin/dumb-init", "--", "/opt/airflow-ecs/scripts/entrypoint.sh"]
 # The ECS `command` is the Airflow subcommand, e.g. ["scheduler"] or ["celery", "worker", "--queues", "default"].
 #
-# With AIRFLOW_ECS_COMPONENT set (one of api-server, scheduler, dag-processor, triggerer, worker, flower, migrate):
+# With AIRFLOW_ECS_COMPONENT set (one of api-server, scheduler, dag-processor, triggerer, worker, flower, migrate,
+# db-clean):
 #   1. build the database, result-backend and broker URLs the component needs from the injected parts;
 #   2. wait (bounded by AIRFLOW_ECS_DB_WAIT_SECONDS) for the metadata database where the component uses it;
 #   3. worker: start the scale-in protection loop;
 #   4. exec the image's official /entrypoint with the command, so the Airflow process replaces this shell and
 #      receives dumb-init's signals directly (warm shutdown). Its own database and broker waits are switched off
 #      (CONNECTION_CHECK_MAX_COUNT=0): step 2 replaces them with a bounded one.
-#   migrate: instead of 4, run migrate.sh (through /entrypoint) and exit with its status.
+#   migrate: instead of 4, run migrate.sh (through /entrypoint) and exit with its status; db-clean: db-clean.sh.
 # Without AIRFLOW_ECS_COMPONENT (e.g. `docker run <image> version`), the official entrypoint runs unchanged.
 #
 # Exit status: 64 configuration error (the message names the variable), 69 database unreachable in time,
@@ -59,8 +60,8 @@ main() {
     fi
 
     case ${component} in
-        migrate)
-            exec "${official_entrypoint}" bash "${script_dir}/migrate.sh" "$@"
+        migrate | db-clean)
+            exec "${official_entrypoint}" bash "${script_dir}/${component}.sh" "$@"
             ;;
         worker)
             start_task_protection

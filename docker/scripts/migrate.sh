@@ -4,13 +4,17 @@
 # official /entrypoint once the database URL is built and the database answers.
 #   1. `airflow db migrate [options]`; a failure ends the task with Airflow's exit status. (The image's
 #      _AIRFLOW_DB_MIGRATE switch runs `airflow db migrate || true` and would hide it.)
-#   2. Size `default_pool` to AIRFLOW__CORE__DEFAULT_POOL_TASK_SLOT_COUNT (the slots of every worker pool at its
+#   2. Record the Airflow version and image tag that migrated the database in the SSM parameter named by
+#      AIRFLOW_ECS_MIGRATION_RECORD_PARAMETER (python -m airflow_ecs.migration_record); `npm run migrate` reads it
+#      to decide whether the next migration needs a snapshot first. A failure to record only warns: the database
+#      is migrated, and a missing record costs one extra snapshot next time.
+#   3. Size `default_pool` to AIRFLOW__CORE__DEFAULT_POOL_TASK_SLOT_COUNT (the slots of every worker pool at its
 #      largest, derived by config/derived/capacity.ts). Airflow reads that option only when it first creates the
 #      pool, so an existing pool is set with `airflow pools set default_pool <slots> "Default pool"` (the 3.1 CLI:
 #      name, slots, description; it updates the pool in place). A failure ends the task non-zero.
-#   3. With the FAB auth manager: create the first admin (AIRFLOW_ECS_ADMIN_USERNAME / _EMAIL / _PASSWORD) when no
+#   4. With the FAB auth manager: create the first admin (AIRFLOW_ECS_ADMIN_USERNAME / _EMAIL / _PASSWORD) when no
 #      user of that name exists; a failure to list or create users ends the task non-zero. The simple auth manager
-#      has no user table, so step 3 is skipped there.
+#      has no user table, so step 4 is skipped there.
 set -euo pipefail
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -57,6 +61,13 @@ run_migration() {
         return "${status}"
     fi
     ecs_log "metadata database migrated"
+}
+
+record_migration() {
+    local config_dir="${AIRFLOW_HOME:-/opt/airflow}/config"
+    if ! PYTHONPATH="${config_dir}${PYTHONPATH:+:${PYTHONPATH}}" python3 -m airflow_ecs.migration_record; then
+        ecs_log "warning: the migration was not recorded (see above); the next \"npm run migrate\" snapshots the database before migrating"
+    fi
 }
 
 size_default_pool() {
@@ -112,5 +123,6 @@ ensure_admin() {
 }
 
 run_migration "$@" || exit
+record_migration
 size_default_pool || exit
 ensure_admin || exit

@@ -43,6 +43,8 @@ export interface AirflowRuntime {
   readonly flowerUrlPrefix?: string;
   /** The environment's DAG bundles and the DAG bucket S3 bundles live in; tasks that read no DAGs leave it out. */
   readonly dags?: { readonly bundles: readonly DagBundleConfig[]; readonly bucket: string };
+  /** SNS topic task failures notify (notification-settings.ts); left out when the environment turned them off. */
+  readonly failureTopicArn?: string;
 }
 
 /**
@@ -73,6 +75,8 @@ export const COMPONENT_NEEDS: Readonly<
   worker: { db: true, broker: true, fernet: false, apiSecretKey: true, jwt: true, bundles: "initialize" },
   flower: { db: true, broker: true, fernet: false, apiSecretKey: false, jwt: false, bundles: "none" },
   migrate: { db: true, broker: false, fernet: true, apiSecretKey: false, jwt: true, bundles: "none" },
+  // `airflow db clean` starts like `airflow db migrate`: the same settings, no DAGs.
+  "db-clean": { db: true, broker: false, fernet: true, apiSecretKey: false, jwt: true, bundles: "none" },
 };
 
 /** `[api_auth] jwt_audience`: the `aud` of API tokens, set alike on every component (Airflow calls it strongly encouraged). */

@@ -6,6 +6,7 @@ import { ContainerTask, type ContainerSpec, type HealthCheck, type TaskCompatibi
 import { dagProcessorHealthCheck } from "../../config/derived/dag-processor-health";
 import { componentEnvironment, componentSecrets, type AirflowRuntime } from "./airflow-settings";
 import { COMPONENTS_WITH_LOCAL_LOGS, LOG_GROOMER_MEMORY, logGroomerContainer } from "./log-groomer";
+import { failureNotificationEnvironment } from "./notification-settings";
 import { AIRFLOW_GID, AIRFLOW_UID, DAGS_FOLDER, PLUGINS_FOLDER, WRITABLE_PATHS, type Component } from "../../runtime/airflow-image";
 
 /** The image's library that builds connection URLs from the injected parts (docker/scripts/connections.sh). */
@@ -59,6 +60,7 @@ export function componentProfile(
     case "flower":
       return { port: { containerPort: PORTS.flower, name: "flower" }, healthCheck: http(PORTS.flower, `${runtime.flowerUrlPrefix ?? ""}/healthcheck`) };
     case "migrate":
+    case "db-clean":
       return {};
   }
 }
@@ -143,7 +145,7 @@ export class AirflowTask extends Construct {
   constructor(scope: Construct, id: string, props: AirflowTaskProps) {
     super(scope, id);
     const { component, runtime } = props;
-    const environment = { ...componentEnvironment(component, runtime), ...props.extraEnvironment };
+    const environment = { ...componentEnvironment(component, runtime), ...failureNotificationEnvironment(component, runtime), ...props.extraEnvironment };
     const secrets = componentSecrets(component, runtime);
     const profile = componentProfile(component, runtime);
 

@@ -16,7 +16,7 @@ export function executionApiUrl(namespace: string): string {
 }
 
 /** The long-running Airflow components besides the worker pools: one ECS service each. */
-export type CoreComponent = Exclude<Component, "worker" | "migrate">;
+export type CoreComponent = Exclude<Component, "worker" | "migrate" | "db-clean">;
 
 /** How one core component runs as an ECS service: the row of the architecture diagram it stands for. */
 export interface CoreComponentDefinition {
@@ -115,6 +115,25 @@ export const MIGRATION_TASK = {
   size: { cpu: 512, memory: 1024 },
   compatibility: "FARGATE",
   waitForMigrations: false,
+  stopTimeout: 120,
+} as const satisfies Partial<AirflowTaskProps>;
+
+/** What the migration task records after migrating: where (the SSM parameter) and which image tag it ran. */
+export function migrationRecordEnvironment(naming: Naming, imageTag: string): Readonly<Record<string, string>> {
+  return { [RUNTIME_ENV.migrationRecordParameter]: naming.migrationRecordParameter, [RUNTIME_ENV.imageTag]: imageTag };
+}
+
+/**
+ * The scheduled `airflow db clean` task (EventBridge Scheduler starts it; the image's db-clean.sh runs the clean
+ * under a lock): on Fargate, only after migrations are applied (a clean never runs against a schema its image does
+ * not know), with Fargate's longest stop timeout so a batch can commit.
+ */
+export const DB_CLEAN_TASK = {
+  component: "db-clean",
+  command: ["db", "clean"],
+  size: { cpu: 512, memory: 1024 },
+  compatibility: "FARGATE",
+  waitForMigrations: true,
   stopTimeout: 120,
 } as const satisfies Partial<AirflowTaskProps>;
 

@@ -93,7 +93,35 @@ export class Naming {
       stateMachineRole: this.name("hibernation-states"),
       function: this.name("hibernation-steps"),
       starterRole: this.name("hibernation-starter"),
-      stateParameter: `/${this.prefix}/${this.environment}/hibernation`,
+      stateParameter: this.parameter("hibernation"),
+    };
+  }
+
+  /** SSM parameter name: `/<prefix>/<env>/<part>`. */
+  parameter(part: string): string {
+    return `/${this.prefix}/${this.environment}/${part}`;
+  }
+
+  /**
+   * The record of the Airflow version and image that last migrated the metadata database (created by the storage
+   * stack, written by the migrate task, read by `npm run migrate`).
+   */
+  get migrationRecordParameter(): string {
+    return this.parameter("airflow/migration-record");
+  }
+
+  /** The environment's SNS topic: platform alarms and Airflow task failures (created by the services stack). */
+  get alarmTopic(): string {
+    return this.name("alarms");
+  }
+
+  /** The scheduled `airflow db clean` task: its task-definition family, schedule, scheduler role and dead-letter queue. */
+  get dbClean(): { readonly family: string; readonly schedule: string; readonly schedulerRole: string; readonly deadLetterQueue: string } {
+    return {
+      family: this.name("db-clean"),
+      schedule: this.name("db-clean"),
+      schedulerRole: this.name("db-clean-scheduler"),
+      deadLetterQueue: this.name("db-clean-dlq"),
     };
   }
 

@@ -8,7 +8,18 @@ import * as grants from "./grants";
 import type { PolicyStatement } from "./policy-document";
 
 /** Components with a task role of their own (the IAM contract publishes `<component>_task_role_arn` for each). */
-export const TASK_ROLE_COMPONENTS = ["api_server", "scheduler", "dag_processor", "triggerer", "worker", "flower", "migrate", "cadvisor", "dag_sync"] as const;
+export const TASK_ROLE_COMPONENTS = [
+  "api_server",
+  "scheduler",
+  "dag_processor",
+  "triggerer",
+  "worker",
+  "flower",
+  "migrate",
+  "cadvisor",
+  "dag_sync",
+  "db_clean",
+] as const;
 export type TaskRoleComponent = (typeof TASK_ROLE_COMPONENTS)[number];
 
 /** The environment's data resources the roles reach: the storage stack's contract, as the IAM stack maps it. */
@@ -59,6 +70,8 @@ export interface ComponentAccess {
   readonly optionSecretArns?: readonly string[];
   /** How people sign in: with OIDC, the execution role injects the client secret into the api-server. Absent: no sign-in secret. */
   readonly auth?: AuthConfig;
+  /** Tasks notify the environment's topic when they fail (`alarms.taskFailureNotifications`): workers and the dag-processor publish. */
+  readonly taskFailureNotifications: boolean;
 }
 
 /** A role's description and its statements; no statements makes a role that can do nothing. */
@@ -68,7 +81,7 @@ export interface RolePermissions {
 }
 
 /** The roles besides the task roles: ECS task execution, the hosts, the operations Lambdas. */
-export type PlatformRole = "taskExecution" | "containerInstance" | "bastion" | "publisher" | "redeployer";
+export type PlatformRole = "taskExecution" | "containerInstance" | "bastion" | "publisher" | "redeployer" | "dbCleanScheduler";
 
 /** Full prefixes (`dags/<prefix>`) of the environment's S3 bundles. */
 export function s3BundlePrefixes(bundles: readonly DagBundleConfig[]): string[] {
@@ -76,7 +89,13 @@ export function s3BundlePrefixes(bundles: readonly DagBundleConfig[]): string[] 
 }
 
 /** What each component's containers may do, and nothing more (README "IAM"). */
-export function taskRolePermissions({ naming, arns, data, bundles }: ComponentAccess): Readonly<Record<TaskRoleComponent, RolePermissions>> {
+export function taskRolePermissions({
+  naming,
+  arns,
+  data,
+  bundles,
+  taskFailureNotifications,
+}: ComponentAccess): Readonly<Record<TaskRoleComponent, RolePermissions>> {
   const dataKey = data.dataKeyArn;
   const fs = data.dagFileSystem;
   const mountDags = grants.mountDagFileSystem(fs.arn, [fs.dagsAccessPointArn, fs.pluginsAccessPointArn]);
@@ -85,6 +104,8 @@ export function taskRolePermissions({ naming, arns, data, bundles }: ComponentAc
   const writeLogs = grants.writeTaskLogs(arns, data.taskLogsBucketArn, dataKey);
   // Components that initialize DAG bundles (parse DAGs, run tasks, run triggers) read S3 bundles, and only those prefixes.
   const readBundles = grants.readDagBundles(arns, data.dagBucketArn, s3BundlePrefixes(bundles), dataKey);
+  // Task failure callbacks run in the worker, and in the dag-processor for tasks killed externally.
+  const notifyFailures = taskFailureNotifications ? grants.publishToTopic(arns, naming.alarmTopic, "PublishTaskFailures") : [];
   return {
     api_server: {
       description: "api-server: serve task logs from S3, resolve connections and variables (also for the Execution API), read DAG files",
@@ -95,15 +116,15 @@ export function taskRolePermissions({ naming, arns, data, bundles }: ComponentAc
       statements: [...readLogs, ...secretsBackend, ...mountDags],
     },
     dag_processor: {
-      description: "dag-processor: parse DAG files, resolve variables at parse time, upload its logs",
-      statements: [...writeLogs, ...secretsBackend, ...mountDags, ...readBundles],
+      description: "dag-processor: parse DAG files, resolve variables at parse time, upload its logs, notify failures of externally killed tasks",
+      statements: [...writeLogs, ...secretsBackend, ...mountDags, ...readBundles, ...notifyFailures],
     },
     triggerer: {
       description: "triggerer: upload trigger logs, resolve connections, read DAG files",
       statements: [...writeLogs, ...secretsBackend, ...mountDags, ...readBundles],
     },
     worker: {
-      description: "Celery worker: upload task logs, run the heartbeat probes and metric, protect itself from scale-in while busy",
+      description: "Celery worker: upload task logs, run the heartbeat probes and metric, protect itself from scale-in while busy, notify task failures",
       statements: [
         ...writeLogs,
         ...grants.heartbeatBucketProbe(data.taskLogsBucketArn),
@@ -111,15 +132,20 @@ export function taskRolePermissions({ naming, arns, data, bundles }: ComponentAc
         ...grants.taskProtection(arns, naming.cluster),
         ...mountDags,
         ...readBundles,
+        ...notifyFailures,
       ],
     },
     flower: { description: "Flower: talks to the broker only, needs no AWS API", statements: [] },
-    migrate: { description: "migrate: talks to the database only, needs no AWS API", statements: [] },
+    migrate: {
+      description: "migrate: migrates the database, then records the Airflow version that did in its SSM parameter",
+      statements: grants.writeParameter(arns, naming.migrationRecordParameter, "RecordMigration"),
+    },
     cadvisor: { description: "cAdvisor: reads host metrics only, needs no AWS API", statements: [] },
     dag_sync: {
       description: "DAG sync task: read uploaded EFS releases, switch the bundle on the DAG file system (access point, read-write)",
       statements: [...grants.readDagReleases(arns, data.dagBucketArn, dataKey), ...grants.mountDagFileSystem(fs.arn, [fs.dagsAccessPointArn], true)],
     },
+    db_clean: { description: "db-clean: `airflow db clean` talks to the database only, needs no AWS API", statements: [] },
   };
 }
 
@@ -194,5 +220,31 @@ export function platformRolePermissions({
         ...grants.tracing(),
       ],
     },
+    dbCleanScheduler: {
+      description: "EventBridge Scheduler: start the db-clean task in the cluster, dead-letter what it cannot start",
+      statements: [
+        // The roles by name: both are created beside this one, and the scheduler may hand over exactly these two.
+        ...grants.runTaskFamily(arns, cluster, naming.dbClean.family, [
+          roleArnOf(arns, executionRoleName(naming)),
+          roleArnOf(arns, taskRoleName(naming, "db_clean")),
+        ]),
+        ...grants.sendToQueue(arns.of("sqs", naming.dbClean.deadLetterQueue)),
+      ],
+    },
   };
+}
+
+/** Name of the ECS task execution role. */
+export function executionRoleName(naming: Naming): string {
+  return naming.name("task-execution");
+}
+
+/** Name of a component's task role, e.g. `airflow-prod-dag-processor-task`. */
+export function taskRoleName(naming: Naming, component: TaskRoleComponent): string {
+  return naming.name(`${component.replace(/_/g, "-")}-task`);
+}
+
+/** The ARN of an IAM role of this account, by name. */
+export function roleArnOf(arns: ArnBuilder, name: string): string {
+  return arns.of("iam", `role/${name}`, "");
 }

@@ -3,11 +3,13 @@ import type { AuthConfig, DagBundleConfig, WorkerPoolConfig } from "../../config
 import type { ArnBuilder } from "../core/arn";
 import type { Naming } from "../core/naming";
 import {
+  executionRoleName,
   platformRolePermissions,
   TASK_ROLE_COMPONENTS,
   taskRolePermissions,
   type AirflowDataAccess,
   type RolePermissions,
+  taskRoleName,
   type TaskRoleComponent,
 } from "./component-permissions";
 import { poolsWithTaskRoles, workerPoolPermissions } from "./pool-grants";
@@ -38,6 +40,8 @@ export interface ComponentRolesProps {
    * @default - none: every pool runs with the worker task role
    */
   readonly workerPools?: readonly WorkerPoolConfig[];
+  /** Workers and the dag-processor publish task failures to the environment's topic (`alarms.taskFailureNotifications`). */
+  readonly taskFailureNotifications: boolean;
 }
 
 /**
@@ -61,6 +65,8 @@ export class ComponentRoles extends Construct {
   readonly publisher: ServiceRole;
   /** The Lambda that redeploys the services after the database secret rotates. */
   readonly redeployer: ServiceRole;
+  /** EventBridge Scheduler starting the db-clean task. */
+  readonly dbCleanScheduler: ServiceRole;
 
   constructor(scope: Construct, id: string, props: ComponentRolesProps) {
     super(scope, id);
@@ -79,12 +85,11 @@ export class ComponentRoles extends Construct {
     const role = (id: string, name: string, assumeRolePolicy: string, permissions: Permissions, instanceProfile?: boolean) =>
       new ServiceRole(this, id, { name, assumeRolePolicy, ...permissions, instanceProfile });
 
-    this.taskExecution = role("task-execution", naming.name("task-execution"), ecsTasksTrust, platform.taskExecution);
+    this.taskExecution = role("task-execution", executionRoleName(naming), ecsTasksTrust, platform.taskExecution);
     const tasks = taskRolePermissions(props);
     const taskRoles = {} as Record<TaskRoleComponent, ServiceRole>;
     for (const component of TASK_ROLE_COMPONENTS) {
-      const dashed = component.replace(/_/g, "-");
-      taskRoles[component] = role(`${dashed}-task`, naming.name(`${dashed}-task`), ecsTasksTrust, tasks[component]);
+      taskRoles[component] = role(`${component.replace(/_/g, "-")}-task`, taskRoleName(naming, component), ecsTasksTrust, tasks[component]);
     }
     this.taskRoles = taskRoles;
     this.workerPoolTaskRoles = Object.fromEntries(
@@ -97,6 +102,8 @@ export class ComponentRoles extends Construct {
     this.bastion = role("bastion", naming.name("bastion"), ec2Trust, platform.bastion, true);
     this.publisher = role("queue-depth-publisher", naming.lambdas.publisher, lambdaTrust, platform.publisher);
     this.redeployer = role("service-redeployer", naming.lambdas.redeployer, lambdaTrust, platform.redeployer);
+    const schedulerTrust = serviceTrustPolicy([arns.servicePrincipal("scheduler")], arns.account);
+    this.dbCleanScheduler = role("db-clean-scheduler", naming.dbClean.schedulerRole, schedulerTrust, platform.dbCleanScheduler);
   }
 
   /** The task role of a component. */

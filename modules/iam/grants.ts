@@ -244,3 +244,45 @@ export function tracing(): PolicyStatement[] {
 export function sendToQueue(queueArn: string, sid = "SendToDeadLetterQueue"): PolicyStatement[] {
   return [{ sid, actions: ["sqs:SendMessage"], resources: [queueArn] }];
 }
+
+/**
+ * Publish to the environment's SNS topic, encrypted with its own key: the key is named by its alias (the topic's
+ * name; created by the services stack after this role), used only through SNS.
+ */
+export function publishToTopic(arns: ArnBuilder, topicName: string, sid = "PublishNotifications"): PolicyStatement[] {
+  return [
+    { sid, actions: ["sns:Publish"], resources: [arns.of("sns", topicName)] },
+    {
+      sid: `${sid}Key`,
+      actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+      resources: [arns.of("kms", "key/*")],
+      conditions: [{ test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: [`alias/${topicName}`] }, viaService(arns, "sns")],
+    },
+  ];
+}
+
+/** Overwrite one SSM parameter (String, no KMS), named by its full path (`/<prefix>/<env>/...`). */
+export function writeParameter(arns: ArnBuilder, parameterName: string, sid = "WriteParameter"): PolicyStatement[] {
+  return [{ sid, actions: ["ssm:PutParameter"], resources: [arns.of("ssm", `parameter${parameterName}`)] }];
+}
+
+/**
+ * Run one task-definition family in one cluster, handing it exactly its task and execution roles (what an
+ * EventBridge Scheduler ECS target needs).
+ */
+export function runTaskFamily(arns: ArnBuilder, clusterName: string, family: string, passRoleArns: readonly string[]): PolicyStatement[] {
+  return [
+    {
+      sid: "RunScheduledTask",
+      actions: ["ecs:RunTask"],
+      resources: [arns.of("ecs", `task-definition/${family}:*`)],
+      conditions: [{ test: "ArnEquals", variable: "ecs:cluster", values: [arns.of("ecs", `cluster/${clusterName}`)] }],
+    },
+    {
+      sid: "PassScheduledTaskRoles",
+      actions: ["iam:PassRole"],
+      resources: [...passRoleArns],
+      conditions: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] }],
+    },
+  ];
+}

@@ -1,5 +1,6 @@
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import type { AlarmSubscriptionConfig } from "../../config/schema";
 import { LAMBDA_ARTIFACTS } from "../../runtime/lambda";
 import { PUBLISHER_ENV, REDEPLOYER_ENV } from "../../runtime/lambda";
 import type { ArnBuilder } from "../core/arn";
@@ -26,6 +27,11 @@ export interface AirflowOperationsProps {
    * @default - no subscription
    */
   readonly alarmEmail?: string;
+  /**
+   * Further subscriptions of the alarm topic (`alarms.subscriptions`).
+   * @default - none
+   */
+  readonly alarmSubscriptions?: readonly AlarmSubscriptionConfig[];
   /** The ECS cluster and the Auto Scaling group of its container instances. */
   readonly cluster: { readonly name: string; readonly asgName: string };
   /** Every Airflow service, worker pools included, in display order: alarmed, counted in log metrics, redeployed after the database secret rotates. */
@@ -144,7 +150,13 @@ export class AirflowOperations extends Construct {
     const base = naming.base;
     const { publisher: publisherName, redeployer: redeployerName } = naming.lambdas;
     const environment = naming.environment;
-    this.topic = new AlarmTopic(this, "alarm-topic", { name: `${base}-alarms`, email: props.alarmEmail, arns: props.arns });
+    this.topic = new AlarmTopic(this, "alarm-topic", {
+      name: naming.alarmTopic,
+      email: props.alarmEmail,
+      subscriptions: props.alarmSubscriptions,
+      rulePrefix: `${base}-`,
+      arns: props.arns,
+    });
     const notify = this.topic.arn;
 
     this.publisher = new BundledLambda(this, "queue-depth-publisher", queueDepthPublisherFunction(props));

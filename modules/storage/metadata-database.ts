@@ -5,9 +5,11 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
+import { createHash } from "crypto";
 import { Construct } from "constructs";
 import type { DatabaseConfig } from "../../config/schema";
 import type { ArnBuilder } from "../core/arn";
+import { ForgottenResource } from "../core/forgotten-resource";
 import { PORTS } from "../../runtime/ports";
 import { policyJson, serviceTrustPolicy } from "../iam/policy-document";
 
@@ -25,11 +27,22 @@ export const DATABASE_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
 export const DATABASE_NAME = "airflow";
 export const MASTER_USERNAME = "airflow_admin";
 
+/**
+ * Identifier of the instance restored from `snapshotIdentifier`: the original's plus a short digest of the snapshot,
+ * so a restore never reuses the identifier of the instance it replaces (which keeps running until removed by hand).
+ */
+export function restoredIdentifier(identifier: string, snapshotIdentifier: string): string {
+  return `${identifier}-r${createHash("sha256").update(snapshotIdentifier).digest("hex").slice(0, 8)}`;
+}
+
 export interface MetadataDatabaseProps {
-  /** DB identifier, e.g. `airflow-prod-metadata`. */
+  /** DB identifier, e.g. `airflow-prod-metadata` (a restored instance appends a suffix, `restoredIdentifier`). */
   readonly identifier: string;
-  /** Engine, class, storage, Multi-AZ, backups, protection, Performance Insights, secret rotation. */
-  readonly config: DatabaseConfig;
+  /**
+   * Engine, class, storage, Multi-AZ, backups, protection, Performance Insights, secret rotation, and the snapshot to
+   * restore from (`restoreFromSnapshot`).
+   */
+  readonly config: Omit<DatabaseConfig, "cleanup">;
   /** Private subnets of the subnet group. */
   readonly subnetIds: string[];
   /** Security group of the instance. */
@@ -44,16 +57,31 @@ export interface MetadataDatabaseProps {
   readonly arns: ArnBuilder;
 }
 
+/** What every instance of the database shares: subnet and parameter groups, the monitoring role and its policy. */
+interface InstanceParts {
+  readonly subnetGroupName: string;
+  readonly parameterGroupName: string;
+  readonly monitoringRoleArn: string;
+  readonly monitoringPolicy: IamRolePolicy;
+}
+
 /**
  * The Airflow metadata database: RDS PostgreSQL in private subnets, encrypted, TLS-only, with the master password
  * generated and held by RDS in Secrets Manager (never in Terraform) and rotated on a schedule, automated backups,
  * log exports, enhanced monitoring, and Performance Insights, Multi-AZ and deletion protection per environment.
+ *
+ * With `restoreFromSnapshot` the instance is a new one, restored from that snapshot under `restoredIdentifier` at a
+ * Terraform address of its own; the original instance and its log groups are dropped from the state (`removed`
+ * blocks, not destroyed), so the old database keeps running, with its deletion protection, until an operator deletes
+ * it (README "Upgrades and restore").
  */
 export class MetadataDatabase extends Construct {
-  /** The RDS instance. */
+  /** The RDS instance (the restored one when restoring). */
   readonly instance: DbInstance;
   /** ARN of the RDS-managed master secret (JSON: username, password). */
   readonly masterSecretArn: string;
+  /** While restoring: the original instance and its log groups, which the state forgets. */
+  readonly forgotten: readonly ForgottenResource[];
 
   constructor(scope: Construct, id: string, props: MetadataDatabaseProps) {
     super(scope, id);
@@ -68,15 +96,6 @@ export class MetadataDatabase extends Construct {
       parameter: Object.entries(DATABASE_PARAMETERS).map(([name, value]) => ({ name, value, applyMethod: "immediate" })),
       lifecycle: { createBeforeDestroy: true },
     });
-    // RDS creates its export log groups without retention or encryption; creating them first sets both.
-    const logGroups = DATABASE_LOG_EXPORTS.map(
-      (type) =>
-        new CloudwatchLogGroup(this, `logs-${type}`, {
-          name: `/aws/rds/instance/${identifier}/${type}`,
-          retentionInDays: props.logRetentionDays,
-          kmsKeyId: props.logsKmsKeyArn,
-        }),
-    );
 
     const monitoring = new IamRole(this, "monitoring-role", {
       name: `${identifier}-monitoring`,
@@ -96,8 +115,54 @@ export class MetadataDatabase extends Construct {
       ]),
     });
 
-    this.instance = new DbInstance(this, "instance", {
+    const parts: InstanceParts = {
+      subnetGroupName: subnets.name,
+      parameterGroupName: parameters.name,
+      monitoringRoleArn: monitoring.arn,
+      monitoringPolicy,
+    };
+    const snapshot = config.restoreFromSnapshot;
+    if (snapshot) {
+      // Where the original sat: the same ids, so each `removed` block names the address the state holds.
+      this.forgotten = [
+        ...DATABASE_LOG_EXPORTS.map((type) => new ForgottenResource(this, `logs-${type}`, "aws_cloudwatch_log_group")),
+        new ForgottenResource(this, "instance", "aws_db_instance"),
+      ];
+      this.instance = this.createInstance("restored-", restoredIdentifier(identifier, snapshot), props, parts);
+    } else {
+      this.forgotten = [];
+      this.instance = this.createInstance("", identifier, props, parts);
+    }
+    this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+
+    // RDS rotates its managed secret every 7 days by default; services read the secret at task start, so rotation
+    // runs on the configured schedule and the operations stack redeploys the services after each rotation.
+    new SecretsmanagerSecretRotation(this, "master-secret-rotation", {
+      secretId: this.masterSecretArn,
+      rotateImmediately: false,
+      rotationRules: { automaticallyAfterDays: config.masterSecretRotationDays },
+    });
+  }
+
+  /**
+   * The instance and its export log groups, under construct ids starting with `idPrefix` (empty for the original,
+   * `restored-` for a restore, so each sits at a Terraform address of its own).
+   */
+  private createInstance(idPrefix: string, identifier: string, props: MetadataDatabaseProps, parts: InstanceParts): DbInstance {
+    const { config } = props;
+    // RDS creates its export log groups without retention or encryption; creating them first sets both.
+    const logGroups = DATABASE_LOG_EXPORTS.map(
+      (type) =>
+        new CloudwatchLogGroup(this, `${idPrefix}logs-${type}`, {
+          name: `/aws/rds/instance/${identifier}/${type}`,
+          retentionInDays: props.logRetentionDays,
+          kmsKeyId: props.logsKmsKeyArn,
+        }),
+    );
+    return new DbInstance(this, `${idPrefix}instance`, {
       identifier,
+      // A restore takes engine, storage, encryption key, database and master user from the snapshot.
+      snapshotIdentifier: config.restoreFromSnapshot,
       engine: "postgres",
       engineVersion: config.engineVersion,
       instanceClass: config.instanceClass,
@@ -111,11 +176,11 @@ export class MetadataDatabase extends Construct {
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: props.kmsKeyArn,
       port: PORTS.postgres,
-      dbSubnetGroupName: subnets.name,
+      dbSubnetGroupName: parts.subnetGroupName,
       vpcSecurityGroupIds: [props.securityGroupId],
       publiclyAccessible: false,
       multiAz: config.multiAz,
-      parameterGroupName: parameters.name,
+      parameterGroupName: parts.parameterGroupName,
       caCertIdentifier: "rds-ca-rsa2048-g1",
       backupRetentionPeriod: config.backupRetentionDays,
       backupWindow: "02:00-03:00",
@@ -132,18 +197,9 @@ export class MetadataDatabase extends Construct {
       performanceInsightsKmsKeyId: config.performanceInsights ? props.kmsKeyArn : undefined,
       performanceInsightsRetentionPeriod: config.performanceInsights ? 7 : undefined,
       monitoringInterval: 60,
-      monitoringRoleArn: monitoring.arn,
+      monitoringRoleArn: parts.monitoringRoleArn,
       // RDS checks the monitoring role's permissions when it creates the instance (AIRFLOW_ORDER_RDS_MONITORING_ROLE).
-      dependsOn: [...logGroups, monitoringPolicy],
-    });
-    this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
-
-    // RDS rotates its managed secret every 7 days by default; services read the secret at task start, so rotation
-    // runs on the configured schedule and the operations stack redeploys the services after each rotation.
-    new SecretsmanagerSecretRotation(this, "master-secret-rotation", {
-      secretId: this.masterSecretArn,
-      rotateImmediately: false,
-      rotationRules: { automaticallyAfterDays: config.masterSecretRotationDays },
+      dependsOn: [...logGroups, parts.monitoringPolicy],
     });
   }
 

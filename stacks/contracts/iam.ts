@@ -20,6 +20,7 @@ export const iamContract = defineContract("iam", {
   publisher_lambda_role_arn: output.string("Role of the queue-depth metric publisher Lambda"),
   redeployer_lambda_role_arn: output.string("Role of the Lambda that redeploys services after the database secret rotates"),
   worker_pool_task_role_arns: output.map("Own task role of each worker pool that declares one (workerPools[].taskRole), by pool name"),
+  db_clean_scheduler_role_arn: output.string("Role EventBridge Scheduler starts the db-clean task with"),
 });
 
 export type IamContract = typeof iamContract.outputs;

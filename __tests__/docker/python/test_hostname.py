@@ -84,14 +84,14 @@ class HostnameTest(unittest.TestCase):
         self.assertIsNone(ecs_metadata.ipv4_address(None))
         self.assertEqual(ecs_metadata.region(TASK_METADATA), "eu-west-1")
 
-    def test_airflow_local_settings_exposes_the_callable_and_nothing_else(self):
+    def test_airflow_local_settings_exposes_the_callable_and_only_the_policy(self):
         # GIVEN the module Airflow imports at start-up and copies public names from into airflow.settings
         import airflow_local_settings
 
         # THEN AIRFLOW__CORE__HOSTNAME_CALLABLE=airflow_local_settings.ecs_task_ip resolves to the callable,
-        # and no name is copied over airflow.settings or registered as a policy
+        # and the only public name is the cluster policy (registered as a policy, never copied over airflow.settings)
         self.assertIs(airflow_local_settings.ecs_task_ip, hostname.ecs_task_address)
-        self.assertEqual(airflow_local_settings.__all__, [])
+        self.assertEqual(airflow_local_settings.__all__, ["task_policy"])
 
     def test_the_callable_caches_its_answer(self):
         # GIVEN a first answer WHEN Airflow calls the callable again THEN the cached address comes back

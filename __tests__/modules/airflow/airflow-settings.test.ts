@@ -149,6 +149,7 @@ describe("Airflow settings", () => {
       "triggerer",
       "worker",
       "migrate",
+      "db-clean",
     ]);
   });
 
@@ -188,6 +189,7 @@ describe("Airflow settings", () => {
       ["worker", "0"],
       ["flower", "0"],
       ["migrate", "120"],
+      ["db-clean", "120"],
     ]);
   });
 

@@ -24,11 +24,12 @@ const data: AirflowDataAccess = {
   taskLogsBucketArn: "arn:aws:s3:::task-logs",
   dagBucketArn: "arn:aws:s3:::dags",
 };
-const access = (bundles: readonly DagBundleConfig[]) => ({
+const access = (bundles: readonly DagBundleConfig[], taskFailureNotifications = true) => ({
   naming: new Naming("airflow", "dev", "111111111111"),
   arns: new ArnBuilder({ account: { id: "111111111111", region: "eu-west-1" } }),
   data,
   bundles,
+  taskFailureNotifications,
 });
 const s3Bundle: S3DagBundleConfig = { name: "reports", source: "s3", prefix: "reports", refreshIntervalSeconds: 60, maxRefreshSeconds: 120 };
 const sids = (statements: readonly { sid: string }[]) => statements.map((s) => s.sid);
@@ -69,6 +70,66 @@ describe("component permissions", () => {
     expect(platform.publisher.statements.find((s) => s.sid === "ReadDatabaseSecret")!.resources).toEqual(["arn:db"]);
     expect(platform.redeployer.statements.find((s) => s.sid === "RedeployAirflowServices")!.resources).toEqual([
       "arn:aws:ecs:eu-west-1:111111111111:service/airflow-dev-cluster/airflow-dev-*",
+    ]);
+  });
+
+  it("let the workers and the dag-processor publish task failures to the environment's topic, through its key", () => {
+    // GIVEN task-failure notifications on WHEN the permissions are derived
+    const permissions = taskRolePermissions(access([]));
+    const publishers = TASK_ROLE_COMPONENTS.filter((c) => sids(permissions[c].statements).includes("PublishTaskFailures"));
+    // THEN exactly the components running failure callbacks may publish, to the alarm topic only
+    expect(publishers).toEqual(["dag_processor", "worker"]);
+    const statements = permissions.worker.statements;
+    expect(statements.find((s) => s.sid === "PublishTaskFailures")).toEqual({
+      sid: "PublishTaskFailures",
+      actions: ["sns:Publish"],
+      resources: ["arn:aws:sns:eu-west-1:111111111111:airflow-dev-alarms"],
+    });
+    // AND may use the topic's key (named by its alias, created later by the services stack) only through SNS
+    expect(statements.find((s) => s.sid === "PublishTaskFailuresKey")).toEqual({
+      sid: "PublishTaskFailuresKey",
+      actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+      resources: ["arn:aws:kms:eu-west-1:111111111111:key/*"],
+      conditions: [
+        { test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: ["alias/airflow-dev-alarms"] },
+        { test: "StringEquals", variable: "kms:ViaService", values: ["sns.eu-west-1.amazonaws.com"] },
+      ],
+    });
+  });
+
+  it("grant no publishing when the environment turns task-failure notifications off", () => {
+    const permissions = taskRolePermissions(access([], false));
+    expect(TASK_ROLE_COMPONENTS.filter((c) => sids(permissions[c].statements).some((sid) => sid.startsWith("PublishTaskFailures")))).toEqual([]);
+  });
+
+  it("let the migrate task overwrite only the migration record, and db-clean nothing", () => {
+    const permissions = taskRolePermissions(access([]));
+    expect(permissions.migrate.statements).toEqual([
+      {
+        sid: "RecordMigration",
+        actions: ["ssm:PutParameter"],
+        resources: ["arn:aws:ssm:eu-west-1:111111111111:parameter/airflow/dev/airflow/migration-record"],
+      },
+    ]);
+    expect(permissions.db_clean.statements).toEqual([]);
+  });
+
+  it("let the db-clean scheduler run only the db-clean family in this cluster, passing only its two roles", () => {
+    const platform = platformRolePermissions(access([]));
+    expect(platform.dbCleanScheduler.statements).toEqual([
+      {
+        sid: "RunScheduledTask",
+        actions: ["ecs:RunTask"],
+        resources: ["arn:aws:ecs:eu-west-1:111111111111:task-definition/airflow-dev-db-clean:*"],
+        conditions: [{ test: "ArnEquals", variable: "ecs:cluster", values: ["arn:aws:ecs:eu-west-1:111111111111:cluster/airflow-dev-cluster"] }],
+      },
+      {
+        sid: "PassScheduledTaskRoles",
+        actions: ["iam:PassRole"],
+        resources: ["arn:aws:iam::111111111111:role/airflow-dev-task-execution", "arn:aws:iam::111111111111:role/airflow-dev-db-clean-task"],
+        conditions: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] }],
+      },
+      { sid: "SendToDeadLetterQueue", actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:eu-west-1:111111111111:airflow-dev-db-clean-dlq"] },
     ]);
   });
 });

@@ -28,7 +28,7 @@ function synth(bundles: readonly DagBundleConfig[] = [], extra: { auth?: AuthCon
   let roles: ComponentRoles | undefined;
   const json = JSON.parse(
     Testing.synthScope((scope) => {
-      roles = new ComponentRoles(scope, "roles", { naming, arns, data, bundles, ...extra });
+      roles = new ComponentRoles(scope, "roles", { naming, arns, data, bundles, taskFailureNotifications: true, ...extra });
       new TerraformOutput(scope, "container_instance_profile", { value: roles.containerInstance.instanceProfileArn });
     }),
   );
@@ -51,6 +51,7 @@ describe("ComponentRoles", () => {
         "airflow-dev-bastion",
         "airflow-dev-queue-depth-publisher",
         "airflow-dev-service-redeployer",
+        "airflow-dev-db-clean-scheduler",
       ].sort(),
     );
   });
@@ -62,12 +63,17 @@ describe("ComponentRoles", () => {
     expect(principal("airflow-dev-scheduler-task")).toEqual(["ecs-tasks.amazonaws.com"]);
     expect(principal("airflow-dev-bastion")).toEqual(["ec2.amazonaws.com"]);
     expect(principal("airflow-dev-queue-depth-publisher")).toEqual(["lambda.amazonaws.com"]);
+    expect(principal("airflow-dev-db-clean-scheduler")).toEqual(["scheduler.amazonaws.com"]);
+    // the scheduler's trust, like every service trust, is limited to this account
+    expect(JSON.parse(byName["airflow-dev-db-clean-scheduler"].assume_role_policy).Statement[0].Condition).toEqual({
+      StringEquals: { "aws:SourceAccount": ["111111111111"] },
+    });
   });
 
   it("gives components that need no AWS API a role without a policy, and instance profiles to the host roles only", () => {
-    // GIVEN the roles WHEN synthesized THEN Flower, migrate and cAdvisor have no inline policy
+    // GIVEN the roles WHEN synthesized THEN Flower, cAdvisor and db-clean have no inline policy
     const { json, policies } = synth();
-    for (const component of ["flower", "migrate", "cadvisor"]) expect(policies[`airflow-dev-${component}-task`]).toBeUndefined();
+    for (const component of ["flower", "cadvisor", "db-clean"]) expect(policies[`airflow-dev-${component}-task`]).toBeUndefined();
     expect(
       Object.values(json.resource.aws_iam_instance_profile as Record<string, any>)
         .map((p) => p.name)

@@ -54,7 +54,11 @@ describe("CKV_AWS_26 SNS topics encrypted with KMS", () => {
     const findings = check(
       snsEncrypted,
       (stack) =>
-        new AlarmTopic(stack, "alarms", { name: "airflow-dev-alarms", arns: new ArnBuilder({ account: { id: "111111111111", region: "eu-west-1" } }) }),
+        new AlarmTopic(stack, "alarms", {
+          name: "airflow-dev-alarms",
+          rulePrefix: "airflow-dev-",
+          arns: new ArnBuilder({ account: { id: "111111111111", region: "eu-west-1" } }),
+        }),
     );
     // THEN nothing is reported
     expect(findings).toEqual([]);

@@ -79,7 +79,7 @@ const GRANT = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "All
 const waitMessage = (role: string, address: string, path: string) => `does not wait for ${role} ${address} (${path}): refer to it or add it to depends_on`;
 const messages = (findings: readonly { message: string }[]) => findings.map((f) => f.message);
 
-const DATABASE: DatabaseConfig = {
+const DATABASE: Omit<DatabaseConfig, "cleanup"> = {
   engineVersion: "16.8",
   instanceClass: "db.t4g.small",
   allocatedStorageGb: 20,
