@@ -67,6 +67,8 @@ export type S3DagBundleConfig = Extract<DagBundleConfig, { readonly source: "s3"
 
 export type AlbConfig = EnvironmentConfig["alb"];
 export type AlarmsConfig = EnvironmentConfig["alarms"];
+/** Thresholds of the alarms on Airflow's own metrics, per environment. */
+export type AlarmThresholds = AlarmsConfig["thresholds"];
 export type CiConfig = EnvironmentConfig["ci"];
 
 /** Recursively optional (e.g. a test's overrides of an environment). */

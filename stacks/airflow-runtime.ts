@@ -2,6 +2,8 @@ import type { EnvironmentConfig } from "../config/schema";
 import type { AirflowRuntime } from "../modules/airflow/airflow-settings";
 import { executionApiUrl } from "../modules/airflow/components";
 import type { ContractValues } from "../modules/core/contract";
+import { otlpHost } from "../modules/metrics/metrics-collector";
+import { PORTS } from "../runtime/ports";
 import type { Naming } from "../modules/core/naming";
 import type { StorageContract } from "./contracts/storage";
 
@@ -38,5 +40,6 @@ export function airflowRuntime(
     jwtIssuer: naming.base,
     flowerUrlPrefix: endpoints.flowerUrlPrefix,
     dags: endpoints.dagBucket !== undefined ? { bundles: config.dags.bundles, bucket: endpoints.dagBucket } : undefined,
+    metrics: { otlpHost: otlpHost(endpoints.namespace), otlpPort: PORTS.otlpHttp },
   };
 }

@@ -127,6 +127,18 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
       migrate: [],
       cadvisor: [],
       dag_sync: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "kms:Decrypt", "s3:GetObject", "s3:ListBucket"],
+      metrics_collector: [
+        "ec2:DescribeInstances",
+        "ecs:DescribeContainerInstances",
+        "ecs:DescribeServices",
+        "ecs:DescribeTaskDefinition",
+        "ecs:DescribeTasks",
+        "ecs:ListServices",
+        "ecs:ListTasks",
+        "logs:CreateLogStream",
+        "logs:DescribeLogStreams",
+        "logs:PutLogEvents",
+      ],
     });
   });
 

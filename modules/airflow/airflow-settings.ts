@@ -33,6 +33,8 @@ export interface AirflowRuntime {
   readonly flowerUrlPrefix?: string;
   /** The environment's DAG bundles and the DAG bucket S3 bundles live in; tasks that read no DAGs leave it out. */
   readonly dags?: { readonly bundles: readonly DagBundleConfig[]; readonly bucket: string };
+  /** The metrics collector Airflow exports to (OTLP/HTTP, metrics-settings.ts); without it no metrics are exported. */
+  readonly metrics?: { readonly otlpHost: string; readonly otlpPort: number };
 }
 
 /**

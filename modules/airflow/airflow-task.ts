@@ -4,6 +4,7 @@ import type { TaskSize } from "../../config/schema";
 import { PORTS } from "../../runtime/ports";
 import { ContainerTask, type ContainerSpec, type HealthCheck, type TaskCompatibility } from "../ecs/container-task";
 import { componentEnvironment, componentSecrets, type AirflowRuntime } from "./airflow-settings";
+import { metricsEnvironment } from "./metrics-settings";
 import { AIRFLOW_GID, AIRFLOW_UID, DAGS_FOLDER, PLUGINS_FOLDER, WRITABLE_PATHS, type Component } from "../../runtime/airflow-image";
 
 /** The image's library that builds connection URLs from the injected parts (docker/scripts/connections.sh). */
@@ -135,7 +136,7 @@ export class AirflowTask extends Construct {
   constructor(scope: Construct, id: string, props: AirflowTaskProps) {
     super(scope, id);
     const { component, runtime } = props;
-    const environment = { ...componentEnvironment(component, runtime), ...props.extraEnvironment };
+    const environment = { ...componentEnvironment(component, runtime), ...metricsEnvironment(component, runtime), ...props.extraEnvironment };
     const secrets = componentSecrets(component, runtime);
     const profile = componentProfile(component, runtime.flowerUrlPrefix);
 

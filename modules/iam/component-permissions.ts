@@ -7,7 +7,18 @@ import * as grants from "./grants";
 import type { PolicyStatement } from "./policy-document";
 
 /** Components with a task role of their own (the IAM contract publishes `<component>_task_role_arn` for each). */
-export const TASK_ROLE_COMPONENTS = ["api_server", "scheduler", "dag_processor", "triggerer", "worker", "flower", "migrate", "cadvisor", "dag_sync"] as const;
+export const TASK_ROLE_COMPONENTS = [
+  "api_server",
+  "scheduler",
+  "dag_processor",
+  "triggerer",
+  "worker",
+  "flower",
+  "migrate",
+  "cadvisor",
+  "dag_sync",
+  "metrics_collector",
+] as const;
 export type TaskRoleComponent = (typeof TASK_ROLE_COMPONENTS)[number];
 
 /** The environment's data resources the roles reach: the storage stack's contract, as the IAM stack maps it. */
@@ -110,6 +121,10 @@ export function taskRolePermissions({ naming, arns, data, bundles }: ComponentAc
     dag_sync: {
       description: "DAG sync task: read uploaded EFS releases, switch the bundle on the DAG file system (access point, read-write)",
       statements: [...grants.readDagReleases(arns, data.dagBucketArn, dataKey), ...grants.mountDagFileSystem(fs.arn, [fs.dagsAccessPointArn], true)],
+    },
+    metrics_collector: {
+      description: "Metrics collector: find the cAdvisor tasks of the cluster, publish metrics as EMF events into its log group",
+      statements: [...grants.ecsTaskDiscovery(arns, naming.cluster), ...grants.writeMetricEvents(arns.of("logs", `log-group:${naming.metricsLogGroup}`))],
     },
   };
 }

@@ -45,6 +45,15 @@ const VERIFIED_AIRFLOW_OPTIONS = new Set([
   "AIRFLOW__CELERY__FLOWER_BASIC_AUTH", // [celery] flower_basic_auth (sensitive)
   "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT", // [celery_broker_transport_options] visibility_timeout
   "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", // [dag_processor] dag_bundle_config_list (3.0.0)
+  // metrics-settings.ts
+  "AIRFLOW__METRICS__OTEL_ON", // [metrics] otel_on (2.6.0)
+  "AIRFLOW__METRICS__OTEL_HOST", // [metrics] otel_host (2.6.0)
+  "AIRFLOW__METRICS__OTEL_PORT", // [metrics] otel_port (2.6.0; default 8889, not OTLP's 4318)
+  "AIRFLOW__METRICS__OTEL_SSL_ACTIVE", // [metrics] otel_ssl_active (2.7.0)
+  "AIRFLOW__METRICS__OTEL_PREFIX", // [metrics] otel_prefix (2.6.0)
+  "AIRFLOW__METRICS__OTEL_INTERVAL_MILLISECONDS", // [metrics] otel_interval_milliseconds (2.6.0)
+  "AIRFLOW__METRICS__OTEL_SERVICE", // [metrics] otel_service (2.10.3)
+  "AIRFLOW__METRICS__METRICS_ALLOW_LIST", // [metrics] metrics_allow_list (2.6.0; regexes since 3.0)
 ]);
 
 const runtime: AirflowRuntime = {

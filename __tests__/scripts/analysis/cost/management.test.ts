@@ -9,10 +9,11 @@ describe("account service line items", () => {
   });
 
   it("alarms by resolution", () => {
-    // GIVEN prod's services stack THEN the two 10-second scale-out alarms are high resolution (2 × $0.30), the other 45 standard (45 × $0.10)
+    // GIVEN prod's services stack THEN the two 10-second scale-out alarms are high resolution (2 × $0.30), the other 59
+    // standard (59 × $0.10): 45 platform alarms, 9 on Airflow's metrics, 2 per worker pool (latency, failures), 1 collector
     const prod = report("prod");
     expect(item(prod, "prod-services", "CloudWatch alarms, high resolution")).toMatchObject({ quantity: 2, monthly: 0.6 });
-    expect(item(prod, "prod-services", "CloudWatch alarms, standard resolution")).toMatchObject({ quantity: 45, monthly: 4.5 });
+    expect(item(prod, "prod-services", "CloudWatch alarms, standard resolution")).toMatchObject({ quantity: 59, monthly: 5.9 });
   });
 
   it("the Cloud Map private DNS namespace as a hosted zone", () => {
