@@ -5,13 +5,15 @@
  * their launch template's instance type and root volumes; Fargate worker pools by task CPU/memory, autoscaling min
  * and max and Spot share; Lambda by schedule, timeout and memory), databases (RDS instance class, Multi-AZ, storage,
  * managed secret; ElastiCache node type × nodes), storage with assumed usage, the ALB and WAF, and account services
- * (KMS keys, secrets, alarms by resolution, dashboards, custom metrics, hosted zones). A size with no price (an
- * instance type missing from the table) is an error naming the type and the table file.
+ * (KMS keys, secrets, alarms by resolution, dashboards, custom metrics, hosted zones), and the metrics pipeline (the
+ * custom metrics the collector and the publisher declare, tiered, and their EMF log ingestion). A size with no price
+ * (an instance type missing from the table) is an error naming the type and the table file.
  */
 import { databaseItems } from "./cost/databases";
 import { ec2Items, fargateItems, lambdaItems } from "./cost/compute";
 import { loadBalancingItems } from "./cost/load-balancing";
 import { managementItems } from "./cost/management";
+import { metricsItems } from "./cost/metrics";
 import { networkItems } from "./cost/network";
 import { costScope, MissingPriceError, round, sum, type CostFamily, type LineItem } from "./cost/pricing";
 import { storageItems } from "./cost/storage";
@@ -40,7 +42,17 @@ export interface CostReport {
 }
 
 /** The resource families in the order a stack's line items are listed. */
-const FAMILIES: readonly CostFamily[] = [networkItems, ec2Items, databaseItems, storageItems, loadBalancingItems, fargateItems, lambdaItems, managementItems];
+const FAMILIES: readonly CostFamily[] = [
+  networkItems,
+  ec2Items,
+  databaseItems,
+  storageItems,
+  loadBalancingItems,
+  fargateItems,
+  lambdaItems,
+  managementItems,
+  metricsItems,
+];
 
 /** The price table of the environment's region (error when there is none). */
 export function priceTableFor(model: EnvironmentModel): PriceTable {
