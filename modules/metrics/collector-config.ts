@@ -111,6 +111,11 @@ export function collectorConfig(options: CollectorConfigOptions): Record<string,
     },
     processors: {
       memory_limiter: { check_interval: "1s", limit_mib: limitMib, spike_limit_mib: Math.floor(limitMib / 4) },
+      // Airflow's counters are cumulative and created on first use. awsemf's own conversion takes a series' first
+      // point as its baseline and drops it, so the first zombie after a scheduler start would never count; this
+      // processor (its initial_value "auto", the upstream default in current releases) keeps the first point of a
+      // series that started after the collector did, and drops it only for series older than the collector.
+      cumulativetodelta: {},
       batch: { timeout: "10s" },
     },
     exporters: {
@@ -122,7 +127,7 @@ export function collectorConfig(options: CollectorConfigOptions): Record<string,
     service: {
       extensions: ["health_check", "ecs_observer"],
       pipelines: {
-        "metrics/airflow": { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["awsemf/airflow"] },
+        "metrics/airflow": { receivers: ["otlp"], processors: ["memory_limiter", "cumulativetodelta", "batch"], exporters: ["awsemf/airflow"] },
         "metrics/containers": { receivers: ["prometheus"], processors: ["memory_limiter", "batch"], exporters: ["awsemf/containers"] },
       },
     },

@@ -77,9 +77,11 @@ describe("MetricsCollector", () => {
     expect(container.portMappings).toEqual([{ containerPort: 4318, hostPort: 4318, protocol: "tcp", name: "otlp-http" }]);
     expect(config.service.pipelines["metrics/airflow"]).toEqual({
       receivers: ["otlp"],
-      processors: ["memory_limiter", "batch"],
+      processors: ["memory_limiter", "cumulativetodelta", "batch"],
       exporters: ["awsemf/airflow"],
     });
+    // AND counters become deltas before awsemf, which would drop the first count of a counter created after start
+    expect(config.processors.cumulativetodelta).toEqual({});
   });
 
   it("discovers cAdvisor through its Docker labels in this cluster and scrapes it every minute", () => {
