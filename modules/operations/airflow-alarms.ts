@@ -12,7 +12,10 @@ import type { AlarmSpec } from "./platform-alarms";
 /** A description: what the alarm means, then what to do first. */
 const described = (meaning: string, runbook: string): string => `${meaning}. Runbook: ${runbook}`;
 
-/** Alarms on the metrics Airflow's scheduler, dag-processor and triggerer export (namespace `AirflowEcs/<env>/Airflow`). */
+/**
+ * Alarms on the metrics Airflow's scheduler, dag-processor and triggerer export (namespace `AirflowEcs/<env>/Airflow`).
+ * One spec per alarm: a table, long by nature.
+ */
 export function airflowMetricAlarms(namespace: string, t: AlarmThresholds): AlarmSpec[] {
   const on = (name: string) => ({ namespace, metric: airflowMetricName(name), dimensions: {} });
   return [
