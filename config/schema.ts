@@ -76,6 +76,8 @@ export type AlbConfig = EnvironmentConfig["alb"];
 export type AlarmsConfig = EnvironmentConfig["alarms"];
 /** A further subscription of the alarm topic. */
 export type AlarmSubscriptionConfig = AlarmsConfig["subscriptions"][number];
+/** Thresholds of the alarms on Airflow's own metrics, per environment. */
+export type AlarmThresholds = AlarmsConfig["thresholds"];
 export type CiConfig = EnvironmentConfig["ci"];
 export type SpotConfig = NonNullable<ComputeConfig["spot"]>;
 export type HibernationConfig = NonNullable<EnvironmentConfig["hibernation"]>;

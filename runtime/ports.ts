@@ -16,4 +16,8 @@ export const PORTS = {
   nfs: 2049,
   /** cAdvisor on the host network of every container instance. */
   cadvisor: 8080,
+  /** The metrics collector's OTLP/HTTP receiver, where every Airflow component exports its metrics. */
+  otlpHttp: 4318,
+  /** The metrics collector's health-check extension (container health check only; not opened in security groups). */
+  collectorHealth: 13133,
 } as const;

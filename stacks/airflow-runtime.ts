@@ -5,6 +5,8 @@ import type { AirflowRuntime } from "../modules/airflow/airflow-settings";
 import { ArnBuilder } from "../modules/core/arn";
 import { executionApiUrl } from "../modules/airflow/components";
 import type { ContractValues } from "../modules/core/contract";
+import { otlpHost } from "../modules/metrics/metrics-collector";
+import { PORTS } from "../runtime/ports";
 import type { Naming } from "../modules/core/naming";
 import type { StorageContract } from "./contracts/storage";
 
@@ -49,5 +51,6 @@ export function airflowRuntime(
     dags: endpoints.dagBucket !== undefined ? { bundles: config.dags.bundles, bucket: endpoints.dagBucket } : undefined,
     // By name: the services stack creates the topic after the task definitions that name it.
     failureTopicArn: config.alarms.taskFailureNotifications ? new ArnBuilder(config).of("sns", naming.alarmTopic) : undefined,
+    metrics: { otlpHost: otlpHost(endpoints.namespace), otlpPort: PORTS.otlpHttp },
   };
 }

@@ -7,9 +7,11 @@ import type { WorkerPool } from "../modules/airflow/worker-pool";
 import type { ContractValues } from "../modules/core/contract";
 import { DagSync } from "../modules/dags/dag-sync";
 import { Cadvisor } from "../modules/ecs/cadvisor";
+import { collectorReplicas, MetricsCollector } from "../modules/metrics/metrics-collector";
 import { AirflowOperations } from "../modules/operations/airflow-operations";
 import type { Hibernation } from "../modules/operations/hibernation";
 import { DatabaseCleanup } from "../modules/operations/database-cleanup";
+import { airflowMetricsNamespace, containerMetricsNamespace } from "../runtime/metrics";
 import { AirflowStack } from "./airflow-stack";
 import { airflowRuntime } from "./airflow-runtime";
 import { airflowServiceDefaults, coreServices, workerPools } from "./airflow-services";
@@ -29,9 +31,9 @@ export interface ServicesStackProps extends ComputeStackProps {
 /**
  * Services: every Airflow 3 component as an ECS service — the api-server behind the ALB (and in service discovery
  * for the workers' Execution API), scheduler, dag-processor, triggerer, Flower (`CORE_COMPONENTS`), one service per
- * Celery worker pool — cAdvisor on every container instance, the DAG sync task that delivers EFS bundles, and their
- * operations: queue-depth autoscaling, heartbeat, alarms, dashboard, the scheduled `airflow db clean`; and, where
- * configured, hibernation.
+ * Celery worker pool — cAdvisor on every container instance, the metrics collector (Airflow's OpenTelemetry metrics
+ * and cAdvisor's, into CloudWatch), the DAG sync task that delivers EFS bundles, and their operations: queue-depth
+ * autoscaling, heartbeat, alarms, dashboard, the scheduled `airflow db clean`; and, where configured, hibernation.
  */
 export class ServicesStack extends AirflowStack<ServicesContract> {
   readonly network: ContractValues<NetworkContract>;
@@ -43,6 +45,7 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
   readonly workerPools: readonly WorkerPool[];
   readonly cadvisor: Cadvisor;
   readonly dagSync: DagSync;
+  readonly metricsCollector: MetricsCollector;
   readonly operations: AirflowOperations;
   /** Nights-and-weekends hibernation, when configured (created last: it covers every service and alarm of the stack). */
   readonly hibernation?: Hibernation;
@@ -102,6 +105,22 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
       taskRoleArn: iam.dag_sync_task_role_arn,
     });
 
+    this.metricsCollector = new MetricsCollector(this, "metrics-collector", {
+      name: naming.name("metrics-collector"),
+      environment: config.name,
+      region: config.account.region,
+      cluster: defaults.cluster,
+      desiredCount: collectorReplicas(config),
+      securityGroupId: network.metrics_collector_security_group_id,
+      executionRoleArn: iam.task_execution_role_arn,
+      taskRoleArn: iam.metrics_collector_task_role_arn,
+      discoveryNamespaceId: compute.service_discovery_namespace_id,
+      logGroupName: naming.logGroup("metrics-collector"),
+      emfLogGroupName: naming.metricsLogGroup,
+      logRetentionDays: config.storage.logRetentionDays,
+      logsKmsKeyArn: network.logs_kms_key_arn,
+    });
+
     const services = Object.values(this.services);
     this.operations = new AirflowOperations(this, "operations", {
       naming,
@@ -116,6 +135,12 @@ export class ServicesStack extends AirflowStack<ServicesContract> {
       database: { instanceId: storage.db_instance_identifier, sizing: config.storage.database, connection: runtime.db },
       broker: { replicationGroupId: storage.redis_replication_group_id, nodeCount: config.storage.redis.nodeCount },
       loadBalancer: this.alb,
+      metrics: {
+        thresholds: config.alarms.thresholds,
+        airflowNamespace: airflowMetricsNamespace(config.name),
+        containerNamespace: containerMetricsNamespace(config.name),
+        collector: this.metricsCollector,
+      },
       lambdaRoles: { publisher: iam.publisher_lambda_role_arn, redeployer: iam.redeployer_lambda_role_arn },
       lambdaNetwork: { subnetIds: network.private_subnet_ids, securityGroupIds: [network.lambda_security_group_id] },
       logRetentionDays: config.storage.logRetentionDays,

@@ -88,6 +88,12 @@ describe("base image and version pins", () => {
 });
 
 describe("user and secrets", () => {
+  it("fails the build when the OTLP/HTTP metric exporter Airflow's OpenTelemetry metrics need does not import", () => {
+    // GIVEN the RUN instructions WHEN one imports the exporter otel_logger.py uses THEN it follows the pip install
+    const check = runs.findIndex((run) => run.args === 'python -c "import opentelemetry.exporter.otlp.proto.http.metric_exporter"');
+    expect(check).toBeGreaterThan(runs.findIndex((run) => /\bpip install\b/.test(run.args)));
+  });
+
   it("runs as the airflow user (uid 50000, gid 0), and pip runs as that user too", () => {
     // GIVEN the USER in effect at each instruction (the official image ends as the airflow user)
     let user = `${AIRFLOW_UID}`;

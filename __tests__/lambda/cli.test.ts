@@ -111,14 +111,19 @@ describe("one invocation in-process", () => {
     // WHEN the CLI runs a dry run without TLS
     const run = await cli(["--dry-run", "--tls", "disable"], publisherEnv(server, { [PUBLISHER_ENV.samplesPerInvocation]: "1" }));
 
-    // THEN stdout holds one PutMetricData request with the heavy pool's figures (1 worker needed, 0 in the service:
-    // 1 short), and CloudWatch was not called
+    // THEN stdout holds the sample's PutMetricData request with the heavy pool's figures (1 worker needed, 0 in the
+    // service: 1 short), then the previous minute's outcomes (no failures), and CloudWatch was not called
     expect(run.code).toBe(0);
     const requests = run.stdout
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
-    expect(requests).toHaveLength(1);
+    expect(requests).toHaveLength(2);
+    expect(requests[1].MetricData.map((d: { MetricName: string; Value: number }) => [d.MetricName, d.Value])).toEqual([
+      ["FailedTasks", 0],
+      ["FailedTasks", 0],
+      ["FailedTasks", 0],
+    ]);
     expect(requests[0].Namespace).toBe("AirflowEcs/Queues");
     expect(
       requests[0].MetricData.filter((d: { Dimensions: { Value: string }[] }) => d.Dimensions[1].Value === "heavy").map(
@@ -192,9 +197,10 @@ describe("the bundled CLI in a child process", () => {
     // WHEN node runs the bundle
     const run = await runBundle(["--tls", "disable"], env);
 
-    // THEN it exits 0 after reading the secret once, and per sample the desired counts then one PutMetricData
+    // THEN it exits 0 after reading the secret once, and per sample the desired counts then one PutMetricData (the
+    // first sample followed by the previous minute's outcomes)
     expect({ code: run.code, failures: failureLines(run.stderr) }).toEqual({ code: 0, failures: [] });
-    expect(fake.targets()).toEqual(["secretsmanager.GetSecretValue", DESCRIBE, PUT, DESCRIBE, PUT]);
+    expect(fake.targets()).toEqual(["secretsmanager.GetSecretValue", DESCRIBE, PUT, PUT, DESCRIBE, PUT]);
     expect(fake.calls[0].body).toEqual({ SecretId: SECRET_ARN });
     // AND DescribeServices named the cluster and the three pool services
     expect(fake.calls[1].body).toEqual({
@@ -245,7 +251,7 @@ describe("the bundled CLI in a child process", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as { Namespace: string; MetricData: { MetricName: string; Dimensions: { Value: string }[]; Value: number }[] });
-    expect(rest).toEqual([]);
+    expect(rest.map((r) => r.MetricData.map((d) => d.MetricName))).toEqual([["FailedTasks", "FailedTasks", "FailedTasks"]]);
     expect(
       request.MetricData.filter((d) => d.Dimensions[1].Value === "heavy" && d.MetricName.startsWith("Worker")).map((d) => [d.MetricName, d.Value]),
     ).toEqual([

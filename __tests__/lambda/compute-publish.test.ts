@@ -1,8 +1,16 @@
 import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
 import { QUEUE_METRICS } from "../../runtime/metrics";
-import { desiredWorkers, poolDepths, workerGap } from "../../lambda/queue-depth-publisher/compute";
-import { batchMetricData, cloudWatchPublisher, metricData, publishMetricData, PUT_METRIC_DATA_LIMITS } from "../../lambda/queue-depth-publisher/publish";
+import { desiredWorkers, poolDepths, poolOutcomes, workerGap } from "../../lambda/queue-depth-publisher/compute";
+import {
+  batchMetricData,
+  cloudWatchPublisher,
+  MAX_VALUES_PER_DATUM,
+  metricData,
+  outcomeData,
+  publishMetricData,
+  PUT_METRIC_DATA_LIMITS,
+} from "../../lambda/queue-depth-publisher/publish";
 import { currentCounts, POOLS, T0 } from "./fixtures";
 
 /** The scaling rule, the datums built from it and their batching into PutMetricData calls. */
@@ -203,6 +211,57 @@ describe("metricData", () => {
         ["WorkerSurplus", 0],
       ].map(([name, value]) => datum(name as string, "adhoc", value as number, name === "OldestQueuedSeconds" ? "Seconds" : "Count")),
     ]);
+  });
+});
+
+describe("outcomeData", () => {
+  const dims = (pool: string) => [
+    { Name: QUEUE_METRICS.environmentDimension, Value: "prod" },
+    { Name: QUEUE_METRICS.poolDimension, Value: pool },
+  ];
+
+  it("publishes each pool's failures (zero included) and its latencies as values and counts, at one-minute resolution", () => {
+    // GIVEN default started tasks after 2 s (3 of them) and 45 s, with one failure; heavy did nothing
+    const outcomes = poolOutcomes(
+      POOLS.slice(0, 2),
+      [
+        { queue: "default", seconds: 45, taskCount: 1 },
+        { queue: "default", seconds: 2, taskCount: 3 },
+      ],
+      { default: 1 },
+    );
+
+    // WHEN the datums are built for the window starting at T0
+    const data = outcomeData("prod", outcomes, new Date(T0));
+
+    // THEN default has FailedTasks 1 and one QueuedToRunningSeconds datum with ascending values and their counts;
+    // heavy has FailedTasks 0 and no latency datum (no task started: missing data, not a zero latency)
+    expect(data).toEqual([
+      { MetricName: QUEUE_METRICS.failedTasks, Dimensions: dims("default"), Timestamp: new Date(T0), Value: 1, Unit: "Count", StorageResolution: 60 },
+      {
+        MetricName: QUEUE_METRICS.queuedToRunningSeconds,
+        Dimensions: dims("default"),
+        Timestamp: new Date(T0),
+        Values: [2, 45],
+        Counts: [3, 1],
+        Unit: "Seconds",
+        StorageResolution: 60,
+      },
+      { MetricName: QUEUE_METRICS.failedTasks, Dimensions: dims("heavy"), Timestamp: new Date(T0), Value: 0, Unit: "Count", StorageResolution: 60 },
+    ]);
+  });
+
+  it("splits more than 150 distinct values into several datums, keeping every value and count", () => {
+    // GIVEN 320 distinct latencies on the default pool
+    const rows = Array.from({ length: 320 }, (_, i) => ({ queue: "default", seconds: i / 10, taskCount: i + 1 }));
+
+    // WHEN the datums are built
+    const latencies = outcomeData("prod", poolOutcomes(POOLS.slice(0, 1), rows, {}), new Date(T0)).filter((d) => d.Values);
+
+    // THEN they come as 150 + 150 + 20 values, together exactly the rows
+    expect(latencies.map((d) => d.Values!.length)).toEqual([MAX_VALUES_PER_DATUM, MAX_VALUES_PER_DATUM, 20]);
+    expect(latencies.flatMap((d) => d.Values)).toEqual(rows.map((r) => r.seconds));
+    expect(latencies.flatMap((d) => d.Counts)).toEqual(rows.map((r) => r.taskCount));
   });
 });
 

@@ -62,6 +62,10 @@ export interface TaskInstanceRow {
   readonly queue: string | null;
   /** queued_dttm = T0 minus this many seconds (null: no queued_dttm). */
   readonly queuedSecondsAgo?: number | null;
+  /** start_date = T0 minus this many seconds (absent: no start_date). */
+  readonly startedSecondsAgo?: number;
+  /** end_date = T0 minus this many seconds (absent: no end_date). */
+  readonly endedSecondsAgo?: number;
 }
 
 /** `count` mapped task instances of one task, all in the same state and queue. */
@@ -95,17 +99,23 @@ export async function createTaskInstanceTable(server: PostgresServer): Promise<v
 export async function resetTaskInstances(server: PostgresServer, rows: readonly TaskInstanceRow[]): Promise<void> {
   await withClient(server, async (c) => {
     await c.query("TRUNCATE task_instance");
+    const at = (secondsAgo: number | null | undefined) =>
+      secondsAgo === undefined || secondsAgo === null ? null : new Date(T0 - secondsAgo * 1000).toISOString();
     for (const row of rows) {
-      const queued = row.queuedSecondsAgo === undefined || row.queuedSecondsAgo === null ? null : new Date(T0 - row.queuedSecondsAgo * 1000).toISOString();
-      await c.query("INSERT INTO task_instance (dag_id, task_id, run_id, map_index, state, queue, queued_dttm) VALUES ($1, $2, $3, $4, $5, $6, $7)", [
-        row.dag,
-        row.task,
-        row.run ?? "scheduled__2026-03-02T11:00:00+00:00",
-        row.mapIndex ?? -1,
-        row.state,
-        row.queue,
-        queued,
-      ]);
+      await c.query(
+        "INSERT INTO task_instance (dag_id, task_id, run_id, map_index, state, queue, queued_dttm, start_date, end_date) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        [
+          row.dag,
+          row.task,
+          row.run ?? "scheduled__2026-03-02T11:00:00+00:00",
+          row.mapIndex ?? -1,
+          row.state,
+          row.queue,
+          at(row.queuedSecondsAgo),
+          at(row.startedSecondsAgo),
+          at(row.endedSecondsAgo),
+        ],
+      );
     }
   });
 }

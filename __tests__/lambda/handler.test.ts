@@ -52,7 +52,14 @@ function secretHolds(password: string): void {
   secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: JSON.stringify({ username: ROLE, password }) });
 }
 
-const putInputs = () => cloudWatch.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
+const allPutInputs = () => cloudWatch.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
+/** A PutMetricData call of the previous minute's outcomes (scheduling latency, failed tasks), not of a queue-depth sample. */
+const isOutcomeCall = (input: { MetricData?: MetricDatum[] }) =>
+  (input.MetricData ?? []).some((d) => d.MetricName === "FailedTasks" || d.MetricName === "QueuedToRunningSeconds");
+/** The queue-depth samples' PutMetricData calls. */
+const putInputs = () => allPutInputs().filter((i) => !isOutcomeCall(i));
+/** The outcome calls (one per invocation). */
+const outcomeInputs = () => allPutInputs().filter(isOutcomeCall);
 const describeInputs = () => ecs.commandCalls(DescribeServicesCommand).map((c) => c.args[0].input);
 const SERVICES = POOLS.map((p) => p.service);
 const env = (overrides: Record<string, string | undefined> = {}) => publisherEnv(server, overrides);
@@ -156,16 +163,19 @@ describe("a healthy invocation", () => {
     );
     // AND the handler slept to each sample's slot and reports what it did
     expect(h.sleeps).toEqual([10_000, 10_000, 10_000, 10_000, 10_000]);
+    // (6 sample calls and the one call of the previous minute's outcomes, all zero failures in an idle Airflow)
     expect(result).toEqual({
       samples: 6,
       stoppedEarly: false,
-      putMetricDataCalls: 6,
+      putMetricDataCalls: 7,
       unroutedQueues: {},
       pools: [
         { pool: "default", queued: 0, running: 0, desiredWorkers: 2, currentWorkers: 3, shortfall: 0, surplus: 1, oldestQueuedSeconds: 0 },
         { pool: "heavy", queued: 0, running: 0, desiredWorkers: 0, currentWorkers: 0, shortfall: 0, surplus: 0, oldestQueuedSeconds: 0 },
         { pool: "adhoc", queued: 0, running: 0, desiredWorkers: 0, currentWorkers: 0, shortfall: 0, surplus: 0, oldestQueuedSeconds: 0 },
       ],
+      outcomeWindow: { start: new Date(T0 - 60_000), end: new Date(T0) },
+      outcomes: ["default", "heavy", "adhoc"].map((pool) => ({ pool, latencies: [], failed: 0 })),
     });
     // AND the secret was read once, for the configured ARN
     expect(secrets.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: SECRET_ARN }]);
@@ -179,7 +189,7 @@ describe("a healthy invocation", () => {
           cluster: "airflow-prod",
           samples: 6,
           stoppedEarly: false,
-          putMetricDataCalls: 6,
+          putMetricDataCalls: 7,
           pools: {
             default: { queued: 0, running: 0, desiredWorkers: 2, currentWorkers: 3, shortfall: 0, surplus: 1, oldestQueuedSeconds: 0 },
             heavy: { queued: 0, running: 0, desiredWorkers: 0, currentWorkers: 0, shortfall: 0, surplus: 0, oldestQueuedSeconds: 0 },
@@ -259,8 +269,10 @@ describe("a healthy invocation", () => {
       h.context(),
     );
 
-    // THEN the sample went out as 1,000 + 15 datums, the last pool's (1 short) in the second call
-    expect(result.putMetricDataCalls).toBe(2);
+    // THEN the sample went out as 1,000 + 15 datums, the last pool's (1 short) in the second call (the third call
+    // holds the previous minute's 145 failure counts)
+    expect(result.putMetricDataCalls).toBe(3);
+    expect(outcomeInputs().map((i) => i.MetricData!.length)).toEqual([145]);
     expect(putInputs().map((i) => i.MetricData!.length)).toEqual([1000, 15]);
     expect(valueOf(putInputs()[1], "QueuedTasks", "pool-144")).toBe(1);
     expect(valueOf(putInputs()[1], "WorkerShortfall", "pool-144")).toBe(1);
@@ -278,7 +290,7 @@ describe("the time budget", () => {
     const result = await createHandler(h.deps({ env: env() }))({}, h.context(45_000));
 
     // THEN samples at 0, 10, 20 and 30 s are published and the one at 40 s (5 s left) is skipped and logged
-    expect(result).toMatchObject({ samples: 4, stoppedEarly: true, putMetricDataCalls: 4 });
+    expect(result).toMatchObject({ samples: 4, stoppedEarly: true, putMetricDataCalls: 5 });
     expect(putInputs()).toHaveLength(4);
     expect(h.logs).toContainEqual({
       level: "info",
@@ -379,6 +391,65 @@ describe("credentials", () => {
     // THEN the error says what is wrong, and nothing was published
     await expect(createHandler(h.deps({ env: env() }))({}, h.context())).rejects.toThrow(message);
     expect(putInputs()).toEqual([]);
+  });
+});
+
+describe("scheduling latency and failed tasks", () => {
+  it("publishes the previous minute's queued-to-running seconds and failures per pool once per invocation, stamped with the minute", async () => {
+    // GIVEN in the minute before T0: default tasks that waited 1.5 s (twice) and 30 s, one of them failed since; a
+    // heavy task on ml that waited 4 s; nothing on adhoc
+    await resetTaskInstances(server, [
+      ...mapped("etl", "extract", 2, "running", "default", 41.5).map((r) => ({ ...r, startedSecondsAgo: 40 })),
+      { dag: "etl", task: "load", state: "failed", queue: "default", queuedSecondsAgo: 50, startedSecondsAgo: 20, endedSecondsAgo: 5 },
+      { dag: "train", task: "fit", state: "running", queue: "ml", queuedSecondsAgo: 14, startedSecondsAgo: 10 },
+    ]);
+
+    // WHEN an invocation takes three samples
+    const result = await createHandler(h.deps({ env: env({ [PUBLISHER_ENV.samplesPerInvocation]: "3" }) }))({}, h.context());
+
+    // THEN one PutMetricData call carried the outcomes, stamped with the minute's start, at standard resolution
+    const [call, ...others] = outcomeInputs();
+    expect(others).toEqual([]);
+    expect(call.Namespace).toBe("AirflowEcs/Queues");
+    const of = (name: string, pool: string) => call.MetricData!.find((d) => d.MetricName === name && d.Dimensions![1].Value === pool);
+    expect(of("QueuedToRunningSeconds", "default")).toMatchObject({ Values: [1.5, 30], Counts: [2, 1], Unit: "Seconds", Timestamp: new Date(T0 - 60_000) });
+    expect(of("QueuedToRunningSeconds", "heavy")).toMatchObject({ Values: [4], Counts: [1] });
+    expect(of("QueuedToRunningSeconds", "adhoc")).toBeUndefined();
+    expect(["default", "heavy", "adhoc"].map((pool) => of("FailedTasks", pool)!.Value)).toEqual([1, 0, 0]);
+    expect(call.MetricData!.every((d) => d.StorageResolution === 60)).toBe(true);
+    // AND every sample was published as usual, and the result reports the window and the outcomes
+    expect(putInputs()).toHaveLength(3);
+    expect(result.outcomeWindow).toEqual({ start: new Date(T0 - 60_000), end: new Date(T0) });
+    expect(result.outcomes[0]).toEqual({
+      pool: "default",
+      latencies: [
+        { seconds: 1.5, count: 2 },
+        { seconds: 30, count: 1 },
+      ],
+      failed: 1,
+    });
+  });
+
+  it("keeps sampling when the outcome query fails, then fails the invocation with its error", async () => {
+    // GIVEN a database where the publisher may read task_instance only through the columns of the scaling queries
+    await withClient(server, async (c) => {
+      await c.query(`REVOKE SELECT ON task_instance FROM ${ROLE}`);
+      await c.query(`GRANT SELECT (id, queue, state, queued_dttm) ON task_instance TO ${ROLE}`);
+    });
+    try {
+      // WHEN an invocation takes three samples
+      const run = createHandler(h.deps({ env: env({ [PUBLISHER_ENV.samplesPerInvocation]: "3" }) }))({}, h.context());
+
+      // THEN it fails with the latency query's error, naming the endpoint, after all three samples were published
+      await expect(run).rejects.toThrow(
+        `Scheduling-latency query failed on PostgreSQL at 127.0.0.1:${server.port} (database "postgres"): permission denied for table task_instance (SQLSTATE 42501)`,
+      );
+      expect(putInputs()).toHaveLength(3);
+      expect(outcomeInputs()).toEqual([]);
+      expect(h.messages("error")).toContain("Publishing scheduling latency and failed tasks failed; queue-depth sampling goes on");
+    } finally {
+      await withClient(server, (c) => c.query(`GRANT SELECT ON task_instance TO ${ROLE}`));
+    }
   });
 });
 

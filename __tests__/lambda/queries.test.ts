@@ -1,7 +1,8 @@
-import { poolDepths } from "../../lambda/queue-depth-publisher/compute";
+import { poolDepths, poolOutcomes } from "../../lambda/queue-depth-publisher/compute";
 import { routedQueues } from "../../lambda/queue-depth-publisher/config";
 import { MetadataDatabase } from "../../lambda/queue-depth-publisher/db";
-import { queryQueueDepth, queryUnroutedQueues } from "../../lambda/queue-depth-publisher/queries";
+import { previousMinute } from "../../lambda/queue-depth-publisher/invocation";
+import { queryFailedTasks, queryQueueDepth, queryQueueLatencies, queryUnroutedQueues } from "../../lambda/queue-depth-publisher/queries";
 import { startPostgres, type PostgresServer } from "../support/postgres";
 import { createTaskInstanceTable, currentCounts, mapped, MIXED_ROWS, POOLS, resetTaskInstances, T0 } from "./fixtures";
 
@@ -188,5 +189,77 @@ describe("unrouted-queue query", () => {
     // WHEN the unrouted queues are queried
     // THEN the result is empty
     expect(await queryUnroutedQueues(db, QUEUES)).toEqual({});
+  });
+});
+
+describe("scheduling-latency and failed-task queries", () => {
+  // The minute before T0, as an invocation at T0 + 7 s reports it.
+  const WINDOW = previousMinute(T0 + 7_000);
+
+  it("reports the previous whole minute, whenever in the current minute the invocation starts", () => {
+    // GIVEN invocations at T0 + 0 ms, + 7 s and + 59.999 s WHEN their windows are computed THEN all cover [T0 - 60 s, T0)
+    for (const now of [T0, T0 + 7_000, T0 + 59_999]) expect(previousMinute(now)).toEqual({ start: new Date(T0 - 60_000), end: new Date(T0) });
+  });
+
+  it("gives the queued-to-running seconds of the task instances that started in the window, per queue, grouped to 0.1 s", async () => {
+    // GIVEN task instances of the pools' queues that started in the window after waiting 2.04 s, 2.06 s, 2.06 s and
+    // 45 s (one still running, others finished or failed since), one that started just before the window, one at
+    // its end (the next window's), one without queued_dttm, one on a queue no pool consumes, and one whose worker
+    // clock is 0.3 s behind the scheduler's
+    await resetTaskInstances(server, [
+      { dag: "etl", task: "a", state: "success", queue: "default", queuedSecondsAgo: 32.04, startedSecondsAgo: 30, endedSecondsAgo: 10 },
+      { dag: "etl", task: "b", state: "running", queue: "default", queuedSecondsAgo: 22.06, startedSecondsAgo: 20 },
+      { dag: "etl", task: "c", state: "failed", queue: "default", queuedSecondsAgo: 12.06, startedSecondsAgo: 10, endedSecondsAgo: 5 },
+      { dag: "train", task: "fit", state: "running", queue: "ml", queuedSecondsAgo: 105, startedSecondsAgo: 60 },
+      { dag: "etl", task: "before", state: "success", queue: "default", queuedSecondsAgo: 70, startedSecondsAgo: 60.001 },
+      { dag: "etl", task: "next", state: "running", queue: "default", queuedSecondsAgo: 1, startedSecondsAgo: 0 },
+      { dag: "odd", task: "no_dttm", state: "running", queue: "adhoc", queuedSecondsAgo: null, startedSecondsAgo: 30 },
+      { dag: "legacy", task: "x", state: "running", queue: "celery", queuedSecondsAgo: 40, startedSecondsAgo: 30 },
+      { dag: "skew", task: "ahead", state: "running", queue: "adhoc", queuedSecondsAgo: 29.7, startedSecondsAgo: 30 },
+    ]);
+
+    // WHEN the latency query runs for the pools' queues over the window
+    const rows = await queryQueueLatencies(db, QUEUES, WINDOW);
+
+    // THEN each distinct value (to 0.1 s) per queue comes back once with its count; the skewed start counts as 0 s
+    expect(rows).toEqual([
+      { queue: "adhoc", seconds: 0, taskCount: 1 },
+      { queue: "default", seconds: 2, taskCount: 1 },
+      { queue: "default", seconds: 2.1, taskCount: 2 },
+      { queue: "ml", seconds: 45, taskCount: 1 },
+    ]);
+  });
+
+  it("counts the task instances that ended failed in the window, per queue", async () => {
+    // GIVEN failures in the window on default (2) and heavy (1), one before it, one up for retry, one on an unrouted queue
+    await resetTaskInstances(server, [
+      ...mapped("etl", "load", 2, "failed", "default").map((r) => ({ ...r, endedSecondsAgo: 15 })),
+      { dag: "train", task: "fit", state: "failed", queue: "heavy", endedSecondsAgo: 59 },
+      { dag: "etl", task: "old", state: "failed", queue: "default", endedSecondsAgo: 61 },
+      { dag: "etl", task: "flaky", state: "up_for_retry", queue: "default", endedSecondsAgo: 15 },
+      { dag: "legacy", task: "x", state: "failed", queue: "celery", endedSecondsAgo: 15 },
+    ]);
+
+    // WHEN the failed-task query runs
+    // THEN only the window's final failures on the pools' queues are counted
+    expect(await queryFailedTasks(db, QUEUES, WINDOW)).toEqual({ default: 2, heavy: 1 });
+  });
+
+  it("folds both into per-pool outcomes, a multi-queue pool merging its queues' values", async () => {
+    // GIVEN the heavy pool's two queues each started a task that waited 3 s, and ml one that failed
+    await resetTaskInstances(server, [
+      { dag: "train", task: "features", state: "running", queue: "heavy", queuedSecondsAgo: 33, startedSecondsAgo: 30 },
+      { dag: "train", task: "fit", state: "failed", queue: "ml", queuedSecondsAgo: 23, startedSecondsAgo: 20, endedSecondsAgo: 10 },
+    ]);
+
+    // WHEN the outcomes are computed from the database
+    const outcomes = poolOutcomes(POOLS, await queryQueueLatencies(db, QUEUES, WINDOW), await queryFailedTasks(db, QUEUES, WINDOW));
+
+    // THEN heavy has one value 3 s counted twice and one failure; the others have nothing
+    expect(outcomes).toEqual([
+      { pool: "default", latencies: [], failed: 0 },
+      { pool: "heavy", latencies: [{ seconds: 3, count: 2 }], failed: 1 },
+      { pool: "adhoc", latencies: [], failed: 0 },
+    ]);
   });
 });

@@ -25,6 +25,8 @@ const PROP_TYPES = new Set([
   "MonitoredDatabase",
   "MonitoredBroker",
   "MonitoredLoadBalancer",
+  "MonitoredMetrics",
+  "AirflowDashboardMetrics",
   "AirflowDataAccess",
   "CoreComponentDefinition",
   "SharedSecretsOptions",

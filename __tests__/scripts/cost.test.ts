@@ -13,7 +13,7 @@ describe("npm run cost", () => {
     expect(main(["--env", "dev", "--json", "--from", sharedApp().outdir], { stdout: (t) => (json += t), stderr: () => undefined })).toBe(0);
     // THEN the Markdown has the totals table and every stack's items; the JSON is the report
     expect(markdown).toBe(renderCostReport(report("dev")));
-    expect(markdown).toContain("| **dev total** | **$252.45** |");
+    expect(markdown).toContain("| **dev total** | **$278.36** |");
     expect(markdown).toContain("## dev-network");
     expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(report("dev"))));
   });

@@ -59,7 +59,7 @@ describe("the diagram", () => {
     expect(text).toContain("RDS PostgreSQL 17 (Multi-AZ)");
     expect(text).toContain("ElastiCache Redis 7.1, 2 nodes (automatic failover)");
     expect(text).toContain("NAT gateways ×3");
-    expect(text).toContain("ECS services ×8");
+    expect(text).toContain("ECS services ×9"); // the 4 core components, Flower, 2 worker pools, cAdvisor, the metrics collector
     // AND the bootstrap the backends point at, with a dotted state edge from the environment
     expect(text).toContain('bootstrap_airflow_tfstate_333333333333[("<b>bootstrap-airflow-tfstate-333333333333</b>');
     expect(text).toContain('env_prod -.->|"state: s3://airflow-tfstate-333333333333/prod/*.tfstate"| bootstrap_airflow_tfstate_333333333333');

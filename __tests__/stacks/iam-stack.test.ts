@@ -133,6 +133,18 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("IamStack (%s
       cadvisor: [],
       dag_sync: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "kms:Decrypt", "s3:GetObject", "s3:ListBucket"],
       db_clean: [],
+      metrics_collector: [
+        "ec2:DescribeInstances",
+        "ecs:DescribeContainerInstances",
+        "ecs:DescribeServices",
+        "ecs:DescribeTaskDefinition",
+        "ecs:DescribeTasks",
+        "ecs:ListServices",
+        "ecs:ListTasks",
+        "logs:CreateLogStream",
+        "logs:DescribeLogStreams",
+        "logs:PutLogEvents",
+      ],
     });
   });
 

@@ -203,7 +203,7 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
         load_balancer: [{ container_name: "api-server", container_port: 8080, target_group_arn: expect.stringContaining("aws_lb_target_group") }],
         service_registries: { registry_arn: expect.stringContaining("aws_service_discovery_service") },
       });
-      expect(only(json, "aws_service_discovery_service")).toMatchObject({
+      expect(all("aws_service_discovery_service").find((d) => d.name === "api-server")).toMatchObject({
         name: "api-server",
         dns_config: { namespace_id: ref("compute", "service_discovery_namespace_id"), dns_records: [{ type: "A", ttl: 10 }] },
       });
@@ -587,9 +587,10 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
     );
   });
 
-  it("publishes a dashboard with the pools, heartbeat, errors and data stores", () => {
+  it("publishes a dashboard with the pools, heartbeat, errors and data stores, then Airflow's own signals", () => {
     const body = JSON.parse(only(json, "aws_cloudwatch_dashboard").dashboard_body as string);
-    expect(body.widgets.length).toBe(1 + config.workerPools.length + 7);
+    // (the rows on Airflow's own metrics: 1 heading, 8 signal and container widgets, one container widget per pool on EC2)
+    expect(body.widgets.length).toBe(1 + config.workerPools.length + 7 + 1 + 8 + config.workerPools.filter((p) => !p.capacity.startsWith("fargate")).length);
   });
 });
 

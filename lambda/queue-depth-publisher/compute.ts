@@ -1,5 +1,5 @@
 import type { PoolSpec } from "./config";
-import type { QueueDepthRow } from "./queries";
+import type { QueueDepthRow, QueueLatencyRow } from "./queries";
 
 /** What one sample says about one worker pool. */
 export interface PoolDepth {
@@ -61,6 +61,34 @@ export function poolDepths(pools: readonly PoolSpec[], rows: readonly QueueDepth
       ...workerGap(desired, current),
       // Millisecond precision; a scheduler clock slightly ahead of the publisher's never yields a negative age.
       oldestQueuedSeconds: Math.max(0, Math.round(oldest * 1000) / 1000),
+    };
+  });
+}
+
+/** What the task instances of one pool did in one window: their queued-to-running seconds and failures. */
+export interface PoolOutcomes {
+  readonly pool: string;
+  /** Distinct queued-to-running seconds (ascending) and how many task instances had each; empty when none started. */
+  readonly latencies: readonly { readonly seconds: number; readonly count: number }[];
+  /** Task instances that ended `failed`. */
+  readonly failed: number;
+}
+
+/** Folds per-queue latency rows and failure counts into one PoolOutcomes per pool, in pool order (other queues ignored). */
+export function poolOutcomes(
+  pools: readonly PoolSpec[],
+  latencyRows: readonly QueueLatencyRow[],
+  failedByQueue: Readonly<Record<string, number>>,
+): PoolOutcomes[] {
+  return pools.map((pool) => {
+    const counts = new Map<number, number>();
+    for (const row of latencyRows) {
+      if (pool.queues.includes(row.queue)) counts.set(row.seconds, (counts.get(row.seconds) ?? 0) + row.taskCount);
+    }
+    return {
+      pool: pool.name,
+      latencies: [...counts.entries()].sort(([a], [b]) => a - b).map(([seconds, count]) => ({ seconds, count })),
+      failed: pool.queues.reduce((total, queue) => total + (failedByQueue[queue] ?? 0), 0),
     };
   });
 }

@@ -1,11 +1,11 @@
 import { QUEUE_METRICS } from "../../runtime/metrics";
-import { poolDepths, type PoolDepth } from "./compute";
+import { poolDepths, poolOutcomes, type PoolDepth, type PoolOutcomes } from "./compute";
 import { routedQueues, type PublisherConfig } from "./config";
 import type { CredentialsSource } from "./credentials";
 import { DatabaseUnavailableError, MetadataDatabase, type ConnectOptions } from "./db";
 import type { Logger } from "./log";
-import { metricData, publishMetricData, type PutMetricData } from "./publish";
-import { queryQueueDepth, queryUnroutedQueues } from "./queries";
+import { metricData, outcomeData, publishMetricData, type PutMetricData } from "./publish";
+import { queryFailedTasks, queryQueueDepth, queryQueueLatencies, queryUnroutedQueues, type TaskWindow } from "./queries";
 import { readDesiredCounts, type DescribeServices } from "./services";
 
 export interface InvocationDeps extends ConnectOptions {
@@ -34,6 +34,35 @@ export interface InvocationResult {
   readonly unroutedQueues: Readonly<Record<string, number>>;
   /** The last sample. */
   readonly pools: readonly PoolDepth[];
+  /** The window whose scheduling latency and failures were published (the previous whole minute). */
+  readonly outcomeWindow: TaskWindow;
+  /** Per pool, what its task instances did in that window; empty when that step failed (the invocation then fails too). */
+  readonly outcomes: readonly PoolOutcomes[];
+}
+
+/**
+ * The task history one invocation reports: the previous whole clock minute. The function runs once a minute
+ * (EventBridge rate(1 minute), reserved concurrency 1), so consecutive invocations cover consecutive minutes, without
+ * gaps or overlaps, however late each one starts within its minute.
+ */
+export function previousMinute(nowMs: number): TaskWindow {
+  const end = Math.floor(nowMs / 60_000) * 60_000;
+  return { start: new Date(end - 60_000), end: new Date(end) };
+}
+
+/** Queries the window's scheduling latencies and failures, and publishes them per pool stamped with the window's start. */
+async function publishOutcomes(
+  config: PublisherConfig,
+  deps: InvocationDeps,
+  db: MetadataDatabase,
+  queues: readonly string[],
+  window: TaskWindow,
+): Promise<{ outcomes: PoolOutcomes[]; calls: number }> {
+  const latencies = await queryQueueLatencies(db, queues, window);
+  const failed = await queryFailedTasks(db, queues, window);
+  const outcomes = poolOutcomes(config.pools, latencies, failed);
+  const calls = await publishMetricData(deps.putMetricData, QUEUE_METRICS.namespace, outcomeData(config.environment, outcomes, window.start));
+  return { outcomes, calls };
 }
 
 /** Time a sample needs beyond its statement timeout: publish (two SDK attempts) and closing the connection. */
@@ -81,11 +110,40 @@ async function takeSample(
 }
 
 /**
+ * What the first sample of an invocation adds: the queues no pool consumes (logged), and the previous minute's
+ * scheduling latency and failed tasks. A failure of the latter is returned, not thrown: queue-depth sampling goes on,
+ * and the invocation fails at its end, so the Errors alarm sees it.
+ */
+async function firstSampleReports(
+  config: PublisherConfig,
+  deps: InvocationDeps,
+  db: MetadataDatabase,
+  queues: readonly string[],
+  window: TaskWindow,
+): Promise<{ unroutedQueues: Record<string, number>; outcomes: PoolOutcomes[]; calls: number; outcomeError?: unknown }> {
+  const unroutedQueues = await queryUnroutedQueues(db, queues);
+  if (Object.keys(unroutedQueues).length > 0) {
+    deps.log.info("Queued or running task instances on queues no worker pool consumes; ignored for scaling", {
+      environment: config.environment,
+      queues: unroutedQueues,
+    });
+  }
+  try {
+    const published = await publishOutcomes(config, deps, db, queues, window);
+    return { unroutedQueues, outcomes: published.outcomes, calls: published.calls };
+  } catch (error) {
+    deps.log.error("Publishing scheduling latency and failed tasks failed; queue-depth sampling goes on", { error: (error as Error).message });
+    return { unroutedQueues, outcomes: [], calls: 0, outcomeError: error };
+  }
+}
+
+/**
  * One invocation: `samplesPerInvocation` samples `sampleIntervalSeconds` apart over a single connection, each
- * published as soon as it is taken (a backlog shows within one interval, not at the end of the minute). Any
- * database failure stops the invocation before that sample is published and is rethrown, so no datum built from
- * a failed read ever reaches CloudWatch and the scaling alarm sees missing data instead of a false zero. The same
- * holds for the ECS read of the current worker counts.
+ * published as soon as it is taken (a backlog shows within one interval, not at the end of the minute); after the
+ * first, the previous minute's scheduling latency and failed tasks per pool (`firstSampleReports`). Any database
+ * failure of a sample stops the invocation before that sample is published and is rethrown, so no datum built from a
+ * failed read ever reaches CloudWatch and the scaling alarm sees missing data instead of a false zero. The same holds
+ * for the ECS read of the current worker counts.
  */
 export async function runInvocation(config: PublisherConfig, deps: InvocationDeps, remainingMs: () => number): Promise<InvocationResult> {
   const reserveMs = deps.reserveMs ?? deps.statementTimeoutMs + PUBLISH_RESERVE_MS;
@@ -98,6 +156,9 @@ export async function runInvocation(config: PublisherConfig, deps: InvocationDep
   let putMetricDataCalls = 0;
   let unroutedQueues: Record<string, number> = {};
   let last: PoolDepth[] = [];
+  const outcomeWindow = previousMinute(start);
+  let outcomes: PoolOutcomes[] = [];
+  let outcomeError: unknown;
   try {
     for (let i = 0; i < config.samplesPerInvocation; i++) {
       if (i > 0) {
@@ -120,13 +181,9 @@ export async function runInvocation(config: PublisherConfig, deps: InvocationDep
       putMetricDataCalls += await publishMetricData(deps.putMetricData, QUEUE_METRICS.namespace, metricData(config.environment, last, sampleTime));
       samples++;
       if (i === 0) {
-        unroutedQueues = await queryUnroutedQueues(db, queues);
-        if (Object.keys(unroutedQueues).length > 0) {
-          deps.log.info("Queued or running task instances on queues no worker pool consumes; ignored for scaling", {
-            environment: config.environment,
-            queues: unroutedQueues,
-          });
-        }
+        const reports = await firstSampleReports(config, deps, db, queues, outcomeWindow);
+        ({ unroutedQueues, outcomes, outcomeError } = reports);
+        putMetricDataCalls += reports.calls;
       }
     }
   } finally {
@@ -140,5 +197,6 @@ export async function runInvocation(config: PublisherConfig, deps: InvocationDep
     putMetricDataCalls,
     pools: Object.fromEntries(last.map(({ pool, ...rest }) => [pool, rest])),
   });
-  return { samples, stoppedEarly, putMetricDataCalls, unroutedQueues, pools: last };
+  if (outcomeError !== undefined) throw outcomeError;
+  return { samples, stoppedEarly, putMetricDataCalls, unroutedQueues, pools: last, outcomeWindow, outcomes };
 }

@@ -1,6 +1,6 @@
 import { PutMetricDataCommand, type CloudWatchClient, type MetricDatum, type PutMetricDataCommandInput } from "@aws-sdk/client-cloudwatch";
 import { QUEUE_METRICS } from "../../runtime/metrics";
-import type { PoolDepth } from "./compute";
+import type { PoolDepth, PoolOutcomes } from "./compute";
 
 /** PutMetricData limits: 1,000 datums and 1 MB of request per call. */
 export const PUT_METRIC_DATA_LIMITS = { maxDatums: 1000, maxBytes: 1_000_000 } as const;
@@ -85,4 +85,43 @@ export async function publishMetricData(put: PutMetricData, namespace: string, d
     }
   }
   return batches.length;
+}
+
+/** PutMetricData accepts at most 150 distinct values in one datum's Values. */
+export const MAX_VALUES_PER_DATUM = 150;
+
+/**
+ * Per pool, stamped with the window's start (one standard-resolution datum per minute): `FailedTasks` (0 included, so
+ * the failure alarm always has data) and, when tasks started, `QueuedToRunningSeconds` as Values and Counts split into
+ * datums of at most 150 values, from which CloudWatch computes percentiles (the alarm's p95).
+ */
+export function outcomeData(environment: string, outcomes: readonly PoolOutcomes[], timestamp: Date): MetricDatum[] {
+  return outcomes.flatMap((o) => {
+    const Dimensions = [
+      { Name: QUEUE_METRICS.environmentDimension, Value: environment },
+      { Name: QUEUE_METRICS.poolDimension, Value: o.pool },
+    ];
+    const failed: MetricDatum = {
+      MetricName: QUEUE_METRICS.failedTasks,
+      Dimensions,
+      Timestamp: timestamp,
+      Value: o.failed,
+      Unit: "Count",
+      StorageResolution: 60,
+    };
+    const latencies: MetricDatum[] = [];
+    for (let i = 0; i < o.latencies.length; i += MAX_VALUES_PER_DATUM) {
+      const chunk = o.latencies.slice(i, i + MAX_VALUES_PER_DATUM);
+      latencies.push({
+        MetricName: QUEUE_METRICS.queuedToRunningSeconds,
+        Dimensions,
+        Timestamp: timestamp,
+        Values: chunk.map((l) => l.seconds),
+        Counts: chunk.map((l) => l.count),
+        Unit: "Seconds",
+        StorageResolution: 60,
+      });
+    }
+    return [failed, ...latencies];
+  });
 }

@@ -51,3 +51,64 @@ export async function queryUnroutedQueues(db: MetadataDatabase, routed: readonly
   const rows = await db.query<{ queue: string | null; task_count: number }>("Unrouted-queue query", UNROUTED_QUEUES_SQL, [routed]);
   return Object.fromEntries(rows.map((r) => [r.queue ?? NULL_QUEUE, r.task_count]));
 }
+
+/** A window of task instance events: [start, end). */
+export interface TaskWindow {
+  readonly start: Date;
+  readonly end: Date;
+}
+
+/** How many task instances of one queue waited this long (seconds, to 0.1 s) from queued to running. */
+export interface QueueLatencyRow {
+  readonly queue: string;
+  readonly seconds: number;
+  readonly taskCount: number;
+}
+
+/**
+ * Queued-to-running seconds of the task instances of the pools' queues that started running in the window
+ * (start_date - queued_dttm; a scheduler clock ahead of the worker's counts as 0), grouped to 0.1 s so one row per
+ * distinct value and queue comes back, however many tasks started. Airflow 3.1.x does not emit `task.queued_duration`;
+ * the metadata database has both timestamps of each try.
+ */
+export const QUEUE_LATENCY_SQL = `
+SELECT queue,
+       round(GREATEST(0, EXTRACT(EPOCH FROM (start_date - queued_dttm)))::numeric, 1)::float8 AS seconds,
+       count(*)::int AS task_count
+  FROM task_instance
+ WHERE start_date >= $2::timestamptz
+   AND start_date < $3::timestamptz
+   AND queued_dttm IS NOT NULL
+   AND queue = ANY($1::text[])
+ GROUP BY queue, seconds
+ ORDER BY queue, seconds`;
+
+/** Task instances of the pools' queues that ended `failed` in the window, per queue. */
+export const FAILED_TASKS_SQL = `
+SELECT queue,
+       count(*)::int AS task_count
+  FROM task_instance
+ WHERE state = 'failed'
+   AND end_date >= $2::timestamptz
+   AND end_date < $3::timestamptz
+   AND queue = ANY($1::text[])
+ GROUP BY queue`;
+
+export async function queryQueueLatencies(db: MetadataDatabase, queues: readonly string[], window: TaskWindow): Promise<QueueLatencyRow[]> {
+  const rows = await db.query<{ queue: string; seconds: number; task_count: number }>("Scheduling-latency query", QUEUE_LATENCY_SQL, [
+    queues,
+    window.start.toISOString(),
+    window.end.toISOString(),
+  ]);
+  return rows.map((r) => ({ queue: r.queue, seconds: r.seconds, taskCount: r.task_count }));
+}
+
+/** Queue -> task instances that ended `failed` in the window (queues without any are absent). */
+export async function queryFailedTasks(db: MetadataDatabase, queues: readonly string[], window: TaskWindow): Promise<Record<string, number>> {
+  const rows = await db.query<{ queue: string; task_count: number }>("Failed-task query", FAILED_TASKS_SQL, [
+    queues,
+    window.start.toISOString(),
+    window.end.toISOString(),
+  ]);
+  return Object.fromEntries(rows.map((r) => [r.queue, r.task_count]));
+}

@@ -45,6 +45,8 @@ export interface AirflowRuntime {
   readonly dags?: { readonly bundles: readonly DagBundleConfig[]; readonly bucket: string };
   /** SNS topic task failures notify (notification-settings.ts); left out when the environment turned them off. */
   readonly failureTopicArn?: string;
+  /** The metrics collector Airflow exports to (OTLP/HTTP, metrics-settings.ts); without it no metrics are exported. */
+  readonly metrics?: { readonly otlpHost: string; readonly otlpPort: number };
 }
 
 /**

@@ -6,6 +6,7 @@ import { ContainerTask, type ContainerSpec, type HealthCheck, type TaskCompatibi
 import { dagProcessorHealthCheck } from "../../config/derived/dag-processor-health";
 import { componentEnvironment, componentSecrets, type AirflowRuntime } from "./airflow-settings";
 import { COMPONENTS_WITH_LOCAL_LOGS, LOG_GROOMER_MEMORY, logGroomerContainer } from "./log-groomer";
+import { metricsEnvironment } from "./metrics-settings";
 import { failureNotificationEnvironment } from "./notification-settings";
 import { AIRFLOW_GID, AIRFLOW_UID, DAGS_FOLDER, PLUGINS_FOLDER, WRITABLE_PATHS, type Component } from "../../runtime/airflow-image";
 
@@ -145,7 +146,12 @@ export class AirflowTask extends Construct {
   constructor(scope: Construct, id: string, props: AirflowTaskProps) {
     super(scope, id);
     const { component, runtime } = props;
-    const environment = { ...componentEnvironment(component, runtime), ...failureNotificationEnvironment(component, runtime), ...props.extraEnvironment };
+    const environment = {
+      ...componentEnvironment(component, runtime),
+      ...failureNotificationEnvironment(component, runtime),
+      ...metricsEnvironment(component, runtime),
+      ...props.extraEnvironment,
+    };
     const secrets = componentSecrets(component, runtime);
     const profile = componentProfile(component, runtime);
 

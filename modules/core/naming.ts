@@ -37,6 +37,11 @@ export class Naming {
     return `/${this.prefix}/${this.environment}`;
   }
 
+  /** The log group of the metrics collector's embedded-metric-format events (the services stack creates it, the IAM stack grants it). */
+  get metricsLogGroup(): string {
+    return this.logGroup("metrics");
+  }
+
   /** Secrets Manager name: `<prefix>/<env>/<part>`. */
   secret(part: string): string {
     return `${this.secretPrefix}/${part}`;

@@ -6,6 +6,29 @@ import { ResilientService } from "./resilient-service";
 /** Pinned cAdvisor image (ghcr.io since v0.53.0; bare version tags). */
 export const CADVISOR_IMAGE = "ghcr.io/google/cadvisor:0.55.1";
 
+/**
+ * Docker labels a Prometheus discovery (the metrics collector's `ecs_observer`) reads on a container: the port, path
+ * and job name of its metrics endpoint.
+ */
+export const PROMETHEUS_DISCOVERY_LABELS = {
+  port: "ECS_PROMETHEUS_EXPORTER_PORT",
+  metricsPath: "ECS_PROMETHEUS_METRICS_PATH",
+  jobName: "ECS_PROMETHEUS_JOB_NAME",
+} as const;
+
+/** The ECS agent's Docker labels cAdvisor keeps on its series (as `container_label_<label, non-alphanumerics as _>`). */
+export const CADVISOR_KEPT_LABELS = {
+  cluster: "com.amazonaws.ecs.cluster",
+  containerName: "com.amazonaws.ecs.container-name",
+  taskDefinitionFamily: "com.amazonaws.ecs.task-definition-family",
+  taskArn: "com.amazonaws.ecs.task-arn",
+} as const;
+
+/** The Prometheus label cAdvisor gives a kept Docker label. */
+export function cadvisorLabel(dockerLabel: string): string {
+  return `container_label_${dockerLabel.replace(/[^A-Za-z0-9]/g, "_")}`;
+}
+
 /** Read-only host paths cAdvisor reads: volume name -> [host path, container path]. */
 export const CADVISOR_HOST_MOUNTS: Readonly<Record<string, readonly [string, string]>> = {
   rootfs: ["/", "/rootfs"],
@@ -74,7 +97,7 @@ export class Cadvisor extends Construct {
             "--docker_only=true",
             "--housekeeping_interval=10s",
             "--store_container_labels=false",
-            "--whitelisted_container_labels=com.amazonaws.ecs.cluster,com.amazonaws.ecs.container-name,com.amazonaws.ecs.task-definition-family,com.amazonaws.ecs.task-arn",
+            `--whitelisted_container_labels=${Object.values(CADVISOR_KEPT_LABELS).join(",")}`,
           ],
           // The documented exception to non-privileged, non-root containers: cAdvisor reads host cgroups and devices.
           privileged: true,
@@ -91,7 +114,11 @@ export class Cadvisor extends Construct {
           },
           memoryReservation: 200,
           stopTimeout: 10,
-          dockerLabels: { ECS_PROMETHEUS_EXPORTER_PORT: String(PORTS.cadvisor), ECS_PROMETHEUS_METRICS_PATH: "/metrics", ECS_PROMETHEUS_JOB_NAME: "cadvisor" },
+          dockerLabels: {
+            [PROMETHEUS_DISCOVERY_LABELS.port]: String(PORTS.cadvisor),
+            [PROMETHEUS_DISCOVERY_LABELS.metricsPath]: "/metrics",
+            [PROMETHEUS_DISCOVERY_LABELS.jobName]: "cadvisor",
+          },
         },
       ],
     });

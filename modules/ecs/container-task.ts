@@ -1,5 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsTaskDefinition, type EcsTaskDefinitionVolume } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 
 /** An ECS container health check (ECS limits: interval 5-300, timeout 2-60, retries 1-10, startPeriod 0-300 s). */
@@ -199,6 +200,11 @@ export interface ContainerTaskProps {
   readonly logsKmsKeyArn: string;
   /** Region of the log group (awslogs driver). */
   readonly region: string;
+  /**
+   * Other resources the task definition waits for, e.g. a log group the containers write to through an API.
+   * @default - only the task's own log group
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /** A task definition with its own KMS-encrypted log group with retention. */
@@ -225,7 +231,7 @@ export class ContainerTask extends Construct {
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       containerDefinitions: renderContainerDefinitions(props.containers, { group: props.logGroupName, region: props.region, streamPrefix: props.family }),
       volume: props.volumes ? [...props.volumes] : undefined,
-      dependsOn: [this.logGroup],
+      dependsOn: [this.logGroup, ...(props.dependsOn ?? [])],
     });
   }
 

@@ -19,6 +19,7 @@ export const TASK_ROLE_COMPONENTS = [
   "cadvisor",
   "dag_sync",
   "db_clean",
+  "metrics_collector",
 ] as const;
 export type TaskRoleComponent = (typeof TASK_ROLE_COMPONENTS)[number];
 
@@ -146,6 +147,10 @@ export function taskRolePermissions({
       statements: [...grants.readDagReleases(arns, data.dagBucketArn, dataKey), ...grants.mountDagFileSystem(fs.arn, [fs.dagsAccessPointArn], true)],
     },
     db_clean: { description: "db-clean: `airflow db clean` talks to the database only, needs no AWS API", statements: [] },
+    metrics_collector: {
+      description: "Metrics collector: find the cAdvisor tasks of the cluster, publish metrics as EMF events into its log group",
+      statements: [...grants.ecsTaskDiscovery(arns, naming.cluster), ...grants.writeMetricEvents(arns.of("logs", `log-group:${naming.metricsLogGroup}`))],
+    },
   };
 }
 

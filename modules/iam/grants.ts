@@ -36,6 +36,12 @@ export const UNSCOPED_ACTIONS: readonly string[] = [
   "ec2:UnassignPrivateIpAddresses",
   "xray:PutTraceSegments",
   "xray:PutTelemetryRecords",
+  // Discovery of the metrics collector (ecsTaskDiscovery): list calls limited by the ecs:cluster condition, reads of
+  // task definitions and instances, which IAM does not scope.
+  "ecs:ListTasks",
+  "ecs:ListServices",
+  "ecs:DescribeTaskDefinition",
+  "ec2:DescribeInstances",
 ];
 
 /** Remote task logs live under this prefix of the task-log bucket (`s3://<bucket>/logs`). */
@@ -283,6 +289,39 @@ export function runTaskFamily(arns: ArnBuilder, clusterName: string, family: str
       actions: ["iam:PassRole"],
       resources: [...passRoleArns],
       conditions: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] }],
+    },
+  ];
+}
+
+/**
+ * What the metrics collector's `ecs_observer` reads to find the cAdvisor tasks of one cluster and their hosts' IP
+ * addresses: task and service lists (condition on the cluster), the tasks, services and container instances of that
+ * cluster, task definitions (their Docker labels) and EC2 instances (host-network targets resolve to the instance IP).
+ */
+export function ecsTaskDiscovery(arns: ArnBuilder, clusterName: string): PolicyStatement[] {
+  return [
+    {
+      sid: "ListClusterTasks",
+      actions: ["ecs:ListTasks", "ecs:ListServices"],
+      resources: ["*"],
+      conditions: [{ test: "ArnEquals", variable: "ecs:cluster", values: [arns.of("ecs", `cluster/${clusterName}`)] }],
+    },
+    {
+      sid: "DescribeClusterTasks",
+      actions: ["ecs:DescribeTasks", "ecs:DescribeServices", "ecs:DescribeContainerInstances"],
+      resources: [arns.of("ecs", `task/${clusterName}/*`), arns.of("ecs", `service/${clusterName}/*`), arns.of("ecs", `container-instance/${clusterName}/*`)],
+    },
+    { sid: "DescribeTargets", actions: ["ecs:DescribeTaskDefinition", "ec2:DescribeInstances"], resources: ["*"] },
+  ];
+}
+
+/** The embedded-metric-format exporter: streams and events in one log group (created in Terraform, so no CreateLogGroup). */
+export function writeMetricEvents(logGroupArn: string): PolicyStatement[] {
+  return [
+    {
+      sid: "WriteMetricEvents",
+      actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      resources: [logGroupArn, `${logGroupArn}:*`],
     },
   ];
 }

@@ -17,6 +17,7 @@ export const SECURITY_GROUP_ROLES = [
   "bastion",
   "container_instances",
   "endpoints",
+  "metrics_collector",
 ] as const;
 export type SecurityGroupRole = (typeof SECURITY_GROUP_ROLES)[number];
 
@@ -32,6 +33,7 @@ export const SECURITY_GROUP_PURPOSE: Readonly<Record<SecurityGroupRole, string>>
   bastion: "SSM-only bastion host (no inbound rules)",
   container_instances: "ECS container instances (host network: cAdvisor)",
   endpoints: "Interface VPC endpoints",
+  metrics_collector: "Metrics collector (OTLP from Airflow, cAdvisor scrapes)",
 };
 
 /** Traffic allowed from one group to another on one port: an egress rule on `from` and an ingress rule on `to`. */
@@ -85,6 +87,13 @@ export function trafficPolicy(options: TrafficPolicyOptions): { peers: PeerRule[
     { from: "services", to: "redis", port: p.redis, purpose: "scheduler and Flower use the Celery broker" },
     { from: "workers", to: "redis", port: p.redis, purpose: "workers consume the Celery broker" },
     ...(["api_server", "services", "workers"] as const).map((from) => ({ from, to: "efs" as const, port: p.nfs, purpose: "DAG file system (NFS over TLS)" })),
+    ...(["api_server", "services", "workers"] as const).map((from) => ({
+      from,
+      to: "metrics_collector" as const,
+      port: p.otlpHttp,
+      purpose: "Airflow exports its metrics (OTLP/HTTP)",
+    })),
+    { from: "metrics_collector", to: "container_instances", port: p.cadvisor, purpose: "collector scrapes cAdvisor" },
   ];
   if (options.flowerBehindAlb) peers.push({ from: "alb", to: "services", port: p.flower, purpose: "ALB forwards /flower to Flower" });
   if (options.bastion) {
@@ -109,7 +118,7 @@ export function trafficPolicy(options: TrafficPolicyOptions): { peers: PeerRule[
     { role: "endpoints", direction: "ingress", cidrs: [options.vpcCidr], port: p.https, purpose: "VPC clients use the interface endpoints" },
     { role: "container_instances", direction: "ingress", cidrs: [options.vpcCidr], port: p.cadvisor, purpose: "cAdvisor metrics, VPC only" },
     // AWS APIs (S3 logs, Secrets Manager, CloudWatch, ECR, SSM) and HTTPS services DAGs call.
-    ...(["api_server", "services", "workers", "lambda", "container_instances", "bastion"] as const).map((role) => ({
+    ...(["api_server", "services", "workers", "lambda", "container_instances", "bastion", "metrics_collector"] as const).map((role) => ({
       role,
       direction: "egress" as const,
       cidrs: ANYWHERE,

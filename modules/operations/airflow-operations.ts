@@ -9,7 +9,8 @@ import { AlarmTopic } from "./alarm-topic";
 import { BundledLambda, type BundledLambdaProps } from "./bundled-lambda";
 import { HeartbeatAlarm } from "./heartbeat-alarm";
 import { LogMetrics, logMetricsNamespace } from "./log-metrics";
-import type { MonitoredBroker, MonitoredDatabase, MonitoredLoadBalancer, OperatedService, ScalablePool } from "./operated-resources";
+import { airflowMetricAlarms, collectorAlarms, workerPoolAlarms } from "./airflow-alarms";
+import type { MonitoredBroker, MonitoredDatabase, MonitoredLoadBalancer, MonitoredMetrics, OperatedService, ScalablePool } from "./operated-resources";
 import { OperationsDashboard } from "./operations-dashboard";
 import { apiServerAlarms, brokerAlarms, databaseAlarms, lambdaAlarms, PlatformAlarms, schedulerAlarms, serviceAlarms } from "./platform-alarms";
 import { PUBLISHER_SAMPLING, QueueDepthScaling } from "./queue-depth-scaling";
@@ -48,6 +49,8 @@ export interface AirflowOperationsProps {
   readonly broker: MonitoredBroker;
   /** The ALB in front of the api-server: 5xx and target-health alarms. */
   readonly loadBalancer: MonitoredLoadBalancer;
+  /** Airflow's own metrics and the collector publishing them: alarms with the configured thresholds, dashboard rows. */
+  readonly metrics: MonitoredMetrics;
   /** Roles of the two Lambdas, granted by the IAM stack for their function names (`naming.lambdas`). */
   readonly lambdaRoles: { readonly publisher: string; readonly redeployer: string };
   /** Private subnets and security groups of the publisher, which reaches the database. */
@@ -130,7 +133,7 @@ export function serviceRedeployerFunction(props: AirflowOperationsProps): Bundle
 /**
  * Operations of an environment: queue-depth autoscaling per worker pool (publisher Lambda + step policies), the
  * redeployer that follows database secret rotation, the heartbeat alarm, log-derived metrics, platform alarms, the
- * alarm topic and the dashboard.
+ * alarms on Airflow's own metrics and on the metrics collector, the alarm topic and the dashboard.
  */
 export class AirflowOperations extends Construct {
   /** The encrypted alarm topic every alarm notifies. */
@@ -193,6 +196,13 @@ export class AirflowOperations extends Construct {
         ...brokerAlarms(props.broker.replicationGroupId, props.broker.nodeCount),
         ...lambdaAlarms("publisher", publisherName, `${publisherName}-dlq`, 3),
         ...lambdaAlarms("redeployer", redeployerName, `${redeployerName}-dlq`, 1),
+        ...airflowMetricAlarms(props.metrics.airflowNamespace, props.metrics.thresholds),
+        ...workerPoolAlarms(
+          environment,
+          props.pools.map((p) => p.pool.name),
+          props.metrics.thresholds,
+        ),
+        ...collectorAlarms(props.cluster.name, props.metrics.collector),
       ],
     });
 
@@ -210,6 +220,12 @@ export class AirflowOperations extends Construct {
       brokerNodes: Array.from({ length: props.broker.nodeCount }, (_, i) => `${props.broker.replicationGroupId}-${String(i + 1).padStart(3, "0")}`),
       loadBalancer: props.loadBalancer.arnSuffix,
       targetGroup: props.loadBalancer.apiTargetGroupArnSuffix,
+      airflowMetrics: {
+        airflowNamespace: props.metrics.airflowNamespace,
+        containerNamespace: props.metrics.containerNamespace,
+        // cAdvisor runs on the EC2 container instances only (not Fargate); a pool's containers belong to the task family named like its service.
+        poolFamilies: props.pools.filter((p) => !p.pool.capacity.startsWith("fargate")).map((p) => ({ pool: p.pool.name, family: p.serviceName })),
+      },
     });
   }
 }

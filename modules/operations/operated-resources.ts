@@ -1,5 +1,5 @@
 import type { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
-import type { DatabaseConfig, WorkerPoolConfig } from "../../config/schema";
+import type { AlarmThresholds, DatabaseConfig, WorkerPoolConfig } from "../../config/schema";
 
 /**
  * What operations needs from the resources it watches. Constructs expose these members themselves (an
@@ -55,4 +55,16 @@ export interface MonitoredLoadBalancer {
   readonly arnSuffix: string;
   /** The api-server target group's ARN suffix, the `TargetGroup` metric dimension. */
   readonly apiTargetGroupArnSuffix: string;
+}
+
+/** Airflow's own metrics, as the alarms and the dashboard see them. */
+export interface MonitoredMetrics {
+  /** The environment's thresholds of the alarms on Airflow's signals (`alarms.thresholds`). */
+  readonly thresholds: AlarmThresholds;
+  /** Namespace of Airflow's own metrics (`AirflowEcs/<env>/Airflow`). */
+  readonly airflowNamespace: string;
+  /** Namespace of the per-container metrics from cAdvisor (`AirflowEcs/<env>/Containers`). */
+  readonly containerNamespace: string;
+  /** The metrics collector's ECS service and its task count: alarmed when fewer tasks run. */
+  readonly collector: { readonly serviceName: string; readonly desiredCount: number };
 }

@@ -1,6 +1,7 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { Construct } from "constructs";
 import { HEARTBEAT, QUEUE_METRICS } from "../../runtime/metrics";
+import { airflowSignalWidgets, type AirflowDashboardMetrics } from "./airflow-dashboard";
 import { logMetricName } from "./log-metrics";
 
 export interface OperationsDashboardProps {
@@ -30,6 +31,8 @@ export interface OperationsDashboardProps {
   readonly loadBalancer: string;
   /** The api-server target group's ARN suffix (`TargetGroup` dimension). */
   readonly targetGroup: string;
+  /** Where the rows on Airflow's own metrics and the pools' containers read from. */
+  readonly airflowMetrics: AirflowDashboardMetrics;
 }
 
 type Metric = (string | Record<string, unknown>)[];
@@ -116,6 +119,7 @@ export function dashboardWidgets(props: OperationsDashboardProps): Record<string
       ],
       ["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", props.loadBalancer, { stat: "p95", label: "p95 latency (s)", yAxis: "right" }],
     ]),
+    ...airflowSignalWidgets(props.region, props.environment, props.pools, props.airflowMetrics),
   ];
 }
 

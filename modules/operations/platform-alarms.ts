@@ -14,8 +14,8 @@ export interface AlarmSpec {
   readonly metric: string;
   /** Metric dimensions. */
   readonly dimensions: Readonly<Record<string, string>>;
-  /** Statistic compared with the threshold. */
-  readonly statistic: "Average" | "Maximum" | "Minimum" | "Sum";
+  /** Statistic compared with the threshold: a standard one, or a percentile such as `p95` (an extended statistic). */
+  readonly statistic: "Average" | "Maximum" | "Minimum" | "Sum" | `p${number}`;
   /** Length of one datapoint. */
   readonly periodSeconds: number;
   /** Consecutive breaching datapoints that raise the alarm. */
@@ -281,7 +281,7 @@ export class PlatformAlarms extends Construct {
         namespace: spec.namespace,
         metricName: spec.metric,
         dimensions: { ...spec.dimensions },
-        statistic: spec.statistic,
+        ...(spec.statistic.startsWith("p") ? { extendedStatistic: spec.statistic } : { statistic: spec.statistic }),
         period: spec.periodSeconds,
         evaluationPeriods: spec.evaluationPeriods,
         threshold: spec.threshold,

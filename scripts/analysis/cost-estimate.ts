@@ -5,7 +5,8 @@
  * their launch template's instance type and root volumes; Fargate worker pools by task CPU/memory, autoscaling min
  * and max and Spot share; Lambda by schedule, timeout and memory), databases (RDS instance class, Multi-AZ, storage,
  * managed secret; ElastiCache node type × nodes), storage with assumed usage, the ALB and WAF, and account services
- * (KMS keys, secrets, alarms by resolution, dashboards, custom metrics, hosted zones), and the saving of the
+ * (KMS keys, secrets, alarms by resolution, dashboards, custom metrics, hosted zones), the metrics pipeline (the
+ * custom metrics the collector and the publisher declare, tiered, and their EMF log ingestion), and the saving of the
  * environment's hibernation schedules (cost/hibernation.ts). A size with no price (an instance type missing from the
  * table) is an error naming the type and the table file.
  */
@@ -13,6 +14,7 @@ import { databaseItems } from "./cost/databases";
 import { ec2Items, fargateItems, lambdaItems } from "./cost/compute";
 import { loadBalancingItems } from "./cost/load-balancing";
 import { managementItems } from "./cost/management";
+import { metricsItems } from "./cost/metrics";
 import { networkItems } from "./cost/network";
 import { hibernationEstimate, type HibernationEstimate } from "./cost/hibernation";
 import { costScope, MissingPriceError, round, sum, type CostFamily, type LineItem } from "./cost/pricing";
@@ -44,7 +46,17 @@ export interface CostReport {
 }
 
 /** The resource families in the order a stack's line items are listed. */
-const FAMILIES: readonly CostFamily[] = [networkItems, ec2Items, databaseItems, storageItems, loadBalancingItems, fargateItems, lambdaItems, managementItems];
+const FAMILIES: readonly CostFamily[] = [
+  networkItems,
+  ec2Items,
+  databaseItems,
+  storageItems,
+  loadBalancingItems,
+  fargateItems,
+  lambdaItems,
+  managementItems,
+  metricsItems,
+];
 
 /** The price table of the environment's region (error when there is none). */
 export function priceTableFor(model: EnvironmentModel): PriceTable {

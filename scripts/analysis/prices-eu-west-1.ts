@@ -64,6 +64,8 @@ export interface PriceTable {
   readonly alarmHighResolutionMetricMonth: number;
   readonly dashboardMonth: number;
   readonly customMetricMonth: number;
+  /** CloudWatch custom metrics by volume tier (per metric-month; `upTo` is the last metric of the tier, none for the last). */
+  readonly customMetricTiers: readonly { readonly upTo?: number; readonly perMetricMonth: number }[];
   readonly route53HostedZoneMonth: number;
   /** Usage the stacks cannot know: assumed per month. */
   readonly usage: {
@@ -73,6 +75,10 @@ export interface PriceTable {
     readonly logsGbPerLogGroup: number;
     readonly albLcu: number;
     readonly wafMillionRequests: number;
+    /** Airflow pools (Admin > Pools; default_pool included): the values of the `pool_name` dimension. */
+    readonly airflowPools: number;
+    /** Bytes of EMF log event per datapoint (metadata, dimension values, the value; awsemf groups a label set's metrics). */
+    readonly emfBytesPerDatapoint: number;
   };
 }
 
@@ -95,7 +101,8 @@ export const PRICES_EU_WEST_1: PriceTable = {
     "EFS 5 GB Standard; S3 20 GB Standard per bucket; ECR 5 GB per repository; CloudWatch Logs 1 GB ingested per log group per month",
     "ALB 1 LCU on average; WAF 1 million requests per month",
     "CloudWatch alarms: one alarm metric per alarm (per metric of a metric-math alarm); period < 60 s = high resolution",
-    "custom metrics: log-metric-filter metrics plus custom-namespace metrics alarms watch (a lower bound of what is published)",
+    "custom metrics: log-metric-filter metrics plus custom-namespace metrics alarms watch; the metrics collector's namespaces and the queue-depth publisher's are counted from what they declare (cost/metrics.ts), tiered from the environment's first metric (an account with other custom metrics may already be in a cheaper tier)",
+    "Airflow metrics: 3 Airflow pools (pool_name values); EMF logs 300 bytes per datapoint, one datapoint per series and minute, Airflow series sent by each scheduler, container series by each collector",
     "RDS Performance Insights with 7 days retention is free; longer retention is a paid tier not in this table (the estimate stops with an error)",
   ],
   excluded: [
@@ -172,8 +179,23 @@ export const PRICES_EU_WEST_1: PriceTable = {
   alarmHighResolutionMetricMonth: 0.3,
   dashboardMonth: 3,
   customMetricMonth: 0.3,
+  customMetricTiers: [
+    { upTo: 10_000, perMetricMonth: 0.3 },
+    { upTo: 250_000, perMetricMonth: 0.1 },
+    { upTo: 1_000_000, perMetricMonth: 0.05 },
+    { perMetricMonth: 0.02 },
+  ],
   route53HostedZoneMonth: 0.5,
-  usage: { efsGb: 5, s3GbPerBucket: 20, ecrGbPerRepository: 5, logsGbPerLogGroup: 1, albLcu: 1, wafMillionRequests: 1 },
+  usage: {
+    efsGb: 5,
+    s3GbPerBucket: 20,
+    ecrGbPerRepository: 5,
+    logsGbPerLogGroup: 1,
+    albLcu: 1,
+    wafMillionRequests: 1,
+    airflowPools: 3,
+    emfBytesPerDatapoint: 300,
+  },
 };
 
 /** Price tables by region. */

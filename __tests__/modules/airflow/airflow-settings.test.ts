@@ -60,6 +60,15 @@ const VERIFIED_AIRFLOW_OPTIONS = new Set([
   // config/environments/prod.json's own airflow.config:
   "AIRFLOW__CORE__DEFAULT_TASK_RETRIES", // [core] default_task_retries
   "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT", // [core] dagbag_import_timeout (the dag-processor only)
+  // metrics-settings.ts
+  "AIRFLOW__METRICS__OTEL_ON", // [metrics] otel_on (2.6.0)
+  "AIRFLOW__METRICS__OTEL_HOST", // [metrics] otel_host (2.6.0)
+  "AIRFLOW__METRICS__OTEL_PORT", // [metrics] otel_port (2.6.0; default 8889, not OTLP's 4318)
+  "AIRFLOW__METRICS__OTEL_SSL_ACTIVE", // [metrics] otel_ssl_active (2.7.0)
+  "AIRFLOW__METRICS__OTEL_PREFIX", // [metrics] otel_prefix (2.6.0)
+  "AIRFLOW__METRICS__OTEL_INTERVAL_MILLISECONDS", // [metrics] otel_interval_milliseconds (2.6.0)
+  "AIRFLOW__METRICS__OTEL_SERVICE", // [metrics] otel_service (2.10.3)
+  "AIRFLOW__METRICS__METRICS_ALLOW_LIST", // [metrics] metrics_allow_list (2.6.0; regexes since 3.0)
 ]);
 
 const noOptions: Readonly<Record<Component, ComponentOptions>> = Object.fromEntries(COMPONENTS.map((c) => [c, { environment: {}, secrets: {} }])) as Record<

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isValidFargateSize } from "../../../config/instance-types";
+import { ADOT_COLLECTOR_IMAGE, ADOT_COLLECTOR_USER } from "../../../modules/metrics/metrics-collector";
 import { sharedApp } from "../../support/synth";
 
 /**
@@ -66,12 +67,12 @@ describe.each(taskDefinitions.map((t) => [t.name, t.td] as const))("%s", (_name,
     ).toEqual([]);
   });
 
-  it("keeps health checks inside ECS's ranges and in CMD-SHELL form", () => {
+  it("keeps health checks inside ECS's ranges and in CMD-SHELL form (exec form for the shell-less collector image)", () => {
     for (const c of containers.filter((c) => c.healthCheck)) {
       for (const [key, [min, max]] of Object.entries(HEALTH_CHECK_RANGES)) {
         expect({ container: c.name, key, value: c.healthCheck[key], ok: c.healthCheck[key] >= min && c.healthCheck[key] <= max }).toMatchObject({ ok: true });
       }
-      expect(c.healthCheck.command[0]).toBe("CMD-SHELL");
+      expect(c.healthCheck.command[0]).toBe(c.image === ADOT_COLLECTOR_IMAGE ? "CMD" : "CMD-SHELL");
       expect(c.healthCheck.timeout).toBeLessThan(c.healthCheck.interval);
     }
   });
@@ -99,7 +100,9 @@ describe.each(taskDefinitions.map((t) => [t.name, t.td] as const))("%s", (_name,
     for (const c of containers) {
       expect({ container: c.name, readOnly: c.readonlyRootFilesystem }).toEqual({ container: c.name, readOnly: true });
       const exception = c.name === "cadvisor";
-      expect({ container: c.name, privileged: c.privileged, nonRoot: c.user === "50000:0" }).toEqual({
+      // Airflow's image runs as 50000:0; the collector's as its own user.
+      const user = c.image === ADOT_COLLECTOR_IMAGE ? ADOT_COLLECTOR_USER : "50000:0";
+      expect({ container: c.name, privileged: c.privileged, nonRoot: c.user === user }).toEqual({
         container: c.name,
         privileged: exception,
         nonRoot: !exception,

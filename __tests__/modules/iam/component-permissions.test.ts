@@ -133,3 +133,37 @@ describe("component permissions", () => {
     ]);
   });
 });
+
+describe("the metrics collector's task role", () => {
+  // GIVEN the dev environment's permissions
+  const collector = taskRolePermissions(access([])).metrics_collector;
+  const statement = (sid: string) => collector.statements.find((s) => s.sid === sid)!;
+
+  it("lists tasks and services of its own cluster only (a condition: IAM takes no ARN for these lists)", () => {
+    expect(statement("ListClusterTasks")).toEqual({
+      sid: "ListClusterTasks",
+      actions: ["ecs:ListTasks", "ecs:ListServices"],
+      resources: ["*"],
+      conditions: [{ test: "ArnEquals", variable: "ecs:cluster", values: ["arn:aws:ecs:eu-west-1:111111111111:cluster/airflow-dev-cluster"] }],
+    });
+  });
+
+  it("describes the tasks, services and container instances of its cluster, task definitions and EC2 instances", () => {
+    expect(statement("DescribeClusterTasks").resources).toEqual([
+      "arn:aws:ecs:eu-west-1:111111111111:task/airflow-dev-cluster/*",
+      "arn:aws:ecs:eu-west-1:111111111111:service/airflow-dev-cluster/*",
+      "arn:aws:ecs:eu-west-1:111111111111:container-instance/airflow-dev-cluster/*",
+    ]);
+    expect(statement("DescribeTargets")).toMatchObject({ actions: ["ecs:DescribeTaskDefinition", "ec2:DescribeInstances"], resources: ["*"] });
+  });
+
+  it("writes EMF events into the metrics log group only, and never creates a log group", () => {
+    expect(statement("WriteMetricEvents")).toEqual({
+      sid: "WriteMetricEvents",
+      actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      resources: ["arn:aws:logs:eu-west-1:111111111111:log-group:/airflow/dev/metrics", "arn:aws:logs:eu-west-1:111111111111:log-group:/airflow/dev/metrics:*"],
+    });
+    expect(collector.statements.flatMap((s) => s.actions)).not.toContain("logs:CreateLogGroup");
+    expect(sids(collector.statements)).toEqual(["ListClusterTasks", "DescribeClusterTasks", "DescribeTargets", "WriteMetricEvents"]);
+  });
+});

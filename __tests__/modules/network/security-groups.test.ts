@@ -72,6 +72,24 @@ describe("AirflowSecurityGroups", () => {
     expect(flows(options())).not.toContain("services->api_server:8080");
   });
 
+  it("lets every Airflow group export metrics to the collector, the collector scrape cAdvisor, and nothing else reach the collector", () => {
+    // GIVEN the environment's flows WHEN the collector's are picked out
+    const collector = flows(options()).filter((f) => f.includes("metrics_collector"));
+    // THEN OTLP/HTTP comes in from the api-server, the services and the workers; the collector reaches cAdvisor's port
+    expect(collector.sort()).toEqual(
+      [
+        "api_server->metrics_collector:4318",
+        "services->metrics_collector:4318",
+        "workers->metrics_collector:4318",
+        "metrics_collector->container_instances:8080",
+      ].sort(),
+    );
+    // AND its only other traffic is HTTPS out (CloudWatch Logs, the ECS and EC2 APIs)
+    expect(trafficPolicy(options()).cidrs.filter((c) => c.role === "metrics_collector")).toEqual([
+      { role: "metrics_collector", direction: "egress", cidrs: ["0.0.0.0/0"], port: 443, purpose: "AWS APIs and HTTPS services" },
+    ]);
+  });
+
   it("never opens the database, broker or file system to the ALB", () => {
     expect(flows(options()).filter((f) => f.startsWith("alb->") && !f.startsWith("alb->api_server"))).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { Naming } from "../../../modules/core/naming";
 import { AirflowOperations } from "../../../modules/operations/airflow-operations";
 import type { OperatedService } from "../../../modules/operations/operated-resources";
 import { PUBLISHER_ENV, REDEPLOYER_ENV } from "../../../runtime/lambda";
+import { repoEnvironment } from "../../support/synth";
 
 const naming = new Naming("airflow", "dev", "111111111111");
 const service = (shortName: string): OperatedService => ({ shortName, serviceName: naming.name(shortName), logGroupName: naming.logGroup(shortName) });
@@ -38,6 +39,12 @@ function synth() {
         },
         broker: { replicationGroupId: "airflow-dev-broker", nodeCount: 1 },
         loadBalancer: { arnSuffix: "app/airflow-dev-alb/1", apiTargetGroupArnSuffix: "targetgroup/airflow-dev-alb-api/2" },
+        metrics: {
+          thresholds: repoEnvironment("dev").alarms.thresholds,
+          airflowNamespace: "AirflowEcs/dev/Airflow",
+          containerNamespace: "AirflowEcs/dev/Containers",
+          collector: { serviceName: naming.name("metrics-collector"), desiredCount: 1 },
+        },
         lambdaRoles: { publisher: "arn:publisher", redeployer: "arn:redeployer" },
         lambdaNetwork: { subnetIds: ["subnet-a"], securityGroupIds: ["sg-lambda"] },
         logRetentionDays: 30,

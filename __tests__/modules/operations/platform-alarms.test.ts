@@ -107,11 +107,20 @@ describe("operations dashboard", () => {
     brokerNodes: ["airflow-dev-broker-001"],
     loadBalancer: "app/a/1",
     targetGroup: "targetgroup/t/2",
+    airflowMetrics: {
+      airflowNamespace: "AirflowEcs/dev/Airflow",
+      containerNamespace: "AirflowEcs/dev/Containers",
+      poolFamilies: [
+        { pool: "default", family: "airflow-dev-worker-default" },
+        { pool: "heavy", family: "airflow-dev-worker-heavy" },
+      ],
+    },
   });
   const titles = widgets.map((w: any) => w.properties.title ?? "(text)");
 
-  it("shows queue depth and workers per pool, tasks, heartbeat, errors by component, RDS, Redis and cAdvisor coverage", () => {
-    expect(titles).toEqual([
+  it("shows queue depth and workers per pool, tasks, heartbeat, errors by component, RDS, Redis and cAdvisor coverage first", () => {
+    // (the rows on Airflow's own metrics follow: __tests__/modules/operations/airflow-dashboard.test.ts)
+    expect(titles.slice(0, 10)).toEqual([
       "(text)",
       "Pool default: workers and queue depth",
       "Pool heavy: workers and queue depth",

@@ -24,7 +24,7 @@ describe("prod survives the loss of any one AZ", () => {
     const r = report("prod");
     expect(r.availabilityZones).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
     expect(r.tiers.filter((t) => t.critical).map((t) => t.id)).toEqual(SERVING_PATH);
-    expect(r.tiers.filter((t) => !t.critical).map((t) => t.id)).toEqual(["flower", "cadvisor", "bastion"]);
+    expect(r.tiers.filter((t) => !t.critical).map((t) => t.id)).toEqual(["flower", "cadvisor", "metrics-collector", "bastion"]);
     expect(r.summary).toBe("prod: every serving-path tier (14) keeps serving through the loss of any one of eu-west-1a, eu-west-1b, eu-west-1c.");
   });
 

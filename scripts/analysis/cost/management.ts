@@ -3,14 +3,16 @@
  * resolution), dashboards and custom metrics, and Route 53 hosted zones (the Cloud Map private DNS namespace).
  */
 import { asNumber, type Body, type EnvironmentModel, type ResourceRef } from "../model";
+import { pricedNamespaces } from "./metrics";
 import { fixed, usd, type CostScope, type LineItem } from "./pricing";
 
-export function managementItems({ model, table: t, of }: CostScope): LineItem[] {
+export function managementItems(scope: CostScope): LineItem[] {
+  const { model, table: t, of } = scope;
   const keys = of("aws_kms_key").length;
   const secrets = of("aws_secretsmanager_secret").length;
   const alarms = alarmMetrics(model, of("aws_cloudwatch_metric_alarm"));
   const dashboards = of("aws_cloudwatch_dashboard").length;
-  const metrics = customMetrics(model, of("aws_cloudwatch_log_metric_filter"), of("aws_cloudwatch_metric_alarm"));
+  const metrics = customMetrics(model, of("aws_cloudwatch_log_metric_filter"), of("aws_cloudwatch_metric_alarm"), pricedNamespaces(scope));
   const zones = of("aws_service_discovery_private_dns_namespace").length + of("aws_route53_zone").length;
   return [
     ...fixed("KMS keys", "aws_kms_key", keys, keys * t.kmsKeyMonth, `${keys} × ${usd(t.kmsKeyMonth)}/key-month`),
@@ -65,8 +67,11 @@ function alarmMetrics(model: EnvironmentModel, alarms: readonly ResourceRef[]): 
   return { standard, highResolution };
 }
 
-/** Distinct custom metrics: those of log metric filters plus custom-namespace metrics that alarms watch. */
-function customMetrics(model: EnvironmentModel, filters: readonly ResourceRef[], alarms: readonly ResourceRef[]): number {
+/**
+ * Distinct custom metrics: those of log metric filters plus custom-namespace metrics that alarms watch, except in the
+ * namespaces cost/metrics.ts prices from what publishes them.
+ */
+function customMetrics(model: EnvironmentModel, filters: readonly ResourceRef[], alarms: readonly ResourceRef[], pricedElsewhere: ReadonlySet<string>): number {
   const keys = new Set<string>();
   for (const filter of filters) {
     for (const m of [filter.body.metric_transformation ?? []].flat() as Body[])
@@ -82,7 +87,7 @@ function customMetrics(model: EnvironmentModel, filters: readonly ResourceRef[],
         : [{ ns: alarm.body.namespace, name: alarm.body.metric_name, dims: alarm.body.dimensions }];
     for (const m of metrics) {
       const ns = String(model.literal(alarm.stack, m.ns) ?? "");
-      if (!ns || ns.startsWith("AWS/") || ns.startsWith("ECS/ContainerInsights")) continue;
+      if (!ns || ns.startsWith("AWS/") || ns.startsWith("ECS/ContainerInsights") || pricedElsewhere.has(ns)) continue;
       keys.add(`${ns}|${String(m.name)}|${JSON.stringify(m.dims ?? {})}`);
     }
   }

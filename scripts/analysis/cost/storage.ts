@@ -1,11 +1,18 @@
-/** Storage priced with assumed usage (the table's `usage`): EFS, S3 buckets, ECR repositories, CloudWatch Logs ingestion. */
+/**
+ * Storage priced with assumed usage (the table's `usage`): EFS, S3 buckets, ECR repositories, CloudWatch Logs
+ * ingestion (but for the EMF log group, estimated in cost/metrics.ts).
+ */
+import { emfLogGroups } from "./metrics";
 import { counted, fixed, usd, type CostScope, type LineItem } from "./pricing";
 
-export function storageItems({ table: t, of }: CostScope): LineItem[] {
+export function storageItems(scope: CostScope): LineItem[] {
+  const { table: t, of, literal } = scope;
   const efs = of("aws_efs_file_system").length;
   const buckets = of("aws_s3_bucket").length;
   const repositories = of("aws_ecr_repository").length;
-  const logGroups = of("aws_cloudwatch_log_group").length;
+  // The EMF log group's ingestion is estimated from its metrics (cost/metrics.ts), not assumed.
+  const emf = emfLogGroups(scope);
+  const logGroups = of("aws_cloudwatch_log_group").filter((g) => !emf.has(String(literal(g, "name")))).length;
   return [
     ...fixed(
       `EFS Standard (${counted(efs, "file system")}, assumed ${t.usage.efsGb} GB each)`,

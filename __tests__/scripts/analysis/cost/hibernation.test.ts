@@ -12,15 +12,15 @@ describe("hibernation in the cost estimate", () => {
       item(dev, "dev-services", "Fargate Spot worker-default").monthly,
       item(dev, "dev-storage", "RDS PostgreSQL").monthly,
     ];
-    // THEN 103 / 168 of $82.05 + $3.52 + $11.89 + $24.82 = $122.28 is saved: $74.97, leaving $177.48 of $252.45
+    // THEN 103 / 168 of $82.05 + $3.52 + $11.89 + $24.82 = $122.28 is saved: $74.97, leaving $203.39 of $278.36
     expect(stops).toEqual([82.05, 3.52, 11.89, 24.82]);
-    expect(dev.hibernation).toMatchObject({ hoursPerWeek: 103, share: 0.6131, stoppable: 122.28, monthlySaving: 74.97, monthlyWithHibernation: 177.48 });
+    expect(dev.hibernation).toMatchObject({ hoursPerWeek: 103, share: 0.6131, stoppable: 122.28, monthlySaving: 74.97, monthlyWithHibernation: 203.39 });
     expect(dev.hibernation!.schedules).toContainEqual({ action: "wake", expression: "cron(0 7 ? * MON *)", timezone: "Europe/Amsterdam" });
     // AND the RDS storage keeps billing
     expect(item(dev, "dev-storage", "RDS storage").hibernates).toBeUndefined();
     // AND the Markdown says so under the totals
     expect(renderCostReport(dev)).toContain("103 h a week (61.3% of the time)");
-    expect(renderCostReport(dev)).toContain("hibernation saves about **$74.97** a month: **$177.48** instead of $252.45");
+    expect(renderCostReport(dev)).toContain("hibernation saves about **$74.97** a month: **$203.39** instead of $278.36");
   });
 
   it("prod never hibernates: no estimate, no paragraph", () => {

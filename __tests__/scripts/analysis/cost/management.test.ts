@@ -9,10 +9,12 @@ describe("account service line items", () => {
   });
 
   it("alarms by resolution", () => {
-    // GIVEN prod's services stack THEN the two 10-second scale-out alarms are high resolution (2 × $0.30), the other 46 standard (46 × $0.10)
+    // GIVEN prod's services stack THEN the two 10-second scale-out alarms are high resolution (2 × $0.30), the other 60
+    // standard (60 × $0.10): 46 platform alarms (db clean's included), 9 on Airflow's metrics, 2 per worker pool (latency,
+    // failures), 1 collector
     const prod = report("prod");
     expect(item(prod, "prod-services", "CloudWatch alarms, high resolution")).toMatchObject({ quantity: 2, monthly: 0.6 });
-    expect(item(prod, "prod-services", "CloudWatch alarms, standard resolution")).toMatchObject({ quantity: 46, monthly: 4.6 });
+    expect(item(prod, "prod-services", "CloudWatch alarms, standard resolution")).toMatchObject({ quantity: 60, monthly: 6 });
   });
 
   it("the Cloud Map private DNS namespace as a hosted zone", () => {
