@@ -1,4 +1,5 @@
-import type { OutputKind, StackKind } from "../../modules/core/contract";
+import type { EnvironmentConfig } from "../../config/schema";
+import type { OutputSpec, StackKind } from "../../modules/core/contract";
 import { main as stacksMain } from "../../scripts/stacks";
 import { CONTRACTS } from "../../stacks/contracts";
 import { contractReads, runApplyTier, type ApplyTierResults, type AppliedOutput } from "../support/apply-harness";
@@ -44,13 +45,30 @@ beforeAll(async () => {
   });
 }, 600_000);
 
-/** "" for a value a consumer can use; otherwise what is wrong with it. */
-function problem(output: AppliedOutput | undefined, kind: OutputKind): string {
+const kindOfValue = (value: unknown): string =>
+  Array.isArray(value)
+    ? "list"
+    : typeof value === "number"
+      ? "number"
+      : typeof value === "string"
+        ? "string"
+        : value !== null && typeof value === "object"
+          ? "map"
+          : `${value}`;
+const isEmpty = (value: unknown): boolean =>
+  value === "" ||
+  (Array.isArray(value) && (value.length === 0 || value.some((v) => v === "" || v === null))) ||
+  (kindOfValue(value) === "map" && (Object.keys(value as object).length === 0 || Object.values(value as object).some((v) => v === "" || v === null)));
+
+/** "" for a value as the contract promises it for this environment (present, or empty where `presentWhen` says so); otherwise what is wrong. */
+function problem(output: AppliedOutput | undefined, spec: OutputSpec, config: EnvironmentConfig): string {
   if (!output) return "missing after apply";
   const { value } = output;
-  const actual = Array.isArray(value) ? "list" : typeof value === "number" ? "number" : typeof value === "string" ? "string" : `${value}`;
-  if (actual !== kind) return `a ${actual}, the contract says ${kind}`;
-  if (value === "" || (Array.isArray(value) && (value.length === 0 || value.some((v) => v === "" || v === null)))) return `empty: ${JSON.stringify(value)}`;
+  const actual = kindOfValue(value);
+  if (actual !== spec.kind) return `a ${actual}, the contract says ${spec.kind}`;
+  const present = spec.presentWhen?.(config) ?? true;
+  if (present && isEmpty(value)) return `empty: ${JSON.stringify(value)}`;
+  if (!present && !isEmpty(value)) return `holds ${JSON.stringify(value)}, but its contract says it is empty in this environment`;
   return "";
 }
 
@@ -63,11 +81,11 @@ describe.each(tierStacks.map((s) => s.id))("%s", (id) => {
     });
   });
 
-  it("publishes every output of its contract after apply, non-empty and of the contract's kind", () => {
+  it("publishes every output of its contract after apply, of the contract's kind, empty exactly where its contract allows", () => {
     const stack = results.stacks[id];
     const contract = CONTRACTS[kindOf(id, stack.environment)];
     const problems = Object.entries(contract?.outputs ?? {})
-      .map(([name, spec]) => [name, problem(stack.outputs?.[name], spec.kind)] as const)
+      .map(([name, spec]) => [name, problem(stack.outputs?.[name], spec, repoEnvironment(stack.environment))] as const)
       .filter(([, p]) => p !== "")
       .map(([name, p]) => `${id} output ${name}: ${p}`);
     expect(problems).toEqual([]);

@@ -1,4 +1,5 @@
 import { DataTerraformRemoteStateS3, TerraformOutput, TerraformStack, Token } from "cdktf";
+import type { EnvironmentConfig } from "../../config/schema";
 import { constructError } from "./construct-error";
 
 /**
@@ -21,6 +22,18 @@ export type OutputKind = "string" | "list" | "number" | "map";
 export interface OutputSpec<K extends OutputKind = OutputKind> {
   readonly kind: K;
   readonly description: string;
+  /**
+   * When the output holds a value: an output of a feature an environment may leave out (the Spot group, pools' own
+   * task roles) is empty (`""`, `{}`) exactly when this is false, and consumers read it only when it is true.
+   * @default the output always holds a value
+   */
+  readonly presentWhen?: (config: EnvironmentConfig) => boolean;
+}
+
+/** Options of an output spec. */
+export interface OutputOptions {
+  /** See `OutputSpec.presentWhen`. */
+  readonly presentWhen?: (config: EnvironmentConfig) => boolean;
 }
 
 export type ContractSpec = Readonly<Record<string, OutputSpec>>;
@@ -55,10 +68,10 @@ export function defineContract<S extends ContractSpec>(stack: StackKind, outputs
  * (`__tests__/support/contract-examples.ts`), typed against the contract so none can be missing.
  */
 export const output = {
-  string: (description: string): OutputSpec<"string"> => ({ kind: "string", description }),
-  list: (description: string): OutputSpec<"list"> => ({ kind: "list", description }),
-  number: (description: string): OutputSpec<"number"> => ({ kind: "number", description }),
-  map: (description: string): OutputSpec<"map"> => ({ kind: "map", description }),
+  string: (description: string, options: OutputOptions = {}): OutputSpec<"string"> => ({ kind: "string", description, ...options }),
+  list: (description: string, options: OutputOptions = {}): OutputSpec<"list"> => ({ kind: "list", description, ...options }),
+  number: (description: string, options: OutputOptions = {}): OutputSpec<"number"> => ({ kind: "number", description, ...options }),
+  map: (description: string, options: OutputOptions = {}): OutputSpec<"map"> => ({ kind: "map", description, ...options }),
 };
 
 /** Where a stack keeps its state; a consumer's remote-state data source points at the same object. */

@@ -19,7 +19,9 @@ export const iamContract = defineContract("iam", {
   bastion_instance_profile_arn: output.string("Instance profile of the SSM-only bastion"),
   publisher_lambda_role_arn: output.string("Role of the queue-depth metric publisher Lambda"),
   redeployer_lambda_role_arn: output.string("Role of the Lambda that redeploys services after the database secret rotates"),
-  worker_pool_task_role_arns: output.map("Own task role of each worker pool that declares one (workerPools[].taskRole), by pool name"),
+  worker_pool_task_role_arns: output.map("Own task role of each worker pool that declares one (workerPools[].taskRole), by pool name; empty when none does", {
+    presentWhen: (config) => config.workerPools.some((pool) => pool.taskRole !== undefined),
+  }),
   db_clean_scheduler_role_arn: output.string("Role EventBridge Scheduler starts the db-clean task with"),
 });
 
