@@ -44,6 +44,19 @@ export interface PlannedGroup {
   readonly maxSize: number;
 }
 
+/** The states of an EventBridge Scheduler schedule (`State` of GetSchedule and UpdateSchedule). */
+export const SCHEDULE_STATES = ["ENABLED", "DISABLED"] as const;
+export type ScheduleState = (typeof SCHEDULE_STATES)[number];
+
+/** An EventBridge Scheduler schedule of the environment (the nightly `airflow db clean`): paused while hibernating. */
+export interface PlannedSchedule {
+  readonly name: string;
+  /** Its schedule group ("default" when the schedule names none). */
+  readonly group: string;
+  /** The state Terraform configures: waking up re-enables only ENABLED ones (a DISABLED one stays off). */
+  readonly state: ScheduleState;
+}
+
 /** Everything hibernation touches in one environment; built at synth time, part of the state machine's definition. */
 export interface HibernationPlan {
   readonly cluster: string;
@@ -58,6 +71,8 @@ export interface HibernationPlan {
   readonly database: string;
   /** ElastiCache replication group id of the Celery broker. */
   readonly broker: string;
+  /** Schedules disabled while hibernating (every EventBridge Scheduler schedule of the stack but hibernation's own). */
+  readonly schedules: readonly PlannedSchedule[];
   /** Alarms whose actions are disabled while hibernating (every alarm notifying the environment's alarm topic). */
   readonly alarms: readonly string[];
   /** The heartbeat alarm: waking up waits for it to be OK before re-arming the alarms. */
@@ -70,6 +85,7 @@ export interface HibernationPlan {
 
 export const HIBERNATION_STEPS = [
   "begin",
+  "pause-schedules",
   "stop-scheduling",
   "stop-pools",
   "pools-stopped",
@@ -82,6 +98,7 @@ export const HIBERNATION_STEPS = [
   "start-capacity",
   "start-services",
   "services-running",
+  "resume-schedules",
   "start-pools",
   "heartbeat-ok",
   "rearm-alarms",

@@ -6,6 +6,7 @@ import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { HibernationPlan, PlannedGroup, PlannedPool, PlannedService } from "../../runtime/hibernation";
+import { missingSchedulerClient, type SchedulerApi } from "./schedules";
 
 /** The AWS clients the steps use; tests pass mocked ones. */
 export interface HibernationClients {
@@ -16,6 +17,8 @@ export interface HibernationClients {
   readonly elastiCache: ElastiCacheClient;
   readonly cloudWatch: CloudWatchClient;
   readonly ssm: SSMClient;
+  /** EventBridge Scheduler's GetSchedule and UpdateSchedule (see ./schedules). */
+  readonly scheduler: SchedulerApi;
 }
 
 export function createClients(): HibernationClients {
@@ -28,6 +31,7 @@ export function createClients(): HibernationClients {
     elastiCache: new ElastiCacheClient(options),
     cloudWatch: new CloudWatchClient(options),
     ssm: new SSMClient(options),
+    scheduler: missingSchedulerClient(),
   };
 }
 

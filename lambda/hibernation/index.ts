@@ -7,6 +7,7 @@
 import { HIBERNATION_STEPS, type HibernationStep, type StepRequest, type StepResult } from "../../runtime/hibernation";
 import { createClients, setDesiredCounts, setGroupBounds, setPoolBounds, type HibernationClients } from "./clients";
 import { brokerAvailable, startDatabase, stopDatabase } from "./database";
+import { pauseSchedules, resumeSchedules } from "./schedules";
 import { heartbeatOk, poolsStopped, servicesRunning, servicesStopped } from "./services";
 import { assertInCharge, claimState, muteAlarms, rearmAlarms } from "./state";
 
@@ -22,6 +23,7 @@ export const STEPS: Readonly<Record<HibernationStep, Step>> = {
     await muteAlarms(clients, request.plan.alarms);
     return done(`state set to ${state}; muted ${request.plan.alarms.length} alarms`);
   },
+  "pause-schedules": async ({ plan }, clients) => pauseSchedules(clients.scheduler, plan.schedules),
   "stop-scheduling": async ({ plan }, clients) => done(`desired counts: ${(await setDesiredCounts(clients, plan, plan.schedulingServices, true)).join(", ")}`),
   "stop-pools": async ({ plan }, clients) => done(`pool bounds: ${(await setPoolBounds(clients, plan.pools, true)).join(", ")}`),
   "pools-stopped": poolsStopped,
@@ -35,6 +37,7 @@ export const STEPS: Readonly<Record<HibernationStep, Step>> = {
   "start-services": async ({ plan }, clients) =>
     done(`desired counts: ${(await setDesiredCounts(clients, plan, [...plan.schedulingServices, ...plan.servingServices], false)).join(", ")}`),
   "services-running": servicesRunning,
+  "resume-schedules": async ({ plan }, clients) => resumeSchedules(clients.scheduler, plan.schedules),
   "start-pools": async ({ plan }, clients) => done(`pool bounds: ${(await setPoolBounds(clients, plan.pools, false)).join(", ")}`),
   "heartbeat-ok": heartbeatOk,
   "rearm-alarms": async ({ plan }, clients) => {

@@ -37,6 +37,8 @@ export function hibernationPaths(publisherRule: string): {
       // The state parameter first (a later wake-up supersedes this execution), then the alarms are muted.
       { label: "Hibernate: begin", step: "begin" },
       { label: "Hibernate: pause the queue-depth publisher", sdk: "eventbridge:disableRule", parameters: { Name: publisherRule } },
+      // The schedules' tasks (the nightly db clean) would fail against the stopped database and notify.
+      { label: "Hibernate: pause the schedules", step: "pause-schedules" },
       // No new work: the scheduler, dag-processor and triggerer stop first.
       { label: "Hibernate: stop scheduling", step: "stop-scheduling" },
       { label: "Hibernate: stop the worker pools", step: "stop-pools" },
@@ -56,6 +58,8 @@ export function hibernationPaths(publisherRule: string): {
       { label: "Wake: start the scheduler, api-server and the other services", step: "start-services" },
       { label: "Wake: wait for the services to run", step: "services-running", waits: true },
       { label: "Wake: resume the queue-depth publisher", sdk: "eventbridge:enableRule", parameters: { Name: publisherRule } },
+      // Only those Terraform configures ENABLED: a schedule configured DISABLED stays off.
+      { label: "Wake: resume the schedules", step: "resume-schedules" },
       { label: "Wake: restore the worker pools", step: "start-pools" },
       // The alarms stay muted until the platform ran a heartbeat end to end (or the wait ran out).
       { label: "Wake: wait for a heartbeat", step: "heartbeat-ok", waits: true },

@@ -1,12 +1,22 @@
 /**
  * What hibernation acts on, gathered from the stack it is part of when the stack is synthesized: every ECS service
- * (new ones included without a list to keep up to date) and every alarm that notifies the environment's alarm topic.
+ * (new ones included without a list to keep up to date), every alarm that notifies the environment's alarm topic and
+ * every EventBridge Scheduler schedule.
  */
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Token } from "cdktf";
 import type { IConstruct } from "constructs";
-import type { HibernationPlan, PlannedGroup, PlannedPool, PlannedService } from "../../runtime/hibernation";
+import {
+  SCHEDULE_STATES,
+  type HibernationPlan,
+  type PlannedGroup,
+  type PlannedPool,
+  type PlannedSchedule,
+  type PlannedService,
+  type ScheduleState,
+} from "../../runtime/hibernation";
 
 /**
  * Minutes hibernation waits for busy workers: a worker renews its task scale-in protection for
@@ -61,7 +71,44 @@ export function notifyingAlarms(scope: IConstruct, topicArn: string, except: ICo
     .map((alarm) => literal(alarm.alarmNameInput, "alarm name", alarm));
 }
 
-/** What the plan takes from the stack's constructs and config (the services and alarms it finds itself). */
+/** A schedule hibernation pauses, with the role its target runs as (UpdateSchedule hands that role to the scheduler again). */
+export interface FoundSchedule extends PlannedSchedule {
+  readonly targetRoleArn: string;
+}
+
+/** The state a schedule is configured with: Terraform's default is ENABLED; anything else but a literal state is an error. */
+function configuredState(schedule: SchedulerSchedule): ScheduleState {
+  const state = schedule.stateInput ?? "ENABLED";
+  const known: readonly string[] = SCHEDULE_STATES;
+  if (Token.isUnresolved(state) || !known.includes(state)) {
+    throw new Error(`hibernation needs a literal schedule state, ${SCHEDULE_STATES.join(" or ")} (${schedule.node.path})`);
+  }
+  return state as ScheduleState;
+}
+
+/**
+ * The EventBridge Scheduler schedules of `scope` outside `except` (hibernation's own, which start it): each one's
+ * name, group and configured state, and its target's role. They run tasks against the database (the nightly
+ * `airflow db clean`), so they are paused while it is stopped.
+ */
+export function pausedSchedules(scope: IConstruct, except: IConstruct): FoundSchedule[] {
+  const own = new Set(except.node.findAll());
+  return scope.node
+    .findAll()
+    .filter((c): c is SchedulerSchedule => c instanceof SchedulerSchedule && !own.has(c))
+    .map((schedule) => {
+      const targetRoleArn = schedule.targetInput?.roleArn;
+      if (!targetRoleArn) throw new Error(`hibernation needs the role of the schedule's target (${schedule.node.path})`);
+      return {
+        name: literal(schedule.nameInput, "schedule name", schedule),
+        group: schedule.groupNameInput === undefined ? "default" : literal(schedule.groupNameInput, "schedule group", schedule),
+        state: configuredState(schedule),
+        targetRoleArn,
+      };
+    });
+}
+
+/** What the plan takes from the stack's constructs and config (the services, schedules and alarms it finds itself). */
 export interface PlanInputs {
   readonly cluster: string;
   /** Services stopped before the pools drain (they schedule new work); every other fixed-count service is "serving". */
@@ -90,6 +137,7 @@ export function hibernationPlan(scope: IConstruct, except: IConstruct, inputs: P
     groups: inputs.groups,
     database: inputs.database,
     broker: inputs.broker,
+    schedules: pausedSchedules(scope, except).map(({ name, group, state }) => ({ name, group, state })),
     alarms: notifyingAlarms(scope, inputs.alarmTopicArn, except, resolve),
     heartbeatAlarm: inputs.heartbeatAlarm,
     stateParameter: inputs.stateParameter,

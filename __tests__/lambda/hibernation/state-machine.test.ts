@@ -7,11 +7,12 @@ import { DescribeDBInstancesCommand, StartDBInstanceCommand, StopDBInstanceComma
 import { GetParameterCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
 import { hibernationDefinition } from "../../../modules/operations/hibernation-definition";
 import { interpret } from "./interpreter";
-import { clients, mocks, PLAN, resetMocks } from "./plan";
+import { clients, mocks, PLAN, resetMocks, scheduler } from "./plan";
 
 /**
  * The state machine's definition run against mocked AWS that behaves like a small environment: services reach their
- * desired count at once, the database takes two checks to start, the state parameter remembers what it was told.
+ * desired count at once, the database takes two checks to start, the state parameter remembers what it was told,
+ * the scheduler holds the plan's schedules (db-clean enabled, exports configured and left disabled).
  */
 const definition = hibernationDefinition({
   functionArn: "arn:aws:lambda:eu-west-1:111111111111:function:airflow-dev-hibernation-steps",
@@ -61,6 +62,7 @@ function environment(options: { database: string; broker?: string; heartbeat?: s
     calls.push(`${service} bounds ${input.MinCapacity}-${input.MaxCapacity}`);
     return {};
   });
+  scheduler.onUpdate = (input) => calls.push(`schedule ${input.Name} ${input.State}`);
   mocks.autoScaling.on(UpdateAutoScalingGroupCommand).callsFake(record((input) => `${input.AutoScalingGroupName} ${input.MinSize}-${input.MaxSize}`));
   mocks.rds.on(DescribeDBInstancesCommand).callsFake(() => {
     if (database === "starting" && ++startingChecks > 2) database = "available";
@@ -83,13 +85,14 @@ function environment(options: { database: string; broker?: string; heartbeat?: s
 beforeEach(resetMocks);
 
 describe("the hibernation state machine, run against a fake environment", () => {
-  it("hibernates in order: state and alarms, publisher, scheduling, pools, the rest, the hosts, then the database", async () => {
+  it("hibernates in order: state and alarms, publisher and schedules, scheduling, pools, the rest, the hosts, then the database", async () => {
     const env = environment({ database: "available" });
     const run = await interpret(definition, { action: "hibernate" }, clients(), START);
     expect(run.end).toEqual({ state: "Hibernating", type: "Succeed", error: undefined });
     expect(run.tasks).toEqual([
       "lambda:begin",
       "sdk:eventbridge:disableRule airflow-dev-queue-depth-publisher",
+      "lambda:pause-schedules",
       "lambda:stop-scheduling",
       "lambda:stop-pools",
       "lambda:pools-stopped",
@@ -101,6 +104,7 @@ describe("the hibernation state machine, run against a fake environment", () => 
     expect(env.calls).toEqual([
       "state=hibernating",
       "mute alarms",
+      "schedule airflow-dev-db-clean DISABLED",
       "airflow-dev-scheduler=0",
       "airflow-dev-dag-processor=0",
       "airflow-dev-worker-default bounds 0-0",
@@ -112,8 +116,10 @@ describe("the hibernation state machine, run against a fake environment", () => 
     ]);
   });
 
-  it("wakes up in order: database, broker, hosts, scheduler and api-server, publisher, pools, then the alarms after a heartbeat", async () => {
+  it("wakes up in order: database, broker, hosts, scheduler and api-server, publisher and schedules, pools, then the alarms after a heartbeat", async () => {
     const env = environment({ database: "stopped", state: "hibernating" });
+    // GIVEN the schedules hibernation paused
+    scheduler.held.get("default/airflow-dev-db-clean")!.State = "DISABLED";
     const run = await interpret(definition, { action: "wake" }, clients(), START);
     expect(run.end.state).toBe("Awake");
     expect(run.tasks.filter((t, i, all) => all.indexOf(t) === i)).toEqual([
@@ -124,6 +130,7 @@ describe("the hibernation state machine, run against a fake environment", () => 
       "lambda:start-services",
       "lambda:services-running",
       "sdk:eventbridge:enableRule airflow-dev-queue-depth-publisher",
+      "lambda:resume-schedules",
       "lambda:start-pools",
       "lambda:heartbeat-ok",
       "lambda:rearm-alarms",
@@ -140,6 +147,7 @@ describe("the hibernation state machine, run against a fake environment", () => 
       "airflow-dev-dag-processor=1",
       "airflow-dev-api-server=2",
       "airflow-dev-cadvisor=5",
+      "schedule airflow-dev-db-clean ENABLED",
       "airflow-dev-worker-default bounds 1-4",
       "enable alarms",
     ]);

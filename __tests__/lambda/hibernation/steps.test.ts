@@ -6,7 +6,7 @@ import { DescribeReplicationGroupsCommand } from "@aws-sdk/client-elasticache";
 import { DescribeDBInstancesCommand, StartDBInstanceCommand, StopDBInstanceCommand } from "@aws-sdk/client-rds";
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import { runStep } from "../../../lambda/hibernation";
-import { inputs, mocks, PLAN, resetMocks, stateIs, step, clients } from "./plan";
+import { DB_CLEAN_SCHEDULE, inputs, mocks, PLAN, resetMocks, scheduler, stateIs, step, clients } from "./plan";
 
 beforeEach(resetMocks);
 
@@ -134,6 +134,85 @@ describe("hibernating", () => {
   });
 });
 
+describe("the schedules", () => {
+  /** Every field GetSchedule answered but the read-only ones (ARN, creation and modification dates), in `state`. */
+  const writtenBack = (state: string) => {
+    const { Arn: _arn, CreationDate: _created, LastModificationDate: _modified, ...fields } = DB_CLEAN_SCHEDULE;
+    return { ...fields, State: state };
+  };
+
+  it("hibernating: disables each enabled schedule, writing back every field it read with only the state changed", async () => {
+    // GIVEN the db-clean schedule enabled (every field set) and the exports schedule disabled
+    stateIs("hibernating");
+    // WHEN the step runs
+    const result = await step("pause-schedules", "hibernate");
+    // THEN both are read in their groups, and only db-clean is updated, with the whole schedule it read
+    expect(scheduler.gets).toEqual([
+      { Name: "airflow-dev-db-clean", GroupName: "default" },
+      { Name: "airflow-dev-exports", GroupName: "airflow-dev" },
+    ]);
+    expect(scheduler.updates).toEqual([writtenBack("DISABLED")]);
+    expect(Object.keys(scheduler.updates[0]).sort()).toEqual(
+      [
+        "ActionAfterCompletion",
+        "Description",
+        "EndDate",
+        "FlexibleTimeWindow",
+        "GroupName",
+        "KmsKeyArn",
+        "Name",
+        "ScheduleExpression",
+        "ScheduleExpressionTimezone",
+        "StartDate",
+        "State",
+        "Target",
+      ].sort(),
+    );
+    // AND the scheduler, which replaces a schedule whole, holds it unchanged but for its state
+    expect(scheduler.schedule("airflow-dev-db-clean")).toEqual({ ...DB_CLEAN_SCHEDULE, State: "DISABLED", LastModificationDate: expect.any(Date) });
+    expect(result).toEqual({ done: true, detail: "schedules: airflow-dev-db-clean=DISABLED, airflow-dev/airflow-dev-exports already DISABLED" });
+  });
+
+  it("hibernating again writes nothing: a repeated step finds them disabled", async () => {
+    stateIs("hibernating");
+    await step("pause-schedules", "hibernate");
+    const again = await step("pause-schedules", "hibernate");
+    expect(scheduler.updates).toHaveLength(1);
+    expect(again.detail).toBe("schedules: airflow-dev-db-clean already DISABLED, airflow-dev/airflow-dev-exports already DISABLED");
+  });
+
+  it("waking up: re-enables only the schedules Terraform configures ENABLED, and a repeat writes nothing", async () => {
+    // GIVEN hibernation paused the db-clean schedule; the exports schedule is configured DISABLED
+    stateIs("hibernating");
+    await step("pause-schedules", "hibernate");
+    stateIs("awake");
+    scheduler.gets.length = 0;
+    scheduler.updates.length = 0;
+    // WHEN waking up resumes them (twice: a retried step)
+    const result = await step("resume-schedules", "wake");
+    await step("resume-schedules", "wake");
+    // THEN db-clean is enabled again, whole, once; the exports schedule is neither read nor enabled
+    expect(scheduler.updates).toEqual([writtenBack("ENABLED")]);
+    expect(scheduler.gets.map((g) => g.Name)).toEqual(["airflow-dev-db-clean", "airflow-dev-db-clean"]);
+    expect(scheduler.schedule("airflow-dev-db-clean")).toEqual({ ...DB_CLEAN_SCHEDULE, LastModificationDate: expect.any(Date) });
+    expect(scheduler.schedule("airflow-dev-exports", "airflow-dev")!.State).toBe("DISABLED");
+    expect(result).toEqual({ done: true, detail: "schedules: airflow-dev-db-clean=ENABLED, airflow-dev/airflow-dev-exports left DISABLED (configured so)" });
+  });
+
+  it("says so when the stack has no schedule, and fails on a schedule the scheduler does not have", async () => {
+    stateIs("hibernating");
+    expect(await step("pause-schedules", "hibernate", 0, { ...PLAN, schedules: [] })).toEqual({ done: true, detail: "no schedules to pause" });
+    scheduler.reset([]);
+    await expect(step("pause-schedules", "hibernate")).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+  });
+
+  it("a superseded execution touches no schedule", async () => {
+    stateIs("awake");
+    await expect(step("pause-schedules", "hibernate")).rejects.toMatchObject({ name: "HibernationSuperseded" });
+    expect([scheduler.gets, scheduler.updates]).toEqual([[], []]);
+  });
+});
+
 describe("keeping the database stopped", () => {
   it("stops a database RDS restarted after seven days, once it is available", async () => {
     stateIs("hibernating");
@@ -246,6 +325,16 @@ describe("errors", () => {
     counts({ "airflow-dev-worker-default": 1 });
     await expect(runStep({ step: "pools-stopped", action: "hibernate", plan: PLAN }, clients())).rejects.toThrow(
       'step pools-stopped waits but was sent no "since"',
+    );
+  });
+});
+
+describe("the Lambda's own scheduler client", () => {
+  it("fails every call, naming the package it was built without (@aws-sdk/client-scheduler is not a dependency yet)", async () => {
+    // GIVEN the clients the handler creates WHEN a step reads a schedule THEN it fails with what is missing
+    const { createClients } = await import("../../../lambda/hibernation/clients");
+    await expect(createClients().scheduler.getSchedule({ Name: "airflow-dev-db-clean" })).rejects.toThrow(
+      "the hibernation Lambda was built without @aws-sdk/client-scheduler",
     );
   });
 });
