@@ -15,7 +15,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ENVIRONMENTS_DIR, environmentNames, loadEnvironments } from "../config/load";
+import { ENVIRONMENTS_DIR } from "../config/load";
+import { cliEnvironment } from "./lib/cli-environment";
 import type { EnvironmentConfig } from "../config/schema";
 import { CliError, parseCommandLine, runAsProcess, type Output } from "./lib/cli";
 import { checkDagQueues, DagScanError, poolOf, scanDagQueues, type DagQueueScan } from "./lib/dag-queues";
@@ -33,16 +34,6 @@ export const USAGE = [
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
-function loadEnvironment(name: string, dir: string): EnvironmentConfig {
-  const available = environmentNames(dir);
-  if (!available.includes(name)) throw new CliError(`unknown environment "${name}"; available environments: ${available.join(", ") || "(none)"}`, 2);
-  try {
-    return loadEnvironments(dir, [name])[0];
-  } catch (error) {
-    if (error instanceof Error && error.name === "ConfigError") throw new CliError(error.message, 2);
-    throw error;
-  }
-}
 
 /** Every finding as one line, in file and line order; `failing` says whether it fails the check. */
 function findings(config: EnvironmentConfig, scan: DagQueueScan, strict: boolean): { line: string; file: string; at: number; failing: boolean }[] {
@@ -76,7 +67,7 @@ export function main(argv: readonly string[], out: Output): number {
   if (!values.dags) throw new CliError(`--dags <dir> is required\n\n${USAGE}`, 2);
   const dags = path.resolve(values.dags);
   if (!fs.existsSync(dags) || !fs.statSync(dags).isDirectory()) throw new CliError(`--dags: no such folder: ${values.dags}`, 2);
-  const config = loadEnvironment(values.env, values["config-dir"] ?? ENVIRONMENTS_DIR);
+  const config = cliEnvironment(values.env, values["config-dir"] ?? ENVIRONMENTS_DIR, { invalidExitCode: 2 });
 
   let scan: DagQueueScan;
   try {

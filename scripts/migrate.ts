@@ -21,7 +21,8 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, ENVIRONMENTS_DIR, environmentNames, loadEnvironment } from "../config/load";
+import { ENVIRONMENTS_DIR } from "../config/load";
+import { cliEnvironment } from "./lib/cli-environment";
 import { projectRoot } from "../config/project-root";
 import type { EnvironmentConfig } from "../config/schema";
 import { Naming } from "../modules/core/naming";
@@ -171,14 +172,7 @@ export async function migrate(options: MigrateOptions, deps: MigrateDependencies
 
 /** The environment's configuration; an unknown or invalid one is the operator's error. */
 export function environment(name: string, dir: string): EnvironmentConfig {
-  const available = environmentNames(dir);
-  if (!available.includes(name)) throw new MigrateError(`unknown environment "${name}"; available: ${available.join(", ") || "(none)"}`);
-  try {
-    return loadEnvironment(name, dir);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new MigrateError(error.message);
-    throw error;
-  }
+  return cliEnvironment(name, dir);
 }
 
 function failureMessage(result: Exclude<MigrationTaskResult, { kind: "succeeded" }>, options: MigrateOptions, naming: Naming): string {

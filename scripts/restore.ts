@@ -12,7 +12,8 @@
 import { RDSClient } from "@aws-sdk/client-rds";
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, ENVIRONMENTS_DIR, environmentNames, loadEnvironment } from "../config/load";
+import { ConfigError, ENVIRONMENTS_DIR } from "../config/load";
+import { cliEnvironment } from "./lib/cli-environment";
 import type { EnvironmentConfig } from "../config/schema";
 import { Naming } from "../modules/core/naming";
 import { restoredIdentifier } from "../modules/storage/metadata-database";
@@ -57,7 +58,7 @@ export async function main(argv: readonly string[], out: Output, deps: RestoreDe
   if (!values.env) throw usageError("--env <env> is required");
   if (values.list === (values.snapshot !== undefined)) throw usageError("give either --list or --snapshot <id>");
   const dir = values["environments-dir"] ?? deps.environmentsDir ?? ENVIRONMENTS_DIR;
-  const config = environmentOf(values.env, dir);
+  const config = cliEnvironment(values.env, dir, { usage: USAGE });
   const rds = deps.rds(config.account.region);
   if (values.list) {
     out.stdout(describeSnapshots(config.name, await listPreMigrationSnapshots(rds, config.name)));
@@ -76,16 +77,6 @@ export async function main(argv: readonly string[], out: Output, deps: RestoreDe
   return 0;
 }
 
-function environmentOf(name: string, dir: string): EnvironmentConfig {
-  const available = environmentNames(dir);
-  if (!available.includes(name)) throw usageError(`unknown environment "${name}"; available: ${available.join(", ") || "(none)"}`);
-  try {
-    return loadEnvironment(name, dir);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message);
-    throw error;
-  }
-}
 
 /** The snapshot, when it is an available pre-migration snapshot of this environment. */
 async function restorableSnapshot(rds: RDSClient, config: EnvironmentConfig, id: string): Promise<PreMigrationSnapshot> {

@@ -104,7 +104,7 @@ describe("npm run hibernate / npm run wake", () => {
   it("refuses missing, unknown and malformed arguments with the usage", async () => {
     expect((await failure(run(wake, []))).message).toMatch(/^--env <env> is required\n\nusage: npm run wake -- --env <env>/);
     expect((await failure(run(hibernate, ["--env", "nope"]))).message).toMatch(
-      /^unknown environment "nope"; available: dev, prod, test, uat\n\nusage: npm run hibernate/,
+      /^unknown environment "nope"; available environments: dev, prod, test, uat\n\nusage: npm run hibernate/,
     );
     const timeout = await failure(run(wake, ["--env", "dev", "--timeout-minutes", "0"]));
     expect([timeout.exitCode, timeout.message.split("\n")[0]]).toEqual([2, '--timeout-minutes is "0"; expected 1-240']);

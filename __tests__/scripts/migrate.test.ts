@@ -275,7 +275,7 @@ describe("npm run migrate", () => {
 
   it("tells the operator to synthesize when a stack is missing, and checks its arguments", async () => {
     const result = await runMigrate({ env: "qa", outdir: outdir() });
-    expect(result.error!.message).toBe('unknown environment "qa"; available: dev, prod, test, uat');
+    expect(result.error!.message).toBe('unknown environment "qa"; available environments: dev, prod, test, uat');
     const missing = outdir();
     fs.rmSync(path.join(missing, "stacks", "dev-storage"), { recursive: true });
     expect((await runMigrate({ outdir: missing })).error!.message).toMatch(

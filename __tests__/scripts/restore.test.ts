@@ -209,7 +209,7 @@ describe("npm run restore --snapshot", () => {
     expect((await failure([])).message).toBe(`--env <env> is required\n\n${USAGE}`);
     expect((await failure(["--env", "dev"])).message).toBe(`give either --list or --snapshot <id>\n\n${USAGE}`);
     expect((await failure(["--env", "dev", "--list", "--snapshot", "x"])).exitCode).toBe(2);
-    expect((await failure(["--env", "qa", "--list"])).message).toBe(`unknown environment "qa"; available: dev, prod, test, uat\n\n${USAGE}`);
+    expect((await failure(["--env", "qa", "--list"])).message).toBe(`unknown environment "qa"; available environments: dev, prod, test, uat\n\n${USAGE}`);
     expect(rds.calls()).toHaveLength(0);
   });
 });

@@ -2,7 +2,8 @@
  * The command line of `npm run deploy-dags`: arguments and the environment's configuration become a DeployPlan, and
  * everything that can be refused without AWS is refused here (usage errors exit 2).
  */
-import { ConfigError, ENVIRONMENTS_DIR, environmentNames, loadEnvironment } from "../../config/load";
+import { ENVIRONMENTS_DIR } from "../../config/load";
+import { cliEnvironment } from "../lib/cli-environment";
 import type { DagBundleConfig, EfsDagBundleConfig, EnvironmentConfig, GitDagBundleConfig, S3DagBundleConfig } from "../../config/schema";
 import { DAG_RELEASE_VERSION_PATTERN } from "../../runtime/dag-delivery";
 import { CliError, parseCommandLine } from "../lib/cli";
@@ -59,7 +60,7 @@ export function planDeployment(argv: readonly string[], environmentsDir = ENVIRO
   const { values, positionals } = parseCommandLine(argv, OPTIONS, USAGE);
   if (positionals.length > 0) throw usageError(`unexpected argument "${positionals[0]}"`);
   if (!values.env) throw usageError("--env <env> is required");
-  const config = environmentOf(values.env, values["environments-dir"] ?? environmentsDir);
+  const config = cliEnvironment(values.env, values["environments-dir"] ?? environmentsDir, { usage: USAGE });
   const bundle = selectBundle(config, values.bundle);
   // Nothing of a git bundle is delivered from here, whatever else the arguments say.
   if (Array.isArray(bundle)) return { kind: "git", config, bundles: bundle };
@@ -75,16 +76,6 @@ export function planDeployment(argv: readonly string[], environmentsDir = ENVIRO
   return bundle.source === "s3" ? s3Plan(config, bundle, values) : efsPlan(config, bundle, values, timeoutMinutes);
 }
 
-function environmentOf(name: string, dir: string): EnvironmentConfig {
-  const available = environmentNames(dir);
-  if (!available.includes(name)) throw usageError(`unknown environment "${name}"; available: ${available.join(", ") || "(none)"}`);
-  try {
-    return loadEnvironment(name, dir);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message);
-    throw error;
-  }
-}
 
 /** The bundle named by --bundle, else the environment's only EFS or S3 bundle, else (none of those) its git bundles. */
 function selectBundle(config: EnvironmentConfig, name: string | undefined): DagBundleConfig | GitDagBundleConfig[] {

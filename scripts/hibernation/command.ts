@@ -5,7 +5,8 @@
  * state is read.
  */
 import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
-import { ConfigError, ENVIRONMENTS_DIR, environmentNames, loadEnvironment } from "../../config/load";
+import { ENVIRONMENTS_DIR } from "../../config/load";
+import { cliEnvironment } from "../lib/cli-environment";
 import type { EnvironmentConfig } from "../../config/schema";
 import { ArnBuilder } from "../../modules/core/arn";
 import { Naming } from "../../modules/core/naming";
@@ -55,15 +56,7 @@ export function stateMachineArn(config: EnvironmentConfig): string {
 }
 
 function environmentOf(name: string, dir: string, action: keyof typeof VERB): EnvironmentConfig {
-  const available = environmentNames(dir);
-  if (!available.includes(name)) throw new CliError(`unknown environment "${name}"; available: ${available.join(", ") || "(none)"}\n\n${usage(action)}`, 2);
-  let config: EnvironmentConfig;
-  try {
-    config = loadEnvironment(name, dir);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message);
-    throw error;
-  }
+  const config = cliEnvironment(name, dir, { usage: usage(action) });
   if (!config.hibernation) {
     throw new CliError(
       `environment "${name}" has no hibernation configured, so it has no hibernation state machine; add "hibernation" to config/environments/${name}.json (non-production only) and deploy it first`,

@@ -14,7 +14,7 @@ describe("deploy-dags arguments", () => {
 
   it("lists the available environments for an unknown one", async () => {
     const error = await failure(["--env", "qa", "--from", "x"]);
-    expect([error.exitCode, error.message]).toEqual([2, `unknown environment "qa"; available: dev, prod, test, uat\n\n${USAGE}`]);
+    expect([error.exitCode, error.message]).toEqual([2, `unknown environment "qa"; available environments: dev, prod, test, uat\n\n${USAGE}`]);
   });
 
   it("refuses unknown options and positional arguments as usage errors", async () => {
