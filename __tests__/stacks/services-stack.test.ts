@@ -395,6 +395,32 @@ describe.each(repoEnvironments().map((c) => [c.name, c] as const))("ServicesStac
       );
       expect(plan.alarms).toContain(`${base}-heartbeat`);
     });
+
+    it("pauses the db-clean schedule while hibernating, with its configured state, and never its own schedules", () => {
+      // GIVEN the synthesized stack WHEN reading the plan THEN the db-clean schedule is the only one paused
+      const plan = JSON.parse(machines()[0].definition).States.Plan.Result;
+      const cleanup = config.storage.database.cleanup;
+      expect(plan.schedules).toEqual([{ name: `${base}-db-clean`, group: "default", state: cleanup.enabled ? "ENABLED" : "DISABLED" }]);
+      expect(plan.schedules.map((s: any) => s.name)).not.toEqual(expect.arrayContaining(hibernationSchedulesOf().map((s) => s.name)));
+      // AND the steps Lambda may read and update exactly that schedule, passing its scheduler role back to EventBridge Scheduler only
+      const steps = (Object.values(resources(json, "aws_iam_role_policy")) as Record<string, any>[]).find((p) => p.name === `${base}-hibernation-steps`)!;
+      const statements = JSON.parse(steps.policy).Statement as any[];
+      expect(statements.filter((st) => st.Action.some((a: string) => a.startsWith("scheduler:") || a === "iam:PassRole"))).toEqual([
+        {
+          Sid: "PauseAndResumeSchedules",
+          Effect: "Allow",
+          Action: ["scheduler:GetSchedule", "scheduler:UpdateSchedule"],
+          Resource: [`arn:aws:scheduler:${config.account.region}:${config.account.id}:schedule/default/${base}-db-clean`],
+        },
+        {
+          Sid: "PauseAndResumeSchedulesPassTargetRoles",
+          Effect: "Allow",
+          Action: ["iam:PassRole"],
+          Resource: [ref("iam", "db_clean_scheduler_role_arn")],
+          Condition: { StringEquals: { "iam:PassedToService": ["scheduler.amazonaws.com"] } },
+        },
+      ]);
+    });
   });
 
   describe("cAdvisor", () => {

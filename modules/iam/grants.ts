@@ -294,6 +294,33 @@ export function runTaskFamily(arns: ArnBuilder, clusterName: string, family: str
 }
 
 /**
+ * Turn named EventBridge Scheduler schedules off and on. UpdateSchedule replaces the whole schedule (there is no
+ * enable or disable call), so the caller reads it first (GetSchedule) and hands its target's role to the scheduler
+ * again: iam:PassRole on exactly those roles, to EventBridge Scheduler only.
+ */
+export function toggleSchedules(
+  arns: ArnBuilder,
+  schedules: readonly { readonly name: string; readonly group: string }[],
+  targetRoleArns: readonly string[],
+  sid = "ToggleSchedules",
+): PolicyStatement[] {
+  if (schedules.length === 0) return [];
+  return [
+    {
+      sid,
+      actions: ["scheduler:GetSchedule", "scheduler:UpdateSchedule"],
+      resources: schedules.map((s) => arns.of("scheduler", `schedule/${s.group}/${s.name}`)),
+    },
+    {
+      sid: `${sid}PassTargetRoles`,
+      actions: ["iam:PassRole"],
+      resources: [...new Set(targetRoleArns)],
+      conditions: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["scheduler.amazonaws.com"] }],
+    },
+  ];
+}
+
+/**
  * What the metrics collector's `ecs_observer` reads to find the cAdvisor tasks of one cluster and their hosts' IP
  * addresses: task and service lists (condition on the cluster), the tasks, services and container instances of that
  * cluster, task definitions (their Docker labels) and EC2 instances (host-network targets resolve to the instance IP).

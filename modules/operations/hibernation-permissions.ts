@@ -19,11 +19,17 @@ export interface HibernationGrantTargets {
   readonly logGroupName: string;
   /** The steps Lambda's dead-letter queue. */
   readonly deadLetterQueueName: string;
+  /**
+   * The schedules it pauses and resumes, with their targets' roles (see `pausedSchedules`).
+   * @default - none
+   */
+  readonly schedules?: readonly { readonly name: string; readonly group: string; readonly targetRoleArn: string }[];
 }
 
 /**
  * The steps Lambda: the state parameter; desired counts of this environment's services; the pools' scaling bounds;
- * the groups' bounds; stopping and starting its database; reading its broker; and muting and re-arming its alarms
+ * the groups' bounds; stopping and starting its database; reading its broker; pausing and resuming exactly the
+ * planned schedules (passing their targets' roles back to EventBridge Scheduler); and muting and re-arming its alarms
  * (every alarm of the environment is named `<prefix>-<env>-...`).
  */
 export function stepsPermissions(t: HibernationGrantTargets): PolicyStatement[] {
@@ -52,6 +58,12 @@ export function stepsPermissions(t: HibernationGrantTargets): PolicyStatement[] 
       resources: [arns.of("rds", `db:${t.databaseId}`)],
     },
     { sid: "ReadBroker", actions: ["elasticache:DescribeReplicationGroups"], resources: [arns.of("elasticache", `replicationgroup:${t.brokerId}`)] },
+    ...grants.toggleSchedules(
+      arns,
+      t.schedules ?? [],
+      (t.schedules ?? []).map((s) => s.targetRoleArn),
+      "PauseAndResumeSchedules",
+    ),
     {
       sid: "MuteAndRearmAlarms",
       actions: ["cloudwatch:DescribeAlarms", "cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions", "cloudwatch:SetAlarmState"],

@@ -3,7 +3,7 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { Lazy, TerraformStack } from "cdktf";
+import { Aspects, Lazy, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { hibernationSchedules } from "../../config/hibernation";
 import type { HibernationConfig } from "../../config/schema";
@@ -11,12 +11,12 @@ import type { HibernationAction, PlannedGroup } from "../../runtime/hibernation"
 import { LAMBDA_ARTIFACTS } from "../../runtime/lambda";
 import type { ArnBuilder } from "../core/arn";
 import type { Naming } from "../core/naming";
-import { serviceTrustPolicy } from "../iam/policy-document";
+import { policyJson, serviceTrustPolicy } from "../iam/policy-document";
 import { ServiceRole } from "../iam/service-role";
 import { BundledLambda } from "./bundled-lambda";
 import { hibernationDefinition } from "./hibernation-definition";
-import { stateMachinePermissions, starterPermissions, stepsPermissions } from "./hibernation-permissions";
-import { hibernationPlan } from "./hibernation-plan";
+import { stateMachinePermissions, starterPermissions, stepsPermissions, type HibernationGrantTargets } from "./hibernation-permissions";
+import { hibernationPlan, pausedSchedules } from "./hibernation-plan";
 import type { ScalablePool } from "./operated-resources";
 import { PlatformAlarms } from "./platform-alarms";
 
@@ -58,8 +58,9 @@ export interface HibernationProps {
  * (`hibernate`) and end (`wake`); its steps run in a small Lambda (lambda/hibernation); an EventBridge rule on
  * RDS-EVENT-0154 (RDS starts a database stopped for seven days) starts it to stop the database again while
  * hibernating; an SSM parameter records the state the last action worked towards; two alarms report failed and
- * timed-out executions, and are never muted. What it acts on (every ECS service and every alarm notifying the alarm
- * topic in the stack) is read when the stack is synthesized, so services and alarms added later are covered.
+ * timed-out executions, and are never muted. What it acts on (every ECS service, every EventBridge Scheduler schedule
+ * and every alarm notifying the alarm topic in the stack) is read when the stack is synthesized, so services,
+ * schedules and alarms added later are covered.
  */
 export class Hibernation extends Construct {
   /** The state parameter (`hibernating` | `awake`). */
@@ -86,21 +87,32 @@ export class Hibernation extends Construct {
     });
 
     const logGroupName = naming.logGroup(`lambda/${names.function}`);
+    const grantTargets: HibernationGrantTargets = {
+      naming,
+      arns,
+      cluster: props.clusterName,
+      scalableTargetArns: props.pools.map((p) => p.scalableTarget.arn),
+      groupNames: props.groups.map((g) => g.name),
+      databaseId: props.databaseId,
+      brokerId: props.brokerId,
+      logGroupName,
+      deadLetterQueueName: `${names.function}-dlq`,
+    };
     const stepsRole = new ServiceRole(this, "steps-role", {
       name: names.function,
-      description: "Hibernation steps Lambda: scale this environment's services and groups, stop and start its database, mute its alarms",
+      description: "Hibernation steps Lambda: scale this environment's services and groups, stop and start its database, pause its schedules, mute its alarms",
       assumeRolePolicy: serviceTrustPolicy([arns.servicePrincipal("lambda")], arns.account),
-      statements: stepsPermissions({
-        naming,
-        arns,
-        cluster: props.clusterName,
-        scalableTargetArns: props.pools.map((p) => p.scalableTarget.arn),
-        groupNames: props.groups.map((g) => g.name),
-        databaseId: props.databaseId,
-        brokerId: props.brokerId,
-        logGroupName,
-        deadLetterQueueName: `${names.function}-dlq`,
-      }),
+      statements: stepsPermissions(grantTargets),
+    });
+    // The schedules to pause are known once the whole stack is built, like the plan's: when the stack is synthesized,
+    // an aspect rewrites the policy with them. Aspects run before the rule pack reads the policy (a literal JSON
+    // string still, unlike a Lazy value) and before the plan is produced, from the same constructs.
+    const stack = TerraformStack.of(this);
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node !== this) return;
+        stepsRole.policy!.policy = policyJson(stepsPermissions({ ...grantTargets, schedules: pausedSchedules(stack, this) }));
+      },
     });
     this.steps = new BundledLambda(this, "steps", {
       name: names.function,
@@ -181,7 +193,7 @@ export class Hibernation extends Construct {
 
   /**
    * The state machine and its role. Its definition is produced when the stack is synthesized: the plan lists every
-   * ECS service and notifying alarm the stack holds by then.
+   * ECS service, schedule and notifying alarm the stack holds by then.
    */
   private createStateMachine(props: HibernationProps): SfnStateMachine {
     const { naming, arns } = props;

@@ -1,6 +1,7 @@
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { SchedulerSchedule, type SchedulerScheduleConfig } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { Testing, Token } from "cdktf";
 import type { Construct } from "constructs";
@@ -24,8 +25,21 @@ const pool: WorkerPoolConfig = { name: "default", queues: ["default"], concurren
 const ecsService = (scope: Construct, name: string, extra: Partial<ConstructorParameters<typeof EcsService>[2]> = {}) =>
   new EcsService(scope, name, { name: naming.name(name), cluster: "arn:cluster", desiredCount: 1, ...extra });
 
-/** An environment's services and alarms, and its hibernation; `mutate` adjusts the props. */
-function synth(mutate: (props: HibernationProps) => HibernationProps = (p) => p) {
+/** A schedule running a task nightly, as the db-clean one does. */
+const schedule = (scope: Construct, id: string, extra: Partial<SchedulerScheduleConfig> = {}) =>
+  new SchedulerSchedule(scope, id, {
+    name: naming.name(id),
+    scheduleExpression: "cron(45 4 * * ? *)",
+    flexibleTimeWindow: { mode: "OFF" },
+    target: { arn: "arn:cluster", roleArn: `arn:aws:iam::111111111111:role/${naming.name(id)}-scheduler` },
+    ...extra,
+  });
+
+/**
+ * An environment's services, alarms and schedules, and its hibernation; `mutate` adjusts the props, `more` adds
+ * constructs after the hibernation (found all the same: the plan is read at synth).
+ */
+function synth(mutate: (props: HibernationProps) => HibernationProps = (p) => p, more: (scope: Construct) => void = () => {}) {
   return JSON.parse(
     Testing.synthScope((scope) => {
       const topic = new SnsTopic(scope, "alarms", { name: "airflow-dev-alarms" });
@@ -54,6 +68,7 @@ function synth(mutate: (props: HibernationProps) => HibernationProps = (p) => p)
       alarm("db-cpu", [topic.arn]);
       alarm("foreign", [other.arn]);
       alarm("worker-default-scale-out", ["arn:policy"]);
+      schedule(scope, "db-clean");
       new Hibernation(
         scope,
         "hibernation",
@@ -78,6 +93,7 @@ function synth(mutate: (props: HibernationProps) => HibernationProps = (p) => p)
           logsKmsKeyArn: "arn:logs-key",
         }),
       );
+      more(scope);
     }),
   );
 }
@@ -119,14 +135,15 @@ describe("Hibernation", () => {
   });
 
   it("starts the state machine at each window's start and end, in the windows' time zone, with only the starter role", () => {
-    const schedules = all("aws_scheduler_schedule").map((s) => [s.name, s.schedule_expression, s.target.input]);
+    const own = all("aws_scheduler_schedule").filter((s) => s.target.arn.includes("aws_sfn_state_machine"));
+    const schedules = own.map((s) => [s.name, s.schedule_expression, s.target.input]);
     expect(schedules.sort()).toEqual([
       ["airflow-dev-hibernate-0", "cron(0 20 ? * MON,TUE,WED,THU *)", '{"action":"hibernate"}'],
       ["airflow-dev-hibernate-1", "cron(0 20 ? * FRI *)", '{"action":"hibernate"}'],
       ["airflow-dev-wake-0", "cron(0 7 ? * TUE,WED,THU,FRI *)", '{"action":"wake"}'],
       ["airflow-dev-wake-1", "cron(0 7 ? * MON *)", '{"action":"wake"}'],
     ]);
-    for (const s of all("aws_scheduler_schedule")) {
+    for (const s of own) {
       expect(s).toMatchObject({
         schedule_expression_timezone: "Europe/Amsterdam",
         flexible_time_window: { mode: "OFF" },
@@ -154,7 +171,7 @@ describe("Hibernation", () => {
     });
   });
 
-  it("lets the steps Lambda touch only this environment's services, pools, groups, database, broker, alarms and state", () => {
+  it("lets the steps Lambda touch only this environment's services, pools, groups, database, broker, schedules, alarms and state", () => {
     const byId = Object.fromEntries(policy("airflow-dev-hibernation-steps").map((s: any) => [s.Sid, s.Resource]));
     expect(byId).toMatchObject({
       HibernationState: ["arn:aws:ssm:eu-west-1:111111111111:parameter/airflow/dev/hibernation"],
@@ -166,6 +183,7 @@ describe("Hibernation", () => {
       ],
       StopAndStartDatabase: ["arn:aws:rds:eu-west-1:111111111111:db:airflow-dev-metadata"],
       ReadBroker: ["arn:aws:elasticache:eu-west-1:111111111111:replicationgroup:airflow-dev-broker"],
+      PauseAndResumeSchedules: ["arn:aws:scheduler:eu-west-1:111111111111:schedule/default/airflow-dev-db-clean"],
       MuteAndRearmAlarms: ["arn:aws:cloudwatch:eu-west-1:111111111111:alarm:airflow-dev-*"],
     });
     // AND the function waits for that policy, and no EventBridge rule invokes it (only the state machine does)
@@ -198,6 +216,72 @@ describe("Hibernation", () => {
 
   it("names a scheduling service the stack does not have", () => {
     expect(() => synth((p) => ({ ...p, scheduling: ["airflow-dev-triggerer"] }))).toThrow(/hibernation: no ECS service airflow-dev-triggerer in /);
+  });
+});
+
+describe("Hibernation of the stack's schedules", () => {
+  /** The plan and the steps Lambda's statements of a synthesized stack. */
+  const synthesized = (json: any) => {
+    const all = (type: string) => Object.values(json.resource[type] ?? {}) as Record<string, any>[];
+    const statements = JSON.parse(all("aws_iam_role_policy").find((p) => p.name === "airflow-dev-hibernation-steps")!.policy).Statement as any[];
+    return {
+      plan: JSON.parse(all("aws_sfn_state_machine")[0].definition).States.Plan.Result,
+      statement: (sid: string) => statements.find((s) => s.Sid === sid),
+    };
+  };
+
+  it("pauses the db-clean schedule (no state: Terraform's default, ENABLED), never its own four", () => {
+    // GIVEN the stack's db-clean schedule and hibernation's own schedules WHEN synthesized
+    const { plan } = synthesized(synth());
+    // THEN only db-clean is planned, to be resumed on waking up
+    expect(plan.schedules).toEqual([{ name: "airflow-dev-db-clean", group: "default", state: "ENABLED" }]);
+  });
+
+  it("finds a schedule added after it, with its group and its configured DISABLED state, and grants exactly those schedules", () => {
+    // GIVEN a schedule in its own group, configured DISABLED, created after the hibernation
+    const more = (scope: Construct) => schedule(scope, "exports", { groupName: "airflow-dev", state: "DISABLED" });
+    // WHEN synthesized
+    const { plan, statement } = synthesized(synth(undefined, more));
+    // THEN the plan keeps its state (waking up leaves it off)
+    expect(plan.schedules).toEqual([
+      { name: "airflow-dev-db-clean", group: "default", state: "ENABLED" },
+      { name: "airflow-dev-exports", group: "airflow-dev", state: "DISABLED" },
+    ]);
+    // AND the steps Lambda may read and update exactly these schedules, not hibernation's own
+    expect(statement("PauseAndResumeSchedules")).toEqual({
+      Sid: "PauseAndResumeSchedules",
+      Effect: "Allow",
+      Action: ["scheduler:GetSchedule", "scheduler:UpdateSchedule"],
+      Resource: [
+        "arn:aws:scheduler:eu-west-1:111111111111:schedule/default/airflow-dev-db-clean",
+        "arn:aws:scheduler:eu-west-1:111111111111:schedule/airflow-dev/airflow-dev-exports",
+      ],
+    });
+    // AND pass their targets' roles, to EventBridge Scheduler only (UpdateSchedule hands the role over again)
+    expect(statement("PauseAndResumeSchedulesPassTargetRoles")).toEqual({
+      Sid: "PauseAndResumeSchedulesPassTargetRoles",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: ["arn:aws:iam::111111111111:role/airflow-dev-db-clean-scheduler", "arn:aws:iam::111111111111:role/airflow-dev-exports-scheduler"],
+      Condition: { StringEquals: { "iam:PassedToService": ["scheduler.amazonaws.com"] } },
+    });
+  });
+
+  it("grants no scheduler action when the stack has no schedule but its own", () => {
+    // GIVEN a stack whose only other schedule is removed before synth
+    const json = synth(undefined, (scope) => scope.node.tryRemoveChild("db-clean"));
+    const { plan, statement } = synthesized(json);
+    // THEN nothing is planned nor granted
+    expect(plan.schedules).toEqual([]);
+    expect([statement("PauseAndResumeSchedules"), statement("PauseAndResumeSchedulesPassTargetRoles")]).toEqual([undefined, undefined]);
+  });
+
+  it("names a schedule whose state is not a literal ENABLED or DISABLED", () => {
+    // GIVEN a state from a variable WHEN synthesized THEN hibernation cannot plan it, and says which schedule
+    const token = (scope: Construct) => schedule(scope, "exports", { state: Token.asString({ Ref: "state" }) });
+    expect(() => synth(undefined, token)).toThrow(/hibernation needs a literal schedule state, ENABLED or DISABLED \(.*\/exports\)/);
+    const typo = (scope: Construct) => schedule(scope, "exports", { state: "PAUSED" });
+    expect(() => synth(undefined, typo)).toThrow(/hibernation needs a literal schedule state, ENABLED or DISABLED \(.*\/exports\)/);
   });
 });
 
