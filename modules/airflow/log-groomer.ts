@@ -1,5 +1,13 @@
 import type { ContainerSpec } from "../ecs/container-task";
-import { AIRFLOW_GID, AIRFLOW_HOME, AIRFLOW_UID, LOG_GROOMER_COMMAND, RUNTIME_ENV, WRITABLE_PATHS, type Component } from "../../runtime/airflow-image";
+import {
+  AIRFLOW_GID,
+  AIRFLOW_UID,
+  LOG_GROOMER_COMMAND,
+  PYTHON_HELPER_ENVIRONMENT,
+  RUNTIME_ENV,
+  WRITABLE_PATHS,
+  type Component,
+} from "../../runtime/airflow-image";
 
 /**
  * Components that keep logs on their task's logs volume: task logs (workers) and trigger logs (triggerer) until they
@@ -34,10 +42,7 @@ export function logGroomerContainer(image: string, logsVolume: string): Containe
     user: `${AIRFLOW_UID}:${AIRFLOW_GID}`,
     readonlyRootFilesystem: true,
     environment: {
-      // The official entrypoint runs `python ...` as is; no database wait for a container that uses none.
-      PYTHONPATH: `${AIRFLOW_HOME}/config`,
-      CONNECTION_CHECK_MAX_COUNT: "0",
-      PYTHONDONTWRITEBYTECODE: "1",
+      ...PYTHON_HELPER_ENVIRONMENT,
       [RUNTIME_ENV.logGroomerDirectory]: WRITABLE_PATHS.logs,
       [RUNTIME_ENV.logGroomerMaxAgeMinutes]: String(LOG_GROOMING.maxAgeMinutes),
       [RUNTIME_ENV.logGroomerMaxMegabytes]: String(LOG_GROOMING.maxMegabytes),

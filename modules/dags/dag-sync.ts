@@ -4,7 +4,7 @@ import { Construct } from "constructs";
 import type { DagBundleConfig } from "../../config/schema";
 import type { AirflowServiceDefaults } from "../airflow/airflow-service";
 import { efsVolume } from "../airflow/airflow-task";
-import { AIRFLOW_GID, AIRFLOW_HOME, AIRFLOW_UID, DAGS_FOLDER, RUNTIME_ENV, WRITABLE_PATHS } from "../../runtime/airflow-image";
+import { AIRFLOW_GID, AIRFLOW_UID, DAGS_FOLDER, PYTHON_HELPER_ENVIRONMENT, RUNTIME_ENV, WRITABLE_PATHS } from "../../runtime/airflow-image";
 import { DAG_BUCKET_LAYOUT, DAG_SYNC_COMMAND } from "../../runtime/dag-delivery";
 import { ContainerTask } from "../ecs/container-task";
 import { bundlesOf } from "./dag-bundles";
@@ -71,10 +71,7 @@ export class DagSync extends Construct {
           user: `${AIRFLOW_UID}:${AIRFLOW_GID}`,
           readonlyRootFilesystem: true,
           environment: {
-            // The official entrypoint runs `python ...` as is; no database wait for a task that uses none.
-            PYTHONPATH: `${AIRFLOW_HOME}/config`,
-            CONNECTION_CHECK_MAX_COUNT: "0",
-            PYTHONDONTWRITEBYTECODE: "1",
+            ...PYTHON_HELPER_ENVIRONMENT,
             AWS_DEFAULT_REGION: props.region,
             [RUNTIME_ENV.dagBucket]: props.dagBucket,
             [RUNTIME_ENV.dagReleasesPrefix]: DAG_BUCKET_LAYOUT.releases,

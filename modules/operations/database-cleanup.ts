@@ -10,7 +10,7 @@ import { DB_CLEAN_TASK } from "../airflow/components";
 import type { ArnBuilder } from "../core/arn";
 import type { Naming } from "../core/naming";
 import type { AlarmTopic } from "./alarm-topic";
-import { PlatformAlarms, type AlarmSpec } from "./platform-alarms";
+import { deadLetterAlarm, PlatformAlarms, type AlarmSpec } from "./platform-alarms";
 
 /** How often EventBridge Scheduler retries a RunTask it could not make, and for how long, before dead-lettering it. */
 export const DB_CLEAN_SCHEDULE_RETRIES = { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 } as const;
@@ -35,18 +35,11 @@ export interface DatabaseCleanupProps {
 /** The alarm on the schedule's dead-letter queue: EventBridge Scheduler could not start the task, even after retries. */
 export function dbCleanScheduleAlarms(deadLetterQueue: string): AlarmSpec[] {
   return [
-    {
-      id: "db-clean-not-started",
-      description: `db clean: EventBridge Scheduler could not start the task (RunTask failed after retries; the request is in ${deadLetterQueue})`,
-      namespace: "AWS/SQS",
-      metric: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: deadLetterQueue },
-      statistic: "Maximum",
-      periodSeconds: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparison: "GreaterThanOrEqualToThreshold",
-    },
+    deadLetterAlarm(
+      "db-clean-not-started",
+      `db clean: EventBridge Scheduler could not start the task (RunTask failed after retries; the request is in ${deadLetterQueue})`,
+      deadLetterQueue,
+    ),
   ];
 }
 

@@ -240,19 +240,24 @@ export function lambdaAlarms(id: string, functionName: string, deadLetterQueue: 
       threshold: 1,
       comparison: "GreaterThanOrEqualToThreshold",
     },
-    {
-      id: `${id}-dead-letters`,
-      description: `${functionName}: failed events in ${deadLetterQueue}`,
-      namespace: "AWS/SQS",
-      metric: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: deadLetterQueue },
-      statistic: "Maximum",
-      periodSeconds: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparison: "GreaterThanOrEqualToThreshold",
-    },
+    deadLetterAlarm(`${id}-dead-letters`, `${functionName}: failed events in ${deadLetterQueue}`, deadLetterQueue),
   ];
+}
+
+/** Any message in a dead-letter queue: something gave up on a delivery (checked every five minutes). */
+export function deadLetterAlarm(id: string, description: string, deadLetterQueue: string): AlarmSpec {
+  return {
+    id,
+    description,
+    namespace: "AWS/SQS",
+    metric: "ApproximateNumberOfMessagesVisible",
+    dimensions: { QueueName: deadLetterQueue },
+    statistic: "Maximum",
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    threshold: 1,
+    comparison: "GreaterThanOrEqualToThreshold",
+  };
 }
 
 export interface PlatformAlarmsProps {
