@@ -83,6 +83,6 @@ export const SUPPRESSIONS: readonly Suppression[] = [
     stacks: ["dev-services"],
     resource: "hibernation/steps/function",
     reason:
-      "The hibernation steps call only AWS APIs (ECS, Application Auto Scaling, Auto Scaling, RDS, ElastiCache, CloudWatch, SSM) on this environment's resources and reach nothing inside the VPC; in it, they would need the NAT path or endpoints, and would keep working only as long as the VPC does. Listed per stack: only environments with `hibernation` have the function.",
+      "The hibernation steps call only AWS APIs (ECS, Application Auto Scaling, Auto Scaling, RDS, ElastiCache, CloudWatch, SSM, EventBridge Scheduler) on this environment's resources and reach nothing inside the VPC; in it, they would need the NAT path or endpoints, and would keep working only as long as the VPC does. Listed per stack: only environments with `hibernation` have the function.",
   },
 ];
