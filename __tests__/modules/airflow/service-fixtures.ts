@@ -1,4 +1,7 @@
-import type { AirflowServiceDefaults } from "../../../modules/airflow/airflow-service";
+import { TerraformOutput, Testing } from "cdktf";
+import type { WorkerPoolConfig } from "../../../config/schema";
+import { AirflowService, type AirflowServiceDefaults } from "../../../modules/airflow/airflow-service";
+import { WorkerPool } from "../../../modules/airflow/worker-pool";
 import type { AirflowRuntime } from "../../../modules/airflow/airflow-settings";
 import type { ComponentOptions } from "../../../config/derived/airflow-options";
 import { COMPONENTS, type Component } from "../../../runtime/airflow-image";
@@ -33,4 +36,38 @@ export function serviceDefaults(): AirflowServiceDefaults {
     logRetentionDays: 30,
     logsKmsKeyArn: "arn:logs-key",
   };
+}
+
+/** A Fargate pool of two queues. */
+export const heavyPool: WorkerPoolConfig = {
+  name: "heavy",
+  queues: ["heavy", "ml"],
+  concurrency: 4,
+  minCount: 1,
+  maxCount: 6,
+  capacity: "fargate",
+  cpu: 2048,
+  memory: 4096,
+};
+
+/** A scope holding the heavy pool and a two-task scheduler (its task definition ARN as an output), synthesized. */
+export function synthPoolAndScheduler() {
+  let built: { pool?: WorkerPool; scheduler?: AirflowService } = {};
+  const json = JSON.parse(
+    Testing.synthScope((scope) => {
+      const p = new WorkerPool(scope, "worker-heavy", { ...serviceDefaults(), pool: heavyPool, securityGroupId: "sg-workers", taskRoleArn: "arn:worker" });
+      const scheduler = new AirflowService(scope, "scheduler", {
+        ...serviceDefaults(),
+        component: "scheduler",
+        command: ["scheduler"],
+        size: { cpu: 1024, memory: 2048 },
+        desiredCount: 2,
+        securityGroupId: "sg-services",
+        taskRoleArn: "arn:scheduler",
+      });
+      new TerraformOutput(scope, "scheduler_task_definition", { value: scheduler.taskDefinitionArn });
+      built = { pool: p, scheduler };
+    }),
+  );
+  return { json, pool: built.pool!, scheduler: built.scheduler! };
 }
