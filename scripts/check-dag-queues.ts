@@ -34,7 +34,6 @@ export const USAGE = [
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
-
 /** Every finding as one line, in file and line order; `failing` says whether it fails the check. */
 function findings(config: EnvironmentConfig, scan: DagQueueScan, strict: boolean): { line: string; file: string; at: number; failing: boolean }[] {
   const all = [

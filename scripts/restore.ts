@@ -77,7 +77,6 @@ export async function main(argv: readonly string[], out: Output, deps: RestoreDe
   return 0;
 }
 
-
 /** The snapshot, when it is an available pre-migration snapshot of this environment. */
 async function restorableSnapshot(rds: RDSClient, config: EnvironmentConfig, id: string): Promise<PreMigrationSnapshot> {
   const found = await findPreMigrationSnapshot(rds, id);

@@ -4,9 +4,10 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type Service } from "@aws-sdk/client-ecs";
 import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { RDSClient } from "@aws-sdk/client-rds";
+import { GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from "@aws-sdk/client-scheduler";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { HibernationPlan, PlannedGroup, PlannedPool, PlannedService } from "../../runtime/hibernation";
-import { missingSchedulerClient, type SchedulerApi } from "./schedules";
+import type { SchedulerApi } from "./schedules";
 
 /** The AWS clients the steps use; tests pass mocked ones. */
 export interface HibernationClients {
@@ -23,6 +24,7 @@ export interface HibernationClients {
 
 export function createClients(): HibernationClients {
   const options = { maxAttempts: 5 };
+  const scheduler = new SchedulerClient(options);
   return {
     ecs: new ECSClient(options),
     applicationAutoScaling: new ApplicationAutoScalingClient(options),
@@ -31,7 +33,10 @@ export function createClients(): HibernationClients {
     elastiCache: new ElastiCacheClient(options),
     cloudWatch: new CloudWatchClient(options),
     ssm: new SSMClient(options),
-    scheduler: missingSchedulerClient(),
+    scheduler: {
+      getSchedule: (input) => scheduler.send(new GetScheduleCommand(input)),
+      updateSchedule: (input) => scheduler.send(new UpdateScheduleCommand(input)),
+    },
   };
 }
 

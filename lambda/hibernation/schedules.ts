@@ -4,91 +4,18 @@
  *
  * EventBridge Scheduler has no enable or disable call: UpdateSchedule replaces the whole schedule, and a field left
  * out is reset. So each change reads the schedule (GetSchedule) and writes back every field it got, with only `State`
- * changed. The calls are typed here with @aws-sdk/client-scheduler's names (`SchedulerApi`); `createClients` backs
- * them with that client.
+ * changed. `SchedulerApi` names the two calls (so tests can stand in for them); `createClients` backs them with
+ * @aws-sdk/client-scheduler.
  */
+import type { GetScheduleInput, GetScheduleOutput, UpdateScheduleInput, UpdateScheduleOutput } from "@aws-sdk/client-scheduler";
 import type { PlannedSchedule, ScheduleState, StepResult } from "../../runtime/hibernation";
 
-/** `FlexibleTimeWindow` of @aws-sdk/client-scheduler. */
-export interface FlexibleTimeWindow {
-  Mode: string | undefined;
-  MaximumWindowInMinutes?: number;
-}
-
-/**
- * `Target` of @aws-sdk/client-scheduler: the fields UpdateSchedule needs are named, the templated targets' parameters
- * (EcsParameters, SqsParameters, ...) pass through untouched.
- */
-export interface Target {
-  Arn: string | undefined;
-  RoleArn: string | undefined;
-  Input?: string;
-  [parameters: string]: unknown;
-}
-
-/** `GetScheduleInput` of @aws-sdk/client-scheduler. */
-export interface GetScheduleInput {
-  Name: string | undefined;
-  GroupName?: string;
-}
-
-/** `GetScheduleOutput` of @aws-sdk/client-scheduler. */
-export interface GetScheduleOutput {
-  Arn?: string;
-  GroupName?: string;
-  Name?: string;
-  ScheduleExpression?: string;
-  StartDate?: Date;
-  EndDate?: Date;
-  Description?: string;
-  ScheduleExpressionTimezone?: string;
-  State?: string;
-  CreationDate?: Date;
-  LastModificationDate?: Date;
-  KmsKeyArn?: string;
-  Target?: Target;
-  FlexibleTimeWindow?: FlexibleTimeWindow;
-  ActionAfterCompletion?: string;
-}
-
-/** `UpdateScheduleInput` of @aws-sdk/client-scheduler. */
-export interface UpdateScheduleInput {
-  Name: string | undefined;
-  GroupName?: string;
-  ScheduleExpression: string | undefined;
-  StartDate?: Date;
-  EndDate?: Date;
-  Description?: string;
-  ScheduleExpressionTimezone?: string;
-  State?: string;
-  KmsKeyArn?: string;
-  Target: Target | undefined;
-  FlexibleTimeWindow: FlexibleTimeWindow | undefined;
-  ClientToken?: string;
-  ActionAfterCompletion?: string;
-}
-
-/** `UpdateScheduleOutput` of @aws-sdk/client-scheduler. */
-export interface UpdateScheduleOutput {
-  ScheduleArn: string | undefined;
-}
+export type { GetScheduleInput, GetScheduleOutput, UpdateScheduleInput, UpdateScheduleOutput };
 
 /** The two EventBridge Scheduler calls the steps make (GetScheduleCommand and UpdateScheduleCommand of the SDK). */
 export interface SchedulerApi {
   getSchedule(input: GetScheduleInput): Promise<GetScheduleOutput>;
   updateSchedule(input: UpdateScheduleInput): Promise<UpdateScheduleOutput>;
-}
-
-/**
- * What `createClients` gives the steps until @aws-sdk/client-scheduler is a dependency of the project: every call
- * fails, naming the missing package. With it:
- * `const client = new SchedulerClient(options)`,
- * `{ getSchedule: (input) => client.send(new GetScheduleCommand(input)), updateSchedule: (input) => client.send(new UpdateScheduleCommand(input)) }`.
- */
-export function missingSchedulerClient(): SchedulerApi {
-  const fail = (): Promise<never> =>
-    Promise.reject(new Error("the hibernation Lambda was built without @aws-sdk/client-scheduler: it cannot pause or resume schedules"));
-  return { getSchedule: fail, updateSchedule: fail };
 }
 
 /** The UpdateSchedule input that writes back the schedule as `got` describes it, in `state`. */

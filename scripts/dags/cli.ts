@@ -76,7 +76,6 @@ export function planDeployment(argv: readonly string[], environmentsDir = ENVIRO
   return bundle.source === "s3" ? s3Plan(config, bundle, values) : efsPlan(config, bundle, values, timeoutMinutes);
 }
 
-
 /** The bundle named by --bundle, else the environment's only EFS or S3 bundle, else (none of those) its git bundles. */
 function selectBundle(config: EnvironmentConfig, name: string | undefined): DagBundleConfig | GitDagBundleConfig[] {
   const bundles = config.dags.bundles;

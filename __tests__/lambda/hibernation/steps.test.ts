@@ -329,16 +329,6 @@ describe("errors", () => {
   });
 });
 
-describe("the Lambda's own scheduler client", () => {
-  it("fails every call, naming the package it was built without (@aws-sdk/client-scheduler is not a dependency yet)", async () => {
-    // GIVEN the clients the handler creates WHEN a step reads a schedule THEN it fails with what is missing
-    const { createClients } = await import("../../../lambda/hibernation/clients");
-    await expect(createClients().scheduler.getSchedule({ Name: "airflow-dev-db-clean" })).rejects.toThrow(
-      "the hibernation Lambda was built without @aws-sdk/client-scheduler",
-    );
-  });
-});
-
 describe("handler", () => {
   it("runs the step with its own clients and logs the result as one JSON line", async () => {
     // GIVEN the Lambda entry point (its clients are the mocked classes)
