@@ -53,6 +53,9 @@ export class FakeAws {
       AWS_ENDPOINT_URL_STS: this.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.endpoint,
       AWS_EC2_METADATA_DISABLED: "true",
+      // Plain HTTP on loopback needs no CA bundle; a machine's AWS_CA_BUNDLE would make a provider configured more
+      // than once in one process (the plans' shared provider per account) fail to add its root CAs again.
+      AWS_CA_BUNDLE: "",
     };
   }
 

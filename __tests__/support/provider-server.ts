@@ -8,10 +8,11 @@ import { AWS_PROVIDER_VERSION, type TerraformToolchain } from "./toolchain";
  * provider-debugging hook) instead of starting the ~700 MB plugin once per module and operation: each start costs
  * about 1 s of CPU, and a validate of 23 stacks starts it 23 times.
  *
- * Only for operations that never configure the provider: `terraform validate` (ValidateProviderConfig and
+ * For operations that never configure the provider: `terraform validate` (ValidateProviderConfig and
  * Validate*Config are stateless) and `terraform test` runs under `mock_provider "aws"` (the mock answers
- * ConfigureProvider, plan and apply itself and forwards only schema and validation calls). A plan with the real
- * provider configures it per stack (region, default tags, account pin), so those keep their own plugin processes.
+ * ConfigureProvider, plan and apply itself and forwards only schema and validation calls). And for the real plans of
+ * one account, whose stacks then configure it identically (the harness drops the one difference, each stack's
+ * default tags): one provider process holds one configuration, so a second, different one would overwrite the first.
  */
 export interface SharedProvider {
   /** Environment for a Terraform child process: attaches every `hashicorp/aws` use to this provider. */
@@ -55,9 +56,17 @@ export async function sharedProvider(toolchain: TerraformToolchain, initializedD
  * Starts the provider in debug mode (it serves until stopped and prints its reattach configuration) and resolves
  * once it listens. `executable` defaults to the toolchain mirror's unpacked binary.
  */
-export async function startSharedProvider(toolchain: TerraformToolchain, executable = providerExecutable([toolchain.mirror])): Promise<SharedProvider> {
+export async function startSharedProvider(
+  toolchain: TerraformToolchain,
+  executable = providerExecutable([toolchain.mirror]),
+  /** Variables of the provider's own process (a reattached provider never sees Terraform's): credentials, endpoints. */
+  environment: Readonly<Record<string, string>> = {},
+): Promise<SharedProvider> {
   if (!executable) throw new Error(`no unpacked hashicorp/aws ${AWS_PROVIDER_VERSION} in ${toolchain.mirror} to start a shared provider from`);
-  const child: ChildProcess = spawn(executable, ["-debug"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TF_LOG: "", TF_LOG_PROVIDER: "" } });
+  const child: ChildProcess = spawn(executable, ["-debug"], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...environment, TF_LOG: "", TF_LOG_PROVIDER: "" },
+  });
   // A provider left behind would serve forever: stop it when this process exits, and, should this process be killed
   // outright (a Jest worker past its timeout), a watchdog shell stops it once this process is gone.
   const watchdog = spawn("sh", ["-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done; kill -9 ${child.pid} 2>/dev/null`], {

@@ -2,7 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { FakeAws } from "./fake-aws";
-import { sharedProvider, type SharedProvider } from "./provider-server";
+import { providerExecutable, sharedProvider, startSharedProvider, type SharedProvider } from "./provider-server";
 import { locateToolchain, writeOfflineCliConfig, type TerraformToolchain } from "./toolchain";
 
 /**
@@ -127,8 +127,20 @@ function hcl(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * The copy's provider blocks without their default tags. A real plan's stacks share one provider process per
+ * account (provider-server.ts), which holds one configuration: with the default tags, the only setting in which the
+ * stacks of one account differ, removed, every stack configures it the same. What is lost is `tags_all` in the
+ * plan; the stack tests assert the default tags on the synthesized JSON.
+ */
+function withoutDefaultTags(file: string): void {
+  const config = JSON.parse(fs.readFileSync(file, "utf8")) as { provider?: Record<string, Record<string, unknown>[]> };
+  for (const blocks of Object.values(config.provider ?? {})) for (const block of blocks) delete block.default_tags;
+  fs.writeFileSync(file, JSON.stringify(config));
+}
+
 /** Writes the aggregate root: one module per stack and the offline test file. */
-function writeAggregate(root: string, stacks: readonly StackUnderTest[], overrides: OverrideResolver): void {
+function writeAggregate(root: string, stacks: readonly StackUnderTest[], overrides: OverrideResolver, sharedAccountProvider = false): void {
   fs.mkdirSync(path.join(root, "tests"), { recursive: true });
   const modules: Record<string, { source: string }> = {};
   const blocks: string[] = [];
@@ -137,6 +149,7 @@ function writeAggregate(root: string, stacks: readonly StackUnderTest[], overrid
       recursive: true,
       filter: (src) => !src.includes(`${path.sep}.terraform`) && !src.endsWith(".terraform.lock.hcl"),
     });
+    if (sharedAccountProvider) withoutDefaultTags(path.join(root, stack.id, "cdk.tf.json"));
     // cdktf asset paths (`assets/<id>/<hash>/...`) are relative to the working directory, which is the aggregate
     // root here, not the module: merge each stack's assets there (same path means same content, by the hash).
     const assets = path.join(stack.dir, "assets");
@@ -255,7 +268,7 @@ export async function runOfflineTiers(options: {
     { name: "validate-all", stacks },
     ...accounts.map((accountId) => ({ name: `plan-${accountId}`, stacks: stacks.filter((s) => s.accountId === accountId) })),
   ].map((r) => ({ ...r, dir: path.join(workdir, r.name) }));
-  for (const root of roots) writeAggregate(root.dir, root.stacks, options.overrides);
+  roots.forEach((root, i) => writeAggregate(root.dir, root.stacks, options.overrides, i > 0));
   await pool(roots, cacheEnvs.length, async (root, w) => {
     const rootInit = await terraform(INIT_ARGS, root.dir, cacheEnvs[w]);
     if (rootInit.code !== 0) throw new Error(`terraform init of the aggregate root ${root.name} failed:\n${rootInit.stderr}${rootInit.stdout}`);
@@ -264,12 +277,17 @@ export async function runOfflineTiers(options: {
 
   const fakes = await Promise.all(accounts.map((a) => FakeAws.start(a)));
   // Validation configures no provider: every stack's validation attaches to one running provider instead of starting
-  // the plugin once per stack. The plans configure theirs per stack, so they start their own.
+  // the plugin once per stack. Each account's plans attach to a provider of their own, started with that account's
+  // FakeAws credentials and endpoints, instead of starting the plugin twice per stack (validate and plan walks).
   const provider = options.provider ?? (await sharedProvider(offlineTerraform().toolchain, [roots[0].dir]));
+  const executable = providerExecutable([offlineTerraform().toolchain.mirror, path.join(roots[1].dir, ".terraform", "providers")]);
+  const accountProviders = await Promise.all(fakes.map((fake) => startSharedProvider(offlineTerraform().toolchain, executable, fake.environment())));
   try {
     const [validateOutput, ...planOutputs] = await Promise.all([
       terraform(["validate", "-json", "-no-color"], roots[0].dir, terraformEnvironment(provider.environment)),
-      ...fakes.map((fake, i) => terraform(["test", "-json", "-no-color"], roots[i + 1].dir, terraformEnvironment(fake.environment()))),
+      ...fakes.map((fake, i) =>
+        terraform(["test", "-json", "-no-color"], roots[i + 1].dir, terraformEnvironment({ ...fake.environment(), ...accountProviders[i].environment })),
+      ),
     ]);
     timing("validate and plans");
     const validation = JSON.parse(validateOutput.stdout || "{}") as { diagnostics?: Parameters<typeof toDiagnostic>[0][] };
@@ -288,7 +306,7 @@ export async function runOfflineTiers(options: {
       planDiagnostics: byStack(planDiagnostics, stacks),
     };
   } finally {
-    await Promise.all(fakes.map((f) => f.stop()));
+    await Promise.all([...fakes.map((f) => f.stop()), ...accountProviders.map((p) => p.stop())]);
     if (!options.provider) await provider.stop();
   }
 }
