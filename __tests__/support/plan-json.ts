@@ -6,6 +6,7 @@ import type { StackKind } from "../../modules/core/contract";
 import type { Action, Change, PlanJson, ResourceChange } from "../../scripts/lib/terraform-plan";
 import { FakeAws } from "./fake-aws";
 import { contractOutputs } from "./offline-overrides";
+import { providerExecutable, startSharedProvider, type SharedProvider } from "./provider-server";
 import { offlineTerraform, terraform, terraformEnvironment, type CommandResult, type StackUnderTest } from "./terraform-harness";
 
 /**
@@ -73,29 +74,15 @@ function check(result: CommandResult, what: string): CommandResult {
   return result;
 }
 
-/** Runs `job` over `items` on at most `limit` concurrent workers. */
-async function pool<T, R>(items: readonly T[], limit: number, job: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await job(items[i]);
-      }
-    }),
-  );
-  return results;
-}
-
 /**
  * Plans each stack offline and returns its `terraform show -json` plan, by stack id. Inits run one after another on a
- * private plugin cache (concurrent writes to one cache race, hashicorp/terraform#31964); plans run two at a time.
+ * private plugin cache (concurrent writes to one cache race, hashicorp/terraform#31964); plans run one at a time.
  * The working copies are removed afterwards.
  */
 export async function planStacksOffline(stacks: readonly PlannableStack[], configs: readonly EnvironmentConfig[]): Promise<Record<string, PlanJson>> {
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-plan-json-"));
   const fakes = new Map<string, FakeAws>();
+  const providers = new Map<string, SharedProvider>();
   try {
     const cache = path.join(workdir, "plugin-cache");
     fs.mkdirSync(cache);
@@ -119,16 +106,26 @@ export async function planStacksOffline(stacks: readonly PlannableStack[], confi
       );
     }
     for (const accountId of new Set(stacks.map((s) => s.accountId))) fakes.set(accountId, await FakeAws.start(accountId));
+    // One provider process per account, started with its FakeAws environment: the account's plans attach to it one
+    // after another (a process holds one configuration, which each plan sets for itself first), instead of starting
+    // the plugin three times per stack (validate and plan walks, show).
+    const executable = providerExecutable([offlineTerraform().toolchain.mirror, path.join(copies[0].dir, ".terraform", "providers")]);
+    for (const [accountId, fake] of fakes) providers.set(accountId, await startSharedProvider(offlineTerraform().toolchain, executable, fake.environment()));
 
-    const plans = await pool(copies, 3, async (copy) => {
-      const env = terraformEnvironment({ ...fakes.get(copy.accountId)!.environment(), TF_PLUGIN_CACHE_DIR: cache });
+    const plans: Record<string, PlanJson> = {};
+    for (const copy of copies) {
+      const env = terraformEnvironment({
+        ...fakes.get(copy.accountId)!.environment(),
+        ...providers.get(copy.accountId)!.environment,
+        TF_PLUGIN_CACHE_DIR: cache,
+      });
       check(await terraform(["plan", "-input=false", "-lock=false", "-no-color", "-out=tfplan"], copy.dir, env), `terraform plan of ${copy.id}`);
       const shown = check(await terraform(["show", "-json", "-no-color", "tfplan"], copy.dir, env), `terraform show -json of ${copy.id}`);
-      return JSON.parse(shown.stdout) as PlanJson;
-    });
-    return Object.fromEntries(copies.map((c, i) => [c.id, plans[i]]));
+      plans[copy.id] = JSON.parse(shown.stdout) as PlanJson;
+    }
+    return plans;
   } finally {
-    await Promise.all([...fakes.values()].map((f) => f.stop()));
+    await Promise.all([...fakes.values(), ...providers.values()].map((f) => f.stop()));
     fs.rmSync(workdir, { recursive: true, force: true });
   }
 }
