@@ -48,20 +48,29 @@ async function main() {
   const build = await run("npm run build", NPM, ["run", "--silent", "build"]);
   let jest = { name: "jest", code: 1, output: "not run: the build failed", seconds: 0 };
   let counts;
+  let slowest = [];
   if (build.code === 0) {
     const results = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "airflow-jest-")), "results.json");
-    jest = await run("jest", process.execPath, [require.resolve("jest/bin/jest", { paths: [ROOT] }), "--ci", "--json", `--outputFile=${results}`], {
+    // cdktf 0.21 calls util.isArray, deprecated in Node 24 (DEP0044): silenced exactly, as cdktf.json's app command does.
+    const jestBin = require.resolve("jest/bin/jest", { paths: [ROOT] });
+    jest = await run("jest", process.execPath, ["--disable-warning=DEP0044", jestBin, "--ci", "--json", `--outputFile=${results}`], {
       env: { ...process.env, CHECKPOINT_DISABLE: "1" },
     });
     if (fs.existsSync(results)) {
       const parsed = JSON.parse(fs.readFileSync(results, "utf8"));
       counts = { passed: parsed.numPassedTests, failed: parsed.numFailedTests, skipped: parsed.numPendingTests + parsed.numTodoTests };
+      slowest = parsed.testResults
+        .map((r) => ({ file: path.relative(ROOT, r.name), seconds: (r.endTime - r.startTime) / 1000 }))
+        .sort((a, b) => b.seconds - a.seconds)
+        .slice(0, 8);
       fs.rmSync(path.dirname(results), { recursive: true, force: true });
     }
   }
   const finished = [build, ...(await Promise.all(checks))];
   finished.forEach(report);
   if (build.code === 0) report(jest);
+  // Where the time goes, for tuning (npm run bench measures the budget; nothing here is asserted).
+  if (slowest.length) process.stdout.write(`\nslowest test files: ${slowest.map((s) => `${s.file} ${s.seconds.toFixed(1)} s`).join(", ")}\n`);
   if (counts) process.stdout.write(`\njest: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ""}\n`);
   process.exit([...finished, jest].find((r) => r.code !== 0)?.code ?? 0);
 }
