@@ -4,16 +4,15 @@ import type { ContractValues } from "../modules/core/contract";
 import { EncryptionKey } from "../modules/security/encryption-key";
 import { secretRecoveryWindowDays, type GeneratedSecret } from "../modules/security/generated-secret";
 import { sharedSecrets, type SharedSecretKey } from "../modules/security/shared-secrets";
-import { AlbLogBucket } from "../modules/storage/alb-log-delivery";
 import { CeleryBroker } from "../modules/storage/celery-broker";
 import { DagFileSystem } from "../modules/storage/dag-file-system";
 import { MetadataDatabase } from "../modules/storage/metadata-database";
 import { MigrationRecord } from "../modules/storage/migration-record";
-import { ServerAccessLogBucket } from "../modules/storage/s3-access-log-delivery";
-import { SecureBucket } from "../modules/storage/secure-bucket";
+import type { SecureBucket } from "../modules/storage/secure-bucket";
 import { AirflowStack } from "./airflow-stack";
 import type { NetworkContract } from "./contracts/network";
 import { storageContract, type StorageContract } from "./contracts/storage";
+import { environmentBuckets } from "./storage-buckets";
 import type { NetworkStack } from "./network-stack";
 
 export interface StorageStackProps {
@@ -93,37 +92,7 @@ export class StorageStack extends AirflowStack<StorageContract> {
       securityGroupId: network.efs_security_group_id,
     });
 
-    const accessLogs = new ServerAccessLogBucket(this, "s3-access-logs", {
-      bucketName: naming.globalName("s3-access-logs"),
-      sourceBuckets: ["task-logs", "alb-logs", "dags"].map((b) => naming.globalName(b)),
-      arns,
-      forceDestroy: !production,
-    });
-
-    this.taskLogs = new SecureBucket(this, "task-logs", {
-      bucketName: naming.globalName("task-logs"),
-      encryption: { kind: "kms", keyArn: dataKeyArn },
-      lifecycle: { expireAfterDays: storage.taskLogExpirationDays, noncurrentExpireAfterDays: 7 },
-      accessLogs: accessLogs.target("task-logs"),
-      forceDestroy: !production,
-    });
-
-    this.dagBucket = new SecureBucket(this, "dag-code", {
-      bucketName: naming.globalName("dags"),
-      encryption: { kind: "kms", keyArn: dataKeyArn },
-      lifecycle: { noncurrentExpireAfterDays: 30 },
-      accessLogs: accessLogs.target("dags"),
-      forceDestroy: !production,
-    });
-
-    this.albLogs = new AlbLogBucket(this, "alb-logs", {
-      bucketName: naming.globalName("alb-logs"),
-      logPrefix: naming.albLogPrefix,
-      arns,
-      expireAfterDays: storage.albLogExpirationDays,
-      accessLogs: accessLogs.target("alb-logs"),
-      forceDestroy: !production,
-    });
+    ({ taskLogs: this.taskLogs, dagBucket: this.dagBucket, albLogs: this.albLogs } = environmentBuckets(this, dataKeyArn));
 
     this.secrets = sharedSecrets(this, { naming, kmsKeyArn: dataKeyArn, recoveryWindowDays: secretRecoveryDays });
     this.publish(this.contractValues());
