@@ -2,12 +2,13 @@ import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { AirflowTask } from "../modules/airflow/airflow-task";
 import { firstAdminEnvironment, MIGRATION_TASK, migrationRecordEnvironment } from "../modules/airflow/components";
-import { AirflowCluster } from "../modules/compute/airflow-cluster";
-import { Bastion } from "../modules/compute/bastion";
+import type { AirflowCluster } from "../modules/compute/airflow-cluster";
+import type { Bastion } from "../modules/compute/bastion";
 import { ImageRepository } from "../modules/compute/image-repository";
 import type { ContractValues } from "../modules/core/contract";
 import { AirflowStack } from "./airflow-stack";
 import { airflowRuntime } from "./airflow-runtime";
+import { environmentBastion, environmentCluster } from "./compute-hosts";
 import { computeContract, type ComputeContract } from "./contracts/compute";
 import type { IamContract } from "./contracts/iam";
 import type { NetworkContract } from "./contracts/network";
@@ -33,59 +34,19 @@ export class ComputeStack extends AirflowStack<ComputeContract> {
   readonly cluster: AirflowCluster;
   readonly images: ImageRepository;
   readonly migrate: AirflowTask;
+  /** The SSM-only bastion, when enabled. */
+  readonly bastion?: Bastion;
 
   constructor(scope: Construct, config: EnvironmentConfig, props: ComputeStackProps) {
     super(scope, config, computeContract);
     this.network = this.consume(props.network);
     this.storage = this.consume(props.storage);
     this.iam = this.consume(props.iam);
-    const { compute } = config;
-    const naming = this.naming;
-    const instanceTags = { ...this.defaultTags };
+    const { naming } = this;
 
-    const capacity = {
-      targetCapacityPercent: compute.targetCapacityPercent,
-      rootVolumeGb: compute.rootVolumeGb,
-      containerStopTimeoutSeconds: compute.containerStopTimeoutSeconds,
-      subnetIds: this.network.private_subnet_ids,
-      securityGroupId: this.network.container_instances_security_group_id,
-      instanceProfileArn: this.iam.container_instance_profile_arn,
-      tags: instanceTags,
-    };
-    this.cluster = new AirflowCluster(this, "cluster", {
-      clusterName: naming.cluster,
-      namespace: naming.discoveryNamespace,
-      vpcId: this.network.vpc_id,
-      awsvpcTrunking: compute.awsvpcTrunking,
-      capacity: {
-        ...capacity,
-        name: naming.name("ec2"),
-        instanceType: compute.instanceType,
-        minInstances: compute.minInstances,
-        maxInstances: compute.maxInstances,
-      },
-      spotCapacity: compute.spot && {
-        ...capacity,
-        name: naming.name("ec2-spot"),
-        instanceType: compute.spot.instanceTypes[0],
-        spotInstanceTypes: compute.spot.instanceTypes,
-        minInstances: compute.spot.minInstances,
-        maxInstances: compute.spot.maxInstances,
-      },
-    });
-
+    this.cluster = environmentCluster(this);
     this.images = new ImageRepository(this, "images", { name: naming.imageRepository, forceDelete: !config.production });
-
-    if (compute.bastion.enabled) {
-      new Bastion(this, "bastion", {
-        name: naming.name("bastion"),
-        instanceType: compute.bastion.instanceType,
-        subnetIds: this.network.private_subnet_ids,
-        securityGroupId: this.network.bastion_security_group_id,
-        instanceProfileArn: this.iam.bastion_instance_profile_arn,
-        tags: instanceTags,
-      });
-    }
+    this.bastion = environmentBastion(this);
 
     this.migrate = new AirflowTask(this, "migrate", {
       ...MIGRATION_TASK,
