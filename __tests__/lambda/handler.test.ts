@@ -1,7 +1,6 @@
 import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from "@aws-sdk/client-cloudwatch";
 import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -10,7 +9,7 @@ import { Client } from "pg";
 import { PUBLISHER_ENV } from "../../runtime/lambda";
 import { APPLICATION_NAME } from "../../lambda/queue-depth-publisher/db";
 import { createHandler, handler } from "../../lambda/queue-depth-publisher/index";
-import { freePort, startPostgres, type PostgresServer } from "../support/postgres";
+import { freePort, startPostgres, writeCertificateAuthority, type PostgresServer } from "../support/postgres";
 import {
   CLUSTER,
   createTaskInstanceTable,
@@ -681,28 +680,7 @@ describe("TLS", () => {
     // GIVEN an unrelated CA
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qdp-ca-"));
     try {
-      execFileSync(
-        "openssl",
-        [
-          "req",
-          "-x509",
-          "-newkey",
-          "ec",
-          "-pkeyopt",
-          "ec_paramgen_curve:prime256v1",
-          "-nodes",
-          "-days",
-          "1",
-          "-subj",
-          "/CN=other-ca",
-          "-keyout",
-          "k.pem",
-          "-out",
-          "c.pem",
-        ],
-        { cwd: dir, stdio: "pipe" },
-      );
-      const otherCa = fs.readFileSync(path.join(dir, "c.pem"), "utf8");
+      const otherCa = writeCertificateAuthority(dir, "other-ca");
 
       // WHEN the handler verifies the server against it
       const run = createHandler(h.deps({ env: env(), tls: { mode: "verify-full", ca: otherCa } }))({}, h.context());

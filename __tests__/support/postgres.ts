@@ -65,12 +65,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A CA and a server certificate for 127.0.0.1 / localhost, written into `dir` (openssl on PATH). */
-function writeCertificates(dir: string): string {
-  const openssl = (args: string[]): void => {
-    execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  };
-  openssl([
+const openssl = (dir: string, args: string[]): void => {
+  execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+};
+
+/** A self-signed EC CA named `commonName`: `ca.key` and `ca.crt` written into `dir`; returns the certificate's PEM. */
+export function writeCertificateAuthority(dir: string, commonName: string): string {
+  openssl(dir, [
     "req",
     "-x509",
     "-newkey",
@@ -81,13 +82,19 @@ function writeCertificates(dir: string): string {
     "-days",
     "2",
     "-subj",
-    "/CN=test-ca",
+    `/CN=${commonName}`,
     "-keyout",
     "ca.key",
     "-out",
     "ca.crt",
   ]);
-  openssl([
+  return fs.readFileSync(path.join(dir, "ca.crt"), "utf8");
+}
+
+/** A CA and a server certificate for 127.0.0.1 / localhost, written into `dir` (openssl on PATH). */
+function writeCertificates(dir: string): string {
+  const caPem = writeCertificateAuthority(dir, "test-ca");
+  openssl(dir, [
     "req",
     "-newkey",
     "ec",
@@ -102,7 +109,7 @@ function writeCertificates(dir: string): string {
     "server.csr",
   ]);
   fs.writeFileSync(path.join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  openssl([
+  openssl(dir, [
     "x509",
     "-req",
     "-in",
@@ -119,7 +126,7 @@ function writeCertificates(dir: string): string {
     "-out",
     "server.crt",
   ]);
-  return fs.readFileSync(path.join(dir, "ca.crt"), "utf8");
+  return caPem;
 }
 
 export async function startPostgres(options: StartOptions = {}): Promise<PostgresServer> {
