@@ -12,6 +12,7 @@ const LONG_FIRST = [
   "__tests__/delivery/workflows.test.ts",
   "__tests__/docker/entrypoint.test.ts",
   "__tests__/docker/migrate.test.ts",
+  "__tests__/docker/db-clean.test.ts",
   "__tests__/docker/python.test.ts",
   "__tests__/scripts/check-dag-queues.test.ts",
 ];
