@@ -10,7 +10,7 @@ import { stackIdFromFile } from "../../scripts/plans/inputs";
 import { renderPlanSummary } from "../../scripts/plans/render";
 import { contractOutputs } from "../support/offline-overrides";
 import { craftedPlan, offlinePlanOverride, planStacksOffline } from "../support/plan-json";
-import { repoEnvironment, repoEnvironments, sharedApp, synthesizeApp } from "../support/synth";
+import { repoEnvironment, repoEnvironments, sharedApp } from "../support/synth";
 import { toolError, toolOutput } from "../support/cli";
 import { dangerLines, FIXTURES, fixture, ORDER, SECRET_MARKER, tableRow } from "./plans/crafted";
 
@@ -59,8 +59,8 @@ describe("plan summary of real plans (terraform show -json, produced offline)", 
   const PROBE = "dev-iam-remote-state-probe";
 
   beforeAll(async () => {
-    const app = synthesizeApp([repoEnvironment("dev")]);
-    temporaryDirs.push(app.outdir);
+    // The suite's shared synth (read only: the plans run on copies).
+    const app = sharedApp();
     const iam = app.stacks.find((s) => s.id === "dev-iam")!;
     const iamJson = JSON.parse(fs.readFileSync(path.join(iam.dir, "cdk.tf.json"), "utf8"));
     const probeDir = temporaryDir("airflow-probe-");
