@@ -10,7 +10,9 @@ module.exports = {
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
   maxWorkers: 2,
-  workerIdleMemoryLimit: "1GB",
+  // A worker is replaced when it holds more after a file; each replacement loads cdktf and the provider classes again
+  // (a second or two of CPU). 3 GB keeps two workers well inside the machines' memory and restarts them rarely.
+  workerIdleMemoryLimit: "3GB",
   testTimeout: 30000,
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
