@@ -104,18 +104,18 @@ export const CORE_COMPONENTS: readonly CoreComponentDefinition[] = [
   },
 ];
 
+/** What the one-off database tasks share: a small Fargate task with Fargate's longest stop timeout, so work is not cut short. */
+const ONE_OFF_DATABASE_TASK = { size: { cpu: 512, memory: 1024 }, compatibility: "FARGATE", stopTimeout: 120 } as const;
+
 /**
- * The one-off database migration task (`npm run migrate` runs it before the services roll): `airflow db migrate`
- * on Fargate, without the migration gate it would wait on, with Fargate's longest stop timeout so a migration is
- * not cut short.
+ * The one-off database migration task (`npm run migrate` runs it before the services roll): `airflow db migrate`,
+ * without the migration gate it would wait on.
  */
 export const MIGRATION_TASK = {
+  ...ONE_OFF_DATABASE_TASK,
   component: "migrate",
   command: ["db", "migrate"],
-  size: { cpu: 512, memory: 1024 },
-  compatibility: "FARGATE",
   waitForMigrations: false,
-  stopTimeout: 120,
 } as const satisfies Partial<AirflowTaskProps>;
 
 /** What the migration task records after migrating: where (the SSM parameter) and which image tag it ran. */
@@ -125,16 +125,13 @@ export function migrationRecordEnvironment(naming: Naming, imageTag: string): Re
 
 /**
  * The scheduled `airflow db clean` task (EventBridge Scheduler starts it; the image's db-clean.sh runs the clean
- * under a lock): on Fargate, only after migrations are applied (a clean never runs against a schema its image does
- * not know), with Fargate's longest stop timeout so a batch can commit.
+ * under a lock), only after migrations are applied (a clean never runs against a schema its image does not know).
  */
 export const DB_CLEAN_TASK = {
+  ...ONE_OFF_DATABASE_TASK,
   component: "db-clean",
   command: ["db", "clean"],
-  size: { cpu: 512, memory: 1024 },
-  compatibility: "FARGATE",
   waitForMigrations: true,
-  stopTimeout: 120,
 } as const satisfies Partial<AirflowTaskProps>;
 
 /** The first admin the migration task creates when none exists (its password is the admin-password secret). */
