@@ -6,7 +6,7 @@ import type { StackKind } from "../../modules/core/contract";
 import type { Action, Change, PlanJson, ResourceChange } from "../../scripts/lib/terraform-plan";
 import { FakeAws } from "./fake-aws";
 import { contractOutputs } from "./offline-overrides";
-import { providerExecutable, startSharedProvider, type SharedProvider } from "./provider-server";
+import { startProvider, type SharedProvider } from "./provider-server";
 import { offlineTerraform, terraform, terraformEnvironment, type CommandResult, type StackUnderTest } from "./terraform-harness";
 
 /**
@@ -109,8 +109,7 @@ export async function planStacksOffline(stacks: readonly PlannableStack[], confi
     // One provider process per account, started with its FakeAws environment: the account's plans attach to it one
     // after another (a process holds one configuration, which each plan sets for itself first), instead of starting
     // the plugin three times per stack (validate and plan walks, show).
-    const executable = providerExecutable([offlineTerraform().toolchain.mirror, path.join(copies[0].dir, ".terraform", "providers")]);
-    for (const [accountId, fake] of fakes) providers.set(accountId, await startSharedProvider(offlineTerraform().toolchain, executable, fake.environment()));
+    for (const [accountId, fake] of fakes) providers.set(accountId, await startProvider(offlineTerraform().toolchain, [copies[0].dir], fake.environment()));
 
     const plans: Record<string, PlanJson> = {};
     for (const copy of copies) {

@@ -49,7 +49,20 @@ export function providerExecutable(roots: readonly string[]): string | undefined
 export async function sharedProvider(toolchain: TerraformToolchain, initializedDirs: readonly string[] = []): Promise<SharedProvider> {
   const reattach = process.env[SHARED_PROVIDER_VARIABLE];
   if (reattach) return { environment: { TF_REATTACH_PROVIDERS: reattach }, stop: async () => undefined };
-  return startSharedProvider(toolchain, providerExecutable([toolchain.mirror, ...initializedDirs.map((d) => path.join(d, ".terraform", "providers"))]));
+  return startProvider(toolchain, initializedDirs);
+}
+
+/**
+ * A provider of the caller's own, from the mirror or the given initialized working directories, with `environment`
+ * in its process (the real plans start one per account with that account's FakeAws credentials and endpoints).
+ */
+export function startProvider(
+  toolchain: TerraformToolchain,
+  initializedDirs: readonly string[],
+  environment: Readonly<Record<string, string>> = {},
+): Promise<SharedProvider> {
+  const executable = providerExecutable([toolchain.mirror, ...initializedDirs.map((d) => path.join(d, ".terraform", "providers"))]);
+  return startSharedProvider(toolchain, executable, environment);
 }
 
 /**

@@ -2,7 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { FakeAws } from "./fake-aws";
-import { providerExecutable, sharedProvider, startSharedProvider, type SharedProvider } from "./provider-server";
+import { sharedProvider, startProvider, type SharedProvider } from "./provider-server";
 import { locateToolchain, writeOfflineCliConfig, type TerraformToolchain } from "./toolchain";
 
 /**
@@ -280,8 +280,7 @@ export async function runOfflineTiers(options: {
   // the plugin once per stack. Each account's plans attach to a provider of their own, started with that account's
   // FakeAws credentials and endpoints, instead of starting the plugin twice per stack (validate and plan walks).
   const provider = options.provider ?? (await sharedProvider(offlineTerraform().toolchain, [roots[0].dir]));
-  const executable = providerExecutable([offlineTerraform().toolchain.mirror, path.join(roots[1].dir, ".terraform", "providers")]);
-  const accountProviders = await Promise.all(fakes.map((fake) => startSharedProvider(offlineTerraform().toolchain, executable, fake.environment())));
+  const accountProviders = await Promise.all(fakes.map((fake) => startProvider(offlineTerraform().toolchain, [roots[1].dir], fake.environment())));
   try {
     const [validateOutput, ...planOutputs] = await Promise.all([
       terraform(["validate", "-json", "-no-color"], roots[0].dir, terraformEnvironment(provider.environment)),
