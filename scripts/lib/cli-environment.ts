@@ -2,6 +2,12 @@ import type { EnvironmentConfig } from "../../config/schema";
 import { ConfigError, environmentNames, loadEnvironment } from "../../config/load";
 import { CliError } from "./cli";
 
+/** `unknown environment "qa"; available environments: dev, prod` (every tool words it so). */
+export function unknownEnvironmentsMessage(names: readonly string[], available: readonly string[]): string {
+  const list = names.map((n) => `"${n}"`).join(", ");
+  return `unknown environment${names.length > 1 ? "s" : ""} ${list}; available environments: ${available.join(", ") || "(none)"}`;
+}
+
 /**
  * One environment's configuration for a command-line tool: an unknown name is a usage error (exit 2) that lists the
  * environments of `dir`, followed by the tool's `usage` when given; an invalid file is a CliError carrying the
@@ -10,7 +16,7 @@ import { CliError } from "./cli";
 export function cliEnvironment(name: string, dir: string, options: { readonly usage?: string; readonly invalidExitCode?: number } = {}): EnvironmentConfig {
   const available = environmentNames(dir);
   if (!available.includes(name)) {
-    const message = `unknown environment "${name}"; available environments: ${available.join(", ") || "(none)"}`;
+    const message = unknownEnvironmentsMessage([name], available);
     throw new CliError(options.usage ? `${message}\n\n${options.usage}` : message, 2);
   }
   try {

@@ -10,6 +10,7 @@ import { partitionOf } from "../../modules/core/arn";
 import { AIRFLOW_VERSION, PYTHON_VERSION } from "../../runtime/airflow-image";
 import { Naming } from "../../modules/core/naming";
 import { bootstrapStackId } from "../../terraform-state/state-bootstrap-stack";
+import { unknownEnvironmentsMessage } from "./cli-environment";
 import { topologicalOrder, type DependencyGraph } from "./graph";
 
 /** What CI needs to know about one environment: its stacks in apply order and where it deploys. */
@@ -57,8 +58,7 @@ export const availableEnvironments = environmentNames;
 
 export class UnknownEnvironmentError extends Error {
   constructor(names: readonly string[], available: readonly string[]) {
-    const list = names.map((n) => `"${n}"`).join(", ");
-    super(`unknown environment${names.length > 1 ? "s" : ""} ${list}; available environments: ${available.join(", ") || "(none)"}`);
+    super(unknownEnvironmentsMessage(names, available));
     this.name = "UnknownEnvironmentError";
   }
 }
