@@ -7,6 +7,8 @@ module.exports = {
   transform: { "^.+\\.ts$": "<rootDir>/__tests__/support/esbuild-transform.js" },
   // The long suites (real Terraform, real processes) first, so both workers end together.
   testSequencer: "<rootDir>/__tests__/support/test-sequencer.js",
+  // cdktf, constructs and the provider classes load once per worker instead of once per file (see the runtime).
+  runtime: "<rootDir>/__tests__/support/shared-library-runtime.js",
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
   maxWorkers: 2,
