@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { AWS_PROVIDER_VERSION, type TerraformToolchain } from "./toolchain";
+import { AWS_PROVIDER_VERSION, GO_SINGLE_THREAD, type TerraformToolchain } from "./toolchain";
 
 /**
  * One running AWS provider that Terraform processes attach to (`TF_REATTACH_PROVIDERS`, Terraform's documented
@@ -78,7 +78,7 @@ export async function startSharedProvider(
   if (!executable) throw new Error(`no unpacked hashicorp/aws ${AWS_PROVIDER_VERSION} in ${toolchain.mirror} to start a shared provider from`);
   const child: ChildProcess = spawn(executable, ["-debug"], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...environment, TF_LOG: "", TF_LOG_PROVIDER: "" },
+    env: { ...process.env, ...GO_SINGLE_THREAD, ...environment, TF_LOG: "", TF_LOG_PROVIDER: "" },
   });
   // A provider left behind would serve forever: stop it when this process exits, and, should this process be killed
   // outright (a Jest worker past its timeout), a watchdog shell stops it once this process is gone.

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { FakeAws } from "./fake-aws";
 import { sharedProvider, startProvider, type SharedProvider } from "./provider-server";
-import { locateToolchain, writeOfflineCliConfig, type TerraformToolchain } from "./toolchain";
+import { GO_SINGLE_THREAD, locateToolchain, writeOfflineCliConfig, type TerraformToolchain } from "./toolchain";
 
 /**
  * The real-Terraform tiers, offline: every stack is initialized as its own root (`init -backend=false`), then the
@@ -74,7 +74,14 @@ export function offlineTerraform(): { toolchain: TerraformToolchain; cliConfig: 
 
 export function terraformEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const { cliConfig: file } = offlineTerraform();
-  const env: NodeJS.ProcessEnv = { ...process.env, TF_CLI_CONFIG_FILE: file, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", ...extra };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...GO_SINGLE_THREAD,
+    TF_CLI_CONFIG_FILE: file,
+    CHECKPOINT_DISABLE: "1",
+    TF_IN_AUTOMATION: "1",
+    ...extra,
+  };
   for (const name of ["TF_LOG", "TF_CLI_ARGS", "TF_CLI_ARGS_init", "TF_CLI_ARGS_plan", "TF_WORKSPACE", "TF_DATA_DIR"]) delete env[name];
   return env;
 }
