@@ -8,11 +8,13 @@ import { GO_SINGLE_THREAD, locateToolchain, writeOfflineCliConfig, type Terrafor
 /**
  * The real-Terraform tiers, offline: every stack is initialized as its own root (`init -backend=false`), then the
  * stacks of one AWS account are validated and planned (`terraform test`, `command = plan`) together through an
- * aggregate root that calls each stack directory as a module. One Terraform process per tier and account loads the
- * ~13 MB provider schema once instead of once per stack (about 2.5 s each). The stack configurations are used
- * exactly as synthesized, provider blocks included; the only stand-ins are `override_data` for data sources that
- * would read AWS or remote state, and the loopback FakeAws for credentials checks and random-password generation.
- * Validation attaches to one shared provider process (provider-server.ts), the plans start their own.
+ * aggregate root that calls each stack directory as a module. One Terraform process per account loads the ~13 MB
+ * provider schema once instead of once per stack (about 2.5 s each), and validates each stack once, inside its plan
+ * run. The stack configurations are used exactly as synthesized, provider blocks included; the only stand-ins are
+ * `override_data` for data sources that would read AWS or remote state, and the loopback FakeAws for credentials
+ * checks and random-password generation. Each account's plans attach to a provider process of their own
+ * (provider-server.ts); a `terraform validate` that separates validation errors from plan errors attaches to the
+ * suite's shared one.
  */
 
 export interface CommandResult {
@@ -221,9 +223,13 @@ export interface AccountPlan {
 
 export interface TierResults {
   readonly init: Readonly<Record<string, CommandResult>>;
-  /** Validation diagnostics per stack (warnings the aggregate itself causes are removed). */
+  /**
+   * `terraform validate` diagnostics per stack (warnings the aggregate itself causes are removed). Empty for a stack
+   * whose plan run reported nothing: the run validated it first, with the same core validation.
+   */
   readonly validate: Readonly<Record<string, Diagnostic[]>>;
-  readonly validateOutput: CommandResult;
+  /** Output of `terraform validate` over the stacks the plan runs reported something for; undefined when there were none. */
+  readonly validateOutput?: CommandResult;
   readonly plans: Readonly<Record<string, AccountPlan>>;
   readonly planDiagnostics: Readonly<Record<string, Diagnostic[]>>;
 }
@@ -244,11 +250,30 @@ function parseTestEvents(stdout: string): { status: string; diagnostics: Diagnos
   return { status, diagnostics };
 }
 
+/** An aggregate root per account (and its stacks), written under `workdir` and initialized. */
+async function writeRoots(
+  workdir: string,
+  roots: readonly { name: string; stacks: readonly StackUnderTest[] }[],
+  overrides: OverrideResolver,
+  sharedAccountProvider: boolean,
+  cacheEnvs: readonly NodeJS.ProcessEnv[],
+): Promise<string[]> {
+  const dirs = roots.map((root) => path.join(workdir, root.name));
+  roots.forEach((root, i) => writeAggregate(dirs[i], root.stacks, overrides, sharedAccountProvider));
+  await pool(dirs, cacheEnvs.length, async (dir, w) => {
+    const rootInit = await terraform(INIT_ARGS, dir, cacheEnvs[w]);
+    if (rootInit.code !== 0) throw new Error(`terraform init of the aggregate root ${path.basename(dir)} failed:\n${rootInit.stderr}${rootInit.stdout}`);
+  });
+  return dirs;
+}
+
 /**
- * Runs the offline tiers: every stack is initialized as its own root, all stacks are validated through one
- * aggregate root (validation configures no provider), and each account's stacks are planned through an aggregate
- * of their own, against a FakeAws that answers for that account. `workdir` must be empty; of the stack
- * directories only each stack's own `.terraform` and lock file are written (by its `init`).
+ * Runs the offline tiers: every stack is initialized as its own root, then each account's stacks are validated and
+ * planned through an aggregate root of their own (`terraform test` validates a run's configuration with the same
+ * core validation as `terraform validate`, then plans it), against a FakeAws that answers for that account. Only
+ * when a run reports a diagnostic for some stack is `terraform validate` run over those stacks, to tell what fails
+ * validation from what fails the plan; a clean suite validates once, inside the plans. `workdir` must be empty; of
+ * the stack directories only each stack's own `.terraform` and lock file are written (by its `init`).
  */
 export async function runOfflineTiers(options: {
   readonly stacks: readonly (StackUnderTest & { readonly accountId: string })[];
@@ -271,48 +296,59 @@ export async function runOfflineTiers(options: {
   timing("init of every stack");
 
   const accounts = [...new Set(stacks.map((s) => s.accountId))].sort();
-  const roots = [
-    { name: "validate-all", stacks },
-    ...accounts.map((accountId) => ({ name: `plan-${accountId}`, stacks: stacks.filter((s) => s.accountId === accountId) })),
-  ].map((r) => ({ ...r, dir: path.join(workdir, r.name) }));
-  roots.forEach((root, i) => writeAggregate(root.dir, root.stacks, options.overrides, i > 0));
-  await pool(roots, cacheEnvs.length, async (root, w) => {
-    const rootInit = await terraform(INIT_ARGS, root.dir, cacheEnvs[w]);
-    if (rootInit.code !== 0) throw new Error(`terraform init of the aggregate root ${root.name} failed:\n${rootInit.stderr}${rootInit.stdout}`);
-  });
+  const planRoots = accounts.map((accountId) => ({ name: `plan-${accountId}`, stacks: stacks.filter((s) => s.accountId === accountId) }));
+  const planDirs = await writeRoots(workdir, planRoots, options.overrides, true, cacheEnvs);
   timing("aggregate roots written and initialized");
 
+  // Each account's plans attach to a provider of their own, started with that account's FakeAws credentials and
+  // endpoints, instead of starting the plugin twice per stack (validate and plan walks).
   const fakes = await Promise.all(accounts.map((a) => FakeAws.start(a)));
-  // Validation configures no provider: every stack's validation attaches to one running provider instead of starting
-  // the plugin once per stack. Each account's plans attach to a provider of their own, started with that account's
-  // FakeAws credentials and endpoints, instead of starting the plugin twice per stack (validate and plan walks).
-  const provider = options.provider ?? (await sharedProvider(offlineTerraform().toolchain, [roots[0].dir]));
-  const accountProviders = await Promise.all(fakes.map((fake) => startProvider(offlineTerraform().toolchain, [roots[1].dir], fake.environment())));
+  const accountProviders = await Promise.all(fakes.map((fake) => startProvider(offlineTerraform().toolchain, [planDirs[0]], fake.environment())));
+  const plans: Record<string, AccountPlan> = {};
+  const runDiagnostics: Diagnostic[] = [];
   try {
-    const [validateOutput, ...planOutputs] = await Promise.all([
-      terraform(["validate", "-json", "-no-color"], roots[0].dir, terraformEnvironment(provider.environment)),
-      ...fakes.map((fake, i) =>
-        terraform(["test", "-json", "-no-color"], roots[i + 1].dir, terraformEnvironment({ ...fake.environment(), ...accountProviders[i].environment })),
+    const planOutputs = await Promise.all(
+      fakes.map((fake, i) =>
+        terraform(["test", "-json", "-no-color"], planDirs[i], terraformEnvironment({ ...fake.environment(), ...accountProviders[i].environment })),
       ),
-    ]);
-    timing("validate and plans");
-    const validation = JSON.parse(validateOutput.stdout || "{}") as { diagnostics?: Parameters<typeof toDiagnostic>[0][] };
-    const plans: Record<string, AccountPlan> = {};
-    const planDiagnostics: Diagnostic[] = [];
+    );
+    timing("validate and plan runs");
     accounts.forEach((accountId, i) => {
       const parsed = parseTestEvents(planOutputs[i].stdout);
       plans[accountId] = { status: parsed.status, output: planOutputs[i], awsCalls: [...fakes[i].calls] };
-      planDiagnostics.push(...parsed.diagnostics);
+      runDiagnostics.push(...parsed.diagnostics);
     });
-    return {
-      init: Object.fromEntries(stacks.map((s, i) => [s.id, init[i]])),
-      validate: byStack((validation.diagnostics ?? []).map(toDiagnostic), stacks),
-      validateOutput,
-      plans,
-      planDiagnostics: byStack(planDiagnostics, stacks),
-    };
   } finally {
     await Promise.all([...fakes.map((f) => f.stop()), ...accountProviders.map((p) => p.stop())]);
+  }
+  const planDiagnostics = byStack(runDiagnostics, stacks);
+  const flagged = stacks.filter((s) => planDiagnostics[s.id].length > 0);
+  const validation = flagged.length > 0 ? await validateStacks(workdir, flagged, options, cacheEnvs) : undefined;
+  timing(`terraform validate of the ${flagged.length} stacks the runs reported something for`);
+  return {
+    init: Object.fromEntries(stacks.map((s, i) => [s.id, init[i]])),
+    validate: { ...Object.fromEntries(stacks.map((s) => [s.id, [] as Diagnostic[]])), ...validation?.diagnostics },
+    validateOutput: validation?.output,
+    plans,
+    planDiagnostics,
+  };
+}
+
+/** `terraform validate` over `stacks` through one aggregate root: diagnostics by stack. */
+async function validateStacks(
+  workdir: string,
+  stacks: readonly StackUnderTest[],
+  options: { readonly overrides: OverrideResolver; readonly provider?: SharedProvider },
+  cacheEnvs: readonly NodeJS.ProcessEnv[],
+): Promise<{ output: CommandResult; diagnostics: Record<string, Diagnostic[]> }> {
+  const [dir] = await writeRoots(workdir, [{ name: "validate", stacks }], options.overrides, false, cacheEnvs);
+  // Validation configures no provider: every stack's validation attaches to one running provider.
+  const provider = options.provider ?? (await sharedProvider(offlineTerraform().toolchain, [dir]));
+  try {
+    const output = await terraform(["validate", "-json", "-no-color"], dir, terraformEnvironment(provider.environment));
+    const parsed = JSON.parse(output.stdout || "{}") as { diagnostics?: Parameters<typeof toDiagnostic>[0][] };
+    return { output, diagnostics: byStack((parsed.diagnostics ?? []).map(toDiagnostic), stacks) };
+  } finally {
     if (!options.provider) await provider.stop();
   }
 }

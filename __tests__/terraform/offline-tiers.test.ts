@@ -7,8 +7,9 @@ import { describeDiagnostics, runOfflineTiers, type TierResults } from "../suppo
 import { temporaryDirectory } from "../support/temp";
 
 /**
- * Real Terraform on every synthesized stack of every environment, offline: init as its own root, validate, and a
- * plan through `terraform test` with each remote state standing in from its producer's contract.
+ * Real Terraform on every synthesized stack of every environment, offline: init as its own root, then validation and
+ * a plan through `terraform test` with each remote state standing in from its producer's contract (the run validates
+ * first; `terraform validate` itself runs only for a stack the run reports something for, see terraform-harness.ts).
  *
  * One more stack rides along: dev's storage stack restoring a pre-migration snapshot (what `npm run restore`
  * configures), whose `removed` blocks keep the original instance and its log groups out of the state. It is planned
