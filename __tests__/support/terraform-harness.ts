@@ -228,8 +228,6 @@ export interface TierResults {
    * whose plan run reported nothing: the run validated it first, with the same core validation.
    */
   readonly validate: Readonly<Record<string, Diagnostic[]>>;
-  /** Output of `terraform validate` over the stacks the plan runs reported something for; undefined when there were none. */
-  readonly validateOutput?: CommandResult;
   readonly plans: Readonly<Record<string, AccountPlan>>;
   readonly planDiagnostics: Readonly<Record<string, Diagnostic[]>>;
 }
@@ -250,7 +248,7 @@ function parseTestEvents(stdout: string): { status: string; diagnostics: Diagnos
   return { status, diagnostics };
 }
 
-/** An aggregate root per account (and its stacks), written under `workdir` and initialized. */
+/** One aggregate root per entry of `roots` (a directory of that name under `workdir`, calling its stacks), initialized. */
 async function writeRoots(
   workdir: string,
   roots: readonly { name: string; stacks: readonly StackUnderTest[] }[],
@@ -327,8 +325,7 @@ export async function runOfflineTiers(options: {
   timing(`terraform validate of the ${flagged.length} stacks the runs reported something for`);
   return {
     init: Object.fromEntries(stacks.map((s, i) => [s.id, init[i]])),
-    validate: { ...Object.fromEntries(stacks.map((s) => [s.id, [] as Diagnostic[]])), ...validation?.diagnostics },
-    validateOutput: validation?.output,
+    validate: { ...Object.fromEntries(stacks.map((s) => [s.id, [] as Diagnostic[]])), ...validation },
     plans,
     planDiagnostics,
   };
@@ -340,14 +337,14 @@ async function validateStacks(
   stacks: readonly StackUnderTest[],
   options: { readonly overrides: OverrideResolver; readonly provider?: SharedProvider },
   cacheEnvs: readonly NodeJS.ProcessEnv[],
-): Promise<{ output: CommandResult; diagnostics: Record<string, Diagnostic[]> }> {
+): Promise<Record<string, Diagnostic[]>> {
   const [dir] = await writeRoots(workdir, [{ name: "validate", stacks }], options.overrides, false, cacheEnvs);
   // Validation configures no provider: every stack's validation attaches to one running provider.
   const provider = options.provider ?? (await sharedProvider(offlineTerraform().toolchain, [dir]));
   try {
     const output = await terraform(["validate", "-json", "-no-color"], dir, terraformEnvironment(provider.environment));
     const parsed = JSON.parse(output.stdout || "{}") as { diagnostics?: Parameters<typeof toDiagnostic>[0][] };
-    return { output, diagnostics: byStack((parsed.diagnostics ?? []).map(toDiagnostic), stacks) };
+    return byStack((parsed.diagnostics ?? []).map(toDiagnostic), stacks);
   } finally {
     if (!options.provider) await provider.stop();
   }

@@ -300,8 +300,7 @@ export function runTaskFamily(arns: ArnBuilder, clusterName: string, family: str
  */
 export function toggleSchedules(
   arns: ArnBuilder,
-  schedules: readonly { readonly name: string; readonly group: string }[],
-  targetRoleArns: readonly string[],
+  schedules: readonly { readonly name: string; readonly group: string; readonly targetRoleArn: string }[],
   sid = "ToggleSchedules",
 ): PolicyStatement[] {
   if (schedules.length === 0) return [];
@@ -314,7 +313,7 @@ export function toggleSchedules(
     {
       sid: `${sid}PassTargetRoles`,
       actions: ["iam:PassRole"],
-      resources: [...new Set(targetRoleArns)],
+      resources: [...new Set(schedules.map((s) => s.targetRoleArn))],
       conditions: [{ test: "StringEquals", variable: "iam:PassedToService", values: ["scheduler.amazonaws.com"] }],
     },
   ];

@@ -58,12 +58,7 @@ export function stepsPermissions(t: HibernationGrantTargets): PolicyStatement[] 
       resources: [arns.of("rds", `db:${t.databaseId}`)],
     },
     { sid: "ReadBroker", actions: ["elasticache:DescribeReplicationGroups"], resources: [arns.of("elasticache", `replicationgroup:${t.brokerId}`)] },
-    ...grants.toggleSchedules(
-      arns,
-      t.schedules ?? [],
-      (t.schedules ?? []).map((s) => s.targetRoleArn),
-      "PauseAndResumeSchedules",
-    ),
+    ...grants.toggleSchedules(arns, t.schedules ?? [], "PauseAndResumeSchedules"),
     {
       sid: "MuteAndRearmAlarms",
       actions: ["cloudwatch:DescribeAlarms", "cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions", "cloudwatch:SetAlarmState"],
