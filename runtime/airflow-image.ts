@@ -26,7 +26,6 @@ export const IMAGE_DAG_BUNDLE_NAME = "airflow-ecs-image";
  */
 export const WRITABLE_PATHS = { logs: "/opt/airflow/logs", tmp: "/tmp" } as const;
 
-/** The log groomer sidecar's command: the image's Python module, run by the official entrypoint's `python` pass-through. */
 /**
  * Environment of a container that runs one of the image's own Python helpers (`python -m airflow_ecs.<module>`, e.g.
  * the log groomer and DAG sync) rather than Airflow: the official entrypoint runs `python ...` as is, its module
@@ -39,6 +38,7 @@ export const PYTHON_HELPER_ENVIRONMENT: Readonly<Record<string, string>> = {
   PYTHONDONTWRITEBYTECODE: "1",
 };
 
+/** The log groomer sidecar's command: the image's Python module, run by the official entrypoint's `python` pass-through. */
 export const LOG_GROOMER_COMMAND = ["python", "-m", "airflow_ecs.log_groomer"] as const;
 
 /** What each container runs; the value of AIRFLOW_ECS_COMPONENT, read by the entrypoint. */
