@@ -15,6 +15,11 @@
 //     by the running file's runtime instead.
 // Objects the libraries create come from the first file's realm: `instanceof Array` or `instanceof Error` across
 // files is false for them (Jest's matchers and the project's code do not depend on it).
+//
+// cdktf records a creation stack for every token it makes: Error.captureStackTrace on a plain object at full depth,
+// read at once and shown only in cdktf's own resolution errors. Under Jest, source-map-support formats every stack
+// and maps each frame through its source map, about a third of the CPU of a file that synthesizes. In the shared
+// realm, a plain object's stack keeps V8's own frame text; an Error's stack is still source-mapped as Jest does it.
 const Runtime = require("jest-runtime").default;
 
 const SHARED_LIBRARIES = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-aws)[\\/]/;
@@ -25,6 +30,14 @@ const shared = new Map();
 let sharedGlobal;
 /** The runtime of the file running now. */
 let current;
+
+/** Leaves source mapping to real errors: a plain object's captured stack gets V8's unmapped frames (see above). */
+function mapErrorStacksOnly(global) {
+  const mapErrorStack = global.Error.prepareStackTrace;
+  if (typeof mapErrorStack !== "function") return;
+  global.Error.prepareStackTrace = (error, frames) =>
+    error instanceof global.Error ? mapErrorStack(error, frames) : `${Object.prototype.toString.call(error)}${frames.map((f) => `\n    at ${f}`).join("")}`;
+}
 
 class SharedLibraryRuntime extends Runtime {
   constructor(config, environment, ...rest) {
@@ -41,7 +54,10 @@ class SharedLibraryRuntime extends Runtime {
     if (!SHARED_LIBRARIES.test(resolved)) return super.requireModule(from, moduleName, options, isRequireActual);
     if (shared.has(resolved)) return shared.get(resolved);
     const loader = this.isTornDown ? current : this;
-    sharedGlobal ??= loader._environment.global;
+    if (!sharedGlobal) {
+      sharedGlobal = loader._environment.global;
+      mapErrorStacksOnly(sharedGlobal);
+    }
     const exports = Runtime.prototype.requireModule.call(loader, from, moduleName, options, isRequireActual);
     shared.set(resolved, exports);
     return exports;
