@@ -43,6 +43,14 @@ export function providerExecutable(roots: readonly string[]): string | undefined
 }
 
 /**
+ * The provider's own logs, off. A plugin SDK logger whose level is unset logs at trace level (terraform-plugin-log's
+ * NewRootSDKLogger, NewRootProviderLogger), leaving the filtering to the Terraform process that captures its stderr;
+ * a debug-mode provider writes them to a stderr nobody reads, after formatting each as JSON: about a sixth of its
+ * CPU during plans. The SDK subsystems (proto, mux, helper/schema, framework) inherit the SDK root's level.
+ */
+const PROVIDER_LOGS_OFF = { TF_LOG: "off", TF_LOG_PROVIDER: "off", TF_LOG_SDK: "off" };
+
+/**
  * The suite's shared provider (started by global setup) when there is one, else a provider of the caller's own,
  * started from the mirror or from the given initialized working directories. Stopping the suite's one is a no-op.
  */
@@ -78,7 +86,7 @@ export async function startSharedProvider(
   if (!executable) throw new Error(`no unpacked hashicorp/aws ${AWS_PROVIDER_VERSION} in ${toolchain.mirror} to start a shared provider from`);
   const child: ChildProcess = spawn(executable, ["-debug"], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...GO_SINGLE_THREAD, ...environment, TF_LOG: "", TF_LOG_PROVIDER: "" },
+    env: { ...process.env, ...GO_SINGLE_THREAD, ...environment, ...PROVIDER_LOGS_OFF },
   });
   // A provider left behind would serve forever: stop it when this process exits, and, should this process be killed
   // outright (a Jest worker past its timeout), a watchdog shell stops it once this process is gone.
