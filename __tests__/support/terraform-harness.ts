@@ -10,9 +10,10 @@ import { GO_SINGLE_THREAD, locateToolchain, writeOfflineCliConfig, type Terrafor
  * stacks of one AWS account are validated and planned (`terraform test`, `command = plan`) together through an
  * aggregate root that calls each stack directory as a module. One Terraform process per account loads the ~13 MB
  * provider schema once instead of once per stack (about 2.5 s each), and validates each stack once, inside its plan
- * run. The stack configurations are used exactly as synthesized, provider blocks included; the only stand-ins are
- * `override_data` for data sources that would read AWS or remote state, and the loopback FakeAws for credentials
- * checks and random-password generation. Each account's plans attach to a provider process of their own
+ * run. The stack configurations are used as synthesized, with two stand-ins: `override_data` for data sources that
+ * would read AWS or remote state, and the loopback FakeAws for credentials checks and random-password generation.
+ * The provider configuration, the same in every stack of an account but for default tags (checked), is held once by
+ * the aggregate root for the plans; `terraform validate` validates each stack's own. Each account's plans attach to a provider process of their own
  * (provider-server.ts); a `terraform validate` that separates validation errors from plan errors attaches to the
  * suite's shared one.
  */
@@ -137,15 +138,33 @@ function hcl(value: unknown): string {
 }
 
 /**
- * The copy's provider blocks without their default tags. A real plan's stacks share one provider process per
- * account (provider-server.ts), which holds one configuration: with the default tags, the only setting in which the
- * stacks of one account differ, removed, every stack configures it the same. What is lost is `tags_all` in the
- * plan; the stack tests assert the default tags on the synthesized JSON.
+ * Moves the stack copies' provider configuration to the aggregate root, once. A real plan's stacks share one provider
+ * process per account (provider-server.ts), which holds one configuration, so every stack of the account must
+ * configure the provider the same way once its default tags, the one setting in which they differ, are set aside:
+ * this checks that and throws otherwise. The root then holds that configuration and each stack inherits it, so
+ * Terraform validates and configures it once per walk instead of once per stack (the AWS provider checks its whole
+ * schema on each provider validation). What is lost is `tags_all` in the plan; the stack tests assert the default
+ * tags on the synthesized JSON.
  */
-function withoutDefaultTags(file: string): void {
-  const config = JSON.parse(fs.readFileSync(file, "utf8")) as { provider?: Record<string, Record<string, unknown>[]> };
-  for (const blocks of Object.values(config.provider ?? {})) for (const block of blocks) delete block.default_tags;
-  fs.writeFileSync(file, JSON.stringify(config));
+export function hoistAccountProvider(root: string, stacks: readonly StackUnderTest[]): Record<string, unknown> {
+  let shared: { text: string; from: string } | undefined;
+  for (const stack of stacks) {
+    const file = path.join(root, stack.id, "cdk.tf.json");
+    const { provider, ...rest } = JSON.parse(fs.readFileSync(file, "utf8")) as { provider?: Record<string, Record<string, unknown>[]> };
+    const configuration = Object.fromEntries(
+      Object.entries(provider ?? {}).map(([name, blocks]) => [name, blocks.map(({ default_tags: _tags, ...block }) => block)]),
+    );
+    const text = JSON.stringify(configuration);
+    shared ??= { text, from: stack.id };
+    if (text !== shared.text) {
+      throw new Error(
+        `stacks ${shared.from} and ${stack.id} of one account configure their providers differently (${shared.text} vs ${text}): ` +
+          "the account's plans share one provider process, which holds one configuration",
+      );
+    }
+    fs.writeFileSync(file, JSON.stringify(rest));
+  }
+  return shared ? (JSON.parse(shared.text) as Record<string, unknown>) : {};
 }
 
 /** Writes the aggregate root: one module per stack and the offline test file. */
@@ -158,7 +177,6 @@ function writeAggregate(root: string, stacks: readonly StackUnderTest[], overrid
       recursive: true,
       filter: (src) => !src.includes(`${path.sep}.terraform`) && !src.endsWith(".terraform.lock.hcl"),
     });
-    if (sharedAccountProvider) withoutDefaultTags(path.join(root, stack.id, "cdk.tf.json"));
     // cdktf asset paths (`assets/<id>/<hash>/...`) are relative to the working directory, which is the aggregate
     // root here, not the module: merge each stack's assets there (same path means same content, by the hash).
     const assets = path.join(stack.dir, "assets");
@@ -168,9 +186,10 @@ function writeAggregate(root: string, stacks: readonly StackUnderTest[], overrid
       blocks.push(`override_data {\n  target = module.${stack.id}.${o.address}\n  values = ${hcl(o.values)}\n}\n`);
     }
   }
+  const provider = sharedAccountProvider ? hoistAccountProvider(root, stacks) : {};
   // One run plans every stack: the provider plugins start once per stack in parallel instead of once per run.
   blocks.push(`run "${PLAN_RUN}" {\n  command = plan\n}\n`);
-  fs.writeFileSync(path.join(root, "main.tf.json"), JSON.stringify({ module: modules }, null, 2));
+  fs.writeFileSync(path.join(root, "main.tf.json"), JSON.stringify({ ...(Object.keys(provider).length > 0 ? { provider } : {}), module: modules }, null, 2));
   fs.writeFileSync(path.join(root, "tests", "offline.tftest.hcl"), blocks.join("\n"));
 }
 

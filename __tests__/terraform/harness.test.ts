@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import * as path from "path";
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
@@ -6,7 +7,7 @@ import { App, DataTerraformRemoteStateS3, S3Backend, TerraformOutput, TerraformS
 import { accountProvider } from "../../modules/core/provider";
 import { contractOverrides } from "../support/offline-overrides";
 import { repoEnvironment } from "../support/synth";
-import { describeDiagnostics, runOfflineTiers, type TierResults } from "../support/terraform-harness";
+import { describeDiagnostics, hoistAccountProvider, runOfflineTiers, type TierResults } from "../support/terraform-harness";
 import { temporaryDirectory } from "../support/temp";
 
 /**
@@ -81,4 +82,51 @@ test("reading an output the producer's contract does not publish fails the offli
   expect(errors("unpublished-output", "validate")).toBe("");
   expect(errors("unpublished-output", "planDiagnostics")).toContain("no_such_output");
   expect(results.plans[PLANNED_ACCOUNT].status).toBe("error");
+});
+
+describe("the account's provider configuration, held once by the plans' aggregate root", () => {
+  /** Stack copies in an aggregate root, each with the given provider blocks. */
+  function copies(providers: Record<string, Record<string, unknown>[]>): string {
+    const root = temporaryDirectory("airflow-hoist-");
+    for (const [id, aws] of Object.entries(providers)) {
+      fs.mkdirSync(path.join(root, id));
+      fs.writeFileSync(
+        path.join(root, id, "cdk.tf.json"),
+        JSON.stringify({ provider: { aws }, resource: { aws_vpc: { vpc: { cidr_block: "10.0.0.0/16" } } } }),
+      );
+    }
+    return root;
+  }
+  const read = (root: string, id: string) => JSON.parse(fs.readFileSync(path.join(root, id, "cdk.tf.json"), "utf8"));
+
+  test("is the stacks' common configuration without default tags, removed from each copy", () => {
+    // GIVEN two stacks of one account whose provider blocks differ only in their default tags
+    const root = copies({
+      a: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"], default_tags: [{ tags: { stack: "a" } }] }],
+      b: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"], default_tags: [{ tags: { stack: "b" } }] }],
+    });
+    // WHEN the configuration is hoisted THEN the root gets it once and the copies keep everything else
+    expect(
+      hoistAccountProvider(root, [
+        { id: "a", dir: "" },
+        { id: "b", dir: "" },
+      ]),
+    ).toEqual({ aws: [{ region: "eu-west-1", allowed_account_ids: ["111111111111"] }] });
+    expect([read(root, "a"), read(root, "b")].map((json) => [json.provider, Object.keys(json.resource)])).toEqual([
+      [undefined, ["aws_vpc"]],
+      [undefined, ["aws_vpc"]],
+    ]);
+  });
+
+  test("fails, naming both stacks, when two stacks of the account configure it differently", () => {
+    // GIVEN a second stack in another region
+    const root = copies({ a: [{ region: "eu-west-1" }], b: [{ region: "us-east-1" }] });
+    // THEN the harness refuses: one provider process cannot hold both configurations
+    expect(() =>
+      hoistAccountProvider(root, [
+        { id: "a", dir: "" },
+        { id: "b", dir: "" },
+      ]),
+    ).toThrow(/stacks a and b of one account configure their providers differently .*"eu-west-1".* vs .*"us-east-1".*one provider process/);
+  });
 });
