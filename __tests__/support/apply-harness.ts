@@ -3,9 +3,11 @@ import * as fs from "fs";
 import * as path from "path";
 import type { ApplyMocks, ResourceOverride } from "./apply-mocks";
 import { FakeAws } from "./fake-aws";
-import { sharedProvider, type SharedProvider } from "./provider-server";
+import { providerExecutable, SHARED_PROVIDER_VARIABLE, sharedProvider, type SharedProvider } from "./provider-server";
 import {
   byStack,
+  INIT_ARGS,
+  installModules,
   offlineTerraform,
   phaseTimer,
   terraform,
@@ -385,15 +387,17 @@ export async function runApplyTier(options: {
   const timing = phaseTimer();
   const all = environments.flatMap((e) => e.stacks);
   const levels = writeTier(workdir, environments, options.mocks);
-  const init = await terraform(
-    ["init", "-backend=false", "-input=false", "-no-color"],
-    workdir,
-    terraformEnvironment({ TF_PLUGIN_CACHE_DIR: path.join(workdir, ".plugin-cache") }),
-  );
-  if (init.code !== 0) throw new Error(`terraform init of the apply tier failed:\n${init.stderr}${init.stdout}`);
-  timing("apply tier written and initialized");
+  // The root needs only its modules when its provider is attached: the suite's shared one, or one started from the
+  // mirror. A packed mirror has no executable to start, so then init unpacks the provider into the root to start.
+  const { toolchain } = offlineTerraform();
+  if (options.provider || process.env[SHARED_PROVIDER_VARIABLE] || providerExecutable([toolchain.mirror])) await installModules(workdir);
+  else {
+    const init = await terraform(INIT_ARGS, workdir, terraformEnvironment({ TF_PLUGIN_CACHE_DIR: path.join(workdir, ".plugin-cache") }));
+    if (init.code !== 0) throw new Error(`terraform init of the apply tier failed:\n${init.stderr}${init.stdout}`);
+  }
+  timing("apply tier written, modules installed");
 
-  const provider = options.provider ?? (await sharedProvider(offlineTerraform().toolchain, [workdir]));
+  const provider = options.provider ?? (await sharedProvider(toolchain, [workdir]));
   // The S3 backend checks its credentials (STS) but no account: any identity will do.
   const fake = await FakeAws.start("000000000000");
   const backends = new Map(all.map((s) => [s.id, backendOf(s)]));

@@ -103,7 +103,7 @@ export function terraform(args: readonly string[], cwd: string, env: NodeJS.Proc
 }
 
 const PLAN_RUN = "offline_plan";
-const INIT_ARGS = ["init", "-backend=false", "-input=false", "-no-color"];
+export const INIT_ARGS = ["init", "-backend=false", "-input=false", "-no-color"];
 
 /** With AIRFLOW_TF_TIMING set, prints how long each phase of the tiers took (for tuning; never asserted). */
 export function phaseTimer(): (phase: string) => void {
@@ -267,20 +267,27 @@ function parseTestEvents(stdout: string): { status: string; diagnostics: Diagnos
   return { status, diagnostics };
 }
 
-/** One aggregate root per entry of `roots` (a directory of that name under `workdir`, calling its stacks), initialized. */
+/**
+ * Installs an aggregate root's modules (`terraform get`). The root's provider is always attached
+ * (TF_REATTACH_PROVIDERS, provider-server.ts), never started from `.terraform`, and Terraform neither installs nor
+ * checks an attached provider: `terraform init` would only add a provider copy and a lock file, hashing the ~700 MB
+ * binary for it (about 0.6 s of CPU a root). Each stack is still initialized as its own root.
+ */
+export async function installModules(dir: string, env: NodeJS.ProcessEnv = terraformEnvironment()): Promise<void> {
+  const result = await terraform(["get", "-no-color"], dir, env);
+  if (result.code !== 0) throw new Error(`terraform get of the aggregate root ${path.basename(dir)} failed:\n${result.stderr}${result.stdout}`);
+}
+
+/** One aggregate root per entry of `roots` (a directory of that name under `workdir`, calling its stacks), its modules installed. */
 async function writeRoots(
   workdir: string,
   roots: readonly { name: string; stacks: readonly StackUnderTest[] }[],
   overrides: OverrideResolver,
   sharedAccountProvider: boolean,
-  cacheEnvs: readonly NodeJS.ProcessEnv[],
 ): Promise<string[]> {
   const dirs = roots.map((root) => path.join(workdir, root.name));
   roots.forEach((root, i) => writeAggregate(dirs[i], root.stacks, overrides, sharedAccountProvider));
-  await pool(dirs, cacheEnvs.length, async (dir, w) => {
-    const rootInit = await terraform(INIT_ARGS, dir, cacheEnvs[w]);
-    if (rootInit.code !== 0) throw new Error(`terraform init of the aggregate root ${path.basename(dir)} failed:\n${rootInit.stderr}${rootInit.stdout}`);
-  });
+  await pool(dirs, 2, (dir) => installModules(dir));
   return dirs;
 }
 
@@ -314,13 +321,14 @@ export async function runOfflineTiers(options: {
 
   const accounts = [...new Set(stacks.map((s) => s.accountId))].sort();
   const planRoots = accounts.map((accountId) => ({ name: `plan-${accountId}`, stacks: stacks.filter((s) => s.accountId === accountId) }));
-  const planDirs = await writeRoots(workdir, planRoots, options.overrides, true, cacheEnvs);
-  timing("aggregate roots written and initialized");
+  const planDirs = await writeRoots(workdir, planRoots, options.overrides, true);
+  timing("aggregate roots written, modules installed");
 
   // Each account's plans attach to a provider of their own, started with that account's FakeAws credentials and
-  // endpoints, instead of starting the plugin twice per stack (validate and plan walks).
+  // endpoints (from the mirror, or from a stack's own initialization), instead of starting the plugin twice per stack.
+  const stackDirs = stacks.map((s) => s.dir);
   const fakes = await Promise.all(accounts.map((a) => FakeAws.start(a)));
-  const accountProviders = await Promise.all(fakes.map((fake) => startProvider(offlineTerraform().toolchain, [planDirs[0]], fake.environment())));
+  const accountProviders = await Promise.all(fakes.map((fake) => startProvider(offlineTerraform().toolchain, stackDirs, fake.environment())));
   const plans: Record<string, AccountPlan> = {};
   const runDiagnostics: Diagnostic[] = [];
   try {
@@ -340,7 +348,7 @@ export async function runOfflineTiers(options: {
   }
   const planDiagnostics = byStack(runDiagnostics, stacks);
   const flagged = stacks.filter((s) => planDiagnostics[s.id].length > 0);
-  const validation = flagged.length > 0 ? await validateStacks(workdir, flagged, options, cacheEnvs) : undefined;
+  const validation = flagged.length > 0 ? await validateStacks(workdir, flagged, options) : undefined;
   timing(`terraform validate of the ${flagged.length} stacks the runs reported something for`);
   return {
     init: Object.fromEntries(stacks.map((s, i) => [s.id, init[i]])),
@@ -355,11 +363,15 @@ async function validateStacks(
   workdir: string,
   stacks: readonly StackUnderTest[],
   options: { readonly overrides: OverrideResolver; readonly provider?: SharedProvider },
-  cacheEnvs: readonly NodeJS.ProcessEnv[],
 ): Promise<Record<string, Diagnostic[]>> {
-  const [dir] = await writeRoots(workdir, [{ name: "validate", stacks }], options.overrides, false, cacheEnvs);
+  const [dir] = await writeRoots(workdir, [{ name: "validate", stacks }], options.overrides, false);
   // Validation configures no provider: every stack's validation attaches to one running provider.
-  const provider = options.provider ?? (await sharedProvider(offlineTerraform().toolchain, [dir]));
+  const provider =
+    options.provider ??
+    (await sharedProvider(
+      offlineTerraform().toolchain,
+      stacks.map((s) => s.dir),
+    ));
   try {
     const output = await terraform(["validate", "-json", "-no-color"], dir, terraformEnvironment(provider.environment));
     const parsed = JSON.parse(output.stdout || "{}") as { diagnostics?: Parameters<typeof toDiagnostic>[0][] };
