@@ -224,14 +224,17 @@ interface TestEvent {
   readonly diagnostic?: Parameters<typeof toDiagnostic>[0];
 }
 
+const SCHEMAS = Buffer.from(',"provider_format_version":"');
+
 /**
- * A verbose event without its trailing `provider_schemas` (the whole AWS provider schema, ~14 MB, repeated in every
- * state and plan event): the harness reads the state and the changes, never the schema.
+ * One line of the stream as text; a verbose state or plan event without its trailing `provider_schemas` (the whole
+ * AWS provider schema, ~14 MB, repeated in every such event), whose bytes are never decoded: the harness reads the
+ * state and the changes, never the schema.
  */
-function withoutSchemas(text: string): string {
-  const type = /"type":"(test_state|test_plan)"\}\s*$/.exec(text.slice(-40))?.[1];
-  const cut = type ? text.indexOf(',"provider_format_version":"') : -1;
-  return cut < 0 ? text : `${text.slice(0, cut)}},"type":"${type}"}`;
+function withoutSchemas(line: Buffer): string {
+  const type = /"type":"(test_state|test_plan)"\}\s*$/.exec(line.toString("latin1", Math.max(0, line.length - 40)))?.[1];
+  const cut = type ? line.indexOf(SCHEMAS) : -1;
+  return cut < 0 ? line.toString("utf8") : `${line.toString("utf8", 0, cut)}},"type":"${type}"}`;
 }
 
 /** Runs `terraform test -json -verbose`, handing each event to `onEvent` as it arrives; keeps the rest as text. */
@@ -239,14 +242,15 @@ function streamTest(cwd: string, env: NodeJS.ProcessEnv, onEvent: (event: TestEv
   const { toolchain } = offlineTerraform();
   return new Promise((resolve, reject) => {
     const child = spawn(toolchain.binary, ["test", "-json", "-verbose", "-no-color"], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    // A verbose event is one line of ~14 MB (it embeds the provider schema): collect chunks, join once per line.
-    let pending: string[] = [];
+    // A verbose event is one line of ~14 MB (it embeds the provider schema): collect the chunks' bytes, join once per line.
+    let pending: Buffer[] = [];
     let stdout = "";
     let stderr = "";
     let failure: Error | undefined;
-    const line = (text: string) => {
+    const line = (bytes: Buffer) => {
+      const text = withoutSchemas(bytes);
       if (!text.trim().startsWith("{")) return void (stdout += `${text}\n`);
-      const event = JSON.parse(withoutSchemas(text)) as TestEvent;
+      const event = JSON.parse(text) as TestEvent;
       if (event.type !== "test_state" && event.type !== "test_plan") stdout += `${text}\n`;
       try {
         onEvent(event);
@@ -254,20 +258,20 @@ function streamTest(cwd: string, env: NodeJS.ProcessEnv, onEvent: (event: TestEv
         failure ??= error as Error;
       }
     };
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
+    const flush = (last: Buffer) => {
+      pending.push(last);
+      line(pending.length === 1 ? pending[0] : Buffer.concat(pending));
+      pending = [];
+    };
+    child.stdout.on("data", (chunk: Buffer) => {
       let start = 0;
-      for (let end = chunk.indexOf("\n"); end >= 0; start = end + 1, end = chunk.indexOf("\n", start)) {
-        pending.push(chunk.slice(start, end));
-        line(pending.join(""));
-        pending = [];
-      }
-      if (start < chunk.length) pending.push(chunk.slice(start));
+      for (let end = chunk.indexOf(10); end >= 0; start = end + 1, end = chunk.indexOf(10, start)) flush(chunk.subarray(start, end));
+      if (start < chunk.length) pending.push(chunk.subarray(start));
     });
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code) => {
-      if (pending.length > 0) line(pending.join(""));
+      if (pending.length > 0) flush(Buffer.alloc(0));
       if (failure) reject(failure);
       else resolve({ code: code ?? -1, stdout, stderr });
     });
