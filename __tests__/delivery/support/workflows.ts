@@ -102,7 +102,8 @@ export class StepSandbox {
       [
         "#!/usr/bin/env bash",
         'echo "$*" >> "$FAKE_TERRAFORM_LOG"',
-        'stack="$(basename "${1#-chdir=}")"',
+        // The stack is the -chdir directory's last component (parameter expansion: no basename process per call).
+        'stack="${1#-chdir=}"; stack="${stack%/}"; stack="${stack##*/}"',
         'if [ "$stack" = "${FAIL_STACK:-}" ] && [ "$2" = "${FAIL_COMMAND:-}" ]; then echo "Error: simulated failure" >&2; exit 1; fi',
         'if [ "$2" = "show" ]; then echo \'{"format_version":"1.2","resource_changes":[]}\'; fi',
       ].join("\n"),
