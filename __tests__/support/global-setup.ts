@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,10 +12,13 @@ import { locateToolchain, writeOfflineCliConfig } from "./toolchain";
  * scripts, the fake `airflow` command, the DAG queue scanner): putting the interpreter's own directory first on the
  * PATH runs the very same Python without the detour.
  */
-function pythonDirectory(): string | undefined {
-  const found = spawnSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" });
-  const executable = found.status === 0 ? found.stdout.trim() : "";
-  return executable && path.isAbsolute(executable) ? path.dirname(executable) : undefined;
+function pythonDirectory(): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }, (error, stdout) => {
+      const executable = error ? "" : stdout.trim();
+      resolve(executable && path.isAbsolute(executable) ? path.dirname(executable) : undefined);
+    });
+  });
 }
 
 /**
@@ -33,9 +36,11 @@ export default async function globalSetup(): Promise<void> {
   // and then each Terraform suite starts its own from an initialized directory.
   const executable = providerExecutable([toolchain.mirror]);
   const provider = executable ? startSharedProvider(toolchain, executable) : undefined;
-  const python = pythonDirectory();
-  if (python) process.env.PATH = [python, ...(process.env.PATH ?? "").split(path.delimiter).filter((d) => d !== python)].join(path.delimiter);
+  // Python resolves (about half a second through a pyenv shim) while the app synthesizes.
+  const resolvingPython = pythonDirectory();
   process.env.AIRFLOW_SHARED_SYNTH = JSON.stringify(synthesizeApp());
+  const python = await resolvingPython;
+  if (python) process.env.PATH = [python, ...(process.env.PATH ?? "").split(path.delimiter).filter((d) => d !== python)].join(path.delimiter);
   if (provider) {
     const started = await provider;
     process.env[SHARED_PROVIDER_VARIABLE] = started.environment.TF_REATTACH_PROVIDERS;
