@@ -86,9 +86,13 @@ export interface Run {
   readonly stderr: string;
 }
 
-/** Runs a command to completion with exactly `env` (nothing inherited). */
+/**
+ * Runs a command to completion with exactly `env` (nothing inherited). Without `input`, stdin is /dev/null: on a
+ * socket (Node's pipes are socket pairs) `bash -c` takes itself for an rshd session and sources ~/.bashrc.
+ */
 export function runSync(command: string, args: readonly string[], env: NodeJS.ProcessEnv, input?: string): Run {
-  const result = spawnSync(command, args, { env, input, encoding: "utf8", timeout: 60_000 });
+  const stdio = [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] as const;
+  const result = spawnSync(command, args, { env, input, stdio: [...stdio], encoding: "utf8", timeout: 60_000 });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
