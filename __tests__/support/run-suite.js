@@ -52,8 +52,12 @@ async function main() {
   if (build.code === 0) {
     const results = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "airflow-jest-")), "results.json");
     // cdktf 0.21 calls util.isArray, deprecated in Node 24 (DEP0044): silenced exactly, as cdktf.json's app command does.
+    // Semi-spaces of up to 64 MB (Jest's workers inherit the flag) give a synth's short-lived construct trees room to
+    // die young: the files that synthesize took about 12% less CPU, V8's scavenger being the largest cost of its
+    // helper threads (measured twice without the Terraform and process tiers; 32 MB gains as much, 128 MB less).
     const jestBin = require.resolve("jest/bin/jest", { paths: [ROOT] });
-    jest = await run("jest", process.execPath, ["--disable-warning=DEP0044", jestBin, "--ci", "--json", `--outputFile=${results}`], {
+    const node = ["--disable-warning=DEP0044", "--max-semi-space-size=64"];
+    jest = await run("jest", process.execPath, [...node, jestBin, "--ci", "--json", `--outputFile=${results}`], {
       env: { ...process.env, CHECKPOINT_DISABLE: "1" },
     });
     if (fs.existsSync(results)) {
