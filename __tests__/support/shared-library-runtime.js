@@ -17,9 +17,10 @@
 // files is false for them (Jest's matchers and the project's code do not depend on it).
 //
 // cdktf records a creation stack for every token it makes: Error.captureStackTrace on a plain object at full depth,
-// read at once and shown only in cdktf's own resolution errors. Under Jest, source-map-support formats every stack
-// and maps each frame through its source map, about a third of the CPU of a file that synthesizes. In the shared
-// realm, a plain object's stack keeps V8's own frame text; an Error's stack is still source-mapped as Jest does it.
+// read at once and shown only in cdktf's own resolution errors. Under Jest, source-map-support formatted every one,
+// mapping each frame through its source map: about a third of the CPU of a file that synthesizes. In the shared
+// realm those captures are skipped, as the app's own synth skips them (withLeanStackTraces in main.ts): the stack
+// stays empty, which cdktf takes for "no trace". A real error's stack is captured and source-mapped as Jest does it.
 const Runtime = require("jest-runtime").default;
 
 const SHARED_LIBRARIES = /[\\/]node_modules[\\/](?:cdktf|constructs|@cdktf[\\/]provider-aws)[\\/]/;
@@ -31,12 +32,12 @@ let sharedGlobal;
 /** The runtime of the file running now. */
 let current;
 
-/** Leaves source mapping to real errors: a plain object's captured stack gets V8's unmapped frames (see above). */
-function mapErrorStacksOnly(global) {
-  const mapErrorStack = global.Error.prepareStackTrace;
-  if (typeof mapErrorStack !== "function") return;
-  global.Error.prepareStackTrace = (error, frames) =>
-    error instanceof global.Error ? mapErrorStack(error, frames) : `${Object.prototype.toString.call(error)}${frames.map((f) => `\n    at ${f}`).join("")}`;
+/** Captures stacks for real errors only, in the shared realm (see above). */
+function captureErrorStacksOnly(global) {
+  const capture = global.Error.captureStackTrace;
+  global.Error.captureStackTrace = (target, constructorOpt) => {
+    if (target instanceof global.Error) capture.call(global.Error, target, constructorOpt);
+  };
 }
 
 class SharedLibraryRuntime extends Runtime {
@@ -56,7 +57,7 @@ class SharedLibraryRuntime extends Runtime {
     const loader = this.isTornDown ? current : this;
     if (!sharedGlobal) {
       sharedGlobal = loader._environment.global;
-      mapErrorStacksOnly(sharedGlobal);
+      captureErrorStacksOnly(sharedGlobal);
     }
     const exports = Runtime.prototype.requireModule.call(loader, from, moduleName, options, isRequireActual);
     shared.set(resolved, exports);

@@ -5,9 +5,9 @@ import * as path from "path";
  * The suite's Jest runtime (support/shared-library-runtime.js) evaluates cdktf, constructs and the provider classes
  * once per worker. GIVEN two probe files run one after the other in one worker (a bare Jest configuration: no
  * transform, no global setup) WHEN they run under the suite's runtime THEN the second gets the first one's module
- * objects, the shared cdktf reads the second file's environment, and a token's creation stack is V8's own while an
- * error's stack is still source-mapped; under Jest's own runtime, the control, the modules differ and the creation
- * stack is source-mapped too.
+ * objects, the shared cdktf reads the second file's environment, and a token records no creation stack (as the app's
+ * synth) while an error's stack is still source-mapped; under Jest's own runtime, the control, the modules differ and
+ * the token's creation stack is recorded.
  */
 const FIXTURES = path.join(__dirname, "fixtures", "shared-library-runtime");
 const JEST = require.resolve("jest/bin/jest");
@@ -28,7 +28,7 @@ function runProbes(runtime?: string): { status: number | null; output: string } 
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-it("shares the libraries' modules between files, points them at the running file's environment and maps only errors' stacks", () => {
+it("shares the libraries' modules between files, points them at the running file's environment and captures only errors' stacks", () => {
   const { status, output } = runProbes(path.join(__dirname, "shared-library-runtime.js"));
   expect({ status, failed: output.match(/● .*/g) ?? [] }).toEqual({ status: 0, failed: [] });
   expect(output).toMatch(/Tests:\s+4 passed, 4 total/);
@@ -39,6 +39,6 @@ it("is what makes the difference: under Jest's own runtime the second file gets 
   expect(status).toBe(1);
   expect(output.match(/● .*/g)).toEqual([
     "● gets the same constructs module as the file before it",
-    "● formats a token's creation stack with V8's own frames and still source-maps an error's stack",
+    "● records no creation stack for a token, as the app's synth does, and still source-maps an error's stack",
   ]);
 });
