@@ -2,6 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { ApplyMocks, ResourceOverride } from "./apply-mocks";
+import { LONG_RUN_GC } from "./toolchain";
 import { FakeAws } from "./fake-aws";
 import { providerExecutable, SHARED_PROVIDER_VARIABLE, sharedProvider, type SharedProvider } from "./provider-server";
 import {
@@ -410,7 +411,7 @@ export async function runApplyTier(options: {
   const recorder = new TierRecorder(levels, fake, backends, new Map(all.map((s) => [s.id, sensitive(s)])));
   let output: CommandResult;
   try {
-    output = await streamTest(workdir, terraformEnvironment({ ...fake.stateEnvironment(), ...provider.environment }), recorder.onEvent);
+    output = await streamTest(workdir, terraformEnvironment({ ...fake.stateEnvironment(), ...provider.environment, ...LONG_RUN_GC }), recorder.onEvent);
     timing("apply, replan and destroy of every level");
   } finally {
     await fake.stop();
