@@ -91,8 +91,8 @@ export interface Run {
  * socket (Node's pipes are socket pairs) `bash -c` takes itself for an rshd session and sources ~/.bashrc.
  */
 export function runSync(command: string, args: readonly string[], env: NodeJS.ProcessEnv, input?: string): Run {
-  const stdio = [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] as const;
-  const result = spawnSync(command, args, { env, input, stdio: [...stdio], encoding: "utf8", timeout: 60_000 });
+  const stdin = input === undefined ? "ignore" : "pipe";
+  const result = spawnSync(command, args, { env, input, stdio: [stdin, "pipe", "pipe"], encoding: "utf8", timeout: 60_000 });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -2,7 +2,6 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { ApplyMocks, ResourceOverride } from "./apply-mocks";
-import { LONG_RUN_GC } from "./toolchain";
 import { FakeAws } from "./fake-aws";
 import { providerExecutable, SHARED_PROVIDER_VARIABLE, sharedProvider, type SharedProvider } from "./provider-server";
 import {
@@ -19,6 +18,7 @@ import {
   type StackUnderTest,
   type SynthesizedConfig,
 } from "./terraform-harness";
+import { LONG_RUN_GC } from "./toolchain";
 
 /**
  * The apply-time tier: every stack of every environment applied, re-planned and destroyed by real Terraform with

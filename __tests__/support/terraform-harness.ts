@@ -13,9 +13,9 @@ import { GO_SINGLE_THREAD, locateToolchain, writeOfflineCliConfig, type Terrafor
  * run. The stack configurations are used as synthesized, with two stand-ins: `override_data` for data sources that
  * would read AWS or remote state, and the loopback FakeAws for credentials checks and random-password generation.
  * The provider configuration, the same in every stack of an account but for default tags (checked), is held once by
- * the aggregate root for the plans; `terraform validate` validates each stack's own. Each account's plans attach to a provider process of their own
- * (provider-server.ts); a `terraform validate` that separates validation errors from plan errors attaches to the
- * suite's shared one.
+ * the aggregate root for the plans; `terraform validate` validates each stack's own. Each account's plans attach to
+ * a provider process of their own (provider-server.ts); a `terraform validate` that separates validation errors from
+ * plan errors attaches to the suite's shared one.
  */
 
 export interface CommandResult {
@@ -273,8 +273,8 @@ function parseTestEvents(stdout: string): { status: string; diagnostics: Diagnos
  * checks an attached provider: `terraform init` would only add a provider copy and a lock file, hashing the ~700 MB
  * binary for it (about 0.6 s of CPU a root). Each stack is still initialized as its own root.
  */
-export async function installModules(dir: string, env: NodeJS.ProcessEnv = terraformEnvironment()): Promise<void> {
-  const result = await terraform(["get", "-no-color"], dir, env);
+export async function installModules(dir: string): Promise<void> {
+  const result = await terraform(["get", "-no-color"], dir);
   if (result.code !== 0) throw new Error(`terraform get of the aggregate root ${path.basename(dir)} failed:\n${result.stderr}${result.stdout}`);
 }
 
