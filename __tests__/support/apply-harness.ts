@@ -4,20 +4,8 @@ import * as path from "path";
 import type { ApplyMocks, ResourceOverride } from "./apply-mocks";
 import { FakeAws } from "./fake-aws";
 import { providerExecutable, SHARED_PROVIDER_VARIABLE, sharedProvider, type SharedProvider } from "./provider-server";
-import {
-  byStack,
-  INIT_ARGS,
-  installModules,
-  offlineTerraform,
-  phaseTimer,
-  terraform,
-  terraformEnvironment,
-  toDiagnostic,
-  type CommandResult,
-  type Diagnostic,
-  type StackUnderTest,
-  type SynthesizedConfig,
-} from "./terraform-harness";
+import { INIT_ARGS, offlineTerraform, phaseTimer, terraform, terraformEnvironment, type CommandResult, type StackUnderTest } from "./terraform-cli";
+import { byStack, installModules, toDiagnostic, type Diagnostic, type SynthesizedConfig } from "./terraform-harness";
 import { LONG_RUN_GC } from "./toolchain";
 
 /**

@@ -7,7 +7,7 @@ import type { Action, Change, PlanJson, ResourceChange } from "../../scripts/lib
 import { FakeAws } from "./fake-aws";
 import { contractOutputs } from "./offline-overrides";
 import { startProvider, type SharedProvider } from "./provider-server";
-import { offlineTerraform, terraform, terraformEnvironment, type CommandResult, type StackUnderTest } from "./terraform-harness";
+import { offlineTerraform, terraform, terraformEnvironment, type CommandResult, type StackUnderTest } from "./terraform-cli";
 
 /**
  * Real `terraform show -json` plans of synthesized stacks, offline: the stack directory is copied and given an

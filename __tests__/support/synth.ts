@@ -7,7 +7,7 @@ import { loadEnvironments } from "../../config/load";
 import type { EnvironmentConfig } from "../../config/schema";
 import { buildApp } from "../../main";
 import { buildEnvironment, type EnvironmentStacks } from "../../stacks/environment";
-import type { StackUnderTest } from "./terraform-harness";
+import type { StackUnderTest } from "./terraform-cli";
 
 let cached: readonly EnvironmentConfig[] | undefined;
 

@@ -1,14 +1,15 @@
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { FakeAws } from "./fake-aws";
+import { initializeStacks, installProviderRequirements, type StackInit } from "./stack-init";
 import { sharedProvider, startProvider, type SharedProvider } from "./provider-server";
-import { GO_SINGLE_THREAD, locateToolchain, writeOfflineCliConfig, type TerraformToolchain } from "./toolchain";
+import { offlineTerraform, phaseTimer, pool, terraform, terraformEnvironment, type CommandResult, type StackUnderTest } from "./terraform-cli";
 
 /**
- * The real-Terraform tiers, offline: every stack is initialized as its own root (`init -backend=false`), then the
- * stacks of one AWS account are validated and planned (`terraform test`, `command = plan`) together through an
- * aggregate root that calls each stack directory as a module. One Terraform process per account loads the ~13 MB
+ * The real-Terraform tiers, offline: every stack is initialized as its own root (`init -backend=false`, the provider
+ * installed from the mirror once per set of requirements, see stack-init.ts), then the stacks of one AWS account are
+ * validated and planned (`terraform test`, `command = plan`) together through an aggregate root that calls each stack
+ * directory as a module. One Terraform process per account loads the ~13 MB
  * provider schema once instead of once per stack (about 2.5 s each), and validates each stack once, inside its plan
  * run. The stack configurations are used as synthesized, with two stand-ins: `override_data` for data sources that
  * would read AWS or remote state, and the loopback FakeAws for credentials checks and random-password generation.
@@ -18,12 +19,6 @@ import { GO_SINGLE_THREAD, locateToolchain, writeOfflineCliConfig, type Terrafor
  * plan errors attaches to the suite's shared one.
  */
 
-export interface CommandResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 export interface Diagnostic {
   readonly severity: "error" | "warning";
   readonly summary: string;
@@ -32,13 +27,6 @@ export interface Diagnostic {
   readonly filename?: string;
   /** Resource the diagnostic is about, when Terraform names one (e.g. `module.prod-network.aws_vpc.vpc`). */
   readonly address?: string;
-}
-
-/** A synthesized stack directory and what the harness needs to know about it. */
-export interface StackUnderTest {
-  readonly id: string;
-  /** Directory holding cdk.tf.json (and any assets). */
-  readonly dir: string;
 }
 
 /** Values standing in for one data source during the offline plan. */
@@ -59,75 +47,6 @@ export interface SynthesizedConfig {
   readonly ephemeral?: Record<string, Record<string, Record<string, unknown>>>;
 }
 
-let toolchain: TerraformToolchain | undefined;
-let cliConfig: string | undefined;
-
-/** The toolchain and offline CLI config, prepared once per process (global-setup checks both before any test). */
-export function offlineTerraform(): { toolchain: TerraformToolchain; cliConfig: string } {
-  if (!toolchain || !cliConfig) {
-    toolchain = locateToolchain();
-    const shared = process.env.AIRFLOW_TF_SHARED_DIR;
-    cliConfig =
-      shared && fs.existsSync(path.join(shared, "offline.tfrc"))
-        ? path.join(shared, "offline.tfrc")
-        : writeOfflineCliConfig(fs.mkdtempSync("/tmp/airflow-tf-"), toolchain);
-  }
-  return { toolchain, cliConfig };
-}
-
-export function terraformEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const { cliConfig: file } = offlineTerraform();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...GO_SINGLE_THREAD,
-    TF_CLI_CONFIG_FILE: file,
-    CHECKPOINT_DISABLE: "1",
-    TF_IN_AUTOMATION: "1",
-    ...extra,
-  };
-  for (const name of ["TF_LOG", "TF_CLI_ARGS", "TF_CLI_ARGS_init", "TF_CLI_ARGS_plan", "TF_WORKSPACE", "TF_DATA_DIR"]) delete env[name];
-  return env;
-}
-
-export function terraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = terraformEnvironment()): Promise<CommandResult> {
-  const { toolchain: tc } = offlineTerraform();
-  return new Promise((resolve, reject) => {
-    const child = spawn(tc.binary, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-const PLAN_RUN = "offline_plan";
-export const INIT_ARGS = ["init", "-backend=false", "-input=false", "-no-color"];
-
-/** With AIRFLOW_TF_TIMING set, prints how long each phase of the tiers took (for tuning; never asserted). */
-export function phaseTimer(): (phase: string) => void {
-  let last = Date.now();
-  return (phase) => {
-    if (process.env.AIRFLOW_TF_TIMING) process.stderr.write(`terraform tiers: ${phase} ${((Date.now() - last) / 1000).toFixed(1)} s\n`);
-    last = Date.now();
-  };
-}
-
-/** Runs async jobs on `limit` workers; `job` learns which worker runs it. */
-async function pool<T, R>(items: readonly T[], limit: number, job: (item: T, worker: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (w: number) => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await job(items[i], w);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, (_, w) => worker(w)));
-  return results;
-}
-
 function readConfig(stack: StackUnderTest): SynthesizedConfig {
   return JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
 }
@@ -136,6 +55,8 @@ function readConfig(stack: StackUnderTest): SynthesizedConfig {
 function hcl(value: unknown): string {
   return JSON.stringify(value);
 }
+
+const PLAN_RUN = "offline_plan";
 
 /**
  * Moves the stack copies' provider configuration to the aggregate root, once. A real plan's stacks share one provider
@@ -241,7 +162,8 @@ export interface AccountPlan {
 }
 
 export interface TierResults {
-  readonly init: Readonly<Record<string, CommandResult>>;
+  /** Each stack's init as its own root, and the full init that installed its provider requirements (stack-init.ts). */
+  readonly init: Readonly<Record<string, StackInit>>;
   /**
    * `terraform validate` diagnostics per stack (warnings the aggregate itself causes are removed). Empty for a stack
    * whose plan run reported nothing: the run validated it first, with the same core validation.
@@ -297,7 +219,7 @@ async function writeRoots(
  * core validation as `terraform validate`, then plans it), against a FakeAws that answers for that account. Only
  * when a run reports a diagnostic for some stack is `terraform validate` run over those stacks, to tell what fails
  * validation from what fails the plan; a clean suite validates once, inside the plans. `workdir` must be empty; of
- * the stack directories only each stack's own `.terraform` and lock file are written (by its `init`).
+ * the stack directories only the `.terraform` and lock file of a stack that installs its requirements are written.
  */
 export async function runOfflineTiers(options: {
   readonly stacks: readonly (StackUnderTest & { readonly accountId: string })[];
@@ -307,31 +229,26 @@ export async function runOfflineTiers(options: {
   readonly provider?: SharedProvider;
 }): Promise<TierResults> {
   const { stacks, workdir } = options;
-  // Two init workers, each with its own plugin cache used by one directory at a time: concurrent writes to one
-  // cache race (hashicorp/terraform#31964), and without a pre-seeded lock file init links the cached provider
-  // instead of re-hashing the ~700 MB binary (0.6 s instead of 1.8 s per directory).
-  const cacheEnvs = [0, 1].map((w) => {
-    const cache = path.join(workdir, `plugin-cache-${w}`);
-    fs.mkdirSync(cache, { recursive: true });
-    return terraformEnvironment({ TF_PLUGIN_CACHE_DIR: cache });
-  });
   const timing = phaseTimer();
-  const init = await pool(stacks, cacheEnvs.length, (s, w) => terraform(INIT_ARGS, s.dir, cacheEnvs[w]));
-  timing("init of every stack");
+  const installs = await installProviderRequirements(stacks);
+  timing("provider requirements installed");
 
   const accounts = [...new Set(stacks.map((s) => s.accountId))].sort();
   const planRoots = accounts.map((accountId) => ({ name: `plan-${accountId}`, stacks: stacks.filter((s) => s.accountId === accountId) }));
-  const planDirs = await writeRoots(workdir, planRoots, options.overrides, true);
-  timing("aggregate roots written, modules installed");
-
   // Each account's plans attach to a provider of their own, started with that account's FakeAws credentials and
-  // endpoints (from the mirror, or from a stack's own initialization), instead of starting the plugin twice per stack.
+  // endpoints (from the mirror, or from an installing stack's initialization), instead of starting the plugin twice
+  // per stack. The stacks whose requirements are installed already initialize with it attached.
   const stackDirs = stacks.map((s) => s.dir);
   const fakes = await Promise.all(accounts.map((a) => FakeAws.start(a)));
   const accountProviders = await Promise.all(fakes.map((fake) => startProvider(offlineTerraform().toolchain, stackDirs, fake.environment())));
   const plans: Record<string, AccountPlan> = {};
   const runDiagnostics: Diagnostic[] = [];
+  let init: Readonly<Record<string, StackInit>>;
   try {
+    init = await initializeStacks(stacks, installs, (s) => accountProviders[accounts.indexOf(s.accountId)].environment);
+    timing("init of every stack");
+    const planDirs = await writeRoots(workdir, planRoots, options.overrides, true);
+    timing("aggregate roots written, modules installed");
     const planOutputs = await Promise.all(
       fakes.map((fake, i) =>
         terraform(["test", "-json", "-no-color"], planDirs[i], terraformEnvironment({ ...fake.environment(), ...accountProviders[i].environment })),
@@ -351,7 +268,7 @@ export async function runOfflineTiers(options: {
   const validation = flagged.length > 0 ? await validateStacks(workdir, flagged, options) : undefined;
   timing(`terraform validate of the ${flagged.length} stacks the runs reported something for`);
   return {
-    init: Object.fromEntries(stacks.map((s, i) => [s.id, init[i]])),
+    init,
     validate: { ...Object.fromEntries(stacks.map((s) => [s.id, [] as Diagnostic[]])), ...validation },
     plans,
     planDiagnostics,

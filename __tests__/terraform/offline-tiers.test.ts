@@ -3,6 +3,7 @@ import * as path from "path";
 import type { EnvironmentConfig } from "../../config/schema";
 import { contractOverrides } from "../support/offline-overrides";
 import { repoEnvironment, repoEnvironments, sharedApp, synthesizeApp } from "../support/synth";
+import type { CommandResult } from "../support/terraform-cli";
 import { describeDiagnostics, runOfflineTiers, type TierResults } from "../support/terraform-harness";
 import { temporaryDirectory } from "../support/temp";
 
@@ -36,9 +37,13 @@ beforeAll(async () => {
 }, 600_000);
 
 describe.each(stacks.map((s) => s.id))("%s", (id) => {
-  it("initializes as its own root with the mirrored provider (terraform init -backend=false)", () => {
-    const init = results.init[id];
-    expect({ code: init.code, output: init.code === 0 ? "" : init.stderr + init.stdout }).toEqual({ code: 0, output: "" });
+  it("initializes as its own root (terraform init -backend=false), its provider requirements installed from the mirror", () => {
+    const { own, install } = results.init[id];
+    const outcome = (r: CommandResult) => ({ code: r.code, output: r.code === 0 ? "" : r.stderr + r.stdout });
+    expect({ own: outcome(own), [`install by ${install.stack}`]: outcome(install.result) }).toEqual({
+      own: { code: 0, output: "" },
+      [`install by ${install.stack}`]: { code: 0, output: "" },
+    });
   });
 
   it("passes terraform validate without errors or warnings", () => {

@@ -1,0 +1,87 @@
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { GO_SINGLE_THREAD, locateToolchain, writeOfflineCliConfig, type TerraformToolchain } from "./toolchain";
+
+/** Running the Terraform CLI offline, as the Terraform tiers do: the toolchain, the environment, one command. */
+
+export interface CommandResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A synthesized stack directory and what the harness needs to know about it. */
+export interface StackUnderTest {
+  readonly id: string;
+  /** Directory holding cdk.tf.json (and any assets). */
+  readonly dir: string;
+}
+
+let toolchain: TerraformToolchain | undefined;
+let cliConfig: string | undefined;
+
+/** The toolchain and offline CLI config, prepared once per process (global-setup checks both before any test). */
+export function offlineTerraform(): { toolchain: TerraformToolchain; cliConfig: string } {
+  if (!toolchain || !cliConfig) {
+    toolchain = locateToolchain();
+    const shared = process.env.AIRFLOW_TF_SHARED_DIR;
+    cliConfig =
+      shared && fs.existsSync(path.join(shared, "offline.tfrc"))
+        ? path.join(shared, "offline.tfrc")
+        : writeOfflineCliConfig(fs.mkdtempSync("/tmp/airflow-tf-"), toolchain);
+  }
+  return { toolchain, cliConfig };
+}
+
+export function terraformEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { cliConfig: file } = offlineTerraform();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...GO_SINGLE_THREAD,
+    TF_CLI_CONFIG_FILE: file,
+    CHECKPOINT_DISABLE: "1",
+    TF_IN_AUTOMATION: "1",
+    ...extra,
+  };
+  for (const name of ["TF_LOG", "TF_CLI_ARGS", "TF_CLI_ARGS_init", "TF_CLI_ARGS_plan", "TF_WORKSPACE", "TF_DATA_DIR"]) delete env[name];
+  return env;
+}
+
+export function terraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = terraformEnvironment()): Promise<CommandResult> {
+  const { toolchain: tc } = offlineTerraform();
+  return new Promise((resolve, reject) => {
+    const child = spawn(tc.binary, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+export const INIT_ARGS = ["init", "-backend=false", "-input=false", "-no-color"];
+
+/** With AIRFLOW_TF_TIMING set, prints how long each phase of the tiers took (for tuning; never asserted). */
+export function phaseTimer(): (phase: string) => void {
+  let last = Date.now();
+  return (phase) => {
+    if (process.env.AIRFLOW_TF_TIMING) process.stderr.write(`terraform tiers: ${phase} ${((Date.now() - last) / 1000).toFixed(1)} s\n`);
+    last = Date.now();
+  };
+}
+
+/** Runs async jobs on `limit` workers; `job` learns which worker runs it. */
+export async function pool<T, R>(items: readonly T[], limit: number, job: (item: T, worker: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (w: number) => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await job(items[i], w);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, (_, w) => worker(w)));
+  return results;
+}
