@@ -134,7 +134,8 @@ describe("connection URLs built from the injected parts", () => {
       source "$1"
       value=""
       for ((i = 1; i < 256; i++)); do printf -v hex %02x "$i"; printf -v byte "\x$hex"; value+=$byte; done
-      ecs_urlencode "$value"`;
+      ecs_urlencode encoded "$value"
+      printf %s "$encoded"`;
     // WHEN the entrypoint's encoder and Python's quote encode it
     const shell = runSync("bash", ["-c", everyByte, "bash", path.join(SCRIPTS_DIR, "connections.sh")], pythonEnv());
     const python = runSync(

@@ -47,7 +47,7 @@ check_command() {
 # lock is held, 1 when another session holds it, 69 when no session could be opened.
 open_lock_session() {
     local port variable fifos answer=""
-    port=$(ecs_port AIRFLOW_ECS_DB_PORT 5432) || return
+    ecs_port port AIRFLOW_ECS_DB_PORT 5432 || return
     ecs_require_host AIRFLOW_ECS_DB_HOST db-clean "the lock session" || return
     for variable in AIRFLOW_ECS_DB_NAME AIRFLOW_ECS_DB_USER AIRFLOW_ECS_DB_PASSWORD; do
         ecs_require "${variable}" db-clean "the lock session" || return
