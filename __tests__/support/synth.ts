@@ -5,7 +5,7 @@ import { Testing } from "cdktf";
 import type { TerraformStack } from "cdktf";
 import { loadEnvironments } from "../../config/load";
 import type { EnvironmentConfig } from "../../config/schema";
-import { buildApp } from "../../main";
+import { buildApp, withLeanStackTraces } from "../../main";
 import { buildEnvironment, type EnvironmentStacks } from "../../stacks/environment";
 import type { StackUnderTest } from "./terraform-cli";
 
@@ -108,11 +108,18 @@ export function snapshotText(json: unknown): string {
   return JSON.stringify(json, null, 1);
 }
 
-/** Synthesizes the whole app (all environments and bootstraps) the way `cdktf synth` does, into a temp dir. */
+/**
+ * Synthesizes the whole app (all environments and bootstraps) the way `cdktf synth` does, into a temp dir: also
+ * without a stack trace per token (`withLeanStackTraces`), which matters in global setup, outside the test realm
+ * whose runtime already skips them (a third of the synth's CPU there).
+ */
 export function synthesizeApp(environments: readonly EnvironmentConfig[] = repoEnvironments()): SynthesizedApp {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-synth-"));
-  const built = buildApp({ environments, outdir });
-  built.app.synth();
+  const built = withLeanStackTraces(() => {
+    const app = buildApp({ environments, outdir });
+    app.app.synth();
+    return app;
+  });
   const dir = (id: string) => path.join(outdir, "stacks", id);
   const stacks = [
     ...[...built.environments.values()].flatMap((env) =>
