@@ -43,13 +43,21 @@ export function providerRequirements(stack: StackUnderTest): string {
  */
 export async function installProviderRequirements(
   stacks: readonly StackUnderTest[],
+  /** A directory that outlives the stacks' use, for the installs' plugin caches. */
+  workdir: string,
 ): Promise<Readonly<Record<string, { readonly stack: string; readonly result: CommandResult }>>> {
   const keys = stacks.map(providerRequirements);
   const installers = stacks.filter((_, i) => keys.indexOf(keys[i]) === i);
-  const results = await pool(installers, 2, (s) => terraform(INIT_ARGS, s.dir));
+  // Each install gets a plugin cache of its own under `workdir` (the installed provider links into it, so it lives as
+  // long as the stacks are used): two inits writing one cache race (hashicorp/terraform#31964), and the suite's
+  // Terraform files run in two workers at once.
+  const results = await pool(installers, 2, (s) => {
+    const cache = fs.mkdtempSync(path.join(workdir, "plugin-cache-"));
+    return terraform(INIT_ARGS, s.dir, terraformEnvironment({ TF_PLUGIN_CACHE_DIR: cache }));
+  });
   return Object.fromEntries(
     stacks.map((s, i) => {
-      const installer = installers.findIndex((candidate) => providerRequirements(candidate) === keys[i]);
+      const installer = installers.findIndex((candidate) => keys[stacks.indexOf(candidate)] === keys[i]);
       return [s.id, { stack: installers[installer].id, result: results[installer] }];
     }),
   );

@@ -230,7 +230,7 @@ export async function runOfflineTiers(options: {
 }): Promise<TierResults> {
   const { stacks, workdir } = options;
   const timing = phaseTimer();
-  const installs = await installProviderRequirements(stacks);
+  const installs = await installProviderRequirements(stacks, workdir);
   timing("provider requirements installed");
 
   const accounts = [...new Set(stacks.map((s) => s.accountId))].sort();

@@ -49,7 +49,7 @@ describe("installProviderRequirements and initializeStacks", () => {
 
   beforeAll(async () => {
     provider = await sharedProvider(offlineTerraform().toolchain);
-    const installs = await installProviderRequirements(stacks);
+    const installs = await installProviderRequirements(stacks, temporaryDirectory("airflow-stack-init-caches-"));
     init = await initializeStacks(stacks, installs, () => provider.environment);
   }, 120_000);
   afterAll(() => provider.stop());
