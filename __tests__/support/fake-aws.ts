@@ -4,9 +4,10 @@ import type { AddressInfo } from "net";
 /**
  * A loopback stand-in for the only two AWS calls an offline plan makes: STS GetCallerIdentity (the provider checks
  * its credentials and `allowed_account_ids` when it is configured) and Secrets Manager GetRandomPassword (the
- * ephemeral generators of the Airflow secrets are opened at plan time). With it the stacks plan exactly as
- * synthesized: no skip flags, no edited provider blocks. Any other call is answered with an error, so a stack that
- * starts calling AWS at plan time fails the tier instead of silently passing.
+ * ephemeral generators of the Airflow secrets are opened at plan time). With it the stacks plan as synthesized:
+ * no skip flags; the one addition to a provider configuration is the credentials of the account it answers for, where
+ * one server answers for several accounts. Any other call is answered with an error, so a stack that starts calling
+ * AWS at plan time fails the tier instead of silently passing.
  *
  * For the apply tier it also serves Terraform state objects the way S3 serves a state bucket to the S3 backend of a
  * `terraform_remote_state` data source (ListObjectsV2 of the workspace prefix, HeadObject, GetObject): the harness
@@ -15,17 +16,26 @@ import type { AddressInfo } from "net";
  * it is published or given up (`settleState`), since the consumer's read may arrive before the harness has
  * parsed the producer's apply.
  */
+/** The access key of the environment's credentials: requests signed with it count as the first account's. */
+const ENVIRONMENT_ACCESS_KEY = "AKIAOFFLINETESTING00";
+
 /** How long a read of an expected state object is held before it is answered NoSuchKey. */
 const STATE_WAIT_MS = 180_000;
 
 export class FakeAws {
   private readonly server: http.Server;
+  /** Every call served, in order. */
   readonly calls: string[] = [];
+  private readonly callsByAccount = new Map<string, string[]>();
   /** State objects by `bucket/key`: the body, or undefined while the harness still expects it. */
   private readonly states = new Map<string, string | undefined>();
   private readonly waiting = new Map<string, (() => void)[]>();
 
-  private constructor(private readonly accountId: string) {
+  /**
+   * One server can stand in for several accounts: a request signed with `credentials(account)` is that account's
+   * (GetCallerIdentity answers it), one signed with the environment's credentials the first account's.
+   */
+  private constructor(private readonly accountIds: readonly string[]) {
     this.server = http.createServer((req, res) => {
       let body = "";
       req.on("data", (chunk) => (body += chunk));
@@ -33,8 +43,8 @@ export class FakeAws {
     });
   }
 
-  static async start(accountId: string): Promise<FakeAws> {
-    const fake = new FakeAws(accountId);
+  static async start(...accountIds: [string, ...string[]]): Promise<FakeAws> {
+    const fake = new FakeAws(accountIds);
     await new Promise<void>((resolve) => fake.server.listen(0, "127.0.0.1", resolve));
     return fake;
   }
@@ -46,7 +56,7 @@ export class FakeAws {
   /** Environment for a Terraform child process: fake credentials, endpoints pointing here, no IMDS. */
   environment(): Record<string, string> {
     return {
-      AWS_ACCESS_KEY_ID: "AKIAOFFLINETESTING00",
+      AWS_ACCESS_KEY_ID: ENVIRONMENT_ACCESS_KEY,
       AWS_SECRET_ACCESS_KEY: "offline-test-secret-not-a-real-key",
       AWS_SESSION_TOKEN: "",
       AWS_PROFILE: "",
@@ -66,6 +76,17 @@ export class FakeAws {
    */
   stateEnvironment(): Record<string, string> {
     return { ...this.environment(), AWS_ENDPOINT_URL_S3: this.endpoint, HTTP_PROXY: this.endpoint, http_proxy: "", NO_PROXY: "", no_proxy: "" };
+  }
+
+  /** Credentials that identify `accountId` to this server, for a provider configuration that sets its own. */
+  credentials(accountId: string): { readonly access_key: string; readonly secret_key: string } {
+    if (!this.accountIds.includes(accountId)) throw new Error(`the FakeAws stands in for ${this.accountIds.join(", ")}, not ${accountId}`);
+    return { access_key: `AKIAOFFLINE${accountId}`, secret_key: "offline-test-secret-not-a-real-key" };
+  }
+
+  /** The calls made with `accountId`'s credentials (the environment's count as the first account's). */
+  callsOf(accountId: string): readonly string[] {
+    return this.callsByAccount.get(accountId) ?? [];
   }
 
   /** Declares a state object that will be published: reads of it wait instead of failing. */
@@ -88,6 +109,19 @@ export class FakeAws {
   /** Every state object, by `bucket/key` (undefined: still expected). */
   get stateObjects(): ReadonlyMap<string, string | undefined> {
     return this.states;
+  }
+
+  /** The account whose credentials signed the request (SigV4: `Credential=<access key>/...`). */
+  private accountOf(req: http.IncomingMessage): string | undefined {
+    const key = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ""))?.[1];
+    if (key === undefined || key === ENVIRONMENT_ACCESS_KEY) return this.accountIds[0];
+    return this.accountIds.find((id) => key === `AKIAOFFLINE${id}`);
+  }
+
+  private record(req: http.IncomingMessage, call: string): void {
+    this.calls.push(call);
+    const account = this.accountOf(req) ?? "unknown";
+    this.callsByAccount.set(account, [...(this.callsByAccount.get(account) ?? []), call]);
   }
 
   private release(id: string): void {
@@ -118,7 +152,7 @@ export class FakeAws {
     res.setHeader("content-type", "application/xml");
     if (s3.key === "" && s3.query.get("list-type") === "2") {
       // Workspaces live under `env:/`; the stacks use the default workspace only.
-      this.calls.push("ListObjectsV2");
+      this.record(req, "ListObjectsV2");
       res.end(
         `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${s3.bucket}</Name>` +
           `<Prefix>${s3.query.get("prefix") ?? ""}</Prefix><KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>`,
@@ -137,7 +171,7 @@ export class FakeAws {
       this.waiting.set(id, waiters);
       return;
     }
-    this.calls.push(`${req.method === "HEAD" ? "HeadObject" : "GetObject"} ${id}`);
+    this.record(req, `${req.method === "HEAD" ? "HeadObject" : "GetObject"} ${id}`);
     const body = this.states.get(id);
     if (body === undefined || (req.method !== "GET" && req.method !== "HEAD")) {
       res.statusCode = 404;
@@ -159,24 +193,25 @@ export class FakeAws {
     }
     const target = String(req.headers["x-amz-target"] ?? "");
     if (target === "secretsmanager.GetRandomPassword") {
-      this.calls.push("GetRandomPassword");
+      this.record(req, "GetRandomPassword");
       const request = JSON.parse(body || "{}") as { PasswordLength?: number };
       const length = request.PasswordLength ?? 32;
       res.setHeader("content-type", "application/x-amz-json-1.1");
       res.end(JSON.stringify({ RandomPassword: "OfflinePlan0".repeat(Math.ceil(length / 12)).slice(0, length) }));
       return;
     }
-    if (/(^|&)Action=GetCallerIdentity(&|$)/.test(body)) {
-      this.calls.push("GetCallerIdentity");
+    const account = this.accountOf(req);
+    if (/(^|&)Action=GetCallerIdentity(&|$)/.test(body) && account !== undefined) {
+      this.record(req, "GetCallerIdentity");
       res.setHeader("content-type", "text/xml");
       res.end(
         `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
-          `<Arn>arn:aws:iam::${this.accountId}:user/offline-plan</Arn><UserId>AIDAOFFLINEPLAN</UserId><Account>${this.accountId}</Account>` +
+          `<Arn>arn:aws:iam::${account}:user/offline-plan</Arn><UserId>AIDAOFFLINEPLAN</UserId><Account>${account}</Account>` +
           `</GetCallerIdentityResult><ResponseMetadata><RequestId>offline</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
       );
       return;
     }
-    this.calls.push(`unexpected: ${target || body.slice(0, 80)}`);
+    this.record(req, `unexpected: ${account === undefined ? "credentials of no account here, " : ""}${target || body.slice(0, 80)}`);
     res.statusCode = 400;
     res.setHeader("content-type", "application/x-amz-json-1.1");
     res.end(JSON.stringify({ __type: "OfflinePlanError", message: `the offline plan does not serve ${target || req.url}` }));

@@ -10,9 +10,11 @@ import { AWS_PROVIDER_VERSION, GO_SINGLE_THREAD, type TerraformToolchain } from 
  *
  * For operations that never configure the provider: `terraform validate` (ValidateProviderConfig and
  * Validate*Config are stateless) and `terraform test` runs under `mock_provider "aws"` (the mock answers
- * ConfigureProvider, plan and apply itself and forwards only schema and validation calls). And for the real plans of
- * one account, whose stacks then configure it identically (the harness drops the one difference, each stack's
- * default tags): one provider process holds one configuration, so a second, different one would overwrite the first.
+ * ConfigureProvider, plan and apply itself and forwards only schema and validation calls). And for real plans that
+ * run one after another, each configuring it for itself: one provider process holds one configuration, so two plans
+ * configuring it differently at the same time would overwrite each other's (the offline plans run every account's
+ * plan in turn in one `terraform test`, each account's stacks configuring it identically once the harness sets their
+ * default tags aside).
  */
 export interface SharedProvider {
   /** Environment for a Terraform child process: attaches every `hashicorp/aws` use to this provider. */

@@ -3,20 +3,22 @@ import * as path from "path";
 import { FakeAws } from "./fake-aws";
 import { initializeStacks, installProviderRequirements, type StackInit } from "./stack-init";
 import { sharedProvider, startProvider, type SharedProvider } from "./provider-server";
-import { offlineTerraform, phaseTimer, pool, terraform, terraformEnvironment, type CommandResult, type StackUnderTest } from "./terraform-cli";
+import { offlineTerraform, phaseTimer, terraform, terraformEnvironment, type CommandResult, type StackUnderTest } from "./terraform-cli";
+import { AWS_PROVIDER_VERSION } from "./toolchain";
 
 /**
  * The real-Terraform tiers, offline: every stack is initialized as its own root (`init -backend=false`, the provider
  * installed from the mirror once per set of requirements, see stack-init.ts), then the stacks of one AWS account are
- * validated and planned (`terraform test`, `command = plan`) together through an aggregate root that calls each stack
- * directory as a module. One Terraform process per account loads the ~13 MB
- * provider schema once instead of once per stack (about 2.5 s each), and validates each stack once, inside its plan
- * run. The stack configurations are used as synthesized, with two stand-ins: `override_data` for data sources that
- * would read AWS or remote state, and the loopback FakeAws for credentials checks and random-password generation.
- * The provider configuration, the same in every stack of an account but for default tags (checked), is held once by
- * the aggregate root for the plans; `terraform validate` validates each stack's own. Each account's plans attach to
- * a provider process of their own (provider-server.ts); a `terraform validate` that separates validation errors from
- * plan errors attaches to the suite's shared one.
+ * validated and planned (`terraform test`, `command = plan`) together through an aggregate module that calls each
+ * stack directory as a module, one run per account. One Terraform process runs every account's plan and loads the
+ * ~13 MB provider schema once instead of once per stack or account (about 2 CPU-s each), and validates each stack
+ * once, inside its plan run. The stack configurations are used as synthesized, with two stand-ins: `override_data`
+ * for data sources that would read AWS or remote state, and the loopback FakeAws for credentials checks and
+ * random-password generation. The provider configuration, the same in every stack of an account but for default tags
+ * (checked), is held once by the account's aggregate module, with the account's FakeAws credentials; `terraform
+ * validate` validates each stack's own. The plans attach to one provider process of their own (provider-server.ts),
+ * which each run configures in turn; a `terraform validate` that separates validation errors from plan errors
+ * attaches to the suite's shared one.
  */
 
 export interface Diagnostic {
@@ -60,9 +62,9 @@ const PLAN_RUN = "offline_plan";
 
 /**
  * Moves the stack copies' provider configuration to the aggregate root, once. A real plan's stacks share one provider
- * process per account (provider-server.ts), which holds one configuration, so every stack of the account must
- * configure the provider the same way once its default tags, the one setting in which they differ, are set aside:
- * this checks that and throws otherwise. The root then holds that configuration and each stack inherits it, so
+ * process (provider-server.ts), which holds one configuration during an account's run, so every stack of the account
+ * must configure the provider the same way once its default tags, the one setting in which they differ, are set
+ * aside: this checks that and throws otherwise. The root then holds that configuration and each stack inherits it, so
  * Terraform validates and configures it once per walk instead of once per stack (the AWS provider checks its whole
  * schema on each provider validation). What is lost is `tags_all` in the plan; the stack tests assert the default
  * tags on the synthesized JSON.
@@ -88,30 +90,65 @@ export function hoistAccountProvider(root: string, stacks: readonly StackUnderTe
   return shared ? (JSON.parse(shared.text) as Record<string, unknown>) : {};
 }
 
-/** Writes the aggregate root: one module per stack and the offline test file. */
-function writeAggregate(root: string, stacks: readonly StackUnderTest[], overrides: OverrideResolver, sharedAccountProvider = false): void {
-  fs.mkdirSync(path.join(root, "tests"), { recursive: true });
+/**
+ * Writes an aggregate module into `dir`: the stack copies, one module each, called by `dir/main.tf.json`; their
+ * assets go to `assetsRoot` (cdktf asset paths are relative to Terraform's working directory, not the module; same
+ * path means same content, by the hash). With `credentials`, the stacks' provider configuration is held once by
+ * `dir` (hoistAccountProvider), with those credentials. Returns the `override_data` blocks standing in for the
+ * stacks' data sources, addressed from `dir`.
+ */
+function writeAggregate(
+  dir: string,
+  stacks: readonly StackUnderTest[],
+  overrides: OverrideResolver,
+  assetsRoot: string,
+  credentials?: Readonly<Record<string, string>>,
+): string[] {
   const modules: Record<string, { source: string }> = {};
   const blocks: string[] = [];
   for (const stack of stacks) {
-    fs.cpSync(stack.dir, path.join(root, stack.id), {
+    fs.cpSync(stack.dir, path.join(dir, stack.id), {
       recursive: true,
       filter: (src) => !src.includes(`${path.sep}.terraform`) && !src.endsWith(".terraform.lock.hcl"),
     });
-    // cdktf asset paths (`assets/<id>/<hash>/...`) are relative to the working directory, which is the aggregate
-    // root here, not the module: merge each stack's assets there (same path means same content, by the hash).
     const assets = path.join(stack.dir, "assets");
-    if (fs.existsSync(assets)) fs.cpSync(assets, path.join(root, "assets"), { recursive: true, force: true });
+    if (fs.existsSync(assets)) fs.cpSync(assets, path.join(assetsRoot, "assets"), { recursive: true, force: true });
     modules[stack.id] = { source: `./${stack.id}` };
     for (const o of overrides(stack, readConfig(stack))) {
-      blocks.push(`override_data {\n  target = module.${stack.id}.${o.address}\n  values = ${hcl(o.values)}\n}\n`);
+      blocks.push(`  override_data {\n    target = module.${stack.id}.${o.address}\n    values = ${hcl(o.values)}\n  }\n`);
     }
   }
-  const provider = sharedAccountProvider ? hoistAccountProvider(root, stacks) : {};
-  // One run plans every stack: the provider plugins start once per stack in parallel instead of once per run.
-  blocks.push(`run "${PLAN_RUN}" {\n  command = plan\n}\n`);
-  fs.writeFileSync(path.join(root, "main.tf.json"), JSON.stringify({ ...(Object.keys(provider).length > 0 ? { provider } : {}), module: modules }, null, 2));
-  fs.writeFileSync(path.join(root, "tests", "offline.tftest.hcl"), blocks.join("\n"));
+  const hoisted = credentials ? hoistAccountProvider(dir, stacks) : {};
+  const provider = Object.fromEntries(
+    Object.entries(hoisted).map(([name, configurations]) => [name, (configurations as Record<string, unknown>[]).map((c) => ({ ...c, ...credentials }))]),
+  );
+  fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ ...(Object.keys(provider).length > 0 ? { provider } : {}), module: modules }, null, 2));
+  return blocks;
+}
+
+/**
+ * Writes the plans' root: per account a module `plan-<account>` (its stacks, their provider configuration held once
+ * with the account's FakeAws credentials) and a test file `tests/<account>.tftest.hcl` whose one run plans it. One
+ * `terraform test` process runs the files one after another (an error in one file does not stop the next), so the
+ * ~13 MB provider schema is loaded once, and one provider process serves every account, each run configuring it in
+ * turn; the FakeAws tells the accounts apart by their credentials.
+ */
+function writePlanRoot(
+  root: string,
+  accounts: readonly { accountId: string; stacks: readonly StackUnderTest[] }[],
+  overrides: OverrideResolver,
+  fake: FakeAws,
+): void {
+  fs.mkdirSync(path.join(root, "tests"), { recursive: true });
+  for (const { accountId, stacks } of accounts) {
+    const blocks = writeAggregate(path.join(root, `plan-${accountId}`), stacks, overrides, root, fake.credentials(accountId));
+    const run = `run "${PLAN_RUN}" {\n  command = plan\n  module {\n    source = "./plan-${accountId}"\n  }\n${blocks.join("")}}\n`;
+    fs.writeFileSync(path.join(root, "tests", `${accountId}.tftest.hcl`), run);
+  }
+  fs.writeFileSync(
+    path.join(root, "main.tf.json"),
+    JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: AWS_PROVIDER_VERSION } } } }),
+  );
 }
 
 /** The stack a diagnostic belongs to: the stack directory in its file's path, else the one module its address or text names. */
@@ -173,17 +210,20 @@ export interface TierResults {
   readonly planDiagnostics: Readonly<Record<string, Diagnostic[]>>;
 }
 
-function parseTestEvents(stdout: string): { status: string; diagnostics: Diagnostic[] } {
-  let status = "not run";
+/** Each test file's plan-run status (by file name, e.g. `111111111111.tftest.hcl`) and every diagnostic. */
+function parseTestEvents(stdout: string): { status: Record<string, string>; diagnostics: Diagnostic[] } {
+  const status: Record<string, string> = {};
   const diagnostics: Diagnostic[] = [];
   for (const line of stdout.split("\n")) {
     if (!line.trim().startsWith("{")) continue;
     const event = JSON.parse(line) as {
       type: string;
+      "@testfile"?: string;
       test_run?: { run: string; progress: string; status?: string };
       diagnostic?: Parameters<typeof toDiagnostic>[0];
     };
-    if (event.type === "test_run" && event.test_run?.run === PLAN_RUN && event.test_run.progress === "complete") status = event.test_run.status ?? "unknown";
+    if (event.type === "test_run" && event.test_run?.run === PLAN_RUN && event.test_run.progress === "complete")
+      status[path.basename(event["@testfile"] ?? "")] = event.test_run.status ?? "unknown";
     if (event.type === "diagnostic" && event.diagnostic) diagnostics.push(toDiagnostic(event.diagnostic));
   }
   return { status, diagnostics };
@@ -200,23 +240,11 @@ export async function installModules(dir: string): Promise<void> {
   if (result.code !== 0) throw new Error(`terraform get of the aggregate root ${path.basename(dir)} failed:\n${result.stderr}${result.stdout}`);
 }
 
-/** One aggregate root per entry of `roots` (a directory of that name under `workdir`, calling its stacks), its modules installed. */
-async function writeRoots(
-  workdir: string,
-  roots: readonly { name: string; stacks: readonly StackUnderTest[] }[],
-  overrides: OverrideResolver,
-  sharedAccountProvider: boolean,
-): Promise<string[]> {
-  const dirs = roots.map((root) => path.join(workdir, root.name));
-  roots.forEach((root, i) => writeAggregate(dirs[i], root.stacks, overrides, sharedAccountProvider));
-  await pool(dirs, 2, (dir) => installModules(dir));
-  return dirs;
-}
-
 /**
  * Runs the offline tiers: every stack is initialized as its own root, then each account's stacks are validated and
- * planned through an aggregate root of their own (`terraform test` validates a run's configuration with the same
- * core validation as `terraform validate`, then plans it), against a FakeAws that answers for that account. Only
+ * planned through an aggregate module of their own, in one run per account of one `terraform test` (a run validates
+ * its configuration with the same core validation as `terraform validate`, then plans it), against a FakeAws that
+ * answers for every account, telling them apart by their credentials. Only
  * when a run reports a diagnostic for some stack is `terraform validate` run over those stacks, to tell what fails
  * validation from what fails the plan; a clean suite validates once, inside the plans. `workdir` must be empty; of
  * the stack directories only the `.terraform` and lock file of a stack that installs its requirements are written.
@@ -234,34 +262,39 @@ export async function runOfflineTiers(options: {
   timing("provider requirements installed");
 
   const accounts = [...new Set(stacks.map((s) => s.accountId))].sort();
-  const planRoots = accounts.map((accountId) => ({ name: `plan-${accountId}`, stacks: stacks.filter((s) => s.accountId === accountId) }));
-  // Each account's plans attach to a provider of their own, started with that account's FakeAws credentials and
-  // endpoints (from the mirror, or from an installing stack's initialization), instead of starting the plugin twice
-  // per stack. The stacks whose requirements are installed already initialize with it attached.
-  const stackDirs = stacks.map((s) => s.dir);
-  const fakes = await Promise.all(accounts.map((a) => FakeAws.start(a)));
-  const accountProviders = await Promise.all(fakes.map((fake) => startProvider(offlineTerraform().toolchain, stackDirs, fake.environment())));
+  // One provider process serves every account's plan, started with the FakeAws's endpoints (from the mirror, or from
+  // an installing stack's initialization), instead of starting the plugin twice per stack; the stacks whose
+  // requirements are installed already initialize with it attached.
+  const fake = await FakeAws.start(accounts[0], ...accounts.slice(1));
+  const provider = await startProvider(
+    offlineTerraform().toolchain,
+    stacks.map((s) => s.dir),
+    fake.environment(),
+  );
   const plans: Record<string, AccountPlan> = {};
   const runDiagnostics: Diagnostic[] = [];
   let init: Readonly<Record<string, StackInit>>;
   try {
-    init = await initializeStacks(stacks, installs, (s) => accountProviders[accounts.indexOf(s.accountId)].environment);
+    init = await initializeStacks(stacks, installs, () => provider.environment);
     timing("init of every stack");
-    const planDirs = await writeRoots(workdir, planRoots, options.overrides, true);
-    timing("aggregate roots written, modules installed");
-    const planOutputs = await Promise.all(
-      fakes.map((fake, i) =>
-        terraform(["test", "-json", "-no-color"], planDirs[i], terraformEnvironment({ ...fake.environment(), ...accountProviders[i].environment })),
-      ),
+    const root = path.join(workdir, "plans");
+    writePlanRoot(
+      root,
+      accounts.map((accountId) => ({ accountId, stacks: stacks.filter((s) => s.accountId === accountId) })),
+      options.overrides,
+      fake,
     );
+    await installModules(root);
+    timing("plans' root written, modules installed");
+    const output = await terraform(["test", "-json", "-no-color"], root, terraformEnvironment({ ...fake.environment(), ...provider.environment }));
     timing("validate and plan runs");
-    accounts.forEach((accountId, i) => {
-      const parsed = parseTestEvents(planOutputs[i].stdout);
-      plans[accountId] = { status: parsed.status, output: planOutputs[i], awsCalls: [...fakes[i].calls] };
-      runDiagnostics.push(...parsed.diagnostics);
-    });
+    const parsed = parseTestEvents(output.stdout);
+    for (const accountId of accounts) {
+      plans[accountId] = { status: parsed.status[`${accountId}.tftest.hcl`] ?? "not run", output, awsCalls: [...fake.callsOf(accountId)] };
+    }
+    runDiagnostics.push(...parsed.diagnostics);
   } finally {
-    await Promise.all([...fakes.map((f) => f.stop()), ...accountProviders.map((p) => p.stop())]);
+    await Promise.all([fake.stop(), provider.stop()]);
   }
   const planDiagnostics = byStack(runDiagnostics, stacks);
   const flagged = stacks.filter((s) => planDiagnostics[s.id].length > 0);
@@ -281,7 +314,9 @@ async function validateStacks(
   stacks: readonly StackUnderTest[],
   options: { readonly overrides: OverrideResolver; readonly provider?: SharedProvider },
 ): Promise<Record<string, Diagnostic[]>> {
-  const [dir] = await writeRoots(workdir, [{ name: "validate", stacks }], options.overrides, false);
+  const dir = path.join(workdir, "validate");
+  writeAggregate(dir, stacks, options.overrides, dir);
+  await installModules(dir);
   // Validation configures no provider: every stack's validation attaches to one running provider.
   const provider =
     options.provider ??
