@@ -6,7 +6,7 @@ import type { StackKind } from "../../modules/core/contract";
 import type { Action, Change, PlanJson, ResourceChange } from "../../scripts/lib/terraform-plan";
 import { FakeAws } from "./fake-aws";
 import { contractOutputs } from "./offline-overrides";
-import { startProvider, type SharedProvider } from "./provider-server";
+import { providerExecutable, startProvider, type SharedProvider } from "./provider-server";
 import { offlineTerraform, terraform, terraformEnvironment, type CommandResult, type StackUnderTest } from "./terraform-cli";
 
 /**
@@ -76,7 +76,8 @@ function check(result: CommandResult, what: string): CommandResult {
 
 /**
  * Plans each stack offline and returns its `terraform show -json` plan, by stack id. Inits run one after another on a
- * private plugin cache (concurrent writes to one cache race, hashicorp/terraform#31964); plans run one at a time.
+ * private plugin cache (concurrent writes to one cache race, hashicorp/terraform#31964), with the provider attached
+ * where it runs already; plans run one at a time.
  * The working copies are removed afterwards.
  */
 export async function planStacksOffline(stacks: readonly PlannableStack[], configs: readonly EnvironmentConfig[]): Promise<Record<string, PlanJson>> {
@@ -99,17 +100,21 @@ export async function planStacksOffline(stacks: readonly PlannableStack[], confi
       return { ...stack, dir };
     });
 
-    for (const copy of copies) {
-      check(
-        await terraform(["init", "-input=false", "-no-color"], copy.dir, terraformEnvironment({ TF_PLUGIN_CACHE_DIR: cache })),
-        `terraform init of ${copy.id}`,
-      );
-    }
+    // The provider's install is the offline tiers' subject: here it is installed only when the mirror is packed (the
+    // first copy's, to start the provider from); every other init attaches it and only initializes the local backend.
+    const { toolchain } = offlineTerraform();
+    const installing = providerExecutable([toolchain.mirror]) ? [] : copies.slice(0, 1);
+    const init = ["init", "-input=false", "-no-color"];
+    for (const copy of installing) check(await terraform(init, copy.dir, terraformEnvironment({ TF_PLUGIN_CACHE_DIR: cache })), `terraform init of ${copy.id}`);
     for (const accountId of new Set(stacks.map((s) => s.accountId))) fakes.set(accountId, await FakeAws.start(accountId));
     // One provider process per account, started with its FakeAws environment: the account's plans attach to it one
     // after another (a process holds one configuration, which each plan sets for itself first), instead of starting
     // the plugin three times per stack (validate and plan walks, show).
-    for (const [accountId, fake] of fakes) providers.set(accountId, await startProvider(offlineTerraform().toolchain, [copies[0].dir], fake.environment()));
+    for (const [accountId, fake] of fakes) providers.set(accountId, await startProvider(toolchain, [copies[0].dir], fake.environment()));
+    for (const copy of copies.filter((c) => !installing.includes(c))) {
+      const attached = terraformEnvironment({ ...providers.get(copy.accountId)!.environment, TF_PLUGIN_CACHE_DIR: cache });
+      check(await terraform(init, copy.dir, attached), `terraform init of ${copy.id}`);
+    }
 
     const plans: Record<string, PlanJson> = {};
     for (const copy of copies) {
