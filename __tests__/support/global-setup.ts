@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { providerExecutable, SHARED_PROVIDER_VARIABLE, startSharedProvider } from "./provider-server";
 import { synthesizeApp } from "./synth";
+import { SHARED_TOOLCHAIN_FILE } from "./terraform-cli";
 import { locateToolchain, writeOfflineCliConfig } from "./toolchain";
 
 /**
@@ -31,6 +32,7 @@ export default async function globalSetup(): Promise<void> {
   const toolchain = locateToolchain();
   const shared = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-tf-shared-"));
   writeOfflineCliConfig(shared, toolchain);
+  fs.writeFileSync(path.join(shared, SHARED_TOOLCHAIN_FILE), JSON.stringify(toolchain));
   process.env.AIRFLOW_TF_SHARED_DIR = shared;
   // The provider starts (about a second) while the app synthesizes; a packed mirror has no executable to start,
   // and then each Terraform suite starts its own from an initialized directory.

@@ -21,11 +21,18 @@ export interface StackUnderTest {
 let toolchain: TerraformToolchain | undefined;
 let cliConfig: string | undefined;
 
-/** The toolchain and offline CLI config, prepared once per process (global-setup checks both before any test). */
+/** Where global setup leaves the toolchain it located, beside the offline CLI configuration. */
+export const SHARED_TOOLCHAIN_FILE = "toolchain.json";
+
+/**
+ * The toolchain and offline CLI config, prepared once per process: from what global setup located and wrote (it checks
+ * both before any test), else located here (`terraform version` costs a Terraform start per worker).
+ */
 export function offlineTerraform(): { toolchain: TerraformToolchain; cliConfig: string } {
   if (!toolchain || !cliConfig) {
-    toolchain = locateToolchain();
     const shared = process.env.AIRFLOW_TF_SHARED_DIR;
+    const located = shared ? path.join(shared, SHARED_TOOLCHAIN_FILE) : undefined;
+    toolchain = located && fs.existsSync(located) ? (JSON.parse(fs.readFileSync(located, "utf8")) as TerraformToolchain) : locateToolchain();
     cliConfig =
       shared && fs.existsSync(path.join(shared, "offline.tfrc"))
         ? path.join(shared, "offline.tfrc")
