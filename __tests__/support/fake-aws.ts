@@ -18,6 +18,9 @@ import type { AddressInfo } from "net";
  */
 /** The access key of the environment's credentials: requests signed with it count as the first account's. */
 const ENVIRONMENT_ACCESS_KEY = "AKIAOFFLINETESTING00";
+const SECRET_KEY = "offline-test-secret-not-a-real-key";
+/** The access key of `credentials(accountId)`. */
+const accessKeyOf = (accountId: string) => `AKIAOFFLINE${accountId}`;
 
 /** How long a read of an expected state object is held before it is answered NoSuchKey. */
 const STATE_WAIT_MS = 180_000;
@@ -57,7 +60,7 @@ export class FakeAws {
   environment(): Record<string, string> {
     return {
       AWS_ACCESS_KEY_ID: ENVIRONMENT_ACCESS_KEY,
-      AWS_SECRET_ACCESS_KEY: "offline-test-secret-not-a-real-key",
+      AWS_SECRET_ACCESS_KEY: SECRET_KEY,
       AWS_SESSION_TOKEN: "",
       AWS_PROFILE: "",
       AWS_ENDPOINT_URL_STS: this.endpoint,
@@ -81,7 +84,7 @@ export class FakeAws {
   /** Credentials that identify `accountId` to this server, for a provider configuration that sets its own. */
   credentials(accountId: string): { readonly access_key: string; readonly secret_key: string } {
     if (!this.accountIds.includes(accountId)) throw new Error(`the FakeAws stands in for ${this.accountIds.join(", ")}, not ${accountId}`);
-    return { access_key: `AKIAOFFLINE${accountId}`, secret_key: "offline-test-secret-not-a-real-key" };
+    return { access_key: accessKeyOf(accountId), secret_key: SECRET_KEY };
   }
 
   /** The calls made with `accountId`'s credentials (the environment's count as the first account's). */
@@ -115,13 +118,14 @@ export class FakeAws {
   private accountOf(req: http.IncomingMessage): string | undefined {
     const key = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ""))?.[1];
     if (key === undefined || key === ENVIRONMENT_ACCESS_KEY) return this.accountIds[0];
-    return this.accountIds.find((id) => key === `AKIAOFFLINE${id}`);
+    return this.accountIds.find((id) => key === accessKeyOf(id));
   }
 
   private record(req: http.IncomingMessage, call: string): void {
     this.calls.push(call);
     const account = this.accountOf(req) ?? "unknown";
-    this.callsByAccount.set(account, [...(this.callsByAccount.get(account) ?? []), call]);
+    if (!this.callsByAccount.has(account)) this.callsByAccount.set(account, []);
+    this.callsByAccount.get(account)!.push(call);
   }
 
   private release(id: string): void {

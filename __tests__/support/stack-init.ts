@@ -47,7 +47,8 @@ export async function installProviderRequirements(
   workdir: string,
 ): Promise<Readonly<Record<string, { readonly stack: string; readonly result: CommandResult }>>> {
   const keys = stacks.map(providerRequirements);
-  const installers = stacks.filter((_, i) => keys.indexOf(keys[i]) === i);
+  const sets = [...new Set(keys)];
+  const installers = sets.map((key) => stacks[keys.indexOf(key)]);
   // Each install gets a plugin cache of its own under `workdir` (the installed provider links into it, so it lives as
   // long as the stacks are used): two inits writing one cache race (hashicorp/terraform#31964), and the suite's
   // Terraform files run in two workers at once.
@@ -57,8 +58,8 @@ export async function installProviderRequirements(
   });
   return Object.fromEntries(
     stacks.map((s, i) => {
-      const installer = installers.findIndex((candidate) => keys[stacks.indexOf(candidate)] === keys[i]);
-      return [s.id, { stack: installers[installer].id, result: results[installer] }];
+      const set = sets.indexOf(keys[i]);
+      return [s.id, { stack: installers[set].id, result: results[set] }];
     }),
   );
 }

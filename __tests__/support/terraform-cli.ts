@@ -79,16 +79,16 @@ export function phaseTimer(): (phase: string) => void {
   };
 }
 
-/** Runs async jobs on `limit` workers; `job` learns which worker runs it. */
-export async function pool<T, R>(items: readonly T[], limit: number, job: (item: T, worker: number) => Promise<R>): Promise<R[]> {
+/** Runs async jobs on at most `limit` at a time; results in the order of `items`. */
+export async function pool<T, R>(items: readonly T[], limit: number, job: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  const worker = async (w: number) => {
+  const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await job(items[i], w);
+      results[i] = await job(items[i]);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, (_, w) => worker(w)));
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, () => worker()));
   return results;
 }

@@ -244,10 +244,10 @@ export async function installModules(dir: string): Promise<void> {
  * Runs the offline tiers: every stack is initialized as its own root, then each account's stacks are validated and
  * planned through an aggregate module of their own, in one run per account of one `terraform test` (a run validates
  * its configuration with the same core validation as `terraform validate`, then plans it), against a FakeAws that
- * answers for every account, telling them apart by their credentials. Only
- * when a run reports a diagnostic for some stack is `terraform validate` run over those stacks, to tell what fails
- * validation from what fails the plan; a clean suite validates once, inside the plans. `workdir` must be empty; of
- * the stack directories only the `.terraform` and lock file of a stack that installs its requirements are written.
+ * answers for every account, telling them apart by their credentials. Only when a run reports a diagnostic for some
+ * stack is `terraform validate` run over those stacks, to tell what fails validation from what fails the plan; a
+ * clean suite validates once, inside the plans. `workdir` must be empty; of the stack directories only the
+ * `.terraform` and lock file of a stack that installs its requirements are written.
  */
 export async function runOfflineTiers(options: {
   readonly stacks: readonly (StackUnderTest & { readonly accountId: string })[];
