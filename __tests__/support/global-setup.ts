@@ -30,10 +30,10 @@ function pythonDirectory(): Promise<string | undefined> {
  */
 export default async function globalSetup(): Promise<void> {
   const toolchain = locateToolchain();
-  const shared = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-tf-shared-"));
+  const shared = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-suite-shared-"));
   writeOfflineCliConfig(shared, toolchain);
   fs.writeFileSync(path.join(shared, SHARED_TOOLCHAIN_FILE), JSON.stringify(toolchain));
-  process.env.AIRFLOW_TF_SHARED_DIR = shared;
+  process.env.AIRFLOW_SUITE_SHARED_DIR = shared;
   // The provider starts (about a second) while the app synthesizes; a packed mirror has no executable to start,
   // and then each Terraform suite starts its own from an initialized directory.
   const executable = providerExecutable([toolchain.mirror]);

@@ -2,10 +2,13 @@ import * as fs from "fs";
 import type { SharedProvider } from "./provider-server";
 import type { SynthesizedApp } from "./synth";
 
-/** Removes what global setup created: the shared provider process, the shared synth and the offline Terraform configuration. */
+/**
+ * Removes what global setup created: the shared provider process, the shared synth and the suite's shared directory
+ * (the offline Terraform configuration, the toolchain it located, the PostgreSQL template cluster).
+ */
 export default async function globalTeardown(): Promise<void> {
   await (globalThis as { airflowSharedProvider?: SharedProvider }).airflowSharedProvider?.stop();
   const shared = process.env.AIRFLOW_SHARED_SYNTH;
-  const dirs = [process.env.AIRFLOW_TF_SHARED_DIR, shared ? (JSON.parse(shared) as SynthesizedApp).outdir : undefined];
+  const dirs = [process.env.AIRFLOW_SUITE_SHARED_DIR, shared ? (JSON.parse(shared) as SynthesizedApp).outdir : undefined];
   for (const dir of dirs) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }

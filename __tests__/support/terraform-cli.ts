@@ -30,7 +30,7 @@ export const SHARED_TOOLCHAIN_FILE = "toolchain.json";
  */
 export function offlineTerraform(): { toolchain: TerraformToolchain; cliConfig: string } {
   if (!toolchain || !cliConfig) {
-    const shared = process.env.AIRFLOW_TF_SHARED_DIR;
+    const shared = process.env.AIRFLOW_SUITE_SHARED_DIR;
     const located = shared ? path.join(shared, SHARED_TOOLCHAIN_FILE) : undefined;
     toolchain = located && fs.existsSync(located) ? (JSON.parse(fs.readFileSync(located, "utf8")) as TerraformToolchain) : locateToolchain();
     cliConfig =
