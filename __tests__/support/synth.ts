@@ -109,12 +109,14 @@ export function snapshotText(json: unknown): string {
 }
 
 /**
- * Synthesizes the whole app (all environments and bootstraps) the way `cdktf synth` does, into a temp dir: also
- * without a stack trace per token (`withLeanStackTraces`), which matters in global setup, outside the test realm
- * whose runtime already skips them (a third of the synth's CPU there).
+ * Synthesizes the whole app (all environments and bootstraps) the way `cdktf synth` does, into `outdir` (by default a
+ * new temp dir the caller removes): also without a stack trace per token (`withLeanStackTraces`), which matters in
+ * global setup, outside the test realm whose runtime already skips them (a third of the synth's CPU there).
  */
-export function synthesizeApp(environments: readonly EnvironmentConfig[] = repoEnvironments()): SynthesizedApp {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-synth-"));
+export function synthesizeApp(
+  environments: readonly EnvironmentConfig[] = repoEnvironments(),
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-synth-")),
+): SynthesizedApp {
   const built = withLeanStackTraces(() => {
     const app = buildApp({ environments, outdir });
     app.app.synth();

@@ -23,7 +23,7 @@ const restoring = {
   ...dev,
   storage: { ...dev.storage, database: { ...dev.storage.database, restoreFromSnapshot: "airflow-dev-metadata-pre-3-2-0-1-202601150930" } },
 } as EnvironmentConfig;
-const restoringStorage = synthesizeApp([restoring]).stacks.find((s) => s.id === "dev-storage")!;
+const restoringStorage = synthesizeApp([restoring], temporaryDirectory("airflow-synth-restoring-")).stacks.find((s) => s.id === "dev-storage")!;
 const stacks = [...app.stacks, { ...restoringStorage, id: RESTORING }];
 const accounts = [...new Set(stacks.map((s) => s.accountId))].sort();
 let results: TierResults;
