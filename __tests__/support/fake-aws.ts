@@ -1,6 +1,15 @@
 import * as http from "http";
 import type { AddressInfo } from "net";
 
+/** The access key of the environment's credentials: requests signed with it count as the first account's. */
+const ENVIRONMENT_ACCESS_KEY = "AKIAOFFLINETESTING00";
+const SECRET_KEY = "offline-test-secret-not-a-real-key";
+/** The access key of `credentials(accountId)`. */
+const accessKeyOf = (accountId: string) => `AKIAOFFLINE${accountId}`;
+
+/** How long a read of an expected state object is held before it is answered NoSuchKey. */
+const STATE_WAIT_MS = 180_000;
+
 /**
  * A loopback stand-in for the only two AWS calls an offline plan makes: STS GetCallerIdentity (the provider checks
  * its credentials and `allowed_account_ids` when it is configured) and Secrets Manager GetRandomPassword (the
@@ -16,15 +25,6 @@ import type { AddressInfo } from "net";
  * it is published or given up (`settleState`), since the consumer's read may arrive before the harness has
  * parsed the producer's apply.
  */
-/** The access key of the environment's credentials: requests signed with it count as the first account's. */
-const ENVIRONMENT_ACCESS_KEY = "AKIAOFFLINETESTING00";
-const SECRET_KEY = "offline-test-secret-not-a-real-key";
-/** The access key of `credentials(accountId)`. */
-const accessKeyOf = (accountId: string) => `AKIAOFFLINE${accountId}`;
-
-/** How long a read of an expected state object is held before it is answered NoSuchKey. */
-const STATE_WAIT_MS = 180_000;
-
 export class FakeAws {
   private readonly server: http.Server;
   /** Every call served, in order. */

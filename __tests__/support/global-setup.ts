@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { providerExecutable, SHARED_PROVIDER_VARIABLE, startSharedProvider } from "./provider-server";
+import { SUITE_SHARED_DIR_VARIABLE } from "./suite-shared";
 import { synthesizeApp } from "./synth";
 import { SHARED_TOOLCHAIN_FILE } from "./terraform-cli";
 import { locateToolchain, writeOfflineCliConfig } from "./toolchain";
@@ -33,7 +34,7 @@ export default async function globalSetup(): Promise<void> {
   const shared = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-suite-shared-"));
   writeOfflineCliConfig(shared, toolchain);
   fs.writeFileSync(path.join(shared, SHARED_TOOLCHAIN_FILE), JSON.stringify(toolchain));
-  process.env.AIRFLOW_SUITE_SHARED_DIR = shared;
+  process.env[SUITE_SHARED_DIR_VARIABLE] = shared;
   // The provider starts (about a second) while the app synthesizes; a packed mirror has no executable to start,
   // and then each Terraform suite starts its own from an initialized directory.
   const executable = providerExecutable([toolchain.mirror]);

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import type { SharedProvider } from "./provider-server";
+import { suiteSharedDirectory } from "./suite-shared";
 import type { SynthesizedApp } from "./synth";
 
 /**
@@ -9,6 +10,6 @@ import type { SynthesizedApp } from "./synth";
 export default async function globalTeardown(): Promise<void> {
   await (globalThis as { airflowSharedProvider?: SharedProvider }).airflowSharedProvider?.stop();
   const shared = process.env.AIRFLOW_SHARED_SYNTH;
-  const dirs = [process.env.AIRFLOW_SUITE_SHARED_DIR, shared ? (JSON.parse(shared) as SynthesizedApp).outdir : undefined];
+  const dirs = [suiteSharedDirectory(), shared ? (JSON.parse(shared) as SynthesizedApp).outdir : undefined];
   for (const dir of dirs) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -5,6 +5,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import type { ClientConfig } from "pg";
+import { suiteSharedDirectory } from "./suite-shared";
 
 /**
  * A throwaway PostgreSQL server for one test file: a cluster in a temporary directory (a copy of the run's template,
@@ -171,7 +172,7 @@ function initCluster(base: string, data: string, owner: Owner | undefined): stri
  * one rename wins. Outside the suite (no shared directory) every server runs its own initdb.
  */
 function createCluster(base: string, data: string, owner: Owner | undefined): string {
-  const shared = process.env.AIRFLOW_SUITE_SHARED_DIR;
+  const shared = suiteSharedDirectory();
   const template = shared ? path.join(shared, TEMPLATE) : undefined;
   if (template && fs.existsSync(template)) {
     execFileSync("cp", ["-a", path.join(template, "data"), data]);

@@ -1,6 +1,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { suiteSharedDirectory } from "./suite-shared";
 import { GO_SINGLE_THREAD, locateToolchain, writeOfflineCliConfig, type TerraformToolchain } from "./toolchain";
 
 /** Running the Terraform CLI offline, as the Terraform tiers do: the toolchain, the environment, one command. */
@@ -30,7 +31,7 @@ export const SHARED_TOOLCHAIN_FILE = "toolchain.json";
  */
 export function offlineTerraform(): { toolchain: TerraformToolchain; cliConfig: string } {
   if (!toolchain || !cliConfig) {
-    const shared = process.env.AIRFLOW_SUITE_SHARED_DIR;
+    const shared = suiteSharedDirectory();
     const located = shared ? path.join(shared, SHARED_TOOLCHAIN_FILE) : undefined;
     toolchain = located && fs.existsSync(located) ? (JSON.parse(fs.readFileSync(located, "utf8")) as TerraformToolchain) : locateToolchain();
     cliConfig =
